@@ -1,0 +1,29 @@
+# Two commands do all the set-up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/qianshao demo $(ARGS)
+
+serve: $(STAMP)
+	$(BIN)/qianshao serve $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/pytest $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/rules.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

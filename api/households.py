@@ -1,0 +1,47 @@
+"""GET /api/v1/households/{id}: the household, its alerts and what the rules see now."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+
+from projections.alert_queue import row_to_json
+
+router = APIRouter()
+
+
+@router.get("/api/v1/households/{household_id}")
+def get_household(request: Request, household_id: str) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    rows = runtime.views.query("SELECT * FROM households WHERE household = ?", (household_id,))
+    if not rows:
+        raise HTTPException(404, f"no household with id {household_id}")
+    row = rows[0]
+    alerts = runtime.views.query(
+        "SELECT * FROM alerts WHERE household = ? ORDER BY status DESC, raised_on", (household_id,)
+    )
+    return {
+        **{k: v for k, v in row.items() if k != "members"},
+        "members": json.loads(row["members"] or "[]"),
+        "alerts": [row_to_json(a) for a in alerts],
+        "assessment": _assessment(runtime, household_id),
+    }
+
+
+def _assessment(runtime: Any, household_id: str) -> dict[str, Any] | None:
+    """The derived facts the rules read today, and which parameters are missing for this region."""
+    worker = runtime.worker
+    _, observations = worker.observations_of(household_id)
+    if not observations:
+        return None
+    on: date = worker.judged_on(observations, worker.clock())
+    facts = worker.judge.facts(observations, on)
+    return {
+        "judged_on": on.isoformat(),
+        "subjects": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": s.facts} for s in facts.subjects],
+        "parameters": {k: v.to_json() for k, v in sorted(facts.parameters.used.items())},
+        "missing_parameters": sorted(facts.parameters.missing),
+    }

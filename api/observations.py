@@ -1,0 +1,54 @@
+"""POST /api/v1/observations: one envelope, or {"observations": [...]}, answered per item."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.problems import MEDIA_TYPE, problem, problem_response
+from infra.intake import IntakeService, Outcome
+
+router = APIRouter()
+MAX_BATCH = 5000
+
+
+def _item_problem(outcome: Outcome) -> dict[str, Any]:
+    body = outcome.to_json()
+    fields = ", ".join(e["field"] for e in body["errors"])
+    return problem(outcome.http_status, f"observation rejected; check: {fields}", errors=body["errors"], index=outcome.index,
+                   observation_id=outcome.observation_id)
+
+
+@router.post("/api/v1/observations", status_code=202)
+async def post_observations(request: Request) -> JSONResponse:
+    """Accept observations; a bad item never loses the good items of its batch."""
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return problem_response(400, f"request body is not valid JSON: {error}")
+    intake: IntakeService = request.app.state.runtime.intake
+    if isinstance(body, dict) and "observations" in body:
+        return _batch(intake, body["observations"])
+    outcome = intake.accept(body)
+    if outcome.status == "rejected":
+        return JSONResponse(_item_problem(outcome), status_code=outcome.http_status, media_type=MEDIA_TYPE)
+    return JSONResponse(outcome.to_json(), status_code=outcome.http_status)
+
+
+def _batch(intake: IntakeService, items: Any) -> JSONResponse:
+    if not isinstance(items, list) or not items:
+        return problem_response(422, "observations must be a non-empty list",
+                                errors=[{"field": "observations", "message": "expected a non-empty list",
+                                         "message_zh": "observations 必须是非空列表"}])
+    if len(items) > MAX_BATCH:
+        return problem_response(422, f"a batch holds at most {MAX_BATCH} observations",
+                                errors=[{"field": "observations", "message": f"at most {MAX_BATCH} items",
+                                         "message_zh": f"每批最多 {MAX_BATCH} 条"}])
+    outcomes = intake.accept_batch(items)
+    results = [_item_problem(o) if o.status == "rejected" else o.to_json() for o in outcomes]
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("accepted", "duplicate", "rejected")}
+    status = 422 if counts["rejected"] == len(outcomes) else 207 if counts["rejected"] else 202
+    return JSONResponse({**counts, "results": results}, status_code=status)

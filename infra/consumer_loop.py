@@ -1,0 +1,71 @@
+"""A Kafka poll loop shared by the rule workers and the intake consumer.
+
+Records are decoded here (a record that is not a JSON object goes to the
+handler's `on_undecodable`), handled one by one, and offsets are committed only
+after the whole polled batch was handled, so a crash re-delivers rather than loses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any, Callable
+
+from kafka import KafkaConsumer
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any], str, int, int], None]
+Undecodable = Callable[[bytes | None, str, str, int, int], None]
+
+
+def decode_record(raw: bytes | None) -> dict[str, Any]:
+    """The JSON object in a record value; ValueError says why it is not one."""
+    if raw is None:
+        raise ValueError("empty record value")
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"record value is not UTF-8: {error}") from error
+    except json.JSONDecodeError as error:
+        raise ValueError(f"record value is not JSON: {error.msg} at position {error.pos}") from error
+    if not isinstance(value, dict):
+        raise ValueError(f"record value is JSON {type(value).__name__}, expected an object")
+    return value
+
+
+def poll_once(
+    consumer: KafkaConsumer, handle: Handler, on_undecodable: Undecodable | None = None, timeout_ms: int = 200
+) -> int:
+    """Handle one poll's worth of records; returns how many there were."""
+    batches = consumer.poll(timeout_ms=timeout_ms, max_records=500)
+    count = 0
+    for tp, records in batches.items():
+        for record in records:
+            count += 1
+            try:
+                value = decode_record(record.value)
+            except ValueError as error:
+                if on_undecodable is not None:
+                    on_undecodable(record.value, str(error), tp.topic, tp.partition, record.offset)
+                continue
+            handle(value, tp.topic, tp.partition, record.offset)
+    if count:
+        consumer.commit()
+    return count
+
+
+def run_loop(
+    consumer: KafkaConsumer, handle: Handler, stop: threading.Event, on_undecodable: Undecodable | None = None
+) -> None:
+    """Poll until `stop` is set; a failing record is logged and the loop goes on."""
+    try:
+        while not stop.is_set():
+            try:
+                poll_once(consumer, handle, on_undecodable)
+            except Exception:  # keep the component alive; the record is re-delivered after restart
+                log.exception("error while handling records")
+                stop.wait(0.5)
+    finally:
+        consumer.close()

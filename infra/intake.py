@@ -1,0 +1,161 @@
+"""The intake service: validate observations and record them in the event store.
+
+Used by the HTTP endpoint and the Kafka intake consumer alike. Each accepted
+observation is saved with an `ObservationReceipt`, so a re-sent observation id
+is answered as a duplicate and changes nothing. A batch is validated item by
+item (later items may refer to households registered earlier in the batch) and
+then saved in one transaction; a bad item is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Sequence
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.clock import CLOCK_ID, Clock
+from domain.household import Household
+from domain.observation import FieldError, InvalidObservation, Observation, parse_observation
+from domain.receipt import ObservationReceipt
+from domain.resident import Resident
+from infra.event_store import HouseholdsApp
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer for one item: accepted, duplicate, or rejected with the reasons."""
+
+    index: int
+    observation_id: str | None
+    status: str
+    household: str | None = None
+    errors: tuple[FieldError, ...] = ()
+    http_status: int = 202
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"index": self.index, "observation_id": self.observation_id, "status": self.status}
+        if self.household:
+            body["household"] = self.household
+        if self.errors:
+            body["errors"] = [{"field": e.field, "message": e.message, "message_zh": e.message_zh} for e in self.errors]
+        return body
+
+
+def fingerprint(envelope: Any) -> str:
+    """Content hash of an envelope, to tell a true re-send from a reused id."""
+    return hashlib.sha256(json.dumps(envelope, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class _Batch:
+    """Aggregates touched by a batch, visible to its later items before saving."""
+
+    app: HouseholdsApp
+    aggregates: dict[Any, Aggregate] = field(default_factory=dict)
+
+    def find(self, aggregate_id: Any) -> Aggregate | None:
+        if aggregate_id in self.aggregates:
+            return self.aggregates[aggregate_id]
+        try:
+            return self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def household_exists(self, household_id: str) -> bool:
+        return self.find(Household.id_for(household_id)) is not None
+
+    def resident_household(self, resident_id: str) -> str | None:
+        resident = self.find(Resident.id_for(resident_id))
+        return resident.household_id if resident is not None else None  # type: ignore[attr-defined]
+
+    def keep(self, *aggregates: Aggregate) -> None:
+        for aggregate in aggregates:
+            self.aggregates[aggregate.id] = aggregate
+
+
+class IntakeService:
+    """Accepts observations into the households application."""
+
+    def __init__(self, app: HouseholdsApp, now: Callable[[], datetime] | None = None) -> None:
+        self.app = app
+        self.now = now or (lambda: datetime.now(timezone.utc))
+
+    def accept(self, envelope: Any) -> Outcome:
+        return self.accept_batch([envelope])[0]
+
+    def accept_batch(self, envelopes: Sequence[Any]) -> list[Outcome]:
+        """Validate every item, save the good ones together, answer per item."""
+        batch = _Batch(self.app)
+        outcomes = [self._stage(i, envelope, batch) for i, envelope in enumerate(envelopes)]
+        if batch.aggregates:
+            try:
+                self.app.save(*batch.aggregates.values())
+            except IntegrityError:
+                return self._one_by_one(envelopes)
+        return outcomes
+
+    def _one_by_one(self, envelopes: Sequence[Any]) -> list[Outcome]:
+        """A concurrent writer got there first: redo each item in its own transaction."""
+        outcomes = []
+        for index, envelope in enumerate(envelopes):
+            batch = _Batch(self.app)
+            outcome = self._stage(index, envelope, batch)
+            try:
+                if batch.aggregates:
+                    self.app.save(*batch.aggregates.values())
+            except IntegrityError:
+                outcome = self._stage(index, envelope, _Batch(self.app))
+            outcomes.append(outcome)
+        return outcomes
+
+    def _stage(self, index: int, envelope: Any, batch: _Batch) -> Outcome:
+        observation_id = envelope.get("observation_id") if isinstance(envelope, dict) else None
+        oid = observation_id if isinstance(observation_id, str) and observation_id else None
+        if oid is not None:
+            duplicate = self._duplicate(index, oid, envelope, batch)
+            if duplicate is not None:
+                return duplicate
+        try:
+            observation = parse_observation(envelope, batch, now=self.now())
+        except InvalidObservation as invalid:
+            return Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
+        batch.keep(*self._record(observation, fingerprint(envelope), batch))
+        return Outcome(index, observation.observation_id, "accepted", observation.household)
+
+    def _duplicate(self, index: int, oid: str, envelope: Any, batch: _Batch) -> Outcome | None:
+        receipt = batch.find(ObservationReceipt.id_for(oid))
+        if receipt is None:
+            return None
+        if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
+            return Outcome(index, oid, "duplicate", receipt.household_id, (), 200)  # type: ignore[attr-defined]
+        error = FieldError(
+            "observation_id",
+            "this observation_id was already used for a different observation",
+            "该 observation_id 已用于另一条不同的观察记录",
+        )
+        return Outcome(index, oid, "rejected", None, (error,), 409)
+
+    def _record(self, observation: Observation, content: str, batch: _Batch) -> list[Aggregate]:
+        """The aggregates an accepted observation creates or changes."""
+        receipt = ObservationReceipt(observation.observation_id, content, observation.household)
+        if observation.kind == "clock.tick":
+            clock = batch.find(CLOCK_ID) or Clock()
+            clock.tick(date=observation.data["date"], observation_id=observation.observation_id)  # type: ignore[attr-defined]
+            return [receipt, clock]
+        payload = observation.to_json()
+        assert observation.household is not None
+        if observation.kind == "household.registered":
+            household = Household(observation.household, payload)
+            residents = [Resident(m["resident"], observation.household) for m in observation.data["members"]]
+            return [receipt, household, *residents]
+        household = batch.find(Household.id_for(observation.household))
+        household.observe(payload)  # type: ignore[union-attr]
+        if observation.kind == "resident.joined" and observation.resident:
+            return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
+        return [receipt, household]  # type: ignore[list-item]

@@ -1,0 +1,94 @@
+"""Integration events: the stable JSON published on `qianshao.events`.
+
+Stored events are never published as they are (they may be compressed or
+encrypted, and their classes are internal). Each published record is:
+
+    {"schema": "qianshao.event/1",
+     "event_id": "households:42",          # source application and notification id: unique, use to dedupe
+     "source": "households" | "alerts",
+     "position": 42,
+     "type": "household.registered" | "household.observed" | "clock.ticked"
+             | "alert.raised" | "alert.cleared" | "alert.acknowledged" | "alert.resolved",
+     "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
+     "occurred_at": "2026-…Z",             # when it was recorded
+     "observation": {…envelope…},          # household.* : the normalised observation
+     "date": "YYYY-MM-DD",                 # clock.ticked
+     "alert": {…}}                         # alert.* : id, rule, severity, status, subject, resident …
+
+Other stored events (receipts, the resident index, alert books) are internal and
+not published.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from domain.alert import Alert
+from domain.clock import Clock
+from domain.household import Household
+
+SCHEMA = "qianshao.event/1"
+CLOCK_KEY = "clock"
+
+
+def _base(source: str, position: int, kind: str, household: str | None, event: Any) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "event_id": f"{source}:{position}",
+        "source": source,
+        "position": position,
+        "type": kind,
+        "household": household,
+        "occurred_at": event.timestamp.isoformat(),
+    }
+
+
+def _alert(event: Any, alert: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(event.originator_id), **alert}
+
+
+def to_integration_event(
+    source: str, position: int, event: Any, household_of: Callable[[Any], str | None] = lambda _: None
+) -> dict[str, Any] | None:
+    """The published form of a stored domain event, or None for internal events.
+
+    `household_of(alert_id)` names the household of an alert whose event does not carry it.
+    """
+    if isinstance(event, Household.Registered):
+        body = _base(source, position, "household.registered", event.household_id, event)
+        return {**body, "observation": event.observation}
+    if isinstance(event, Household.Observed):
+        household = event.observation["household"]
+        return {**_base(source, position, "household.observed", household, event), "observation": event.observation}
+    if isinstance(event, Clock.Ticked):
+        return {**_base(source, position, "clock.ticked", None, event), "date": event.date}
+    return _alert_event(source, position, event, household_of)
+
+
+def _alert_event(
+    source: str, position: int, event: Any, household_of: Callable[[Any], str | None]
+) -> dict[str, Any] | None:
+    if isinstance(event, Alert.Raised):
+        alert = {
+            "rule": event.rule,
+            "rule_version": event.rule_version,
+            "severity": event.severity,
+            "subject_kind": event.subject_kind,
+            "subject": event.subject,
+            "resident": event.resident,
+            "episode": event.episode,
+            "status": "open",
+            "on": event.raised_on,
+            "title": event.explanation.get("title"),
+        }
+        return {**_base(source, position, "alert.raised", event.household, event), "alert": _alert(event, alert)}
+    named = {
+        Alert.Cleared: ("alert.cleared", lambda e: {"status": "closed", "reason": "condition_cleared", "on": e.on}),
+        Alert.Acknowledged: ("alert.acknowledged", lambda e: {"by": e.by, "on": e.on}),
+        Alert.Resolved: ("alert.resolved", lambda e: {"status": "closed", "reason": e.outcome, "on": e.on}),
+    }
+    for cls, (kind, fields) in named.items():
+        if isinstance(event, cls):
+            body = _base(source, position, kind, household_of(event.originator_id), event)
+            return {**body, "alert": _alert(event, fields(event))}
+    return None

@@ -1,0 +1,211 @@
+"""Scenario files (DESIGN.md § Scenarios): small stories with the alerts they must produce.
+
+Each file is replayed through the real pipeline — intake, event store, relay,
+Kafka, rule worker, alert store, projections — into a fresh store, then a
+`clock.tick` for `as_of` is applied and the open alerts are compared with the
+expectations.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from domain.parameters import START_OF_TIME, ParameterTable, ParameterValue, region_prefix
+from infra.broker import EmbeddedBroker
+from infra.runtime import Runtime
+from infra.settings import Settings
+from rules.catalog import CATALOG
+from rules.engine import RuleEngine
+
+SCENARIO_NAMESPACE = uuid.UUID("6f1c3a52-8d0e-4a51-9d3e-2f0b7c6e9a10")
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be run, with the reason."""
+
+
+@dataclass
+class Scenario:
+    path: Path
+    name: str
+    region: str
+    as_of: date
+    parameters: list[ParameterValue]
+    steps: list[dict[str, Any]]
+    expect_alerts: list[dict[str, Any]]
+    expect_no_alerts: list[dict[str, Any]]
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    open_alerts: list[dict[str, Any]]
+    failures: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures and not self.rejected
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": str(self.scenario.path), "passed": self.passed, "open_alerts": self.open_alerts}
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates and timestamps back to ISO strings, as the intake expects them."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _parameter_values(region: str, raw: dict[str, Any] | None) -> list[ParameterValue]:
+    values = []
+    for name, spec in (raw or {}).items():
+        dated = spec if isinstance(spec, list) and spec and isinstance(spec[0], dict) and "from" in spec[0] else None
+        if dated is None:
+            values.append(ParameterValue(name, region_prefix(region), START_OF_TIME, _plain(spec), "scenario"))
+            continue
+        for item in dated:
+            since = item["from"] if isinstance(item["from"], date) else date.fromisoformat(str(item["from"]))
+            values.append(ParameterValue(name, region_prefix(region), since, _plain(item["value"]), "scenario"))
+    return values
+
+
+def load(path: Path) -> Scenario:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{path}: a scenario is a mapping")
+    missing = [k for k in ("name", "region", "as_of", "steps") if k not in raw]
+    if missing:
+        raise ScenarioError(f"{path}: missing {', '.join(missing)}")
+    as_of = raw["as_of"] if isinstance(raw["as_of"], date) else date.fromisoformat(str(raw["as_of"]))
+    expect = raw.get("expect") or {}
+    return Scenario(
+        path=path,
+        name=str(raw["name"]),
+        region=str(raw["region"]),
+        as_of=as_of,
+        parameters=_parameter_values(str(raw["region"]), raw.get("parameters")),
+        steps=[_plain(step) for step in raw["steps"] or []],
+        expect_alerts=[_plain(e) for e in expect.get("alerts") or []],
+        expect_no_alerts=[_plain(e) for e in expect.get("no_alerts") or []],
+    )
+
+
+def envelopes(scenario: Scenario) -> list[dict[str, Any]]:
+    """Steps as intake envelopes, with stable observation ids, then the closing tick."""
+    out = []
+    for index, step in enumerate(scenario.steps):
+        out.append(
+            {
+                "observation_id": str(uuid.uuid5(SCENARIO_NAMESPACE, f"{scenario.path.name}:{index}")),
+                "informant": step.get("informant", "scenario"),
+                "observed_at": step["at"],
+                "kind": step["kind"],
+                "household": step.get("household"),
+                "resident": step.get("resident"),
+                "data": step.get("data") or {},
+            }
+        )
+    out.append(tick(scenario.as_of, scenario.path.name))
+    return out
+
+
+def tick(on: date, salt: str = "") -> dict[str, Any]:
+    return {
+        "observation_id": str(uuid.uuid5(SCENARIO_NAMESPACE, f"tick:{salt}:{on.isoformat()}")),
+        "informant": "scheduler",
+        "observed_at": f"{on.isoformat()}T00:00:00+08:00",
+        "kind": "clock.tick",
+        "household": None,
+        "data": {"date": on.isoformat()},
+    }
+
+
+def _matches(alert: dict[str, Any], expected: dict[str, Any]) -> bool:
+    if alert["household"] != expected.get("household") or alert["rule"] != expected.get("rule"):
+        return False
+    return expected.get("resident") is None or alert["resident"] == expected["resident"]
+
+
+def check(scenario: Scenario, open_alerts: list[dict[str, Any]]) -> list[str]:
+    """Differences between the open alerts and the expectations, in words."""
+    failures = []
+    for expected in scenario.expect_alerts:
+        if not any(_matches(a, expected) for a in open_alerts):
+            failures.append(f"missing alert {expected}")
+    for unexpected in scenario.expect_no_alerts:
+        for alert in open_alerts:
+            if _matches(alert, unexpected):
+                failures.append(f"unexpected alert {alert['rule']} for {alert['household']}/{alert['resident']}")
+    return failures
+
+
+class ScenarioRunner:
+    """Runs scenario files through the real pipeline, sharing one broker and one engine."""
+
+    def __init__(self, bootstrap: str | None = None) -> None:
+        self._broker = None if bootstrap else EmbeddedBroker().start()
+        self.bootstrap = bootstrap or self._broker.bootstrap  # type: ignore[union-attr]
+        self.engine = RuleEngine(CATALOG)
+        self._runs = 0
+
+    def run(self, scenario: Scenario) -> ScenarioResult:
+        self._runs += 1
+        with tempfile.TemporaryDirectory(prefix="qianshao-scenario-") as tmp:
+            settings = Settings(data_dir=Path(tmp), kafka_bootstrap=self.bootstrap, partitions=2)
+            settings.topic_prefix = f"scn{uuid.uuid4().hex[:8]}-"
+            runtime = Runtime(
+                settings,
+                parameters=ParameterTable().with_values(scenario.parameters),
+                group_consumers=False,
+                engine=self.engine,
+            ).start()
+            try:
+                rejected = self._send(runtime, envelopes(scenario))
+                runtime.drain()
+                open_alerts = self._open_alerts(runtime)
+            finally:
+                runtime.stop()
+        return ScenarioResult(scenario, open_alerts, check(scenario, open_alerts), rejected)
+
+    @staticmethod
+    def _send(runtime: Runtime, items: list[dict[str, Any]]) -> list[str]:
+        rejected = []
+        for outcome in runtime.intake.accept_batch(items):
+            if outcome.status == "rejected":
+                errors = "; ".join(f"{e.field}: {e.message}" for e in outcome.errors)
+                rejected.append(f"step {outcome.index + 1} rejected: {errors}")
+        return rejected
+
+    @staticmethod
+    def _open_alerts(runtime: Runtime) -> list[dict[str, Any]]:
+        rows = runtime.views.query(
+            "SELECT household, rule, resident, severity, alert_id FROM alerts WHERE status = 'open'"
+            " ORDER BY household, rule, resident"
+        )
+        return [dict(row) for row in rows]
+
+    def run_files(self, paths: Iterable[Path]) -> list[ScenarioResult]:
+        return [self.run(load(path)) for path in paths]
+
+    def close(self) -> None:
+        self.engine.close()
+        if self._broker is not None:
+            self._broker.stop()

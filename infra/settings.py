@@ -1,0 +1,65 @@
+"""Settings: where data lives and which backends to use, from flags and environment.
+
+Embedded by default (SQLite files under the data directory, the bundled broker);
+`QIANSHAO_POSTGRES_DSN`-style variables and `QIANSHAO_KAFKA` select production backends.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOPIC_OBSERVATIONS = "qianshao.observations"
+TOPIC_OBSERVATIONS_DLQ = "qianshao.observations.dlq"
+TOPIC_EVENTS = "qianshao.events"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("QIANSHAO_DATA", "./var"))
+
+
+@dataclass
+class Settings:
+    """Everything a component needs to find its backends."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    kafka_bootstrap: str | None = field(default_factory=lambda: os.environ.get("QIANSHAO_KAFKA"))
+    kafka_port: int | None = None
+    partitions: int = int(os.environ.get("QIANSHAO_PARTITIONS", "4"))
+    topic_prefix: str = os.environ.get("QIANSHAO_TOPIC_PREFIX", "")
+    postgres: dict[str, str] | None = None
+    consumer_group: str = "qianshao-rules"
+
+    @classmethod
+    def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None) -> "Settings":
+        settings = cls(kafka_port=kafka_port)
+        if data_dir is not None:
+            settings.data_dir = Path(data_dir)
+        if os.environ.get("QIANSHAO_POSTGRES_DBNAME"):
+            settings.postgres = {
+                "POSTGRES_DBNAME": os.environ["QIANSHAO_POSTGRES_DBNAME"],
+                "POSTGRES_HOST": os.environ.get("QIANSHAO_POSTGRES_HOST", "127.0.0.1"),
+                "POSTGRES_PORT": os.environ.get("QIANSHAO_POSTGRES_PORT", "5432"),
+                "POSTGRES_USER": os.environ.get("QIANSHAO_POSTGRES_USER", "postgres"),
+                "POSTGRES_PASSWORD": os.environ.get("QIANSHAO_POSTGRES_PASSWORD", ""),
+            }
+        return settings
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    def store_env(self, app_name: str) -> dict[str, str]:
+        """eventsourcing environment for one application: its own SQLite file, or PostgreSQL."""
+        if self.postgres:
+            return {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self.postgres}
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.data_dir / f"{app_name}.sqlite"),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+
+    def sqlite_path(self, name: str) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir / f"{name}.sqlite"

@@ -1,0 +1,56 @@
+"""Run the projections: poll each application's notification log and apply new events.
+
+(The SQLite recorder offers no subscriptions, so polling is the way on both
+backends.) Each batch is applied together with its new tracking position.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Mapping
+
+from projections import alert_queue, household_view
+from projections.view_store import ViewStore, advance
+
+Projector = Callable[[Any, Any], None]
+
+PROJECTORS: dict[str, tuple[Projector, ...]] = {
+    "households": (household_view.apply,),
+    "alerts": (alert_queue.apply,),
+}
+
+
+class ProjectionRunner:
+    """Keeps the view store up to date with the given applications."""
+
+    def __init__(self, apps: Mapping[str, Any], views: ViewStore, batch: int = 1000) -> None:
+        self.apps = apps
+        self.views = views
+        self.batch = batch
+        self.applied = 0
+
+    def run_once(self) -> int:
+        return sum(self._project(name, app) for name, app in self.apps.items())
+
+    def caught_up(self) -> bool:
+        return all(
+            self.views.position(name) >= (app.recorder.max_notification_id() or 0) for name, app in self.apps.items()
+        )
+
+    def run(self, stop: threading.Event, idle_wait: float = 0.05) -> None:
+        while not stop.is_set():
+            if self.run_once() == 0:
+                stop.wait(idle_wait)
+
+    def _project(self, name: str, app: Any) -> int:
+        notifications = app.recorder.select_notifications(self.views.position(name) + 1, self.batch)
+        if not notifications:
+            return 0
+        events = [app.mapper.to_domain_event(n) for n in notifications]
+        with self.views.transaction() as db:
+            for event in events:
+                for project in PROJECTORS.get(name, ()):
+                    project(db, event)
+            advance(db, name, notifications[-1].id)
+        self.applied += len(events)
+        return len(events)

@@ -1,0 +1,87 @@
+"""The read-model database: view tables plus the tracking of what was applied.
+
+Each projection writes its rows and the new position of its source in one
+transaction, so an event is applied exactly once even across crashes; dropping
+the file and replaying from position zero rebuilds every view.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id TEXT PRIMARY KEY, household TEXT NOT NULL, region TEXT, rule TEXT NOT NULL,
+    rule_version INTEGER, category TEXT, severity TEXT, subject_kind TEXT, subject TEXT,
+    resident TEXT, episode INTEGER, status TEXT NOT NULL, raised_on TEXT, closed_on TEXT,
+    close_reason TEXT, acknowledged_by TEXT, title_zh TEXT, title_en TEXT,
+    explanation TEXT, events TEXT NOT NULL DEFAULT '[]', updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS alerts_open ON alerts (status, severity, raised_on);
+CREATE INDEX IF NOT EXISTS alerts_household ON alerts (household);
+CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule, status);
+CREATE TABLE IF NOT EXISTS households (
+    household TEXT PRIMARY KEY, region TEXT, grid TEXT, address TEXT, hukou TEXT,
+    registered_at TEXT, members TEXT, observations INTEGER NOT NULL DEFAULT 0,
+    last_observed_at TEXT, last_kind TEXT
+);
+"""
+
+
+class ViewStore:
+    """A SQLite database of read views, safe to share between threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def position(self, source: str) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self._db.execute(sql, params).fetchall()]
+
+    def reset(self) -> None:
+        """Drop every view row and position: the next run rebuilds from zero."""
+        with self.transaction() as db:
+            for table in ("tracking", "alerts", "households"):
+                db.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def advance(db: sqlite3.Connection, source: str, position: int) -> None:
+    """Record the new position; refuses to go backwards (a replayed position)."""
+    row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
+    if row is not None and row[0] >= position:
+        raise ValueError(f"position {position} of {source} was already applied")
+    db.execute(
+        "INSERT INTO tracking (source, position) VALUES (?, ?) "
+        "ON CONFLICT(source) DO UPDATE SET position = excluded.position",
+        (source, position),
+    )

@@ -1,0 +1,81 @@
+"""Judge one household: derive its facts, run the catalog, explain what held."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from domain.derived_facts import HouseholdFacts, Subject, derive
+from domain.household_state import fold
+from domain.parameters import ParameterTable
+from rules.engine import Match, RuleEngine
+from rules.explanation import explain
+from rules.rule import Rule
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that holds for one subject of a household, with its explanation."""
+
+    household: str
+    region: str
+    rule: Rule
+    subject: Subject
+    severity: str
+    explanation: dict[str, Any]
+
+    @property
+    def slot(self) -> str:
+        """One open alert per (household, rule, subject): the slot within the household."""
+        return f"{self.rule.id}|{self.subject.kind}:{self.subject.key}"
+
+
+def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
+    """Subject facts as the engine sees them: flat, with a unique id and their kind."""
+    return [
+        dict(s.facts, id=f"{household.household}|{s.kind}:{s.key}", subject=s.kind)
+        for s in household.subjects
+    ]
+
+
+class Judge:
+    """Evaluates households against a catalog with one engine."""
+
+    def __init__(self, rules: Sequence[Rule], engine: RuleEngine, parameters: ParameterTable) -> None:
+        self.rules = {rule.id: rule for rule in rules}
+        self.engine = engine
+        self.parameters = parameters
+
+    def facts(self, observations: list[dict[str, Any]], on: date) -> HouseholdFacts:
+        return derive(fold(observations, on), on, self.parameters)
+
+    def judge(self, observations: list[dict[str, Any]], on: date) -> list[Finding]:
+        return self.judge_many([(observations, on)])[0]
+
+    def judge_many(self, households: Sequence[tuple[list[dict[str, Any]], date]]) -> list[list[Finding]]:
+        """Evaluate several households in one engine batch (facts never join across subjects)."""
+        derived = [self.facts(obs, on) for obs, on in households]
+        batch = [fact for hh in derived for fact in engine_facts(hh)]
+        matches = self.engine.evaluate(batch)
+        return [self._findings(hh, matches) for hh in derived]
+
+    def _findings(self, household: HouseholdFacts, matches: list[Match]) -> list[Finding]:
+        by_id = {f"{household.household}|{s.kind}:{s.key}": s for s in household.subjects}
+        found = []
+        for match in matches:
+            subject = by_id.get(match.fact_id)
+            if subject is None:
+                continue
+            rule = self.rules[match.rule_id]
+            found.append(
+                Finding(
+                    household=household.household,
+                    region=household.region,
+                    rule=rule,
+                    subject=subject,
+                    severity=rule.severity_of(subject.facts),
+                    explanation=explain(rule, subject, household),
+                )
+            )
+        return sorted(found, key=lambda f: f.slot)

@@ -1,0 +1,111 @@
+"""The rule-engine worker: one member of the consumer group on `qianshao.events`.
+
+For a household event it re-evaluates the whole household (so a death or an
+income change re-screens every member) as of the later of the clock and the
+household's latest observation; for a clock tick, every household of that
+partition. Findings are reconciled with the household's open alerts and saved
+with the Kafka position, so a redelivered record has no second effect.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable, Iterable
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from domain.clock import CLOCK_ID
+from domain.household import Household
+from infra.event_store import AlertsApp, HouseholdsApp
+from rules.alerting import reconcile, save_changes
+from rules.findings import Judge
+
+REGISTERED_TOPIC = "domain.household:Household.Registered"
+TICK_BATCH = 200
+
+
+class HouseholdDirectory:
+    """Every registered household id, read incrementally from the event store."""
+
+    def __init__(self, households: HouseholdsApp) -> None:
+        self.app = households
+        self.ids: list[str] = []
+        self._position = 0
+
+    def refresh(self) -> list[str]:
+        while True:
+            found = self.app.recorder.select_notifications(
+                self._position + 1, 5000, topics=[REGISTERED_TOPIC]
+            )
+            if not found:
+                return self.ids
+            for notification in found:
+                self.ids.append(self.app.mapper.to_domain_event(notification).household_id)
+            self._position = found[-1].id
+
+
+class RuleWorker:
+    """Turns integration events into raised and cleared alerts."""
+
+    def __init__(
+        self,
+        households: HouseholdsApp,
+        alerts: AlertsApp,
+        judge: Judge,
+        partition_of: Callable[[str], int],
+    ) -> None:
+        self.households = households
+        self.alerts = alerts
+        self.judge = judge
+        self.partition_of = partition_of
+        self.directory = HouseholdDirectory(households)
+        self.evaluations = 0
+
+    def handle(self, record: dict[str, Any], topic: str, partition: int, offset: int) -> None:
+        """Process one decoded record from `qianshao.events`."""
+        kind = record.get("type", "")
+        if kind.startswith("household.") and record.get("household"):
+            tracking = Tracking(f"{topic}:{partition}", offset + 1)
+            self.evaluate([record["household"]], tracking, cause=[record["event_id"]])
+        elif kind == "clock.ticked":
+            mine = [h for h in self.directory.refresh() if self.partition_of(h) == partition]
+            for start in range(0, len(mine), TICK_BATCH):
+                self.evaluate(mine[start : start + TICK_BATCH], None, cause=[record["event_id"]])
+
+    def clock(self) -> date | None:
+        try:
+            today = self.households.repository.get(CLOCK_ID).today
+        except AggregateNotFoundError:
+            return None
+        return date.fromisoformat(today) if today else None
+
+    def evaluate(self, household_ids: Iterable[str], tracking: Tracking | None, cause: list[str]) -> None:
+        """Judge the households in one engine batch and reconcile each one's alerts."""
+        today = self.clock()
+        loaded = [self.observations_of(h) for h in household_ids]
+        present = [(h, obs) for h, obs in loaded if obs]
+        judged_on = [self.judged_on(obs, today) for _, obs in present]
+        results = self.judge.judge_many([(obs, on) for (_, obs), on in zip(present, judged_on)])
+        self.evaluations += len(present)
+        for (household, _), on, findings in zip(present, judged_on, results):
+            book, changes = reconcile(self.alerts, household, findings, on, cause)
+            if changes:
+                self._save(book, changes, tracking)
+
+    def _save(self, book: Any, changes: Any, tracking: Tracking | None) -> None:
+        try:
+            save_changes(self.alerts, book, changes, tracking)
+        except IntegrityError:
+            pass  # already processed: this position (or these alert versions) were recorded before
+
+    def observations_of(self, household: str) -> tuple[str, list[dict[str, Any]]]:
+        try:
+            return household, self.households.repository.get(Household.id_for(household)).observations
+        except AggregateNotFoundError:
+            return household, []
+
+    @staticmethod
+    def judged_on(observations: list[dict[str, Any]], today: date | None) -> date:
+        latest = max(datetime.fromisoformat(o["observed_at"]).date() for o in observations)
+        return max(latest, today) if today else latest
