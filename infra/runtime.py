@@ -17,6 +17,7 @@ from typing import Any, Callable
 from kafka import KafkaConsumer, TopicPartition
 
 from domain.parameters import ParameterTable
+from infra.alert_workflow import AlertWorkflow
 from infra.broker import EmbeddedBroker
 from infra.consumer_loop import run_loop
 from infra.event_store import AlertsApp, HouseholdsApp, open_alerts, open_households
@@ -50,6 +51,7 @@ class Runtime:
     views: ViewStore = field(init=False)
     intake: IntakeService = field(init=False)
     worker: RuleWorker = field(init=False)
+    workflow: AlertWorkflow = field(init=False)
     bootstrap: str = field(init=False, default="")
     _stop: threading.Event = field(init=False, default_factory=threading.Event)
     _threads: list[threading.Thread] = field(init=False, default_factory=list)
@@ -61,6 +63,7 @@ class Runtime:
         self.alerts = open_alerts(self.settings)
         self.views = ViewStore(self.settings.sqlite_path("views"))
         self.intake = IntakeService(self.households)
+        self.workflow = AlertWorkflow(self.alerts, self.parameters)
         self._owns_engine = self.engine is None
         self.engine = self.engine or RuleEngine(CATALOG)
         judge = Judge(CATALOG, self.engine, self.parameters)

@@ -23,6 +23,7 @@ from rules.findings import Judge
 
 REGISTERED_TOPIC = "domain.household:Household.Registered"
 TICK_BATCH = 200
+RETRIES = 3
 
 
 class HouseholdDirectory:
@@ -89,15 +90,27 @@ class RuleWorker:
         results = self.judge.judge_many([(obs, on) for (_, obs), on in zip(present, judged_on)])
         self.evaluations += len(present)
         for (household, _), on, findings in zip(present, judged_on, results):
-            book, changes = reconcile(self.alerts, household, findings, on, cause)
-            if changes:
-                self._save(book, changes, tracking)
+            self._reconcile(household, findings, on, cause, tracking)
 
-    def _save(self, book: Any, changes: Any, tracking: Tracking | None) -> None:
-        try:
-            save_changes(self.alerts, book, changes, tracking)
-        except IntegrityError:
-            pass  # already processed: this position (or these alert versions) were recorded before
+    def _reconcile(
+        self, household: str, findings: list[Any], on: date, cause: list[str], tracking: Tracking | None
+    ) -> None:
+        """Save the alert changes; on a concurrent change (a caseworker action) reload and retry."""
+        for _ in range(RETRIES):
+            book, changes = reconcile(self.alerts, household, findings, on, cause)
+            if not changes:
+                return
+            try:
+                save_changes(self.alerts, book, changes, tracking)
+                return
+            except IntegrityError:
+                if tracking is not None and self._already_applied(tracking):
+                    return
+        raise RuntimeError(f"could not save the alerts of {household} after {RETRIES} attempts")
+
+    def _already_applied(self, tracking: Tracking) -> bool:
+        position = self.alerts.position(tracking.application_name)
+        return position is not None and position >= tracking.notification_id
 
     def observations_of(self, household: str) -> tuple[str, list[dict[str, Any]]]:
         try:

@@ -1,0 +1,74 @@
+"""Intake throughput: observations/s through the batch HTTP endpoint into the event store.
+
+Beside it, a raw `sqlite3` insert of the same rows (one JSON blob each, one
+transaction per batch) gives the ratio: how much validation, aggregates,
+receipts and HTTP cost over the bare minimum. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from rich.progress import Progress
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.serving import ServedRuntime  # noqa: E402
+from infra.synthetic import generate_district  # noqa: E402
+
+BATCH = 500
+
+
+def http_rate(envelopes: list[dict], url: str) -> tuple[float, int]:
+    accepted = 0
+    with httpx.Client(base_url=url, timeout=120) as client, Progress(transient=True) as progress:
+        task = progress.add_task("POST /api/v1/observations", total=len(envelopes))
+        start = time.perf_counter()
+        for i in range(0, len(envelopes), BATCH):
+            chunk = envelopes[i : i + BATCH]
+            response = client.post("/api/v1/observations", json={"observations": chunk})
+            accepted += response.json()["accepted"]
+            progress.advance(task, len(chunk))
+        return len(envelopes) / (time.perf_counter() - start), accepted
+
+
+def raw_sqlite_rate(envelopes: list[dict], path: Path) -> float:
+    db = sqlite3.connect(str(path))
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE rows (id TEXT PRIMARY KEY, household TEXT, body TEXT)")
+    start = time.perf_counter()
+    for i in range(0, len(envelopes), BATCH):
+        with db:
+            db.executemany(
+                "INSERT INTO rows VALUES (?, ?, ?)",
+                [(e["observation_id"], e["household"], json.dumps(e, ensure_ascii=False)) for e in envelopes[i : i + BATCH]],
+            )
+    rate = len(envelopes) / (time.perf_counter() - start)
+    db.close()
+    return rate
+
+
+def main(households: int = 3000) -> None:
+    envelopes = generate_district(seed=7, households=households)
+    with tempfile.TemporaryDirectory() as tmp:
+        served = ServedRuntime(Path(tmp) / "data")
+        try:
+            rate, accepted = http_rate(envelopes, served.url)
+        finally:
+            served.stop()
+        raw = raw_sqlite_rate(envelopes, Path(tmp) / "raw.sqlite")
+    print(json.dumps({
+        "bench": "intake", "households": households, "observations": len(envelopes), "accepted": accepted,
+        "batch": BATCH, "http_obs_per_s": round(rate), "raw_sqlite_rows_per_s": round(raw),
+        "ratio_raw_over_http": round(raw / rate, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)

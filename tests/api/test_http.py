@@ -1,0 +1,129 @@
+"""End to end over real HTTP: post observations, read alerts and households, act on alerts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+
+from api.app import create_app
+from infra.http_server import BackgroundServer
+from infra.runtime import Runtime
+from infra.settings import Settings
+
+HOUSEHOLD = "CQ-H1"
+
+
+def envelope(oid: str, kind: str, data: dict[str, Any], at: str = "2025-08-03T10:00:00+08:00", **extra: Any) -> dict:
+    return {"observation_id": oid, "informant": "grid-7", "observed_at": at, "kind": kind,
+            "household": HOUSEHOLD, "data": data, **extra}
+
+
+REGISTER = envelope("h-1", "household.registered", {
+    "region": "500103001001", "grid": "500103001001-03", "address": "渝中区某街道某社区3栋", "hukou": "urban",
+    "members": [{"resident": "CQ-H1-1", "name": "陈某", "sex": "F", "birth_date": "1969-11-05", "relation": "head"}]})
+INCOME = envelope("h-2", "household.income_reported",
+                  {"monthly_income": 500, "period": "2025-07", "income_type": "stable", "source": "declared"},
+                  at="2025-08-03T10:05:00+08:00")
+
+
+@pytest.fixture()
+def api(broker: Any, tmp_path: Path) -> Iterator[tuple[httpx.Client, Runtime]]:
+    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
+    settings.topic_prefix = f"{tmp_path.name}-"
+    runtime = Runtime(settings, group_consumers=False).start()
+    server = BackgroundServer(create_app(runtime)).start()
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client, runtime
+    server.stop()
+    runtime.stop()
+
+
+def test_health_needs_nothing(api: tuple[httpx.Client, Runtime]) -> None:
+    client, runtime = api
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["kafka"] == runtime.bootstrap
+
+
+def test_posted_observation_becomes_a_visible_alert(api: tuple[httpx.Client, Runtime]) -> None:
+    client, runtime = api
+    assert client.post("/api/v1/observations", json=REGISTER).status_code == 202
+    response = client.post("/api/v1/observations", json={"observations": [INCOME]})
+    assert response.status_code == 202 and response.json()["accepted"] == 1
+    runtime.drain()
+    alerts = client.get("/api/v1/alerts", params={"household": HOUSEHOLD, "status": "open"}).json()["alerts"]
+    assert [a["rule"] for a in alerts] == ["MISSED.DIBAO"]
+    alert = client.get(f"/api/v1/alerts/{alerts[0]['alert_id']}").json()
+    assert alert["title"]["zh"] == "收入低于低保标准但未纳入低保"
+    assert alert["explanation"]["parameters"]["dibao.standard_monthly.urban"]["value"] == 770
+    household = client.get(f"/api/v1/households/{HOUSEHOLD}").json()
+    assert household["members"][0]["name"] == "陈某" and len(household["alerts"]) == 1
+    assert household["assessment"]["subjects"][0]["facts"]["pc_income"] == 500
+
+
+def test_bad_item_is_named_and_good_items_survive(api: tuple[httpx.Client, Runtime]) -> None:
+    client, _ = api
+    bad = envelope("h-3", "household.income_reported", {"monthly_income": -1, "period": "2025-07",
+                                                        "income_type": "stable", "source": "declared"})
+    response = client.post("/api/v1/observations", json={"observations": [REGISTER, bad, INCOME]})
+    assert response.status_code == 207
+    body = response.json()
+    assert [r.get("status") for r in body["results"]] == ["accepted", 422, "accepted"]
+    assert any(e["field"] == "data.monthly_income" for e in body["results"][1]["errors"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "field"),
+    [
+        (dict(REGISTER, kind="household.unknown"), 422, "kind"),
+        (dict(INCOME, observed_at="2025-02-30T10:00:00+08:00"), 422, "observed_at"),
+        (dict(INCOME, household="NO-SUCH"), 404, "household"),
+    ],
+)
+def test_single_bad_envelope_gets_problem_json(api: tuple[httpx.Client, Runtime], payload: dict, status: int,
+                                               field: str) -> None:
+    client, _ = api
+    client.post("/api/v1/observations", json=REGISTER)
+    response = client.post("/api/v1/observations", json=payload)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_malformed_json_is_a_400_problem(api: tuple[httpx.Client, Runtime]) -> None:
+    client, _ = api
+    response = client.post("/api/v1/observations", content=b"{nope", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "JSON" in response.json()["detail"]
+
+
+def test_resent_observation_is_a_duplicate(api: tuple[httpx.Client, Runtime]) -> None:
+    client, _ = api
+    assert client.post("/api/v1/observations", json=REGISTER).status_code == 202
+    again = client.post("/api/v1/observations", json=REGISTER)
+    assert again.status_code == 200 and again.json()["status"] == "duplicate"
+    reused = client.post("/api/v1/observations", json=dict(REGISTER, informant="someone-else"))
+    assert reused.status_code == 409
+
+
+def test_resolve_not_eligible_closes_and_snoozes(api: tuple[httpx.Client, Runtime]) -> None:
+    client, runtime = api
+    client.post("/api/v1/observations", json={"observations": [REGISTER, INCOME]})
+    runtime.drain()
+    alert_id = client.get("/api/v1/alerts", params={"household": HOUSEHOLD}).json()["alerts"][0]["alert_id"]
+    assert client.post(f"/api/v1/alerts/{alert_id}/acknowledge", json={"by": "cw-1"}).status_code == 200
+    bad = client.post(f"/api/v1/alerts/{alert_id}/resolve", json={"by": "cw-1", "outcome": "maybe"})
+    assert bad.status_code == 422
+    done = client.post(f"/api/v1/alerts/{alert_id}/resolve", json={"by": "cw-1", "outcome": "not_eligible"})
+    assert done.json()["status"] == "closed"
+    client.post("/api/v1/observations", json=envelope("h-9", "household.visited", {"purpose": "verification"},
+                                                      at="2025-08-10T10:00:00+08:00"))
+    runtime.drain()
+    assert client.get("/api/v1/alerts", params={"household": HOUSEHOLD, "status": "open"}).json()["total"] == 0
+
+
+def test_unknown_alert_is_a_404_problem(api: tuple[httpx.Client, Runtime]) -> None:
+    client, _ = api
+    response = client.get("/api/v1/alerts/does-not-exist")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")

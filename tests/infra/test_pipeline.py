@@ -1,0 +1,145 @@
+"""The whole pipeline on real parts: intake → SQLite event store → relay → Kafka → rule worker
+→ alert store → projections, and the Kafka intake with its dead-letter topic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from kafka import KafkaProducer
+
+from infra.kafka_io import make_consumer, make_producer
+from infra.runtime import Runtime
+from infra.settings import TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
+
+REGISTER = {
+    "observation_id": "p-1", "informant": "grid-1", "observed_at": "2025-08-03T10:00:00+08:00",
+    "kind": "household.registered", "household": "CQ-P1",
+    "data": {"region": "500103001001", "grid": "500103001001-03", "address": "渝中区某街道", "hukou": "urban",
+             "members": [{"resident": "CQ-P1-1", "name": "王某", "sex": "M", "birth_date": "1978-04-02",
+                          "relation": "head"},
+                         {"resident": "CQ-P1-2", "name": "李某", "sex": "F", "birth_date": "1980-09-17",
+                          "relation": "spouse"}]},
+}
+INCOME = {
+    "observation_id": "p-2", "informant": "grid-1", "observed_at": "2025-08-03T10:20:00+08:00",
+    "kind": "household.income_reported", "household": "CQ-P1",
+    "data": {"monthly_income": 1000, "period": "2025-07", "income_type": "irregular", "source": "declared"},
+}
+ENROL = {
+    "observation_id": "p-3", "informant": "caseworker-1", "observed_at": "2025-08-20T10:00:00+08:00",
+    "kind": "coverage.enrolled", "household": "CQ-P1", "data": {"programme": "dibao", "start": "2025-08-20"},
+}
+
+
+@pytest.fixture()
+def runtime(broker: Any, tmp_path: Path) -> Iterator[Runtime]:
+    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
+    settings.topic_prefix = f"{tmp_path.name}-"
+    running = Runtime(settings, group_consumers=False).start()
+    yield running
+    running.stop()
+
+
+def open_alerts(runtime: Runtime, household: str) -> list[dict[str, Any]]:
+    return runtime.views.query("SELECT * FROM alerts WHERE household = ? AND status = 'open'", (household,))
+
+
+def test_observation_becomes_an_alert_and_enrolment_clears_it(runtime: Runtime) -> None:
+    outcomes = runtime.intake.accept_batch([REGISTER, INCOME])
+    assert [o.status for o in outcomes] == ["accepted", "accepted"]
+    runtime.drain()
+    alerts = open_alerts(runtime, "CQ-P1")
+    assert [a["rule"] for a in alerts] == ["MISSED.DIBAO"]
+    explanation = json.loads(alerts[0]["explanation"])
+    assert explanation["facts"]["pc_income"] == 500
+    assert "p-2" in explanation["event_ids"]
+
+    runtime.intake.accept(ENROL)
+    runtime.drain()
+    assert open_alerts(runtime, "CQ-P1") == []
+    closed = runtime.views.query("SELECT close_reason FROM alerts WHERE household = 'CQ-P1'")
+    assert closed == [{"close_reason": "condition_cleared"}]
+
+
+def test_resent_observations_change_nothing(runtime: Runtime) -> None:
+    runtime.intake.accept_batch([REGISTER, INCOME])
+    runtime.drain()
+    before = runtime.households.recorder.max_notification_id()
+    again = runtime.intake.accept_batch([REGISTER, INCOME])
+    assert [o.status for o in again] == ["duplicate", "duplicate"]
+    runtime.drain()
+    assert runtime.households.recorder.max_notification_id() == before
+    assert len(open_alerts(runtime, "CQ-P1")) == 1
+
+
+def test_events_topic_carries_decoded_json_keyed_by_household(runtime: Runtime, wait_for: Any) -> None:
+    runtime.intake.accept_batch([REGISTER, INCOME])
+    runtime.drain()
+    consumer = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.events_topic], assign_all=True)
+    seen: list[Any] = []
+
+    def got_both() -> bool:
+        for records in consumer.poll(timeout_ms=200).values():
+            seen.extend(records)
+        return sum(1 for r in seen if r.key == b"CQ-P1") >= 3
+
+    try:
+        wait_for(got_both, timeout=20)
+    finally:
+        consumer.close()
+    events = [json.loads(r.value) for r in seen if r.key == b"CQ-P1"]
+    types = [e["type"] for e in events]
+    assert types[:2] == ["household.registered", "household.observed"]
+    assert "alert.raised" in types
+    assert events[1]["observation"]["data"]["monthly_income"] == 1000
+    assert all(e["schema"] == "qianshao.event/1" and e["household"] == "CQ-P1" for e in events)
+
+
+def test_kafka_intake_accepts_good_and_dead_letters_bad(runtime: Runtime, wait_for: Any) -> None:
+    producer = make_producer(runtime.bootstrap)
+    topic = runtime.settings.topic(TOPIC_OBSERVATIONS)
+    producer.send(topic, key="CQ-P1", value=REGISTER)
+    producer.send(topic, key="CQ-P1", value=dict(INCOME, data=dict(INCOME["data"], monthly_income=-5)))
+    producer.send(topic, key="x", value={"kind": "no.such.kind"})
+    producer.flush()
+    plain = KafkaProducer(bootstrap_servers=runtime.bootstrap)
+    plain.send(topic, b"{broken")
+    plain.flush()
+    plain.close()
+    producer.close()
+    runtime.drain()
+    assert runtime.views.query("SELECT household FROM households") == [{"household": "CQ-P1"}]
+    dlq = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.settings.topic(TOPIC_OBSERVATIONS_DLQ)],
+                        assign_all=True)
+    letters: list[dict[str, Any]] = []
+
+    def three_letters() -> bool:
+        for records in dlq.poll(timeout_ms=200).values():
+            letters.extend(json.loads(r.value) for r in records)
+        return len(letters) >= 3
+
+    try:
+        wait_for(three_letters, timeout=20)
+    finally:
+        dlq.close()
+    reasons = " | ".join(letter["reason"] for letter in letters)
+    assert "monthly_income" in reasons
+    assert "kind" in reasons
+    assert "not JSON" in reasons
+    assert all("original" in letter and "source" in letter for letter in letters)
+
+
+def test_clock_tick_raises_deadline_alerts(runtime: Runtime) -> None:
+    runtime.intake.accept_batch([REGISTER, INCOME, dict(ENROL, observation_id="p-4",
+                                                       data={"programme": "dibao", "start": "2025-08-20"})])
+    runtime.drain()
+    assert [a["rule"] for a in open_alerts(runtime, "CQ-P1")] == []
+    tick = {"observation_id": "tick-2026-03-01", "informant": "scheduler", "observed_at": "2026-03-01T00:00:00+08:00",
+            "kind": "clock.tick", "household": None, "data": {"date": "2026-03-01"}}
+    assert runtime.intake.accept(tick).status == "accepted"
+    runtime.drain()
+    assert "LAPSED.REVIEW_OVERDUE" in [a["rule"] for a in open_alerts(runtime, "CQ-P1")]
+
