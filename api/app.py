@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import alert_actions, alerts, households, observations
+from api import alert_actions, alerts, households, observations, parameters
 from api.problems import on_http_error, on_validation_error
 
 
@@ -22,6 +22,7 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(alerts.router)
     app.include_router(households.router)
     app.include_router(alert_actions.router)
+    app.include_router(parameters.router)
 
     @app.get("/health")
     def health() -> dict[str, Any]:

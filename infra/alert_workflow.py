@@ -9,6 +9,7 @@ rule holds at the next evaluation, a new episode opens at once (the facts win).
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -30,7 +31,7 @@ class AlertActionError(ValueError):
 class AlertWorkflow:
     """Applies caseworker actions to alerts and their household's alert book."""
 
-    def __init__(self, alerts: AlertsApp, parameters: ParameterTable) -> None:
+    def __init__(self, alerts: AlertsApp, parameters: Callable[[], ParameterTable]) -> None:
         self.alerts = alerts
         self.parameters = parameters
 
@@ -58,7 +59,7 @@ class AlertWorkflow:
         book: AlertBook = self.alerts.repository.get(AlertBook.id_for(alert.household))
         alert.resolve(outcome=outcome, by=by, on=on.isoformat(), note=note)
         if outcome == "not_eligible":
-            days = self.parameters.lookup("alert.snooze_days", alert.region, on)
+            days = self.parameters().lookup("alert.snooze_days", alert.region, on)
             book.slot_snoozed(alert.slot, snooze_until(on, int(days.value if days else 90)).isoformat())
         else:
             book.slot_closed(alert.slot)

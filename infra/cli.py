@@ -17,12 +17,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from infra.runtime import Runtime
+from infra.runtime import COMPONENTS, Runtime
 from infra.settings import Settings, default_data_dir
 
 app = typer.Typer(help="Qianshao 前哨 — proactive discovery for social assistance", no_args_is_help=True)
 scenario_app = typer.Typer(help="Scenario files: stories with the alerts they must produce")
 app.add_typer(scenario_app, name="scenario")
+parameters_app = typer.Typer(help="Policy parameters, effective-dated per region")
+app.add_typer(parameters_app, name="parameters")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -36,10 +38,10 @@ def today() -> date:
     return datetime.now(CHINA).date()
 
 
-def _start(data: Optional[Path], kafka_port: Optional[int]) -> Runtime:
+def _start(data: Optional[Path], kafka_port: Optional[int], components: frozenset[str] = COMPONENTS) -> Runtime:
     settings = Settings.from_env(data_dir=data or default_data_dir(), kafka_port=kafka_port)
     with console.status("starting backends…"):
-        return Runtime(settings).start()
+        return Runtime(settings, components=components).start()
 
 
 def _banner(runtime: Runtime, host: str, port: int) -> None:
@@ -77,9 +79,16 @@ def serve(
     host: str = HostOption,
     port: int = PortOption,
     kafka_port: Optional[int] = KafkaPortOption,
+    only: Optional[str] = typer.Option(
+        None, "--only", help="comma-separated subset of relay,rules,projections,intake (production: one per process)"
+    ),
 ) -> None:
     """Run every component in one process on the embedded backends (or those configured)."""
-    _serve(_start(data, kafka_port), host, port)
+    chosen = frozenset(only.split(",")) if only else COMPONENTS
+    unknown = chosen - COMPONENTS
+    if unknown:
+        raise typer.BadParameter(f"unknown components: {', '.join(sorted(unknown))}", param_hint="--only")
+    _serve(_start(data, kafka_port, chosen), host, port)
 
 
 @app.command()
@@ -173,6 +182,58 @@ def _report(result: object, as_json: bool) -> None:
     console.print(f"{status} {result.scenario.path} — {result.scenario.name}")  # type: ignore[attr-defined]
     for line in [*result.rejected, *result.failures]:  # type: ignore[attr-defined]
         console.print(f"    {line}")
+
+
+@parameters_app.command("set")
+def parameters_set(
+    name: str = typer.Argument(..., help="e.g. dibao.standard_monthly.urban"),
+    value: str = typer.Argument(..., help="a JSON value: 800, 1.5, true, [3, 4]"),
+    region: str = typer.Option(..., "--region", help="admin code; 500000 = all of Chongqing"),
+    effective_from: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
+    by: str = typer.Option(..., "--by", help="who sets it (recorded)"),
+    reason: str = typer.Option("", "--reason"),
+    data: Optional[Path] = DataOption,
+) -> None:
+    """Add a dated parameter value (recorded as an event; a running server re-judges households)."""
+    from infra.event_store import open_households
+    from infra.policy_service import PolicyError, PolicyService
+    from domain.parameters import ParameterTable
+
+    try:
+        parsed = json.loads(value)
+        since = date.fromisoformat(effective_from)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    settings = Settings.from_env(data_dir=data or default_data_dir())
+    try:
+        PolicyService(open_households(settings), ParameterTable()).set_value(name, region, since, parsed, by, reason)
+    except PolicyError as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from error
+    console.print(f"{name} = {parsed} for {region} from {since} (set by {by})")
+
+
+@parameters_app.command("show")
+def parameters_show(
+    region: str = typer.Option(..., "--region"),
+    on: Optional[str] = typer.Option(None, "--on", help="YYYY-MM-DD (default: today)"),
+    data: Optional[Path] = DataOption,
+) -> None:
+    """The value of every parameter for a region on a date, and where it comes from."""
+    from infra.event_store import open_households
+    from infra.policy_service import PolicyService
+    from domain.parameters import ParameterTable
+
+    settings = Settings.from_env(data_dir=data or default_data_dir())
+    table = PolicyService(open_households(settings), ParameterTable()).table()
+    day = date.fromisoformat(on) if on else today()
+    out = Table(title=f"parameters for {region} on {day}")
+    for column in ("name", "value", "region", "from"):
+        out.add_column(column)
+    for name in sorted({v.name for v in table.values()}):
+        found = table.lookup(name, region, day)
+        out.add_row(name, *(map(str, found.to_json().values())) if found else ("—", "", ""))
+    console.print(out)
 
 
 def main() -> None:

@@ -7,12 +7,13 @@ encrypted, and their classes are internal). Each published record is:
      "event_id": "households:42",          # source application and notification id: unique, use to dedupe
      "source": "households" | "alerts",
      "position": 42,
-     "type": "household.registered" | "household.observed" | "clock.ticked"
+     "type": "household.registered" | "household.observed" | "clock.ticked" | "parameter.set"
              | "alert.raised" | "alert.cleared" | "alert.acknowledged" | "alert.resolved",
      "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
      "occurred_at": "2026-…Z",             # when it was recorded
      "observation": {…envelope…},          # household.* : the normalised observation
      "date": "YYYY-MM-DD",                 # clock.ticked
+     "parameter": {name, region, from, value, set_by, reason},   # parameter.set
      "alert": {…}}                         # alert.* : id, rule, severity, status, subject, resident …
 
 Other stored events (receipts, the resident index, alert books) are internal and
@@ -26,6 +27,7 @@ from typing import Any, Callable
 from domain.alert import Alert
 from domain.clock import Clock
 from domain.household import Household
+from domain.policy import PolicyBook
 
 SCHEMA = "qianshao.event/1"
 CLOCK_KEY = "clock"
@@ -62,6 +64,10 @@ def to_integration_event(
         return {**_base(source, position, "household.observed", household, event), "observation": event.observation}
     if isinstance(event, Clock.Ticked):
         return {**_base(source, position, "clock.ticked", None, event), "date": event.date}
+    if isinstance(event, PolicyBook.ValueSet):
+        value = {"name": event.name, "region": event.region, "from": event.effective_from, "value": event.value,
+                 "set_by": event.set_by, "reason": event.reason}
+        return {**_base(source, position, "parameter.set", None, event), "parameter": value}
     return _alert_event(source, position, event, household_of)
 
 

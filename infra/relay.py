@@ -1,8 +1,9 @@
 """The relay: tail the event stores' notification logs and publish to `qianshao.events`.
 
 Records are keyed by household id, so one household's events stay in order on
-one partition. A clock tick concerns every household, so it is published to
-every partition (key "clock"); each rule worker then judges its own households.
+one partition. A clock tick or a parameter change concerns every household, so
+it is published to every partition (key "clock"); each rule worker then judges
+its own households.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from kafka import KafkaProducer
 from infra.event_store import TrackedApplication
 from infra.integration_events import CLOCK_KEY, to_integration_event
 from infra.positions import PositionStore
+
+BROADCAST = ("clock.ticked", "parameter.set")
 
 
 class Relay:
@@ -61,7 +64,7 @@ class Relay:
         return len(notifications)
 
     def _publish(self, record: dict[str, Any]) -> None:
-        if record["type"] == "clock.ticked":
+        if record["type"] in BROADCAST:
             for partition in range(self.partitions):
                 self.producer.send(self.topic, key=CLOCK_KEY, value=record, partition=partition)
             return

@@ -24,6 +24,7 @@ from infra.event_store import AlertsApp, HouseholdsApp, open_alerts, open_househ
 from infra.intake import IntakeService
 from infra.kafka_io import ensure_topics, make_consumer, make_producer, partition_for
 from infra.observation_consumer import ObservationConsumer
+from infra.policy_service import PolicyService
 from infra.positions import PositionStore
 from infra.relay import Relay
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
@@ -36,6 +37,8 @@ from rules.worker import RuleWorker
 
 log = logging.getLogger(__name__)
 
+COMPONENTS = frozenset({"relay", "projections", "rules", "intake"})
+
 
 @dataclass
 class Runtime:
@@ -46,12 +49,14 @@ class Runtime:
     group_consumers: bool = True
     broker: EmbeddedBroker | None = None
     engine: RuleEngine | None = None
+    components: frozenset[str] = COMPONENTS
     households: HouseholdsApp = field(init=False)
     alerts: AlertsApp = field(init=False)
     views: ViewStore = field(init=False)
     intake: IntakeService = field(init=False)
     worker: RuleWorker = field(init=False)
     workflow: AlertWorkflow = field(init=False)
+    policy: PolicyService = field(init=False)
     bootstrap: str = field(init=False, default="")
     _stop: threading.Event = field(init=False, default_factory=threading.Event)
     _threads: list[threading.Thread] = field(init=False, default_factory=list)
@@ -63,10 +68,11 @@ class Runtime:
         self.alerts = open_alerts(self.settings)
         self.views = ViewStore(self.settings.sqlite_path("views"))
         self.intake = IntakeService(self.households)
-        self.workflow = AlertWorkflow(self.alerts, self.parameters)
+        self.policy = PolicyService(self.households, self.parameters)
+        self.workflow = AlertWorkflow(self.alerts, self.policy.table)
         self._owns_engine = self.engine is None
         self.engine = self.engine or RuleEngine(CATALOG)
-        judge = Judge(CATALOG, self.engine, self.parameters)
+        judge = Judge(CATALOG, self.engine, self.policy.table)
         partitions = self.settings.partitions
         self.worker = RuleWorker(self.households, self.alerts, judge, lambda h: partition_for(h, partitions))
         self.relay = Relay(
@@ -77,10 +83,15 @@ class Runtime:
             PositionStore(self.settings.sqlite_path("relay")),
         )
         self.projections = ProjectionRunner({"households": self.households, "alerts": self.alerts}, self.views)
-        self._spawn("relay", self.relay.run, self._stop)
-        self._spawn("projections", self.projections.run, self._stop)
-        self._spawn("rule-worker", self._run_worker)
-        self._spawn("observation-intake", self._run_observation_consumer)
+        loops = {
+            "relay": lambda: self.relay.run(self._stop),
+            "projections": lambda: self.projections.run(self._stop),
+            "rules": self._run_worker,
+            "intake": self._run_observation_consumer,
+        }
+        for name, loop in loops.items():
+            if name in self.components:
+                self._spawn(name, loop)
         return self
 
     @property
@@ -97,8 +108,8 @@ class Runtime:
         topics = (TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ)
         ensure_topics(self.bootstrap, {self.settings.topic(t): self.settings.partitions for t in topics})
 
-    def _spawn(self, name: str, target: Callable[..., None], *args: Any) -> None:
-        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
 

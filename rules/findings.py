@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from domain.derived_facts import HouseholdFacts, Subject, derive
 from domain.household_state import fold
@@ -42,20 +42,28 @@ def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
 class Judge:
     """Evaluates households against a catalog with one engine."""
 
-    def __init__(self, rules: Sequence[Rule], engine: RuleEngine, parameters: ParameterTable) -> None:
+    def __init__(
+        self, rules: Sequence[Rule], engine: RuleEngine, parameters: ParameterTable | Callable[[], ParameterTable]
+    ) -> None:
         self.rules = {rule.id: rule for rule in rules}
         self.engine = engine
-        self.parameters = parameters
+        self._parameters = parameters
 
-    def facts(self, observations: list[dict[str, Any]], on: date) -> HouseholdFacts:
-        return derive(fold(observations, on), on, self.parameters)
+    @property
+    def parameters(self) -> ParameterTable:
+        """The values in force now (administrators may add values while the worker runs)."""
+        return self._parameters() if callable(self._parameters) else self._parameters
+
+    def facts(self, observations: list[dict[str, Any]], on: date, table: ParameterTable | None = None) -> HouseholdFacts:
+        return derive(fold(observations, on), on, table or self.parameters)
 
     def judge(self, observations: list[dict[str, Any]], on: date) -> list[Finding]:
         return self.judge_many([(observations, on)])[0]
 
     def judge_many(self, households: Sequence[tuple[list[dict[str, Any]], date]]) -> list[list[Finding]]:
         """Evaluate several households in one engine batch (facts never join across subjects)."""
-        derived = [self.facts(obs, on) for obs, on in households]
+        table = self.parameters
+        derived = [self.facts(obs, on, table) for obs, on in households]
         batch = [fact for hh in derived for fact in engine_facts(hh)]
         matches = self.engine.evaluate(batch)
         return [self._findings(hh, matches) for hh in derived]

@@ -69,7 +69,7 @@ class RuleWorker:
         if kind.startswith("household.") and record.get("household"):
             tracking = Tracking(f"{topic}:{partition}", offset + 1)
             self.evaluate([record["household"]], tracking, cause=[record["event_id"]])
-        elif kind == "clock.ticked":
+        elif kind in ("clock.ticked", "parameter.set"):
             mine = [h for h in self.directory.refresh() if self.partition_of(h) == partition]
             for start in range(0, len(mine), TICK_BATCH):
                 self.evaluate(mine[start : start + TICK_BATCH], None, cause=[record["event_id"]])

@@ -1,0 +1,49 @@
+"""The PolicyBook aggregate: dated parameter values set by administrators.
+
+Shipped defaults live in `domain.parameters`; every value an administrator
+adds is an event here, so history shows who changed what, when and why, and a
+replay judges each household with the values that were known.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.ids import stable_id
+from domain.parameters import ParameterTable, ParameterValue, region_prefix
+
+POLICY_ID = stable_id("policy-book")
+
+
+class PolicyBook(Aggregate):
+    """All administrator-set parameter values, in the order they were set."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return POLICY_ID
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.values: list[dict[str, Any]] = []
+
+    @event("ValueSet")
+    def set_value(self, name: str, region: str, effective_from: str, value: Any, set_by: str, reason: str) -> None:
+        """Add (or replace, for the same name, region and date) one dated value."""
+        self.values.append(
+            {"name": name, "region": region_prefix(region), "from": effective_from, "value": value,
+             "set_by": set_by, "reason": reason}
+        )
+
+    def parameter_values(self) -> list[ParameterValue]:
+        return [
+            ParameterValue(v["name"], v["region"], date.fromisoformat(v["from"]), v["value"], f"set by {v['set_by']}")
+            for v in self.values
+        ]
+
+    def table(self, base: ParameterTable) -> ParameterTable:
+        """The base values with this book's values on top (later entries win)."""
+        return base.with_values(self.parameter_values())
