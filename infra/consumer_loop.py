@@ -18,6 +18,18 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], str, int, int], None]
 Undecodable = Callable[[bytes | None, str, str, int, int], None]
+Record = tuple[dict[str, Any], str, int, int]
+BatchHandler = Callable[[list[Record]], None]
+
+
+def one_by_one(handle: Handler) -> BatchHandler:
+    """A batch handler that handles each record on its own."""
+
+    def handle_batch(records: list[Record]) -> None:
+        for value, topic, partition, offset in records:
+            handle(value, topic, partition, offset)
+
+    return handle_batch
 
 
 def decode_record(raw: bytes | None) -> dict[str, Any]:
@@ -36,28 +48,29 @@ def decode_record(raw: bytes | None) -> dict[str, Any]:
 
 
 def poll_once(
-    consumer: KafkaConsumer, handle: Handler, on_undecodable: Undecodable | None = None, timeout_ms: int = 200
+    consumer: KafkaConsumer, handle: BatchHandler, on_undecodable: Undecodable | None = None, timeout_ms: int = 200
 ) -> int:
-    """Handle one poll's worth of records; returns how many there were."""
-    batches = consumer.poll(timeout_ms=timeout_ms, max_records=500)
+    """Handle one poll's worth of records (in partition order); returns how many there were."""
+    batches = consumer.poll(timeout_ms=timeout_ms, max_records=1000)
+    decoded: list[Record] = []
     count = 0
     for tp, records in batches.items():
         for record in records:
             count += 1
             try:
-                value = decode_record(record.value)
+                decoded.append((decode_record(record.value), tp.topic, tp.partition, record.offset))
             except ValueError as error:
                 if on_undecodable is not None:
                     on_undecodable(record.value, str(error), tp.topic, tp.partition, record.offset)
-                continue
-            handle(value, tp.topic, tp.partition, record.offset)
+    if decoded:
+        handle(decoded)
     if count:
         consumer.commit()
     return count
 
 
 def run_loop(
-    consumer: KafkaConsumer, handle: Handler, stop: threading.Event, on_undecodable: Undecodable | None = None
+    consumer: KafkaConsumer, handle: BatchHandler, stop: threading.Event, on_undecodable: Undecodable | None = None
 ) -> None:
     """Poll until `stop` is set; a failing record is logged and the loop goes on."""
     try:

@@ -19,7 +19,7 @@ from kafka import KafkaConsumer, TopicPartition
 from domain.parameters import ParameterTable
 from infra.alert_workflow import AlertWorkflow
 from infra.broker import EmbeddedBroker
-from infra.consumer_loop import run_loop
+from infra.consumer_loop import Record, one_by_one, run_loop
 from infra.event_store import AlertsApp, HouseholdsApp, open_alerts, open_households
 from infra.intake import IntakeService
 from infra.kafka_io import ensure_topics, make_consumer, make_producer, partition_for
@@ -121,9 +121,10 @@ class Runtime:
     def _run_worker(self) -> None:
         consumer = self._consumer(self.events_topic, self.settings.consumer_group)
 
-        def handle(record: dict[str, Any], topic: str, partition: int, offset: int) -> None:
-            self.worker.handle(record, topic, partition, offset)
-            self._handled[(topic, partition)] = offset + 1
+        def handle(records: list[Record]) -> None:
+            self.worker.handle_batch(records)
+            for _, topic, partition, offset in records:
+                self._handled[(topic, partition)] = offset + 1
 
         run_loop(consumer, handle, self._stop, lambda raw, why, t, p, o: self._handled.__setitem__((t, p), o + 1))
 
@@ -140,7 +141,7 @@ class Runtime:
             intake.dead_letter(raw, why, t, p, o)
             self._handled[(t, p)] = o + 1
 
-        run_loop(consumer, handle, self._stop, undecodable)
+        run_loop(consumer, one_by_one(handle), self._stop, undecodable)
 
     def drain(self, timeout: float = 60.0) -> None:
         """Wait until intake, relay, rule worker and projections have all caught up."""

@@ -3,8 +3,11 @@
 For a household event it re-evaluates the whole household (so a death or an
 income change re-screens every member) as of the later of the clock and the
 household's latest observation; for a clock tick, every household of that
-partition. Findings are reconciled with the household's open alerts and saved
-with the Kafka position, so a redelivered record has no second effect.
+partition. Records of one poll are coalesced: a household is judged once per
+batch. Findings are reconciled with the household's open alerts; reconciling is
+idempotent (alert ids are derived from household, slot and episode, and the
+alert book's version guards against a concurrent writer), so a redelivered
+record has no second effect.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError
 
 from domain.clock import CLOCK_ID
 from domain.household import Household
@@ -24,6 +27,7 @@ from rules.findings import Judge
 REGISTERED_TOPIC = "domain.household:Household.Registered"
 TICK_BATCH = 200
 RETRIES = 3
+BROADCASTS = ("clock.ticked", "parameter.set")
 
 
 class HouseholdDirectory:
@@ -63,16 +67,26 @@ class RuleWorker:
         self.directory = HouseholdDirectory(households)
         self.evaluations = 0
 
-    def handle(self, record: dict[str, Any], topic: str, partition: int, offset: int) -> None:
-        """Process one decoded record from `qianshao.events`."""
-        kind = record.get("type", "")
-        if kind.startswith("household.") and record.get("household"):
-            tracking = Tracking(f"{topic}:{partition}", offset + 1)
-            self.evaluate([record["household"]], tracking, cause=[record["event_id"]])
-        elif kind in ("clock.ticked", "parameter.set"):
-            mine = [h for h in self.directory.refresh() if self.partition_of(h) == partition]
-            for start in range(0, len(mine), TICK_BATCH):
-                self.evaluate(mine[start : start + TICK_BATCH], None, cause=[record["event_id"]])
+    def handle_batch(self, records: list[tuple[dict[str, Any], str, int, int]]) -> None:
+        """Process decoded records from `qianshao.events`: each household once per batch."""
+        households: dict[str, str] = {}
+        broadcasts: dict[int, str] = {}
+        for record, _topic, partition, _offset in records:
+            kind = record.get("type", "")
+            if kind.startswith("household.") and record.get("household"):
+                households[record["household"]] = record["event_id"]
+            elif kind in BROADCASTS:
+                broadcasts[partition] = record["event_id"]
+        for household, cause in households.items():
+            self.evaluate([household], cause=[cause])
+        for partition, cause in broadcasts.items():
+            self.evaluate_partition(partition, cause)
+
+    def evaluate_partition(self, partition: int, cause: str) -> None:
+        """A clock tick or parameter change: judge every household of this partition."""
+        mine = [h for h in self.directory.refresh() if self.partition_of(h) == partition]
+        for start in range(0, len(mine), TICK_BATCH):
+            self.evaluate(mine[start : start + TICK_BATCH], cause=[cause])
 
     def clock(self) -> date | None:
         try:
@@ -81,7 +95,7 @@ class RuleWorker:
             return None
         return date.fromisoformat(today) if today else None
 
-    def evaluate(self, household_ids: Iterable[str], tracking: Tracking | None, cause: list[str]) -> None:
+    def evaluate(self, household_ids: Iterable[str], cause: list[str]) -> None:
         """Judge the households in one engine batch and reconcile each one's alerts."""
         today = self.clock()
         loaded = [self.observations_of(h) for h in household_ids]
@@ -90,27 +104,20 @@ class RuleWorker:
         results = self.judge.judge_many([(obs, on) for (_, obs), on in zip(present, judged_on)])
         self.evaluations += len(present)
         for (household, _), on, findings in zip(present, judged_on, results):
-            self._reconcile(household, findings, on, cause, tracking)
+            self._reconcile(household, findings, on, cause)
 
-    def _reconcile(
-        self, household: str, findings: list[Any], on: date, cause: list[str], tracking: Tracking | None
-    ) -> None:
-        """Save the alert changes; on a concurrent change (a caseworker action) reload and retry."""
+    def _reconcile(self, household: str, findings: list[Any], on: date, cause: list[str]) -> None:
+        """Save the alert changes; if another writer changed the book meanwhile, reload and retry."""
         for _ in range(RETRIES):
             book, changes = reconcile(self.alerts, household, findings, on, cause)
             if not changes:
                 return
             try:
-                save_changes(self.alerts, book, changes, tracking)
+                save_changes(self.alerts, book, changes, None)
                 return
             except IntegrityError:
-                if tracking is not None and self._already_applied(tracking):
-                    return
+                continue
         raise RuntimeError(f"could not save the alerts of {household} after {RETRIES} attempts")
-
-    def _already_applied(self, tracking: Tracking) -> bool:
-        position = self.alerts.position(tracking.application_name)
-        return position is not None and position >= tracking.notification_id
 
     def observations_of(self, household: str) -> tuple[str, list[dict[str, Any]]]:
         try:

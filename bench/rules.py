@@ -1,0 +1,107 @@
+"""Rule evaluation throughput for one worker: household evaluations per second.
+
+A synthetic district is judged as of one date in engine batches, the way a
+worker judges a partition on a clock tick. Time is split into folding the
+observations, deriving facts, and the durable_rules engine; then the same run
+with alert reconciliation into a SQLite alert store gives the worker's rate.
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.progress import Progress
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from domain.derived_facts import derive  # noqa: E402
+from domain.household_state import fold  # noqa: E402
+from domain.parameters import ParameterTable  # noqa: E402
+from infra.event_store import AlertsApp  # noqa: E402
+from infra.synthetic import generate_district  # noqa: E402
+from rules.alerting import reconcile, save_changes  # noqa: E402
+from rules.catalog import CATALOG  # noqa: E402
+from rules.engine import RuleEngine  # noqa: E402
+from rules.findings import Judge, engine_facts  # noqa: E402
+
+AS_OF = date(2025, 11, 30)
+BATCH = 200
+
+
+def households(count: int) -> list[list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for envelope in generate_district(seed=11, households=count, as_of=AS_OF):
+        if envelope.get("household"):
+            grouped[envelope["household"]].append(envelope)
+    return list(grouped.values())
+
+
+def phases(population: list[list[dict[str, Any]]], engine: RuleEngine, table: ParameterTable) -> dict[str, float]:
+    """Seconds spent in each phase over the whole population."""
+    start = time.perf_counter()
+    states = [fold(obs, AS_OF) for obs in population]
+    folded = time.perf_counter()
+    derived = [derive(state, AS_OF, table) for state in states]
+    derived_at = time.perf_counter()
+    facts = [fact for household in derived for fact in engine_facts(household)]
+    for i in range(0, len(facts), BATCH * 4):
+        engine.evaluate(facts[i : i + BATCH * 4])
+    end = time.perf_counter()
+    return {"fold_s": folded - start, "derive_s": derived_at - folded, "engine_s": end - derived_at,
+            "facts": len(facts)}
+
+
+def worker_rate(population: list[list[dict[str, Any]]], judge: Judge, alerts: AlertsApp) -> tuple[float, int]:
+    raised = 0
+    with Progress(transient=True) as progress:
+        task = progress.add_task("judging households", total=len(population))
+        start = time.perf_counter()
+        for i in range(0, len(population), BATCH):
+            chunk = population[i : i + BATCH]
+            results = judge.judge_many([(obs, AS_OF) for obs in chunk])
+            for obs, findings in zip(chunk, results):
+                book, changes = reconcile(alerts, obs[0]["household"], findings, AS_OF, ["bench"])
+                if changes:
+                    save_changes(alerts, book, changes, None)
+                    raised += len(changes.raised)
+            progress.advance(task, len(chunk))
+        return len(population) / (time.perf_counter() - start), raised
+
+
+def main(count: int = 5000) -> None:
+    population = households(count)
+    table = ParameterTable()
+    engine = RuleEngine(CATALOG)
+    try:
+        split = phases(population, engine, table)
+        judge = Judge(CATALOG, engine, table)
+        start = time.perf_counter()
+        for i in range(0, len(population), BATCH):
+            judge.judge_many([(obs, AS_OF) for obs in population[i : i + BATCH]])
+        judge_rate = len(population) / (time.perf_counter() - start)
+        with tempfile.TemporaryDirectory() as tmp:
+            alerts = AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                    "SQLITE_DBNAME": str(Path(tmp) / "alerts.sqlite")})
+            rate, raised = worker_rate(population, judge, alerts)
+    finally:
+        engine.close()
+    total = split["fold_s"] + split["derive_s"] + split["engine_s"]
+    print(json.dumps({
+        "bench": "rules", "households": len(population), "rules": len(CATALOG), "facts": split["facts"],
+        "judge_evals_per_s": round(judge_rate), "worker_evals_per_s_with_alert_store": round(rate),
+        "alerts_raised": raised,
+        "share_fold": round(split["fold_s"] / total, 2), "share_derive": round(split["derive_s"] / total, 2),
+        "share_engine": round(split["engine_s"] / total, 2),
+    }))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
