@@ -64,7 +64,7 @@ def poll_once(
                     on_undecodable(record.value, str(error), tp.topic, tp.partition, record.offset)
     if decoded:
         handle(decoded)
-    if count:
+    if count and consumer.config.get("group_id"):
         consumer.commit()
     return count
 

@@ -77,9 +77,18 @@ def test_bad_item_is_named_and_good_items_survive(api: tuple[httpx.Client, Runti
 @pytest.mark.parametrize(
     ("payload", "status", "field"),
     [
-        (dict(REGISTER, kind="household.unknown"), 422, "kind"),
-        (dict(INCOME, observed_at="2025-02-30T10:00:00+08:00"), 422, "observed_at"),
-        (dict(INCOME, household="NO-SUCH"), 404, "household"),
+        (dict(REGISTER, observation_id="b-1", kind="household.unknown"), 422, "kind"),
+        (dict(INCOME, observation_id="b-2", observed_at="2025-02-30T10:00:00+08:00"), 422, "observed_at"),
+        (dict(INCOME, observation_id="b-3", household="NO-SUCH"), 404, "household"),
+        (dict(REGISTER, observation_id="b-4"), 409, "household"),
+        (dict(INCOME, observation_id="b-5", observed_at="2099-01-01T00:00:00+08:00"), 422, "observed_at"),
+        (dict(INCOME, observation_id="b-6", data=dict(INCOME["data"], income_type="sometimes")), 422,
+         "data.income_type"),
+        (dict(REGISTER, observation_id="b-7", household="CQ-H2", data=dict(REGISTER["data"], members=[
+            dict(REGISTER["data"]["members"][0], resident="CQ-H2-1", id_number="11010519491231002X")])), 422,
+         "data.members[0].id_number"),
+        (dict(INCOME, observation_id="b-8", kind="resident.died", resident="CQ-NOBODY", data={"date": "2025-08-01"}),
+         404, "resident"),
     ],
 )
 def test_single_bad_envelope_gets_problem_json(api: tuple[httpx.Client, Runtime], payload: dict, status: int,
