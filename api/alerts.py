@@ -20,6 +20,7 @@ def list_alerts(
     status: str | None = Query(None, pattern="^(open|closed)$"),
     severity: str | None = Query(None, pattern="^(critical|high|medium|low)$"),
     region: str | None = Query(None, pattern="^[0-9]{2,12}$"),
+    escalated: bool | None = Query(None, description="only alerts escalated to a supervisor (or only not)"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
@@ -29,6 +30,8 @@ def list_alerts(
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
+    if escalated is not None:
+        where.append("escalated_on IS NOT NULL" if escalated else "escalated_on IS NULL")
     if region:
         where.append("region LIKE ?")
         params.append(f"{region}%")

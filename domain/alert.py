@@ -64,6 +64,7 @@ class Alert(Aggregate):
         self.closed_on: str | None = None
         self.close_reason: str | None = None
         self.acknowledged_by: str | None = None
+        self.escalated_to: str | None = None
 
     @event("Cleared")
     def clear(self, on: str, event_ids: list[str]) -> None:
@@ -75,6 +76,14 @@ class Alert(Aggregate):
     @event("Acknowledged")
     def acknowledge(self, by: str, on: str) -> None:
         self.acknowledged_by = by
+
+    @event("Escalated")
+    def escalate(self, on: str, to: str, deadline: str) -> None:
+        """Not acknowledged in time: shown to the supervisor of its jurisdiction."""
+        self.escalated_to = to
+
+    def needs_escalation(self) -> bool:
+        return self.status == "open" and self.acknowledged_by is None and self.escalated_to is None
 
     @event("Resolved")
     def resolve(self, outcome: str, by: str, on: str, note: str) -> None:
@@ -122,6 +131,11 @@ class AlertBook(Aggregate):
     def slot_snoozed(self, slot: str, until: str) -> None:
         self.open.pop(slot, None)
         self.snoozed_until[slot] = until
+
+
+def supervisor_of(region: str) -> str:
+    """The supervisor role of the street/township (first 9 digits) an alert's household is in."""
+    return f"supervisor:{region[:9]}"
 
 
 def snooze_until(on: date, days: int) -> date:

@@ -8,7 +8,7 @@ encrypted, and their classes are internal). Each published record is:
      "source": "households" | "alerts",
      "position": 42,
      "type": "household.registered" | "household.observed" | "clock.ticked" | "parameter.set"
-             | "alert.raised" | "alert.cleared" | "alert.acknowledged" | "alert.resolved",
+             | "alert.raised" | "alert.cleared" | "alert.acknowledged" | "alert.escalated" | "alert.resolved",
      "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
      "occurred_at": "2026-…Z",             # when it was recorded
      "observation": {…envelope…},          # household.* : the normalised observation
@@ -91,6 +91,7 @@ def _alert_event(
     named = {
         Alert.Cleared: ("alert.cleared", lambda e: {"status": "closed", "reason": "condition_cleared", "on": e.on}),
         Alert.Acknowledged: ("alert.acknowledged", lambda e: {"by": e.by, "on": e.on}),
+        Alert.Escalated: ("alert.escalated", lambda e: {"to": e.to, "on": e.on, "deadline": e.deadline}),
         Alert.Resolved: ("alert.resolved", lambda e: {"status": "closed", "reason": e.outcome, "on": e.on}),
     }
     for cls, (kind, fields) in named.items():

@@ -17,6 +17,12 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
         _closed(db, event, event.on, "condition_cleared")
     elif isinstance(event, Alert.Resolved):
         _closed(db, event, event.on, event.outcome)
+    elif isinstance(event, Alert.Escalated):
+        _append(db, event, {"type": "escalated", "on": event.on, "to": event.to, "deadline": event.deadline})
+        db.execute(
+            "UPDATE alerts SET escalated_on = ?, escalated_to = ? WHERE alert_id = ?",
+            (event.on, event.to, str(event.originator_id)),
+        )
     elif isinstance(event, Alert.Acknowledged):
         db.execute(
             "UPDATE alerts SET acknowledged_by = ?, updated_at = ? WHERE alert_id = ?",
@@ -40,14 +46,22 @@ def _raised(db: sqlite3.Connection, e: Any) -> None:
     )
 
 
-def _closed(db: sqlite3.Connection, e: Any, on: str, reason: str) -> None:
+def _append(db: sqlite3.Connection, e: Any, entry: dict[str, Any]) -> None:
+    """Add one entry to the alert's visible history."""
     row = db.execute("SELECT events FROM alerts WHERE alert_id = ?", (str(e.originator_id),)).fetchone()
     history = json.loads(row[0]) if row else []
-    history.append({"type": "closed", "on": on, "reason": reason, "event_ids": getattr(e, "event_ids", [])})
+    history.append(entry)
     db.execute(
-        "UPDATE alerts SET status = 'closed', closed_on = ?, close_reason = ?, events = ?, updated_at = ?"
-        " WHERE alert_id = ?",
-        (on, reason, json.dumps(history), e.timestamp.isoformat(), str(e.originator_id)),
+        "UPDATE alerts SET events = ?, updated_at = ? WHERE alert_id = ?",
+        (json.dumps(history, ensure_ascii=False), e.timestamp.isoformat(), str(e.originator_id)),
+    )
+
+
+def _closed(db: sqlite3.Connection, e: Any, on: str, reason: str) -> None:
+    _append(db, e, {"type": "closed", "on": on, "reason": reason, "event_ids": getattr(e, "event_ids", [])})
+    db.execute(
+        "UPDATE alerts SET status = 'closed', closed_on = ?, close_reason = ? WHERE alert_id = ?",
+        (on, reason, str(e.originator_id)),
     )
 
 

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     alert_id TEXT PRIMARY KEY, household TEXT NOT NULL, region TEXT, rule TEXT NOT NULL,
     rule_version INTEGER, category TEXT, severity TEXT, subject_kind TEXT, subject TEXT,
     resident TEXT, episode INTEGER, status TEXT NOT NULL, raised_on TEXT, closed_on TEXT,
-    close_reason TEXT, acknowledged_by TEXT, title_zh TEXT, title_en TEXT,
+    close_reason TEXT, acknowledged_by TEXT, escalated_on TEXT, escalated_to TEXT, title_zh TEXT, title_en TEXT,
     explanation TEXT, events TEXT NOT NULL DEFAULT '[]', updated_at TEXT
 );
 CREATE INDEX IF NOT EXISTS alerts_open ON alerts (status, severity, raised_on);

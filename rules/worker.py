@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from domain.alert import AlertBook, supervisor_of
 from domain.clock import CLOCK_ID
+from domain.sla import ack_deadline, is_unhandled
 from domain.household import Household
 from infra.event_store import AlertsApp, HouseholdsApp
 from rules.alerting import reconcile, save_changes
@@ -83,10 +86,36 @@ class RuleWorker:
             self.evaluate_partition(partition, cause)
 
     def evaluate_partition(self, partition: int, cause: str) -> None:
-        """A clock tick or parameter change: judge every household of this partition."""
+        """A clock tick or parameter change: judge every household of this partition,
+        then escalate its alerts that were not acknowledged in time (LATE.ALERT_UNHANDLED)."""
         mine = [h for h in self.directory.refresh() if self.partition_of(h) == partition]
         for start in range(0, len(mine), TICK_BATCH):
             self.evaluate(mine[start : start + TICK_BATCH], cause=[cause])
+        today = self.clock()
+        if today is not None:
+            for household in mine:
+                self.escalate(household, today)
+
+    def escalate(self, household: str, on: date) -> None:
+        """Escalate each open, unacknowledged alert of the household past its deadline."""
+        try:
+            book = self.alerts.repository.get(AlertBook.id_for(household))
+        except AggregateNotFoundError:
+            return
+        table = self.judge.parameters
+        for alert_id in list(book.open.values()):
+            alert = self.alerts.repository.get(UUID(alert_id))
+            limit = table.lookup(f"sla.ack.{alert.severity}", alert.region, on)
+            if not alert.needs_escalation() or limit is None:
+                continue
+            raised = date.fromisoformat(alert.raised_on)
+            if is_unhandled(raised, alert.severity, int(limit.value), on):
+                deadline = ack_deadline(raised, alert.severity, int(limit.value))
+                alert.escalate(on=on.isoformat(), to=supervisor_of(alert.region), deadline=deadline.isoformat())
+                try:
+                    self.alerts.save(alert)
+                except IntegrityError:
+                    continue  # acknowledged or changed meanwhile: judged again at the next tick
 
     def clock(self) -> date | None:
         try:

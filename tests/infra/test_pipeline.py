@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -143,3 +144,29 @@ def test_clock_tick_raises_deadline_alerts(runtime: Runtime) -> None:
     runtime.drain()
     assert "LAPSED.REVIEW_OVERDUE" in [a["rule"] for a in open_alerts(runtime, "CQ-P1")]
 
+
+
+def _tick(day: str) -> dict[str, Any]:
+    return {"observation_id": f"tick-{day}", "informant": "scheduler", "observed_at": f"{day}T00:00:00+08:00",
+            "kind": "clock.tick", "household": None, "data": {"date": day}}
+
+
+def test_unacknowledged_alert_is_escalated_to_the_supervisor(runtime: Runtime) -> None:
+    runtime.intake.accept_batch([REGISTER, INCOME, _tick("2025-08-04")])
+    runtime.drain()
+    assert open_alerts(runtime, "CQ-P1")[0]["escalated_on"] is None
+    runtime.intake.accept(_tick("2025-08-12"))
+    runtime.drain()
+    alert = open_alerts(runtime, "CQ-P1")[0]
+    assert alert["escalated_on"] == "2025-08-12" and alert["escalated_to"] == "supervisor:500103001"
+    assert json.loads(alert["events"])[-1]["type"] == "escalated"
+
+
+def test_acknowledged_alert_is_not_escalated(runtime: Runtime) -> None:
+    runtime.intake.accept_batch([REGISTER, INCOME, _tick("2025-08-04")])
+    runtime.drain()
+    runtime.workflow.acknowledge(open_alerts(runtime, "CQ-P1")[0]["alert_id"], "cw-1", date(2025, 8, 4))
+    runtime.intake.accept(_tick("2025-08-20"))
+    runtime.drain()
+    alert = open_alerts(runtime, "CQ-P1")[0]
+    assert alert["escalated_on"] is None and alert["acknowledged_by"] == "cw-1"
