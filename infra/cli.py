@@ -105,6 +105,7 @@ def demo(
     from infra.synthetic import generate_district
 
     runtime = _start(data, kafka_port)
+    console.print(f"Kafka bootstrap: {runtime.bootstrap}   data: {runtime.settings.data_dir.resolve()}")
     envelopes = generate_district(seed=seed, households=households, as_of=today())
     _load(runtime, envelopes)
     runtime.intake.accept(_tick_now())
@@ -238,5 +239,6 @@ def parameters_show(
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("kafka").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     app()

@@ -82,6 +82,7 @@ class Runtime:
             partitions,
             PositionStore(self.settings.sqlite_path("relay")),
         )
+        self._dlq_producer = make_producer(self.bootstrap)
         self.projections = ProjectionRunner({"households": self.households, "alerts": self.alerts}, self.views)
         loops = {
             "relay": lambda: self.relay.run(self._stop),
@@ -131,7 +132,7 @@ class Runtime:
     def _run_observation_consumer(self) -> None:
         topic = self.settings.topic(TOPIC_OBSERVATIONS)
         consumer = self._consumer(topic, f"{self.settings.consumer_group}-intake")
-        intake = ObservationConsumer(self.intake, make_producer(self.bootstrap), self.settings.topic(TOPIC_OBSERVATIONS_DLQ))
+        intake = ObservationConsumer(self.intake, self._dlq_producer, self.settings.topic(TOPIC_OBSERVATIONS_DLQ))
 
         def handle(record: dict[str, Any], t: str, p: int, o: int) -> None:
             intake.handle(record, t, p, o)
@@ -170,9 +171,13 @@ class Runtime:
         return probe.end_offsets(partitions)
 
     def stop(self) -> None:
+        """Stop the loops, close every Kafka client, then the stores and the broker."""
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        for client in (self.relay.producer, self._dlq_producer, getattr(self, "_probe", None)):
+            if client is not None:
+                client.close()
         if self._owns_engine and self.engine is not None:
             self.engine.close()
         self.views.close()
