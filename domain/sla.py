@@ -1,32 +1,14 @@
 """Acknowledgement deadlines for alerts (LATE.ALERT_UNHANDLED).
 
 `sla.ack.critical` is counted in calendar days (act today); the other
-severities in Chinese working days, with official holidays and make-up days
-from `chinese_calendar`. For years that library does not know yet, Monday to
-Friday are taken as working days.
+severities in Chinese working days (see `domain.working_days`).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import chinese_calendar
-
-
-def is_working_day(day: date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The date on which `days` working days after `start` have passed."""
-    day, counted = start, 0
-    while counted < days:
-        day += timedelta(days=1)
-        counted += is_working_day(day)
-    return day
+from domain.working_days import add_working_days
 
 
 def ack_deadline(raised_on: date, severity: str, limit: int) -> date:

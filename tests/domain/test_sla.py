@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from domain.sla import ack_deadline, add_working_days, is_unhandled, is_working_day
+from domain.sla import ack_deadline, is_unhandled
+from domain.working_days import add_working_days, is_working_day, working_days_after
 
 
 def test_national_day_holiday_and_make_up_days_2025() -> None:
@@ -14,6 +15,11 @@ def test_national_day_holiday_and_make_up_days_2025() -> None:
 def test_three_working_days_across_national_day() -> None:
     # Raised on Tuesday 30 Sep 2025: 1-8 Oct are holidays, Thu 9, Fri 10, Sat 11 (make-up) count.
     assert add_working_days(date(2025, 9, 30), 3) == date(2025, 10, 11)
+
+
+def test_working_days_after_counts_the_end_not_the_start() -> None:
+    assert working_days_after(date(2025, 9, 30), date(2025, 10, 11)) == 3
+    assert working_days_after(date(2025, 10, 10), date(2025, 10, 10)) == 0
 
 
 def test_critical_alerts_count_calendar_days() -> None:
