@@ -1,4 +1,9 @@
-"""The intake vocabulary of RULES.md § Vocabulary: kinds, enumerations, programmes."""
+"""The intake vocabulary of RULES.md § Vocabulary: kinds, their subjects, enumerations, programmes.
+
+Plain constants, so the validator, the rules, the synthetic generator and the pages all
+spell every value the same way. Enumerations are tuples (ordered, for messages that list
+the allowed values); programme levels are frozensets (for membership tests).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ REVIEW_OUTCOMES = ("continue", "adjust", "exit")
 TERMINATION_REASONS = ("income_above_standard", "died", "moved_away", "aged_out", "other")
 DECISIONS = ("approved", "rejected")
 
+# Programme id -> (Chinese name, English name), in the order of RULES.md § Programmes.
 PROGRAMME_NAMES: dict[str, tuple[str, str]] = {
     "dibao": ("最低生活保障", "minimum living guarantee"),
     "tekun": ("特困人员救助供养", "extreme-poverty support"),
@@ -46,43 +52,52 @@ PROGRAMME_NAMES: dict[str, tuple[str, str]] = {
     "poverty_monitoring": ("防止返贫监测对象", "return-to-poverty monitoring"),
 }
 PROGRAMMES = tuple(PROGRAMME_NAMES)
+# Granted to one person: a coverage or application of these names its `resident`.
 RESIDENT_LEVEL_PROGRAMMES = frozenset({
     "tekun", "disability_living_subsidy", "disability_care_subsidy", "elderly_allowance",
     "orphan_allowance", "defacto_child_allowance", "elderly_visiting",
 })
+# Granted to the whole household: naming a resident is a mistake.
 HOUSEHOLD_LEVEL_PROGRAMMES = frozenset({
     "low_income_edge", "rigid_expenditure", "temporary_assistance", "poverty_monitoring",
 })
+# Either: dibao is normally the household's, but one member may be covered alone (单人保).
+EITHER_LEVEL_PROGRAMMES = frozenset(PROGRAMMES) - RESIDENT_LEVEL_PROGRAMMES - HOUSEHOLD_LEVEL_PROGRAMMES
 
-# What each kind is about: the household, one resident, either, or nothing (the clock).
+# What an observation is about, which decides the envelope's `household` / `resident`.
+HOUSEHOLD = "household"  # `household` required, no `resident`
+RESIDENT = "resident"  # both required; the resident is a member of the household
+HOUSEHOLD_OR_RESIDENT = "household_or_resident"  # `household` required, `resident` optional
+NO_SUBJECT = "none"  # neither (the clock)
+
 SUBJECTS: dict[str, str] = {
-    "household.registered": "household",
-    "resident.joined": "resident",
-    "resident.left": "resident",
-    "resident.died": "resident",
-    "household.income_reported": "household",
-    "household.assets_reported": "household",
-    "household.expense_reported": "household",
-    "household.emergency_reported": "household",
-    "household.hardship_reported": "household",
-    "household.rural_risk_reported": "household",
-    "household.visited": "household",
-    "resident.disability_assessed": "resident",
-    "resident.illness_reported": "resident",
-    "resident.labour_capacity_assessed": "resident",
-    "resident.employment_changed": "resident",
-    "resident.care_dependency_assessed": "resident",
-    "resident.living_arrangement_reported": "resident",
-    "resident.parent_status_reported": "resident",
-    "resident.school_status_reported": "resident",
-    "resident.supporter_reported": "resident",
-    "coverage.enrolled": "household_or_resident",
-    "coverage.reviewed": "household_or_resident",
-    "coverage.paid": "household_or_resident",
-    "coverage.suspended": "household_or_resident",
-    "coverage.terminated": "household_or_resident",
-    "application.submitted": "household_or_resident",
-    "application.decided": "household_or_resident",
-    "clock.tick": "none",
+    "household.registered": HOUSEHOLD,
+    "resident.joined": RESIDENT,
+    "resident.left": RESIDENT,
+    "resident.died": RESIDENT,
+    "household.income_reported": HOUSEHOLD,
+    "household.assets_reported": HOUSEHOLD,
+    "household.expense_reported": HOUSEHOLD,
+    "household.emergency_reported": HOUSEHOLD,
+    "household.hardship_reported": HOUSEHOLD,
+    "household.rural_risk_reported": HOUSEHOLD,
+    "household.visited": HOUSEHOLD,
+    "resident.disability_assessed": RESIDENT,
+    "resident.illness_reported": RESIDENT,
+    "resident.labour_capacity_assessed": RESIDENT,
+    "resident.employment_changed": RESIDENT,
+    "resident.care_dependency_assessed": RESIDENT,
+    "resident.living_arrangement_reported": RESIDENT,
+    "resident.parent_status_reported": RESIDENT,
+    "resident.school_status_reported": RESIDENT,
+    "resident.supporter_reported": RESIDENT,
+    "coverage.enrolled": HOUSEHOLD_OR_RESIDENT,
+    "coverage.reviewed": HOUSEHOLD_OR_RESIDENT,
+    "coverage.paid": HOUSEHOLD_OR_RESIDENT,
+    "coverage.suspended": HOUSEHOLD_OR_RESIDENT,
+    "coverage.terminated": HOUSEHOLD_OR_RESIDENT,
+    "application.submitted": HOUSEHOLD_OR_RESIDENT,
+    "application.decided": HOUSEHOLD_OR_RESIDENT,
+    "clock.tick": NO_SUBJECT,
 }
 OBSERVATION_KINDS = tuple(SUBJECTS)

@@ -14,21 +14,71 @@ from rules.rule import Rule
 
 FACT_LABELS: dict[str, tuple[str, str]] = {
     "pc_income": ("家庭人均月收入(元)", "per-capita monthly income (CNY)"),
+    "pc_income_annual": ("家庭人均年收入(元)", "per-capita annual income (CNY)"),
     "std": ("低保标准(元/人·月)", "dibao standard (CNY per person per month)"),
     "edge_line": ("低保边缘线(元/人·月)", "low-income edge line (CNY per person per month)"),
     "members": ("共同生活成员数", "living members"),
     "assets_ok": ("财产符合条件", "assets within limits"),
     "assets_reported": ("已申报财产", "assets reported"),
     "enrolled_dibao": ("已纳入低保", "enrolled in dibao"),
+    "enrolled_low_income_edge": ("已认定低保边缘", "recognised as low-income edge"),
     "enrolled_temporary_assistance": ("已获临时救助", "receives temporary assistance"),
+    "enrolled_elderly_visiting": ("已纳入探访关爱", "on the visiting roster"),
     "urgent_hardship_unmet": ("紧急困难未获救助", "immediate hardship without assistance"),
+    "emergency_unhelped": ("近期突发事件未获救助", "recent emergency without assistance"),
+    "emergency_unhelped_grave": ("事件为主要劳动力丧失或突发重病", "breadwinner lost or sudden illness"),
+    "recent_emergency": ("近期发生突发事件", "recent emergency"),
+    "rural_risk_12m": ("近12个月有返贫风险报告", "rural risk reported in the last 12 months"),
+    "poverty_line_annual": ("监测标准(元/人·年)", "monitoring line (CNY per person per year)"),
+    "rigid_expenses_12m": ("近12个月刚性支出(元)", "out-of-pocket expenses, last 12 months (CNY)"),
+    "income_12m": ("近12个月家庭收入(元)", "household income, last 12 months (CNY)"),
+    "rigid_expense_limit": ("支出认定线(元)", "expense threshold (CNY)"),
+    "prev_year_pc_disposable_income": ("上年人均可支配收入(元)", "previous year's per-capita disposable income"),
+    "rigid_status_expired": ("刚性支出认定已过期", "rigid-expenditure status expired"),
     "programme": ("救助项目", "programme"),
     "start": ("起始日期", "start date"),
     "last_review": ("最近复核日期", "last review"),
     "review_interval_months": ("复核周期(月)", "review interval (months)"),
     "review_due": ("应复核日期", "review due"),
     "review_overdue_days": ("逾期天数", "days overdue"),
+    "monthly_amount": ("月救助金额(元)", "monthly amount (CNY)"),
+    "unpaid_months": ("未发放月份", "months not paid"),
+    "payment_gap_months": ("中断认定月数", "months of gap that count"),
+    "terminated_on": ("停保日期", "terminated on"),
+    "termination_reason": ("停保原因", "termination reason"),
+    "need_persists": ("困难仍在", "need persists"),
     "age": ("年龄", "age"),
+    "adult_on": ("满十八周岁日期", "18th birthday"),
+    "in_full_time_school": ("全日制在校", "in full-time school"),
+    "child_age_limit": ("未成年年龄线", "child age limit"),
+    "has_adult_member": ("有成年家庭成员", "has an adult household member"),
+    "school_status": ("就学状态", "school status"),
+    "school_min_age": ("义务教育起始年龄", "compulsory school from age"),
+    "school_max_age": ("义务教育截止年龄", "compulsory school to age"),
+    "elderly_risk": ("存在特殊困难情形", "in special difficulty"),
+    "lives_alone": ("独居", "lives alone"),
+    "days_since_visit": ("距上次探访天数", "days since last visit"),
+    "visit_interval_days": ("探访周期(天)", "visit interval (days)"),
+    "no_labour": ("无劳动能力", "unable to work"),
+    "has_capable_supporter": ("有法定赡养抚养扶养能力人", "has a capable legal supporter"),
+    "disability_category": ("残疾类别", "disability category"),
+    "disability_grade": ("残疾等级", "disability grade"),
+    "disability_certified": ("持残疾人证", "holds a disability certificate"),
+    "living_subsidy_household": ("家庭在低保(或可享受的低保边缘)中", "household on dibao (or qualifying edge)"),
+    "severe_disability_or_illness": ("重度残疾或重病", "severe disability or serious illness"),
+    "elderly_allowance_min_age": ("高龄津贴起始年龄", "old-age allowance from age"),
+    "local_hukou": ("本地户籍", "local hukou"),
+    "father_status": ("父亲情况", "father's status"),
+    "mother_status": ("母亲情况", "mother's status"),
+    "father_absent": ("父亲死亡或失踪", "father dead or missing"),
+    "mother_absent": ("母亲死亡或失踪", "mother dead or missing"),
+    "father_severe": ("父亲重残重病服刑等", "father severely disabled, ill, imprisoned …"),
+    "mother_severe": ("母亲重残重病服刑等", "mother severely disabled, ill, imprisoned …"),
+    "deceased_still_covered": ("已故仍在保", "deceased but still covered"),
+    "submitted_on": ("申请日期", "submitted on"),
+    "elapsed_days": ("已用天数", "days taken"),
+    "limit_days": ("时限(天)", "time limit (days)"),
+    "day_unit": ("计日方式", "day unit"),
 }
 
 
@@ -49,8 +99,8 @@ def _parameters_used(rule: Rule, household: HouseholdFacts) -> dict[str, Any]:
 def explain(rule: Rule, subject: Subject, household: HouseholdFacts) -> dict[str, Any]:
     """The full, self-contained reason an alert was raised."""
     facts = {name: subject.facts.get(name) for name in rule.reads if name in subject.facts}
-    zh = "；".join(f"{label(k)[0]}：{_show(v)}" for k, v in facts.items())
-    en = "; ".join(f"{label(k)[1]}: {_show(v)}" for k, v in facts.items())
+    zh = "；".join(f"{label(k)[0]}：{_show(v, 'zh')}" for k, v in facts.items())
+    en = "; ".join(f"{label(k)[1]}: {_show(v, 'en')}" for k, v in facts.items())
     return {
         "rule": rule.id,
         "rule_version": rule.version,
@@ -64,9 +114,9 @@ def explain(rule: Rule, subject: Subject, household: HouseholdFacts) -> dict[str
     }
 
 
-def _show(value: Any) -> str:
-    if value is True:
-        return "是/yes"
-    if value is False:
-        return "否/no"
+def _show(value: Any, language: str) -> str:
+    if isinstance(value, bool):
+        return {("zh", True): "是", ("zh", False): "否", ("en", True): "yes", ("en", False): "no"}[(language, value)]
+    if isinstance(value, list):
+        return ("、" if language == "zh" else ", ").join(map(str, value))
     return str(value)
