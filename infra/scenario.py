@@ -8,6 +8,7 @@ expectations.
 
 from __future__ import annotations
 
+import random
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -127,6 +128,14 @@ def envelopes(scenario: Scenario) -> list[dict[str, Any]]:
     return out
 
 
+def shuffled(items: list[dict[str, Any]], seed: int) -> list[list[dict[str, Any]]]:
+    """Registrations first, then every other observation alone in a random order, the tick last."""
+    registrations = [i for i in items if i["kind"] in ("household.registered", "resident.joined")]
+    others = [i for i in items[:-1] if i not in registrations]
+    random.Random(seed).shuffle(others)
+    return [registrations, *([i] for i in others), [items[-1]]]
+
+
 def tick(on: date, salt: str = "") -> dict[str, Any]:
     return {
         "observation_id": str(uuid.uuid5(SCENARIO_NAMESPACE, f"tick:{salt}:{on.isoformat()}")),
@@ -166,7 +175,9 @@ class ScenarioRunner:
         self.engine = RuleEngine(CATALOG)
         self._runs = 0
 
-    def run(self, scenario: Scenario) -> ScenarioResult:
+    def run(self, scenario: Scenario, shuffle_seed: int | None = None) -> ScenarioResult:
+        """Replay one scenario; with `shuffle_seed`, the field observations arrive one by one in a
+        shuffled order (registrations first, as intake needs the household to exist)."""
         self._runs += 1
         with tempfile.TemporaryDirectory(prefix="qianshao-scenario-") as tmp:
             settings = Settings(data_dir=Path(tmp), kafka_bootstrap=self.bootstrap, partitions=2)
@@ -178,7 +189,11 @@ class ScenarioRunner:
                 engine=self.engine,
             ).start()
             try:
-                rejected = self._send(runtime, envelopes(scenario))
+                items = envelopes(scenario)
+                if shuffle_seed is None:
+                    rejected = self._send(runtime, items)
+                else:
+                    rejected = [r for batch in shuffled(items, shuffle_seed) for r in self._send(runtime, batch)]
                 runtime.drain()
                 open_alerts = self._open_alerts(runtime)
             finally:

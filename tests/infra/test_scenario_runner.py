@@ -31,6 +31,19 @@ def test_scenario_passes_through_the_pipeline(runner: ScenarioRunner, path: Path
     assert result.passed, "\n".join([*result.rejected, *result.failures])
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_arrival_order_does_not_change_the_open_alerts(runner: ScenarioRunner, seed: int) -> None:
+    scenario = load(ROOT / "tests" / "scenarios" / "lapsed-payment-exit-deceased.yaml")
+    in_order = runner.run(scenario)
+    shuffled = runner.run(scenario, shuffle_seed=seed)
+
+    def key(alerts: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+        return {(a["household"], a["rule"], a["resident"]) for a in alerts}
+
+    assert shuffled.passed and key(shuffled.open_alerts) == key(in_order.open_alerts)
+    assert len(in_order.open_alerts) >= 3
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "infra", "scenario", "run", *args],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
