@@ -8,11 +8,10 @@ False, so a rule that needs it does not hold ("unknown is not false").
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-
-from dateutil.relativedelta import relativedelta
 
 from domain.household_state import HouseholdState, ResidentState, observed_on
 from domain.parameters import ParameterTable, Resolved
@@ -69,7 +68,10 @@ def age_on(birth_date: date, on: date) -> int:
 
 
 def add_months(day: date, months: int) -> date:
-    return day + relativedelta(months=months)
+    """The same day `months` later (or earlier), clamped to the month's last day (Jan 31 + 1 = Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, monthrange(year, month + 1)[1]))
 
 
 def derive(state: HouseholdState, on: date, table: ParameterTable) -> HouseholdFacts:

@@ -135,10 +135,12 @@ class ParameterTable:
 
     def __init__(self, values: Iterable[ParameterValue] = SHIPPED_VALUES) -> None:
         self._by_name: dict[str, dict[str, list[ParameterValue]]] = {}
+        self._cache: dict[tuple[str, str, date], Resolved | None] = {}
         for value in values:
             self.add(value)
 
     def add(self, value: ParameterValue) -> None:
+        self._cache.clear()
         regions = self._by_name.setdefault(value.name, {})
         dated = [v for v in regions.get(value.region, []) if v.effective_from != value.effective_from]
         dated.append(value)
@@ -147,6 +149,12 @@ class ParameterTable:
 
     def lookup(self, name: str, region: str, on: date) -> Resolved | None:
         """Longest region prefix with a value in force on `on`; None when unknown."""
+        key = (name, region, on)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(name, region, on)
+        return self._cache[key]
+
+    def _lookup(self, name: str, region: str, on: date) -> Resolved | None:
         regions = self._by_name.get(name, {})
         code = region_prefix(region)
         for length in range(len(code), -1, -1):

@@ -29,10 +29,45 @@ class Match:
     fact_id: str
 
 
+def _silence_background_dispatch(compiled: Any) -> None:
+    """Keep the host's timer threads away from this ruleset.
+
+    The host polls every ruleset from daemon timer threads (`dispatch`,
+    `dispatch_timers`). Those threads can take pending actions of a batch that
+    `assert_facts` is still running in our thread, so matches were lost at random
+    (216 of 3,232 in one measured run). We use no engine timers, so both polls
+    become no-ops for our ruleset and all actions run in the engine thread.
+    """
+    compiled.dispatch = lambda: None
+    compiled.dispatch_timers = lambda: 0
+
+
+def _field_names(definition: Any) -> set[str]:
+    """Fact fields a durable_rules condition definition refers to (keys and `$m` references)."""
+    if isinstance(definition, list):
+        return set().union(*(_field_names(item) for item in definition)) if definition else set()
+    if not isinstance(definition, dict):
+        return set()
+    names: set[str] = set()
+    for key, value in definition.items():
+        if key == "$m" and isinstance(value, str):
+            names.add(value)
+        elif not key.startswith("$"):
+            names.add(key)
+        names |= _field_names(value)
+    return names
+
+
+def referenced_fields(rules: Sequence[Rule]) -> frozenset[str]:
+    """Every field any rule reads; the engine is only sent these (JSON is the engine's cost)."""
+    return frozenset({"id", "subject"}.union(*(_field_names(rule.condition(m).define()) for rule in rules)))
+
+
 class RuleEngine:
     """Evaluates a batch of subject facts against a catalog of rules."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
+        self.fields = referenced_fields(rules)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="durable-rules")
         self._fired: list[Match] = []
         self._ids = itertools.count(1)
@@ -44,7 +79,9 @@ class RuleEngine:
             for rule in rules:
                 when_all((m.subject == rule.subject) & rule.condition(m))(self._collector(rule.id))
             when_all(+m.subject)(lambda c: None)
-        return get_host()
+        host = get_host()
+        _silence_background_dispatch(host.get_ruleset(self.name))
+        return host
 
     def _collector(self, rule_id: str) -> Any:
         def fired(c: Any) -> None:
@@ -59,7 +96,11 @@ class RuleEngine:
         return self._thread.submit(self._evaluate, list(facts)).result()
 
     def _evaluate(self, facts: list[dict[str, Any]]) -> list[Match]:
-        batch = [dict(fact, id=f"{fact['id']}#{next(self._ids)}") for fact in facts]
+        fields = self.fields
+        batch = [
+            {**{k: v for k, v in fact.items() if k in fields}, "id": f"{fact['id']}#{next(self._ids)}"}
+            for fact in facts
+        ]
         self._fired = []
         self._host.assert_facts(self.name, batch)
         try:

@@ -49,3 +49,23 @@ def test_same_facts_again_give_the_same_matches() -> None:
     finally:
         engine.close()
     assert len(first) == 1
+
+
+def test_large_batches_lose_no_match_to_the_hosts_timer_threads() -> None:
+    """durable_rules' own dispatcher threads once stole actions mid-batch; every match must arrive."""
+    engine = RuleEngine(RULES)
+    facts = [{"id": f"h{i}", "subject": "household", "pc_income": i % 7, "std": 3} for i in range(1500)]
+    expected = sum(1 for f in facts if f["pc_income"] < 3)
+    try:
+        counts = [len(engine.evaluate(facts)) for _ in range(15)]
+    finally:
+        engine.close()
+    assert counts == [expected] * 15
+
+
+def test_only_fields_the_rules_read_are_sent() -> None:
+    engine = RuleEngine(RULES)
+    try:
+        assert engine.fields == {"id", "subject", "pc_income", "std", "age", "capacity"}
+    finally:
+        engine.close()
