@@ -54,10 +54,17 @@ def fingerprint(envelope: Any) -> str:
 
 @dataclass
 class _Batch:
-    """Aggregates touched by a batch, visible to its later items before saving."""
+    """Aggregates touched by a batch, visible to its later items before saving.
+
+    `optimistic` skips looking up each observation's receipt: new observations are
+    the common case, and a receipt that exists already makes the batch's save fail,
+    after which every item is redone carefully (see `IntakeService._one_by_one`).
+    """
 
     app: HouseholdsApp
+    optimistic: bool = False
     aggregates: dict[Any, Aggregate] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)
 
     def find(self, aggregate_id: Any) -> Aggregate | None:
         if aggregate_id in self.aggregates:
@@ -67,16 +74,35 @@ class _Batch:
         except AggregateNotFoundError:
             return None
 
+    def receipt(self, observation_id: str) -> Aggregate | None:
+        receipt_id = ObservationReceipt.id_for(observation_id)
+        if self.optimistic and receipt_id not in self.aggregates:
+            return None
+        return self.find(receipt_id)
+
+    def household(self, household_id: str) -> Household | None:
+        household = self.find(Household.id_for(household_id))
+        if household is not None:
+            self.keep(household)
+        return household  # type: ignore[return-value]
+
     def household_exists(self, household_id: str) -> bool:
-        return self.find(Household.id_for(household_id)) is not None
+        return self.household(household_id) is not None
 
     def resident_household(self, resident_id: str) -> str | None:
+        """Members of households already loaded are known without another look-up."""
+        if resident_id in self.members:
+            return self.members[resident_id]
         resident = self.find(Resident.id_for(resident_id))
         return resident.household_id if resident is not None else None  # type: ignore[attr-defined]
 
     def keep(self, *aggregates: Aggregate) -> None:
         for aggregate in aggregates:
             self.aggregates[aggregate.id] = aggregate
+            if isinstance(aggregate, Household):
+                self.members.update(dict.fromkeys(aggregate.resident_ids, aggregate.household_id))
+            elif isinstance(aggregate, Resident):
+                self.members[aggregate.resident_id] = aggregate.household_id
 
 
 class IntakeService:
@@ -91,11 +117,12 @@ class IntakeService:
 
     def accept_batch(self, envelopes: Sequence[Any]) -> list[Outcome]:
         """Validate every item, save the good ones together, answer per item."""
-        batch = _Batch(self.app)
+        batch = _Batch(self.app, optimistic=True)
         outcomes = [self._stage(i, envelope, batch) for i, envelope in enumerate(envelopes)]
-        if batch.aggregates:
+        pending = [a for a in batch.aggregates.values() if a.pending_events]
+        if pending:
             try:
-                self.app.save(*batch.aggregates.values())
+                self.app.save(*pending)
             except IntegrityError:
                 return self._one_by_one(envelopes)
         return outcomes
@@ -107,8 +134,7 @@ class IntakeService:
             batch = _Batch(self.app)
             outcome = self._stage(index, envelope, batch)
             try:
-                if batch.aggregates:
-                    self.app.save(*batch.aggregates.values())
+                self.app.save(*[a for a in batch.aggregates.values() if a.pending_events])
             except IntegrityError:
                 outcome = self._stage(index, envelope, _Batch(self.app))
             outcomes.append(outcome)
@@ -117,19 +143,19 @@ class IntakeService:
     def _stage(self, index: int, envelope: Any, batch: _Batch) -> Outcome:
         observation_id = envelope.get("observation_id") if isinstance(envelope, dict) else None
         oid = observation_id if isinstance(observation_id, str) and observation_id else None
-        if oid is not None:
-            duplicate = self._duplicate(index, oid, envelope, batch)
-            if duplicate is not None:
-                return duplicate
+        duplicate = self._duplicate(index, oid, envelope, batch) if oid else None
+        if duplicate is not None:
+            return duplicate
         try:
             observation = parse_observation(envelope, batch, now=self.now())
         except InvalidObservation as invalid:
-            return Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
+            resent = self._duplicate(index, oid, envelope, _Batch(self.app)) if oid and batch.optimistic else None
+            return resent or Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
         batch.keep(*self._record(observation, fingerprint(envelope), batch))
         return Outcome(index, observation.observation_id, "accepted", observation.household)
 
     def _duplicate(self, index: int, oid: str, envelope: Any, batch: _Batch) -> Outcome | None:
-        receipt = batch.find(ObservationReceipt.id_for(oid))
+        receipt = batch.receipt(oid)
         if receipt is None:
             return None
         if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
@@ -154,7 +180,7 @@ class IntakeService:
             household = Household(observation.household, payload)
             residents = [Resident(m["resident"], observation.household) for m in observation.data["members"]]
             return [receipt, household, *residents]
-        household = batch.find(Household.id_for(observation.household))
+        household = batch.household(observation.household)
         household.observe(payload)  # type: ignore[union-attr]
         if observation.kind == "resident.joined" and observation.resident:
             return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
