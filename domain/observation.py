@@ -1,31 +1,73 @@
 """Intake validation: an envelope becomes a normalised `Observation`, or every problem is named.
 
-Each kind's data is described by a table of field specs (RULES.md § Vocabulary).
-Normalised data is JSON-native: dates as `YYYY-MM-DD`, periods `YYYY-MM`, money
-as floats rounded to fen; optional fields that were not sent are left out.
-Unknown extra keys in `data` are ignored, so older servers accept newer clients.
+Why it is built this way: informants type on phones in the field and gateways send whatever
+their forms produce, so a rejection must say *which* field is wrong and *why*, in English and
+Chinese, and must list every problem at once (one round trip to fix a form, not ten). Each kind's
+`data` is therefore described by a table of field specs (`DATA_FIELDS`, following RULES.md
+§ Vocabulary) checked by small reusable checks, rather than by a chain of ifs per kind.
+
+What consumers may rely on in `Observation.data`:
+
+- Only the fields of the kind's vocabulary are kept. Unknown extra keys in `data` (and in the
+  envelope) are ignored silently: forward compatibility, so an older server accepts messages
+  from a newer client that sends more.
+- An optional field that is absent, `null`, or (for a string) blank is OMITTED from `data`,
+  never present as `None`: read optional fields with `data.get(name)`. The one default filled
+  in is `local_hukou = true` for `household.registered`.
+- Dates are `YYYY-MM-DD` strings, periods `YYYY-MM`; money is a float rounded to 2 places (fen);
+  counts, grades and intervals are ints (an integral float such as `2.0` is accepted as `2`);
+  flags are bools; free text is stripped of surrounding whitespace.
+- `id_number` is compacted and upper-case (`x` -> `X`; spaces and hyphens removed).
+- `residents_seen` keeps the first occurrence of each id, in the order given.
+- Identifiers (`observation_id`, `informant`, `household`, `resident`, member `resident` ids,
+  `application`) are kept verbatim; they must be non-empty strings without surrounding spaces.
+
+Dates are judged against the calendar date of `observed_at` in its own offset: an event date
+(birth, death, emergency, expense, illness, review, decision, clock tick …) may be at most one day
+after it (time-zone slack); a scheduled date (coverage `start`, `grace_until`) at most 366 days
+after it; a period not after its month; nothing before 1900-01-01. A `clock.tick` date is an event
+date: ticking the clock ahead would fire deadlines early.
+
+Resident ID numbers are checked for format, check digit (GB 11643) and embedded birth date, which
+must equal `birth_date`. The birth-place lookup of `stdnum.cn.ric.validate` is deliberately not
+applied: it requires the region code to have existed in the birth year, which refuses real numbers
+issued under today's codes (e.g. 500103 渝中区 or 420503 伍家岗区 for anyone born before the
+district was created).
+
+Status of an `InvalidObservation`: 422 when any content is malformed (fix the message first);
+otherwise 404 when a household or resident it names is unknown; otherwise 409 (the household is
+already registered, or a resident id is already in use).
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, Callable, Protocol
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable, Iterator, Protocol
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.util import clean
 
 from domain import vocabulary as v
 
-FUTURE_SKEW = timedelta(minutes=5)
+FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and gateways drift
 EARLIEST = date(1900, 1, 1)
-SCHEDULE_HORIZON_DAYS = 366
+EVENT_SLACK = timedelta(days=1)  # a date in UTC+14 is "tomorrow" for a server in UTC
+SCHEDULE_HORIZON = timedelta(days=366)
+MAX_ID = 200
+MAX_TEXT = 2000
+MAX_MONEY = 1_000_000_000_000.0  # beyond any household's figures; keeps floats exact to the fen
+
+UNPROCESSABLE, NOT_FOUND, CONFLICT = 422, 404, 409
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One problem, at a dotted path such as `data.members[1].id_number`."""
+    """One problem, at a dotted path such as `data.members[1].id_number` ("" = the whole envelope)."""
 
     field: str
     message: str
@@ -33,10 +75,10 @@ class FieldError:
 
 
 class InvalidObservation(Exception):
-    """The envelope cannot be accepted; `status` is 422, 404 (unknown reference) or 409 (conflict)."""
+    """The envelope cannot be accepted: every problem found, and the status that sums them up."""
 
-    def __init__(self, errors: list[FieldError], status: int = 422) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+    def __init__(self, errors: list[FieldError], status: int = UNPROCESSABLE) -> None:
+        super().__init__("; ".join(f"{e.field or '(envelope)'}: {e.message}" for e in errors))
         self.errors = errors
         self.status = status
 
@@ -51,7 +93,7 @@ class Registry(Protocol):
 
 @dataclass(frozen=True)
 class Observation:
-    """A validated observation, ready to be recorded."""
+    """A validated observation with normalised, JSON-native `data`, ready to be recorded."""
 
     observation_id: str
     informant: str
@@ -62,6 +104,7 @@ class Observation:
     data: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
+        """The envelope as JSON-native values (shares `data`, which is already JSON-native)."""
         return {
             "observation_id": self.observation_id,
             "informant": self.informant,
@@ -73,133 +116,369 @@ class Observation:
         }
 
 
-class _Bad(Exception):
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(message)
-        self.message, self.message_zh = message, message_zh
+# --- problems --------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class _Problem:
+    """A problem at a path relative to the value checked; `status` says what kind of problem."""
+
+    path: str
+    message: str
+    message_zh: str
+    status: int = UNPROCESSABLE
+
+
+class _Bad(Exception):
+    """Raised by a check: one problem at the checked value itself, or several below it."""
+
+    def __init__(self, message: str = "", message_zh: str = "", *, problems: list[_Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems if problems is not None else [_Problem("", message, message_zh)]
+
+
+def _join(prefix: str, path: str) -> str:
+    if not path or not prefix:
+        return prefix or path
+    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
+
+
+def _under(prefix: str, problems: list[_Problem]) -> list[_Problem]:
+    return [_Problem(_join(prefix, p.path), p.message, p.message_zh, p.status) for p in problems]
+
+
+def _show(value: Any) -> str:
+    """A value quoted for a message, cut short so a huge input does not make a huge error."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# --- checks: (value, observed date) -> normalised value, or raise _Bad -------------------------
 
 Check = Callable[[Any, date], Any]
 
 
 @dataclass(frozen=True)
 class Spec:
+    """One field of an object: its name, its check, and whether it must be present."""
+
     name: str
     check: Check
     required: bool = True
-    default: Any = None
+    default: Any = None  # filled in when an optional field is absent (None: leave it out)
+
+
+def _absent(value: Any, required: bool) -> bool:
+    """Null is absent; so is a blank string in an optional field (forms send "" for "nothing")."""
+    return value is None or (not required and isinstance(value, str) and not value.strip())
+
+
+def _fields(raw: dict[Any, Any], specs: tuple[Spec, ...], observed: date) -> tuple[dict[str, Any], list[_Problem]]:
+    """Check every spec against `raw`: the normalised values, and every problem found."""
+    out: dict[str, Any] = {}
+    problems: list[_Problem] = []
+    for spec in specs:
+        value = raw.get(spec.name)
+        if _absent(value, spec.required):
+            if spec.required:
+                problems.append(_Problem(spec.name, "is required", "必填"))
+            elif spec.default is not None:
+                out[spec.name] = spec.default
+            continue
+        try:
+            out[spec.name] = spec.check(value, observed)
+        except _Bad as bad:
+            problems += _under(spec.name, bad.problems)
+    return out, problems
+
+
+def _identifier(value: Any, _: date | None = None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad(f"must be a non-empty string, not {_json_type(value)}", "必须是非空字符串")
+    if value != value.strip():
+        raise _Bad("must not begin or end with spaces", "首尾不能有空格")
+    if len(value) > MAX_ID:
+        raise _Bad(f"must be at most {MAX_ID} characters", f"不能超过 {MAX_ID} 个字符")
+    return value
 
 
 def _text(value: Any, _: date) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _Bad("must be a non-empty string", "必须是非空字符串")
+        raise _Bad(f"must be a non-empty string, not {_json_type(value)}", "必须是非空字符串")
+    if len(value.strip()) > MAX_TEXT:
+        raise _Bad(f"must be at most {MAX_TEXT} characters", f"不能超过 {MAX_TEXT} 个字符")
     return value.strip()
 
 
 def _enum(values: tuple[str, ...]) -> Check:
     def check(value: Any, _: date) -> str:
-        if value not in values:
-            raise _Bad(f"must be one of: {', '.join(values)}", f"必须是以下之一：{'、'.join(values)}")
-        return str(value)
+        if isinstance(value, str) and value in values:
+            return value
+        raise _Bad(
+            f"must be one of: {', '.join(values)} (got {_show(value)})",
+            f"必须是以下之一：{'、'.join(values)}（收到 {_show(value)}）",
+        )
 
     return check
 
 
 def _bool(value: Any, _: date) -> bool:
     if not isinstance(value, bool):
-        raise _Bad("must be true or false", "必须是 true 或 false")
+        raise _Bad(f"must be true or false, not {_json_type(value)}", "必须是 true 或 false")
     return value
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise _Bad("must be a number", "必须是数字")
-    return float(value)
+    """A JSON number as a float; booleans and numeric strings are refused, not coerced."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Bad(f"must be a number, not {_json_type(value)}", "必须是数字")
+    try:
+        number = float(value)
+    except OverflowError as error:
+        raise _Bad("is too large", "数值过大") from error
+    if not math.isfinite(number):
+        raise _Bad("must be a finite number", "必须是有限的数字")
+    return number
 
 
 def _money(value: Any, _: date) -> float:
+    """Yuan, to the fen: not negative, rounded to 2 places."""
     amount = _number(value)
     if amount < 0:
-        raise _Bad("must not be negative", "金额不能为负数")
-    return round(amount, 2)
+        raise _Bad(f"must not be negative (got {_show(value)})", f"金额不能为负数（收到 {_show(value)}）")
+    if amount > MAX_MONEY:
+        raise _Bad("is implausibly large", "金额大得不合理")
+    return round(amount, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _int_range(low: int, high: int | None = None) -> Check:
+    """A whole number within [low, high]; True/False are not numbers here."""
+    bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+    bounds_zh = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
+
     def check(value: Any, _: date) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _Bad("must be a whole number", "必须是整数")
-        if value < low or (high is not None and value > high):
-            upper = f" and at most {high}" if high is not None else ""
-            raise _Bad(f"must be at least {low}{upper}", f"必须不小于 {low}" + (f"且不大于 {high}" if high else ""))
-        return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Bad(f"must be a whole number {bounds}, not {_json_type(value)}", f"必须是{bounds_zh}的整数")
+        if isinstance(value, float) and not value.is_integer():
+            raise _Bad(f"must be a whole number {bounds} (got {_show(value)})", f"必须是{bounds_zh}的整数")
+        number = int(value)
+        if number < low or (high is not None and number > high):
+            raise _Bad(f"must be {bounds} (got {number})", f"必须{bounds_zh}（收到 {number}）")
+        return number
 
     return check
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}")
+_REGION = re.compile(r"[0-9]{6,12}")
+_RIC = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def _later(day: date, delta: timedelta) -> date:
+    try:
+        return day + delta
+    except OverflowError:
+        return date.max
+
+
 def _parse_date(value: Any) -> date:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise _Bad("must be a date YYYY-MM-DD", "日期格式必须是 YYYY-MM-DD")
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise _Bad(f"must be a date YYYY-MM-DD (got {_show(value)})", f"日期格式必须是 YYYY-MM-DD（收到 {_show(value)}）")
     try:
         day = date.fromisoformat(value)
     except ValueError as error:
-        raise _Bad(f"is not a real date ({value})", f"日期不存在（{value}）") from error
+        raise _Bad(f"{value} is not a real calendar date", f"{value} 不是真实存在的日期") from error
     if day < EARLIEST:
-        raise _Bad("must not be before 1900-01-01", "日期不能早于 1900-01-01")
+        raise _Bad(f"must not be before {EARLIEST} (got {value})", f"不能早于 {EARLIEST}（收到 {value}）")
     return day
 
 
 def _event_date(value: Any, observed: date) -> str:
-    """A date something happened: not after the observation (one day of time-zone slack)."""
+    """A date something happened: it cannot be after the day it was observed (one day of slack)."""
     day = _parse_date(value)
-    if day > observed + timedelta(days=1):
-        raise _Bad("must not be after the observation date", "不能晚于观察日期")
+    if day > _later(observed, EVENT_SLACK):
+        raise _Bad(
+            f"{day} is after the observation date {observed}: an event cannot be reported before it happens",
+            f"{day} 晚于观察日期 {observed}：事情尚未发生，不能报告",
+        )
     return day.isoformat()
 
 
 def _scheduled_date(value: Any, observed: date) -> str:
-    """A date that may be set ahead (coverage start, grace end), but not far ahead."""
+    """A date that may be set ahead (coverage start, grace end), but not more than a year ahead."""
     day = _parse_date(value)
-    if day > observed + timedelta(days=SCHEDULE_HORIZON_DAYS):
-        raise _Bad("is too far in the future (more than a year ahead)", "日期过远（超过一年之后）")
+    if day > _later(observed, SCHEDULE_HORIZON):
+        raise _Bad(
+            f"{day} is more than {SCHEDULE_HORIZON.days} days after the observation date {observed}",
+            f"{day} 比观察日期 {observed} 晚了 {SCHEDULE_HORIZON.days} 天以上",
+        )
     return day.isoformat()
 
 
 def _period(value: Any, observed: date) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise _Bad("must be a month YYYY-MM", "月份格式必须是 YYYY-MM")
-    if value > observed.strftime("%Y-%m") or value < "1900-01":
-        raise _Bad("must not be a month after the observation", "不能晚于观察月份")
+    """A calendar month YYYY-MM, not after the month of the observation."""
+    if not isinstance(value, str) or not _PERIOD.fullmatch(value) or not 1 <= int(value[5:]) <= 12:
+        raise _Bad(f"must be a month YYYY-MM (got {_show(value)})", f"月份格式必须是 YYYY-MM（收到 {_show(value)}）")
+    if value < f"{EARLIEST:%Y-%m}":
+        raise _Bad(f"must not be before {EARLIEST:%Y-%m} (got {value})", f"不能早于 {EARLIEST:%Y-%m}（收到 {value}）")
+    if value > f"{observed:%Y-%m}":
+        raise _Bad(
+            f"{value} is after the month of the observation ({observed:%Y-%m})",
+            f"{value} 晚于观察月份（{observed:%Y-%m}）",
+        )
     return value
 
 
 def _region(value: Any, _: date) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{6,12}", value):
-        raise _Bad("must be an administrative division code of 6 to 12 digits", "必须是 6 至 12 位行政区划代码")
+    if not isinstance(value, str) or not _REGION.fullmatch(value):
+        raise _Bad(
+            f'must be an administrative division code of 6 to 12 digits, as a string such as "420503" (got {_show(value)})',
+            f"必须是 6 至 12 位数字的行政区划代码字符串（收到 {_show(value)}）",
+        )
     return value
 
 
+def _id_number(value: Any, _: date) -> str:
+    """An 18-digit resident ID number: 17 digits and a check digit (0-9 or X) that is right."""
+    if not isinstance(value, str):
+        raise _Bad(f"must be an 18-digit resident ID number as a string, not {_json_type(value)}", "必须是 18 位居民身份证号码字符串")
+    number = clean(value, " -").upper().strip()
+    if not _RIC.fullmatch(number):
+        raise _Bad(
+            "must be an 18-digit resident ID number: 17 digits then a check digit 0-9 or X",
+            "必须是 18 位居民身份证号码：17 位数字加 1 位校验码（0-9 或 X）",
+        )
+    if number[-1] != ric.calc_check_digit(number):
+        raise _Bad("18-digit resident ID number fails its checksum", "18 位居民身份证号码校验码错误")
+    try:
+        ric.get_birth_date(number)
+    except StdnumError as error:
+        raise _Bad(
+            f"resident ID number holds an impossible birth date ({number[6:14]})",
+            f"居民身份证号码中的出生日期不存在（{number[6:14]}）",
+        ) from error
+    return number
+
+
+def _id_matches_birth(person: dict[str, Any]) -> list[_Problem]:
+    """The birth date inside the ID number must be the declared `birth_date`."""
+    number, born = person.get("id_number"), person.get("birth_date")
+    if number is None or born is None:
+        return []
+    embedded = ric.get_birth_date(number).isoformat()
+    if embedded == born:
+        return []
+    return [_Problem(
+        "id_number",
+        f"the birth date in id_number ({embedded}) does not match birth_date ({born})",
+        f"id_number 中的出生日期（{embedded}）与 birth_date（{born}）不一致",
+    )]
+
+
+def _object(specs: tuple[Spec, ...], after: Callable[[dict[str, Any]], list[_Problem]] | None = None) -> Check:
+    """A JSON object checked field by field, then (optionally) across fields."""
+
+    def check(value: Any, observed: date) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _Bad(f"must be an object, not {_json_type(value)}", "必须是对象")
+        out, problems = _fields(value, specs, observed)
+        if after is not None:
+            problems += after(out)
+        if problems:
+            raise _Bad(problems=problems)
+        return out
+
+    return check
+
+
+def _list_of(item: Check, *, non_empty: bool = False, key: str | None = None) -> Check:
+    """A list whose items each pass `item`; with `key`, no two items may share that key's value."""
+
+    def check(value: Any, observed: date) -> list[Any]:
+        if not isinstance(value, list) or (non_empty and not value):
+            qualifier = "non-empty " if non_empty else ""
+            raise _Bad(f"must be a {qualifier}list, not {_show(value)}", "必须是非空列表" if non_empty else "必须是列表")
+        out, problems = [], []
+        for index, element in enumerate(value):
+            try:
+                out.append(item(element, observed))
+            except _Bad as bad:
+                problems += _under(f"[{index}]", bad.problems)
+        if key is not None:
+            problems += _repeats(value, key)
+        if problems:
+            raise _Bad(problems=problems)
+        return out
+
+    return check
+
+
+def _repeats(items: list[Any], key: str) -> list[_Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for index, value in _ids_at(items, key):
+        if value in first:
+            problems.append(_Problem(
+                f"[{index}].{key}",
+                f"{key} {value} appears twice (also at [{first[value]}])",
+                f"{key} {value} 重复出现（另见第 {first[value]} 项）",
+            ))
+        first.setdefault(value, index)
+    return problems
+
+
+def _ids_at(items: Any, key: str | None = None) -> Iterator[tuple[int, str]]:
+    """(index, id) of each well-formed identifier in a raw list (or in its objects' `key`)."""
+    if not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        if key is not None:
+            item = item.get(key) if isinstance(item, dict) else None
+        try:
+            yield index, _identifier(item)
+        except _Bad:
+            continue  # already reported as malformed
+
+
+def _residents_seen(value: Any, observed: date) -> list[str]:
+    return list(dict.fromkeys(_list_of(_identifier)(value, observed)))
+
+
+# --- the vocabulary as data ------------------------------------------------------------------
+
 PERSON = (
     Spec("name", _text),
-    Spec("id_number", _text, required=False),
+    Spec("id_number", _id_number, required=False),
     Spec("sex", _enum(v.SEX)),
     Spec("birth_date", _event_date),
     Spec("relation", _enum(v.RELATIONS)),
 )
+MEMBER = _object((Spec("resident", _identifier), *PERSON), after=_id_matches_birth)
+PARENT = _object((Spec("status", _enum(v.PARENT_STATUSES)), Spec("since", _event_date, required=False)))
+PROGRAMME = Spec("programme", _enum(v.PROGRAMMES))
 
-
-def _parent(value: Any, observed: date) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Bad("must be an object {status, since?}", "必须是对象 {status, since?}")
-    parent = {"status": _enum(v.PARENT_STATUSES)(value.get("status"), observed)}
-    if value.get("since") is not None:
-        parent["since"] = _event_date(value["since"], observed)
-    return parent
-
-
-DATA_SPECS: dict[str, tuple[Spec, ...]] = {
+DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
     "household.registered": (
-        Spec("region", _region), Spec("grid", _text, required=False), Spec("address", _text, required=False),
+        Spec("region", _region), Spec("grid", _text), Spec("address", _text),
         Spec("hukou", _enum(v.HUKOU)), Spec("local_hukou", _bool, required=False, default=True),
+        Spec("members", _list_of(MEMBER, non_empty=True, key="resident")),
     ),
     "resident.joined": (*PERSON, Spec("reason", _enum(v.JOIN_REASONS))),
     "resident.left": (Spec("reason", _enum(v.LEAVE_REASONS)), Spec("date", _event_date)),
@@ -216,20 +495,20 @@ DATA_SPECS: dict[str, tuple[Spec, ...]] = {
         Spec("kind", _enum(v.EXPENSE_KINDS)), Spec("amount", _money), Spec("date", _event_date),
     ),
     "household.emergency_reported": (
-        Spec("kind", _enum(v.EMERGENCY_KINDS)), Spec("date", _event_date), Spec("loss", _money, required=False),
-        Spec("resident", _text, required=False),
+        Spec("kind", _enum(v.EMERGENCY_KINDS)), Spec("date", _event_date),
+        Spec("loss", _money, required=False), Spec("resident", _identifier, required=False),
     ),
     "household.hardship_reported": (
         Spec("signal", _enum(v.HARDSHIP_SIGNALS)), Spec("urgency", _enum(v.URGENCIES)),
-        Spec("resident", _text, required=False), Spec("note", _text, required=False),
+        Spec("resident", _identifier, required=False), Spec("note", _text, required=False),
     ),
     "household.rural_risk_reported": (Spec("risk", _enum(v.RURAL_RISKS)), Spec("date", _event_date)),
     "household.visited": (
-        Spec("purpose", _enum(v.VISIT_PURPOSES)), Spec("note", _text, required=False),
+        Spec("purpose", _enum(v.VISIT_PURPOSES)), Spec("residents_seen", _residents_seen, required=False),
+        Spec("note", _text, required=False),
     ),
     "resident.disability_assessed": (
-        Spec("category", _enum(v.DISABILITY_CATEGORIES)), Spec("grade", _int_range(1, 4)),
-        Spec("certified", _bool),
+        Spec("category", _enum(v.DISABILITY_CATEGORIES)), Spec("grade", _int_range(1, 4)), Spec("certified", _bool),
     ),
     "resident.illness_reported": (
         Spec("condition", _text), Spec("serious", _bool), Spec("hospitalized", _bool), Spec("date", _event_date),
@@ -238,233 +517,222 @@ DATA_SPECS: dict[str, tuple[Spec, ...]] = {
     "resident.employment_changed": (Spec("status", _enum(v.EMPLOYMENT)), Spec("date", _event_date)),
     "resident.care_dependency_assessed": (Spec("level", _enum(v.CARE_LEVELS)),),
     "resident.living_arrangement_reported": (
-        Spec("lives_alone", _bool), Spec("empty_nest", _bool), Spec("left_behind", _bool),
-        Spec("special_family", _bool),
+        Spec("lives_alone", _bool), Spec("empty_nest", _bool), Spec("left_behind", _bool), Spec("special_family", _bool),
     ),
-    "resident.parent_status_reported": (Spec("father", _parent), Spec("mother", _parent)),
+    "resident.parent_status_reported": (Spec("father", PARENT), Spec("mother", PARENT)),
     "resident.school_status_reported": (Spec("status", _enum(v.SCHOOL_STATUSES)), Spec("full_time", _bool)),
     "resident.supporter_reported": (Spec("has_capable_supporter", _bool),),
     "coverage.enrolled": (
-        Spec("programme", _enum(v.PROGRAMMES)), Spec("start", _scheduled_date),
-        Spec("monthly_amount", _money, required=False), Spec("review_interval_months", _int_range(1, 60), required=False),
+        PROGRAMME, Spec("start", _scheduled_date), Spec("monthly_amount", _money, required=False),
+        Spec("review_interval_months", _int_range(1, 60), required=False),
     ),
-    "coverage.reviewed": (
-        Spec("programme", _enum(v.PROGRAMMES)), Spec("date", _event_date), Spec("outcome", _enum(v.REVIEW_OUTCOMES)),
-    ),
-    "coverage.paid": (Spec("programme", _enum(v.PROGRAMMES)), Spec("period", _period), Spec("amount", _money)),
-    "coverage.suspended": (
-        Spec("programme", _enum(v.PROGRAMMES)), Spec("date", _event_date), Spec("reason", _text),
-    ),
+    "coverage.reviewed": (PROGRAMME, Spec("date", _event_date), Spec("outcome", _enum(v.REVIEW_OUTCOMES))),
+    "coverage.paid": (PROGRAMME, Spec("period", _period), Spec("amount", _money)),
+    "coverage.suspended": (PROGRAMME, Spec("date", _event_date), Spec("reason", _text)),
     "coverage.terminated": (
-        Spec("programme", _enum(v.PROGRAMMES)), Spec("date", _event_date),
-        Spec("reason", _enum(v.TERMINATION_REASONS)), Spec("grace_until", _scheduled_date, required=False),
+        PROGRAMME, Spec("date", _event_date), Spec("reason", _enum(v.TERMINATION_REASONS)),
+        Spec("grace_until", _scheduled_date, required=False),
     ),
-    "application.submitted": (
-        Spec("application", _text), Spec("programme", _enum(v.PROGRAMMES)), Spec("date", _event_date),
-    ),
+    "application.submitted": (Spec("application", _identifier), PROGRAMME, Spec("date", _event_date)),
     "application.decided": (
-        Spec("application", _text), Spec("date", _event_date), Spec("decision", _enum(v.DECISIONS)),
+        Spec("application", _identifier), Spec("date", _event_date), Spec("decision", _enum(v.DECISIONS)),
         Spec("reason", _text, required=False),
     ),
-    "clock.tick": (Spec("date", _scheduled_date),),
+    "clock.tick": (Spec("date", _event_date),),
+}
+# Checks across fields of one kind's data.
+DATA_AFTER: dict[str, Callable[[dict[str, Any]], list[_Problem]]] = {"resident.joined": _id_matches_birth}
+# Kinds whose data names members of the household: the field (an id, or a list of ids).
+MEMBER_REFERENCES: dict[str, str] = {
+    "household.emergency_reported": "resident",
+    "household.hardship_reported": "resident",
+    "household.visited": "residents_seen",
+}
+
+# Envelope `household` / `resident` by subject: required, optional or absent.
+_SUBJECT_RULES: dict[str, tuple[str, str]] = {
+    v.HOUSEHOLD: ("required", "absent"),
+    v.RESIDENT: ("required", "required"),
+    v.HOUSEHOLD_OR_RESIDENT: ("required", "optional"),
+    v.NO_SUBJECT: ("absent", "absent"),
 }
 
 
-def _fields(raw: dict[str, Any], specs: tuple[Spec, ...], observed: date, prefix: str) -> tuple[dict, list]:
-    """Check every spec against `raw`; returns normalised values and the errors."""
-    out: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    for spec in specs:
-        value = raw.get(spec.name)
-        if value is None:
-            if spec.required:
-                errors.append(FieldError(f"{prefix}{spec.name}", "is required", "必填"))
-            elif spec.default is not None:
-                out[spec.name] = spec.default
-            continue
+# --- the envelope ------------------------------------------------------------------------------
+
+
+def _kind(value: Any, _: date) -> str:
+    if isinstance(value, str) and value in v.SUBJECTS:
+        return value
+    close = difflib.get_close_matches(value, v.OBSERVATION_KINDS, n=1) if isinstance(value, str) else []
+    hint, hint_zh = (f" (did you mean {close[0]}?)", f"（是否为 {close[0]}？）") if close else ("", "")
+    raise _Bad(
+        f"unknown kind {_show(value)}{hint}; expected one of: {', '.join(v.OBSERVATION_KINDS)}",
+        f"未知的观察类型 {_show(value)}{hint_zh}；可用类型：{', '.join(v.OBSERVATION_KINDS)}",
+    )
+
+
+def _observed_at(now: datetime) -> Check:
+    """ISO-8601 with a UTC offset, not before 1900, not more than a few minutes ahead of `now`."""
+
+    def check(value: Any, _: date) -> datetime:
+        example = "e.g. 2026-03-01T09:30:00+08:00"
+        if not isinstance(value, str):
+            raise _Bad(f"must be an ISO-8601 date and time with a UTC offset, {example}", "必须是带时区的 ISO-8601 时间，例如 2026-03-01T09:30:00+08:00")
         try:
-            out[spec.name] = spec.check(value, observed)
-        except _Bad as bad:
-            errors.append(FieldError(f"{prefix}{spec.name}", bad.message, bad.message_zh))
-    return out, errors
+            at = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise _Bad(f"is not an ISO-8601 date and time ({_show(value)}); {example}",
+                       f"不是有效的 ISO-8601 时间（{_show(value)}），例如 2026-03-01T09:30:00+08:00") from error
+        if at.utcoffset() is None:
+            raise _Bad(f"has no UTC offset; add one, {example}", "缺少时区；请加上，例如 +08:00")
+        if at.date() < EARLIEST:
+            raise _Bad(f"must not be before {EARLIEST}", f"不能早于 {EARLIEST}")
+        if at > now + FUTURE_SKEW:
+            raise _Bad(f"is in the future (server time is {now.isoformat(timespec='seconds')})",
+                       f"观察时间在未来（服务器时间 {now.isoformat(timespec='seconds')}）")
+        return at
+
+    return check
 
 
-def _checked_ric(number: str) -> str:
-    """Format, check digit and embedded birth date of an 18-digit resident ID number.
+def _envelope_specs(now: datetime) -> tuple[Spec, ...]:
+    return (
+        Spec("observation_id", _identifier),
+        Spec("informant", _identifier),
+        Spec("kind", _kind),
+        Spec("observed_at", _observed_at(now)),
+    )
 
-    `ric.validate` also requires the region code to have existed in the birth year,
-    which refuses real numbers re-issued under today's codes (e.g. Chongqing's 500xxx
-    for people born before 1997), so the birth place is not checked.
-    """
-    number = ric.compact(number).upper()
-    if len(number) != 18 or not number[:-1].isdigit():
-        raise _Bad("must be an 18-digit resident ID number", "必须是 18 位居民身份证号码")
-    if number[-1] != ric.calc_check_digit(number):
-        raise _Bad("fails its check digit (GB 11643)", "校验位错误（GB 11643）")
+
+def _subject_id(name: str, raw: Any, rule: str, kind: str) -> tuple[str | None, list[_Problem]]:
+    """The envelope's `household` or `resident`, as the kind's subject wants it."""
+    given = not _absent(raw, required=False)
+    if rule == "absent":
+        if not given:
+            return None, []
+        why, why_zh = ("clock.tick is about no household", "clock.tick 不涉及任何户") if kind == "clock.tick" else (
+            f"{kind} is about the whole household", f"{kind} 针对整户")
+        return None, [_Problem(name, f"must be absent: {why}", f"不应填写：{why_zh}")]
+    if not given:
+        return None, [_Problem(name, f"is required for {kind}", f"{kind} 必须填写此项")] if rule == "required" else []
     try:
-        ric.get_birth_date(number)
-    except StdnumError as error:
-        raise _Bad("holds an impossible birth date", "号码中的出生日期不存在") from error
-    return number
-
-
-def _id_number(person: dict[str, Any], prefix: str) -> list[FieldError]:
-    """An 18-digit resident ID number with a valid checksum, whose birth date matches."""
-    number = person.get("id_number")
-    if number is None:
-        return []
-    try:
-        number = _checked_ric(number)
+        return _identifier(raw), []
     except _Bad as bad:
-        return [FieldError(f"{prefix}id_number", f"is not a valid resident ID number: {bad.message}",
-                           f"不是有效的居民身份证号码：{bad.message_zh}")]
-    person["id_number"] = number
-    born = person.get("birth_date")
-    if born and ric.get_birth_date(number).isoformat() != born:
-        return [FieldError(f"{prefix}id_number", f"its birth date does not match {prefix}birth_date ({born})",
-                           f"身份证号中的出生日期与 {prefix}birth_date（{born}）不一致")]
+        return None, _under(name, bad.problems)
+
+
+def _data(kind: str | None, raw: Any, observed: date) -> tuple[dict[str, Any], list[_Problem]]:
+    if raw is None:
+        return {}, [_Problem("data", "is required: an object with the observation's fields", "必填：包含观察字段的对象")]
+    if not isinstance(raw, dict):
+        return {}, [_Problem("data", f"must be an object, not {_json_type(raw)}", "必须是对象")]
+    if kind is None:
+        return {}, []
+    data, problems = _fields(raw, DATA_FIELDS[kind], observed)
+    if kind in DATA_AFTER:
+        problems += DATA_AFTER[kind](data)
+    return data, _under("data", problems)
+
+
+# --- references to what the registry knows ------------------------------------------------------
+
+
+def _membership(field: str, resident: str, household: str, registry: Registry) -> list[_Problem]:
+    home = registry.resident_household(resident)
+    if home is None:
+        return [_Problem(field, f"unknown resident {resident}", f"未知的居民 {resident}", NOT_FOUND)]
+    if home != household:
+        return [_Problem(field, f"resident {resident} is not a member of household {household}",
+                         f"居民 {resident} 不是户 {household} 的成员")]
     return []
 
 
-def _members(raw: Any, observed: date, registry: Registry) -> tuple[list[dict[str, Any]], list[FieldError], int]:
-    if not isinstance(raw, list) or not raw:
-        return [], [FieldError("data.members", "must be a non-empty list of members", "成员列表不能为空")], 422
-    members, errors, status, seen = [], [], 422, set()
-    for i, item in enumerate(raw):
-        prefix = f"data.members[{i}]."
-        if not isinstance(item, dict):
-            errors.append(FieldError(prefix[:-1], "must be an object", "必须是对象"))
-            continue
-        member, problems = _fields(item, (Spec("resident", _text), *PERSON), observed, prefix)
-        problems += _id_number(member, prefix)
-        rid = member.get("resident")
-        if rid in seen:
-            problems.append(FieldError(f"{prefix}resident", f"resident id {rid} appears twice", f"居民编号 {rid} 重复"))
-        elif rid and registry.resident_household(rid) is not None:
-            problems.append(FieldError(f"{prefix}resident", f"resident id {rid} is already registered",
-                                       f"居民编号 {rid} 已被登记"))
-            status = 409
-        seen.add(rid)
-        errors += problems
-        members.append(member)
-    return members, errors, status
-
-
-def _observed_at(raw: Any, now: datetime) -> tuple[datetime | None, list[FieldError]]:
-    if not isinstance(raw, str):
-        return None, [FieldError("observed_at", "is required: an ISO-8601 time with offset", "必填：带时区的 ISO-8601 时间")]
-    try:
-        at = datetime.fromisoformat(raw)
-    except ValueError:
-        return None, [FieldError("observed_at", f"is not a valid ISO-8601 time ({raw})", f"不是有效的 ISO-8601 时间（{raw}）")]
-    if at.tzinfo is None:
-        return None, [FieldError("observed_at", "must carry a UTC offset, e.g. +08:00", "必须带时区，例如 +08:00")]
-    if at > now + FUTURE_SKEW:
-        return None, [FieldError("observed_at", "is in the future", "观察时间不能在未来")]
-    if at.date() < EARLIEST:
-        return None, [FieldError("observed_at", "must not be before 1900", "不能早于 1900 年")]
-    return at, []
-
-
-def _envelope(envelope: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[FieldError]]:
-    errors: list[FieldError] = []
-    head: dict[str, Any] = {}
-    for name in ("observation_id", "informant"):
-        value = envelope.get(name)
-        if not isinstance(value, str) or not value.strip():
-            errors.append(FieldError(name, "is required: a non-empty string", "必填：非空字符串"))
-        head[name] = value
-    kind = envelope.get("kind")
-    if kind not in v.SUBJECTS:
-        errors.append(FieldError("kind", f"unknown kind {kind!r}; expected one of: {', '.join(v.OBSERVATION_KINDS)}",
-                                 f"未知的观察类型 {kind!r}"))
-    head["kind"] = kind
-    head["observed_at"], problems = _observed_at(envelope.get("observed_at"), now)
-    if not isinstance(envelope.get("data", {}), dict):
-        errors.append(FieldError("data", "must be an object", "必须是对象"))
-    return head, errors + problems
-
-
-def _references(kind: str, envelope: dict[str, Any], data: dict[str, Any], registry: Registry) -> tuple[list, int]:
-    """Household and resident references must name known subjects that belong together."""
-    subject = v.SUBJECTS[kind]
-    household, resident = envelope.get("household"), envelope.get("resident")
-    if subject == "none":
-        return ([FieldError("household", "must be absent for clock.tick", "clock.tick 不应指定户")] if household else []), 422
-    if not isinstance(household, str) or not household.strip():
-        return [FieldError("household", "is required for this kind", "此类型必须指定户编号")], 422
-    if kind == "household.registered":
-        if registry.household_exists(household):
-            return [FieldError("household", f"household {household} is already registered", f"户 {household} 已登记")], 409
-        return [], 422
-    if not registry.household_exists(household):
-        return [FieldError("household", f"unknown household {household}", f"未知的户编号 {household}")], 404
-    return _resident_reference(kind, subject, household, resident, data, registry)
-
-
-def _resident_reference(
-    kind: str, subject: str, household: str, resident: Any, data: dict[str, Any], registry: Registry
-) -> tuple[list, int]:
-    if kind == "resident.joined":
-        if not isinstance(resident, str) or not resident.strip():
-            return [FieldError("resident", "is required for this kind", "此类型必须指定居民编号")], 422
-        if registry.resident_household(resident) is not None:
-            return [FieldError("resident", f"resident id {resident} is already registered", f"居民编号 {resident} 已被登记")], 409
-        return [], 422
-    errors = []
-    if subject == "resident" and not resident:
-        return [FieldError("resident", "is required for this kind", "此类型必须指定居民编号")], 422
-    for field, rid in (("resident", resident), ("data.resident", data.get("resident"))):
-        if rid is None:
-            continue
-        belongs = registry.resident_household(rid) if isinstance(rid, str) else None
-        if belongs is None:
-            return [FieldError(field, f"unknown resident {rid}", f"未知的居民编号 {rid}")], 404
-        if belongs != household:
-            errors.append(FieldError(field, f"resident {rid} is not a member of household {household}",
-                                     f"居民 {rid} 不是户 {household} 的成员"))
-    return errors, 422
-
-
-def _programme_level(kind: str, data: dict[str, Any], resident: Any) -> list[FieldError]:
-    programme = data.get("programme")
-    if not kind.startswith("coverage.") or programme is None:
+def _in_use(field: str, resident: str, registry: Registry) -> list[_Problem]:
+    if registry.resident_household(resident) is None:
         return []
-    if programme in v.RESIDENT_LEVEL_PROGRAMMES and not resident:
-        return [FieldError("resident", f"{programme} is a per-person programme: name the resident",
-                           f"{programme} 是个人项目：必须指定居民")]
-    if programme in v.HOUSEHOLD_LEVEL_PROGRAMMES and resident:
-        return [FieldError("resident", f"{programme} is a household programme: omit the resident",
-                           f"{programme} 是家庭项目：不应指定居民")]
+    return [_Problem(field, f"resident id {resident} is already in use", f"居民编号 {resident} 已被使用", CONFLICT)]
+
+
+def _references(kind: str, household: str, resident: str | None, raw_data: Any, registry: Registry) -> list[_Problem]:
+    """Named households and residents must exist and belong together; new ones must be new."""
+    raw = raw_data if isinstance(raw_data, dict) else {}
+    if kind == "household.registered":
+        problems = [_Problem("household", f"household {household} is already registered", f"户 {household} 已登记", CONFLICT)] \
+            if registry.household_exists(household) else []
+        for index, rid in _ids_at(raw.get("members"), "resident"):
+            problems += _in_use(f"data.members[{index}].resident", rid, registry)
+        return problems
+    if not registry.household_exists(household):
+        return [_Problem("household", f"unknown household {household}", f"未知的户 {household}", NOT_FOUND)]
+    problems = []
+    if resident is not None:
+        joining = kind == "resident.joined"
+        problems += _in_use("resident", resident, registry) if joining else _membership("resident", resident, household, registry)
+    for path, rid in _named_in_data(kind, raw):
+        problems += _membership(path, rid, household, registry)
+    return problems
+
+
+def _named_in_data(kind: str, raw: dict[Any, Any]) -> list[tuple[str, str]]:
+    """(path, resident id) of each well-formed member reference inside `data`."""
+    field = MEMBER_REFERENCES.get(kind)
+    if field is None:
+        return []
+    value = raw.get(field)
+    if isinstance(value, list):
+        return [(f"data.{field}[{index}]", rid) for index, rid in _ids_at(value)]
+    return [(f"data.{field}", rid) for _, rid in _ids_at([value])]
+
+
+def _programme_level(kind: str, data: dict[str, Any], resident_given: bool) -> list[_Problem]:
+    """A per-person programme names its resident; a household programme names none (dibao: either)."""
+    programme = data.get("programme")
+    if programme is None or not kind.startswith(("coverage.", "application.")):
+        return []
+    zh, en = v.PROGRAMME_NAMES[programme]
+    if programme in v.RESIDENT_LEVEL_PROGRAMMES and not resident_given:
+        return [_Problem("resident", f"is required: {programme} ({en}) is granted to one person",
+                         f"必须填写：{programme}（{zh}）是个人项目")]
+    if programme in v.HOUSEHOLD_LEVEL_PROGRAMMES and resident_given:
+        return [_Problem("resident", f"must be absent: {programme} ({en}) is granted to the whole household",
+                         f"不应填写：{programme}（{zh}）是家庭项目")]
     return []
+
+
+def _status(problems: list[_Problem]) -> int:
+    statuses = {p.status for p in problems}
+    if UNPROCESSABLE in statuses:
+        return UNPROCESSABLE
+    return NOT_FOUND if NOT_FOUND in statuses else CONFLICT
 
 
 def parse_observation(envelope: Any, registry: Registry, *, now: datetime) -> Observation:
-    """Validate one envelope; raise InvalidObservation listing every problem found."""
+    """Validate one envelope; raise InvalidObservation listing EVERY problem found (not just the first).
+
+    `now` should be timezone-aware; a naive `now` is taken as UTC.
+    """
     if not isinstance(envelope, dict):
-        raise InvalidObservation([FieldError("", "an observation must be a JSON object", "观察记录必须是 JSON 对象")])
-    head, errors = _envelope(envelope, now)
-    if errors or head["observed_at"] is None:
-        raise InvalidObservation(errors)
-    kind, observed = head["kind"], head["observed_at"].date()
-    raw = envelope.get("data") or {}
-    data, errors = _fields(raw, DATA_SPECS[kind], observed, "data.")
-    status = 422
-    if kind == "household.registered":
-        data["members"], member_errors, status = _members(raw.get("members"), observed, registry)
-        errors += member_errors
-    if kind == "resident.joined":
-        errors += _id_number(data, "data.")
-    reference_errors, reference_status = _references(kind, envelope, data, registry)
-    errors += reference_errors + _programme_level(kind, data, envelope.get("resident"))
-    if errors:
-        raise InvalidObservation(errors, reference_status if reference_errors else status if status != 422 else 422)
-    return Observation(
-        observation_id=head["observation_id"].strip(),
-        informant=head["informant"].strip(),
-        observed_at=head["observed_at"],
-        kind=kind,
-        household=envelope.get("household") if v.SUBJECTS[kind] != "none" else None,
-        resident=envelope.get("resident") or None,
-        data=data,
-    )
+        raise InvalidObservation([FieldError("", f"an observation must be a JSON object, not {_json_type(envelope)}",
+                                             "观察记录必须是 JSON 对象")])
+    now = now if now.utcoffset() is not None else now.replace(tzinfo=timezone.utc)
+    head, problems = _fields(envelope, _envelope_specs(now), now.date())
+    kind: str | None = head.get("kind")
+    observed: date = head["observed_at"].date() if "observed_at" in head else now.date()
+    household_rule, resident_rule = _SUBJECT_RULES[v.SUBJECTS[kind]] if kind else ("optional", "optional")
+    household, more = _subject_id("household", envelope.get("household"), household_rule, kind or "")
+    problems += more
+    resident, more = _subject_id("resident", envelope.get("resident"), resident_rule, kind or "")
+    problems += more
+    data, more = _data(kind, envelope.get("data"), observed)
+    problems += more
+    if kind is not None:
+        resident_given = not _absent(envelope.get("resident"), required=False)
+        problems += _programme_level(kind, data, resident_given)
+        if household is not None:
+            problems += _references(kind, household, resident, envelope.get("data"), registry)
+    if problems:
+        errors = [FieldError(p.path, p.message, p.message_zh) for p in problems]
+        raise InvalidObservation(errors, _status(problems))
+    assert kind is not None
+    return Observation(head["observation_id"], head["informant"], head["observed_at"], kind, household, resident, data)
