@@ -20,7 +20,6 @@ from rich.progress import Progress
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.serving import ServedRuntime  # noqa: E402
-from infra.runtime import COMPONENTS  # noqa: E402
 from infra.synthetic import generate_district  # noqa: E402
 
 BATCH = 500
@@ -55,8 +54,8 @@ def raw_sqlite_rate(envelopes: list[dict], path: Path) -> float:
     return rate
 
 
-def served_rate(envelopes: list[dict], data_dir: Path, components: frozenset[str]) -> tuple[float, int]:
-    served = ServedRuntime(data_dir, components)
+def served_rate(envelopes: list[dict], data_dir: Path, only: str) -> tuple[float, int]:
+    served = ServedRuntime(data_dir, only)
     try:
         return http_rate(envelopes, served.url)
     finally:
@@ -67,8 +66,8 @@ def main(households: int = 3000) -> None:
     """Intake alone (API and event store), then with relay, rules and projections running beside it."""
     envelopes = generate_district(seed=7, households=households)
     with tempfile.TemporaryDirectory() as tmp:
-        alone, accepted = served_rate(envelopes, Path(tmp) / "alone", frozenset())
-        full, _ = served_rate(envelopes, Path(tmp) / "full", COMPONENTS)
+        alone, accepted = served_rate(envelopes, Path(tmp) / "alone", "api")
+        full, _ = served_rate(envelopes, Path(tmp) / "full", "api,relay,rules,projections,intake")
         raw = raw_sqlite_rate(envelopes, Path(tmp) / "raw.sqlite")
     print(json.dumps({
         "bench": "intake", "households": households, "observations": len(envelopes), "accepted": accepted,

@@ -1,26 +1,48 @@
-"""Start a runtime and its HTTP API on a free port, for benchmarks (real server, real HTTP)."""
+"""Run `qianshao serve` in its own process on a free port, for benchmarks (real server, real HTTP).
+
+A separate process keeps the load generator from competing with the server for the GIL.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from api.app import create_app
-from infra.http_server import BackgroundServer
-from infra.runtime import COMPONENTS, Runtime
-from infra.settings import Settings
+import httpx
+
+from infra.http_server import free_port
 
 
 class ServedRuntime:
-    """A runtime on a data directory, with uvicorn serving its API."""
+    """`qianshao serve --only …` on a data directory, stopped with `stop()`."""
 
-    def __init__(self, data_dir: Path, components: frozenset[str] = COMPONENTS) -> None:
-        self.runtime = Runtime(Settings(data_dir=data_dir, kafka_bootstrap=None), components=components).start()
-        self.server = BackgroundServer(create_app(self.runtime)).start()
+    def __init__(self, data_dir: Path, only: str = "api,relay,rules,projections,intake") -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "infra", "serve", "--data", str(data_dir), "--port", str(self.port),
+                   "--only", only]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not self._healthy():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("qianshao serve did not become healthy")
+            time.sleep(0.1)  # polling for start-up, bounded by the deadline
 
     @property
     def url(self) -> str:
-        return self.server.url
+        return f"http://127.0.0.1:{self.port}"
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def stop(self) -> None:
-        self.server.stop()
-        self.runtime.stop()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()

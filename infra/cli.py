@@ -80,11 +80,11 @@ def serve(
     port: int = PortOption,
     kafka_port: Optional[int] = KafkaPortOption,
     only: Optional[str] = typer.Option(
-        None, "--only", help="comma-separated subset of relay,rules,projections,intake (production: one per process)"
+        None, "--only", help="comma-separated subset of api,relay,rules,projections,intake (the API always serves)"
     ),
 ) -> None:
     """Run every component in one process on the embedded backends (or those configured)."""
-    chosen = frozenset(only.split(",")) if only else COMPONENTS
+    chosen = frozenset(only.split(",")) - {"api"} if only else COMPONENTS
     unknown = chosen - COMPONENTS
     if unknown:
         raise typer.BadParameter(f"unknown components: {', '.join(sorted(unknown))}", param_hint="--only")
