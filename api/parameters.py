@@ -34,7 +34,7 @@ def in_force(
     runtime = request.app.state.runtime
     day = on or runtime.worker.clock() or date.today()
     table = runtime.policy.table()
-    names = sorted({v.name for v in table.values()})
+    names = table.names()
     values = {name: table.lookup(name, region, day) for name in names}
     return {
         "region": region,

@@ -112,6 +112,14 @@ EXAMPLE_LOCALITIES: tuple[ParameterValue, ...] = (
 
 SHIPPED_VALUES: tuple[ParameterValue, ...] = NATIONAL_DEFAULTS + EXAMPLE_LOCALITIES
 
+# Parameters with no national default: each region must set them (RULES.md § Parameters).
+REGIONAL_ONLY = (
+    "dibao.standard_monthly.urban",
+    "dibao.standard_monthly.rural",
+    "tekun.standard_monthly",
+    "rigid.prev_year_pc_disposable_income",
+)
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -166,6 +174,10 @@ class ParameterTable:
                 chosen = in_force[-1]
                 return Resolved(name, chosen.value, chosen.region, chosen.effective_from)
         return None
+
+    def names(self) -> list[str]:
+        """Every parameter name known, with or without a value."""
+        return sorted(set(self._by_name) | set(REGIONAL_ONLY))
 
     def values(self) -> list[ParameterValue]:
         return [v for regions in self._by_name.values() for vs in regions.values() for v in vs]

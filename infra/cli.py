@@ -231,7 +231,7 @@ def parameters_show(
     out = Table(title=f"parameters for {region} on {day}")
     for column in ("name", "value", "region", "from"):
         out.add_column(column)
-    for name in sorted({v.name for v in table.values()}):
+    for name in table.names():
         found = table.lookup(name, region, day)
         out.add_row(name, *(map(str, found.to_json().values())) if found else ("—", "", ""))
     console.print(out)

@@ -1,99 +1,225 @@
-"""Kafka clients configured for this system (and known to work with the bundled broker)."""
+"""Kafka clients configured for this system, and known to work with the bundled Tansu broker.
+
+Records carry a household id (UTF-8) as key and a compact UTF-8 JSON object as
+value. Consumers hand out raw bytes: decoding happens in the caller through
+`decode_json`, which *returns* a `DecodeError` instead of raising, so one bad
+record can be dead-lettered without killing the poll loop.
+
+Settings and why (measured against tansu 0.6.0 with kafka-python 3.0.12):
+- group timeouts `FAST_GROUP`: a new group's first record arrives after ~3 s instead
+  of ~24 s with the defaults; Tansu holds the first JoinGroup for about half the
+  session timeout, so that is the floor.
+- `fetch_max_wait_ms=100`: with the default 500 ms an idle consumer saw a new record
+  up to ~210 ms late; with 100 ms ~12 ms median, ~35 ms at worst.
+- `enable_idempotence=True` is passed explicitly: kafka-python silently turns
+  idempotence off on conflicting settings unless it was asked for by name.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 from kafka.partitioner.default import murmur2
 from kafka.serializer import Serializer
 
-# DESIGN.md: with default group timeouts the first record of a new group took ~24 s.
-FAST_GROUP = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 1000, "max_poll_interval_ms": 10000}
+FAST_GROUP: dict[str, int] = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 1000, "max_poll_interval_ms": 10000}
+FETCH_MAX_WAIT_MS = 100
+METADATA_DEADLINE_S = 30.0
+POLL_INTERVAL_S = 0.05
 
 
-def encode_json(value: dict[str, Any]) -> bytes:
+# --- values -------------------------------------------------------------------------------
+
+
+def encode_json(value: Mapping[str, Any]) -> bytes:
+    """Compact UTF-8 JSON, Chinese kept readable (ensure_ascii=False) and a third smaller."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class KeySerializer(Serializer):
-    """Household ids (str) as UTF-8 bytes."""
+@dataclass(frozen=True)
+class DecodeError:
+    """Why a record value is not a JSON object, with the raw bytes to dead-letter."""
 
-    def serialize(self, topic: str, headers: Any, data: Any) -> bytes | None:
+    reason: str
+    raw: bytes | None
+
+
+def decode_json(raw: bytes | None) -> dict[str, Any] | DecodeError:
+    """The JSON object in a record value, or a `DecodeError` saying why not (never raises)."""
+    if raw is None:
+        return DecodeError("empty record value (null)", raw)
+    try:
+        value = json.loads(bytes(raw).decode("utf-8"))
+    except UnicodeDecodeError as error:
+        return DecodeError(f"record value is not UTF-8: {error}", raw)
+    except json.JSONDecodeError as error:
+        return DecodeError(f"record value is not JSON: {error.msg} at position {error.pos}", raw)
+    except RecursionError:
+        return DecodeError("record value is JSON nested too deeply", raw)
+    if not isinstance(value, dict):
+        return DecodeError(f"record value is JSON {type(value).__name__}, expected an object", raw)
+    return value
+
+
+class KeySerializer(Serializer):
+    """Keys are household ids: str as UTF-8 bytes (None stays None: no key)."""
+
+    def serialize(self, topic: str, headers: Any, data: str | None) -> bytes | None:
         return data.encode("utf-8") if data is not None else None
 
 
 class JsonSerializer(Serializer):
-    """Record values: compact UTF-8 JSON objects, Chinese kept readable."""
+    """Values are JSON objects, encoded by `encode_json`."""
 
-    def serialize(self, topic: str, headers: Any, data: Any) -> bytes:
+    def serialize(self, topic: str, headers: Any, data: Mapping[str, Any]) -> bytes:
         return encode_json(data)
 
 
-def ensure_topics(bootstrap: str, topics: dict[str, int], deadline_s: float = 30.0) -> None:
-    """Create the topics that do not exist yet, then wait until metadata shows them all."""
+# --- topics -------------------------------------------------------------------------------
+
+
+def ensure_topics(bootstrap: str, topics: Mapping[str, int], deadline_s: float = METADATA_DEADLINE_S) -> None:
+    """Create the missing topics (idempotent) and wait until metadata shows each with its partitions.
+
+    A topic that already exists with another partition count is an error: keys are
+    spread by `partition_for(key, partitions)`, which must agree with the topic.
+    """
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
-        existing = set(admin.list_topics())
-        new = [NewTopic(name, partitions, 1) for name, partitions in topics.items() if name not in existing]
-        if new:
-            try:
-                admin.create_topics(new)
-            except TopicAlreadyExistsError:
-                pass
-        deadline = time.monotonic() + deadline_s
-        while not set(topics) <= set(admin.list_topics()):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"topics {sorted(topics)} did not appear on {bootstrap}")
-            time.sleep(0.05)  # polling metadata, bounded by the deadline
+        _create_missing(admin, topics)
+        _await_partitions(admin, topics, deadline_s)
     finally:
         admin.close()
 
 
-def make_producer(bootstrap: str) -> KafkaProducer:
-    """Idempotent, acks=all; keys are household ids, values JSON objects."""
-    return KafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        linger_ms=5,
-        key_serializer=KeySerializer(),
-        value_serializer=JsonSerializer(),
-    )
+def _create_missing(admin: KafkaAdminClient, topics: Mapping[str, int]) -> None:
+    wanted = {name: {"num_partitions": n, "replication_factor": 1} for name, n in topics.items()}
+    if not wanted:
+        return
+    result = admin.create_topics(wanted, raise_errors=False)
+    for topic in result["topics"]:
+        error = for_code(topic["error_code"])
+        if topic["error_code"] and error is not TopicAlreadyExistsError:
+            raise error(f"cannot create topic {topic['name']}: {topic.get('error_message')}")
+
+
+def partition_counts(admin: KafkaAdminClient, names: Iterable[str]) -> dict[str, int]:
+    """Partitions per topic as metadata shows them now; an unknown topic is absent."""
+    described = admin.describe_topics(list(names))
+    return {t["name"]: len(t["partitions"]) for t in described if t["error_code"] == 0 and t["partitions"]}
+
+
+def _await_partitions(admin: KafkaAdminClient, topics: Mapping[str, int], deadline_s: float) -> None:
+    deadline = time.monotonic() + deadline_s
+    while True:
+        seen = partition_counts(admin, topics)
+        wrong = {name: n for name, n in seen.items() if n != topics[name]}
+        if wrong:
+            raise ValueError(f"topics exist with other partition counts: {wrong}, wanted {dict(topics)}")
+        if len(seen) == len(topics):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics {sorted(set(topics) - set(seen))} did not appear within {deadline_s}s")
+        time.sleep(POLL_INTERVAL_S)  # the polling interval of a deadline-bounded wait
+
+
+# --- clients ------------------------------------------------------------------------------
+
+
+def make_producer(bootstrap: str, **overrides: Any) -> KafkaProducer:
+    """Idempotent producer, acks from all replicas; `send(topic, key=str, value=dict)`."""
+    config: dict[str, Any] = {
+        "acks": "all",
+        "enable_idempotence": True,
+        "linger_ms": 5,
+        "key_serializer": KeySerializer(),
+        "value_serializer": JsonSerializer(),
+    }
+    return KafkaProducer(bootstrap_servers=bootstrap, **{**config, **overrides})
 
 
 def make_consumer(
-    bootstrap: str, *, group_id: str | None, topics: list[str] | None = None, assign_all: bool = False
+    bootstrap: str,
+    *,
+    group_id: str | None,
+    topics: list[str] | None = None,
+    assign_all: bool = False,
+    auto_offset_reset: str = "earliest",
+    **overrides: Any,
 ) -> KafkaConsumer:
-    """A consumer that commits by hand; `assign_all` skips the group join (single process, tests)."""
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=group_id,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        **(FAST_GROUP if group_id else {}),
-    )
-    if topics and assign_all:
-        consumer.assign([TopicPartition(t, p) for t in topics for p in sorted(_partitions(consumer, t))])
-    elif topics:
-        consumer.subscribe(topics)
+    """A consumer of raw bytes (decode with `decode_json`) that commits only when told.
+
+    With `topics` it subscribes as a member of `group_id`, or, with `assign_all`,
+    takes every partition of the topics without joining a group (tests,
+    single-process runs). Without `topics` it is a bare client (e.g. to read end offsets).
+    """
+    config: dict[str, Any] = {
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": auto_offset_reset,
+        "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
+        **FAST_GROUP,
+    }
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, **{**config, **overrides})
+    try:
+        if topics and assign_all:
+            consumer.assign(all_partitions(consumer, topics))
+        elif topics:
+            consumer.subscribe(topics)
+    except BaseException:
+        consumer.close()
+        raise
     return consumer
 
 
-def _partitions(consumer: KafkaConsumer, topic: str, deadline_s: float = 10.0) -> set[int]:
+def all_partitions(
+    consumer: KafkaConsumer, topics: Iterable[str], deadline_s: float = METADATA_DEADLINE_S
+) -> list[TopicPartition]:
+    """Every partition of `topics`, waiting (with a deadline) until metadata knows each topic."""
+    return [TopicPartition(t, p) for t in topics for p in sorted(_partitions_of(consumer, t, deadline_s))]
+
+
+def _partitions_of(consumer: KafkaConsumer, topic: str, deadline_s: float) -> set[int]:
     deadline = time.monotonic() + deadline_s
-    while True:
-        found = consumer.partitions_for_topic(topic)
-        if found:
-            return found
+    while not (found := consumer.partitions_for_topic(topic)):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"topic {topic} has no partitions")
-        time.sleep(0.05)  # polling metadata, bounded by the deadline
+            raise TimeoutError(f"topic {topic} has no partitions after {deadline_s}s (does it exist?)")
+        time.sleep(POLL_INTERVAL_S)  # the polling interval of a deadline-bounded wait
+    return set(found)
+
+
+def end_offsets_reached(consumer: KafkaConsumer, timeout_ms: int = 5000) -> bool:
+    """True when the consumer has been handed every record now in its assigned partitions.
+
+    Used to wait for quiescence (tests, the scenario runner). False while nothing is
+    assigned (a group member still joining has not caught up) or a position is unknown.
+    Positions advance as `poll()` returns records, so this means "polled", not "handled".
+    """
+    assigned = list(consumer.assignment())
+    if not assigned:
+        return False
+    try:
+        ends = consumer.end_offsets(assigned, timeout_ms=timeout_ms)
+        positions = {tp: consumer.position(tp, timeout_ms=timeout_ms) for tp in assigned}
+    except KafkaError:
+        return False
+    return all(positions[tp] is not None and positions[tp] >= ends[tp] for tp in assigned)
+
+
+# --- keys ---------------------------------------------------------------------------------
 
 
 def partition_for(key: str, partitions: int) -> int:
-    """The partition kafka-python's default partitioner puts `key` on."""
+    """The partition kafka-python's default partitioner puts `key` on, given the topic's count.
+
+    Same steps as `kafka.partitioner.DefaultPartitioner`: murmur2 of the UTF-8 key,
+    made positive, modulo the partition count (tests check it against the producer).
+    """
+    if partitions < 1:
+        raise ValueError(f"a topic has at least one partition, got {partitions}")
     return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % partitions

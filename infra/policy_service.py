@@ -53,8 +53,7 @@ class PolicyService:
         self.app.save(book)
 
     def _check(self, name: str, region: str, value: Any) -> None:
-        known = {v.name for v in self.base.values()} | {"rigid.prev_year_pc_disposable_income"}
-        if name not in known and not name.startswith("dibao.standard_monthly."):
+        if name not in self.base.names():
             raise PolicyError(f"unknown parameter {name!r} ({KNOWN_NAMES_HINT})")
         if not (region.isdigit() and 2 <= len(region) <= 12):
             raise PolicyError("region must be an administrative code of 2 to 12 digits")

@@ -136,3 +136,30 @@ def test_unknown_alert_is_a_404_problem(api: tuple[httpx.Client, Runtime]) -> No
     client, _ = api
     response = client.get("/api/v1/alerts/does-not-exist")
     assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_administrator_raises_the_standard_and_households_are_judged_again(api: tuple[httpx.Client, Runtime]) -> None:
+    client, runtime = api
+    above = dict(INCOME, data=dict(INCOME["data"], monthly_income=800))
+    client.post("/api/v1/observations", json={"observations": [REGISTER, above]})
+    runtime.drain()
+    dibao = {"household": HOUSEHOLD, "rule": "MISSED.DIBAO", "status": "open"}
+    assert client.get("/api/v1/alerts", params=dibao).json()["total"] == 0
+    new_value = {"name": "dibao.standard_monthly.urban", "region": "500103", "from": "2025-07-01", "value": 900,
+                 "set_by": "admin-1", "reason": "2025 adjustment"}
+    assert client.post("/api/v1/parameters", json=new_value).status_code == 201
+    runtime.drain()
+    alerts = client.get("/api/v1/alerts", params=dibao).json()["alerts"]
+    assert [a["rule"] for a in alerts] == ["MISSED.DIBAO"]
+    assert alerts[0]["explanation"]["parameters"]["dibao.standard_monthly.urban"] == {
+        "value": 900, "region": "500103", "from": "2025-07-01"}
+    in_force = client.get("/api/v1/parameters", params={"region": "500103001001", "on": "2025-08-03"}).json()
+    assert in_force["values"]["dibao.standard_monthly.urban"]["value"] == 900
+    assert "rigid.prev_year_pc_disposable_income" in in_force["missing"]
+
+
+def test_unknown_parameter_is_refused(api: tuple[httpx.Client, Runtime]) -> None:
+    client, _ = api
+    response = client.post("/api/v1/parameters", json={"name": "no.such", "region": "500103", "from": "2025-01-01",
+                                                        "value": 1, "set_by": "admin-1"})
+    assert response.status_code == 422 and "no.such" in response.json()["detail"]
