@@ -13,9 +13,9 @@ import pytest
 
 from infra.scenario import ScenarioRunner, load
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "scenarios"
-FILES = sorted(SHARED.glob("*.yaml")) + sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
+from tests.spec_paths import ALL_SCENARIOS as FILES
+from tests.spec_paths import EXAMPLE_SCENARIOS as SHARED
+from tests.spec_paths import OWN_SCENARIOS, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_scenario_passes_through_the_pipeline(runner: ScenarioRunner, path: Path
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_arrival_order_does_not_change_the_open_alerts(runner: ScenarioRunner, seed: int) -> None:
-    scenario = load(ROOT / "tests" / "scenarios" / "lapsed-payment-exit-deceased.yaml")
+    scenario = load(OWN_SCENARIOS / "lapsed-payment-exit-deceased.yaml")
     in_order = runner.run(scenario)
     shuffled = runner.run(scenario, shuffle_seed=seed)
 

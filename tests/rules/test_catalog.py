@@ -18,14 +18,13 @@ from rules.catalog import CATALOG, RULES_BY_ID
 from rules.engine import RuleEngine
 from rules.findings import Judge
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-FILES = sorted((SHARED / "scenarios").glob("*.yaml")) + sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
+from tests.spec_paths import ALL_SCENARIOS as FILES
+from tests.spec_paths import OWN_SCENARIOS, RULES_MD
 ESCALATION = "LATE.ALERT_UNHANDLED"  # escalates alerts; not a rule over household facts
 
 
 def rule_ids_in_rules_md() -> set[str]:
-    text = (SHARED / "RULES.md").read_text(encoding="utf-8")
+    text = RULES_MD.read_text(encoding="utf-8")
     return set(re.findall(r"^\| `((?:NEED|MISSED|LAPSED|LATE)\.[A-Z_]+)` \|", text, re.MULTILINE))
 
 
@@ -66,7 +65,7 @@ def test_scenario(engine: RuleEngine, path: Path) -> None:
 
 
 def test_elderly_alone_at_80_is_high_severity(engine: RuleEngine) -> None:
-    scenario = load(ROOT / "tests" / "scenarios" / "need-elderly-roster-and-visits.yaml")
+    scenario = load(OWN_SCENARIOS / "need-elderly-roster-and-visits.yaml")
     found = [a for a in judge_scenario(engine, scenario) if a["rule"] == "NEED.ELDERLY_NOT_ON_ROSTER"]
     assert [(a["resident"], a["severity"]) for a in found] == [("EV-1-1", "high")]
 

@@ -14,13 +14,13 @@ from infra.scenario import envelopes, load
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine
 from rules.findings import Judge
+from tests.spec_paths import OWN_SCENARIOS
 
-ROOT = Path(__file__).resolve().parents[2]
 STORIES = [
-    ROOT / "tests" / "scenarios" / "lapsed-payment-exit-deceased.yaml",
-    ROOT / "tests" / "scenarios" / "missed-dibao-death-rescreens.yaml",
-    ROOT / "tests" / "scenarios" / "missed-orphan-defacto.yaml",
-    ROOT / "tests" / "scenarios" / "need-elderly-roster-and-visits.yaml",
+    OWN_SCENARIOS / "lapsed-payment-exit-deceased.yaml",
+    OWN_SCENARIOS / "missed-dibao-death-rescreens.yaml",
+    OWN_SCENARIOS / "missed-orphan-defacto.yaml",
+    OWN_SCENARIOS / "need-elderly-roster-and-visits.yaml",
 ]
 
 
