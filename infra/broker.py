@@ -46,6 +46,14 @@ class BrokerError(RuntimeError):
     """The embedded broker could not be started (binary missing, port taken, crashed, not answering)."""
 
 
+class PortInUse(BrokerError):
+    """The port asked for is taken by another process."""
+
+
+class BrokerExited(BrokerError):
+    """The broker process ended before it answered (Tansu exits 0 even when it cannot listen)."""
+
+
 def free_port() -> int:
     """A port the OS considers free right now (bind to port 0 on loopback and read it back)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -78,12 +86,12 @@ def answers_kafka(bootstrap: str, timeout_s: float) -> bool:
         admin = KafkaAdminClient(
             bootstrap_servers=bootstrap, bootstrap_timeout_ms=timeout_ms, request_timeout_ms=timeout_ms
         )
-    except KafkaError:
+    except (KafkaError, OSError):
         return False
     try:
         admin.list_topics()
         return True
-    except KafkaError:
+    except (KafkaError, OSError):
         return False
     finally:
         admin.close()
@@ -123,14 +131,16 @@ def _halt(process: subprocess.Popen[bytes], deadline_s: float = STOP_DEADLINE_S)
 class EmbeddedBroker:
     """One Tansu broker process on 127.0.0.1, memory storage, stopped at interpreter exit.
 
-    `port=None` picks a free port (and retries with another one if it is taken in the
+    `port=None` (or 0) picks a free port (and retries with another one if it is taken in the
     meantime); an explicit port that is taken is an error. With `log_dir` the broker's
     output goes to `log_dir/broker.log`, otherwise it is discarded.
     """
 
     def __init__(self, port: int | None = None, log_dir: Path | None = None, binary: str | None = None) -> None:
-        self._auto_port = port is None
-        self.port = port if port is not None else free_port()
+        if port is not None and not 0 <= port <= 65535:
+            raise ValueError(f"not a TCP port: {port}")
+        self._auto_port = not port  # None or 0: any free port, as with bind()
+        self.port = port or free_port()
         self.log_dir = Path(log_dir) if log_dir is not None else None
         self._binary = binary
         self._process: subprocess.Popen[bytes] | None = None
@@ -154,21 +164,30 @@ class EmbeddedBroker:
         return self._process.pid if self._process is not None else None
 
     def start(self, deadline_s: float = START_DEADLINE_S) -> "EmbeddedBroker":
-        """Spawn the broker and return once it answers Kafka requests."""
+        """Spawn the broker and return once it answers Kafka requests.
+
+        With an automatic port, a port lost to another process between choosing it and
+        Tansu binding it is retried on a new port; an explicit port is tried once.
+        """
         if self._process is not None:
             raise BrokerError(f"the embedded broker is already started on {self.bootstrap}")
         binary = self._resolve_binary()
-        for attempt in range(1, AUTO_PORT_ATTEMPTS + 1):
-            if port_is_free(self.port):
-                break
-            if not self._auto_port:
-                raise BrokerError(f"cannot start the embedded broker: port {self.port} on 127.0.0.1 is already in use")
-            if attempt == AUTO_PORT_ATTEMPTS:
-                raise BrokerError("cannot start the embedded broker: no free loopback port found")
-            self.port = free_port()
+        attempts = AUTO_PORT_ATTEMPTS if self._auto_port else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start_on_port(binary, deadline_s)
+                return self
+            except (PortInUse, BrokerExited):
+                if attempt == attempts:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start_on_port(self, binary: str, deadline_s: float) -> None:
+        if not port_is_free(self.port):
+            raise PortInUse(f"cannot start the embedded broker: port {self.port} on 127.0.0.1 is already in use")
         self._spawn(binary)
         self._wait_ready(deadline_s)
-        return self
 
     def _resolve_binary(self) -> str:
         if self._binary is not None:
@@ -213,7 +232,7 @@ class EmbeddedBroker:
             if self._process is not None and self._process.poll() is not None:
                 code = self._process.returncode
                 self.stop()
-                raise BrokerError(f"the embedded broker exited during start-up (status {code}){self._log_tail()}")
+                raise BrokerExited(f"the embedded broker exited during start-up (status {code}){self._log_tail()}")
             if accepts_connections(self.port) and answers_kafka(self.bootstrap, min(2.0, remaining)):
                 return
             time.sleep(POLL_INTERVAL_S)  # the polling interval of a deadline-bounded wait

@@ -185,6 +185,20 @@ def _report(result: object, as_json: bool) -> None:
         console.print(f"    {line}")
 
 
+@app.command("rules")
+def rules_list() -> None:
+    """The rule catalog: id, version, subject, severity, title, and the choices made where RULES.md is silent."""
+    from rules.catalog import CATALOG
+
+    table = Table(title="Rule catalog 规则目录", show_lines=True)
+    for column in ("id", "v", "subject", "severity", "title", "choices"):
+        table.add_column(column)
+    for rule in CATALOG:
+        table.add_row(rule.id, str(rule.version), rule.subject, rule.severity,
+                      f"{rule.title_zh}\n{rule.title_en}", "\n".join(rule.choices))
+    console.print(table)
+
+
 @parameters_app.command("set")
 def parameters_set(
     name: str = typer.Argument(..., help="e.g. dibao.standard_monthly.urban"),

@@ -7,12 +7,13 @@ after the whole polled batch was handled, so a crash re-delivers rather than los
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from typing import Any, Callable
 
 from kafka import KafkaConsumer
+
+from infra.kafka_io import DecodeError, decode_json
 
 log = logging.getLogger(__name__)
 
@@ -32,21 +33,6 @@ def one_by_one(handle: Handler) -> BatchHandler:
     return handle_batch
 
 
-def decode_record(raw: bytes | None) -> dict[str, Any]:
-    """The JSON object in a record value; ValueError says why it is not one."""
-    if raw is None:
-        raise ValueError("empty record value")
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ValueError(f"record value is not UTF-8: {error}") from error
-    except json.JSONDecodeError as error:
-        raise ValueError(f"record value is not JSON: {error.msg} at position {error.pos}") from error
-    if not isinstance(value, dict):
-        raise ValueError(f"record value is JSON {type(value).__name__}, expected an object")
-    return value
-
-
 def poll_once(
     consumer: KafkaConsumer, handle: BatchHandler, on_undecodable: Undecodable | None = None, timeout_ms: int = 200
 ) -> int:
@@ -57,11 +43,12 @@ def poll_once(
     for tp, records in batches.items():
         for record in records:
             count += 1
-            try:
-                decoded.append((decode_record(record.value), tp.topic, tp.partition, record.offset))
-            except ValueError as error:
+            value = decode_json(record.value)
+            if isinstance(value, DecodeError):
                 if on_undecodable is not None:
-                    on_undecodable(record.value, str(error), tp.topic, tp.partition, record.offset)
+                    on_undecodable(record.value, value.reason, tp.topic, tp.partition, record.offset)
+                continue
+            decoded.append((value, tp.topic, tp.partition, record.offset))
     if decoded:
         handle(decoded)
     if count and consumer.config.get("group_id"):

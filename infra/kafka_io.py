@@ -149,6 +149,7 @@ def make_consumer(
     group_id: str | None,
     topics: list[str] | None = None,
     assign_all: bool = False,
+    partitions: int | None = None,
     auto_offset_reset: str = "earliest",
     **overrides: Any,
 ) -> KafkaConsumer:
@@ -157,6 +158,8 @@ def make_consumer(
     With `topics` it subscribes as a member of `group_id`, or, with `assign_all`,
     takes every partition of the topics without joining a group (tests,
     single-process runs). Without `topics` it is a bare client (e.g. to read end offsets).
+    Give `partitions` with `assign_all` when the count is known: just after a topic is
+    created a client's metadata may list only some partitions, and one left out is never read.
     """
     config: dict[str, Any] = {
         "group_id": group_id,
@@ -167,7 +170,9 @@ def make_consumer(
     }
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, **{**config, **overrides})
     try:
-        if topics and assign_all:
+        if topics and assign_all and partitions:
+            consumer.assign([TopicPartition(t, p) for t in topics for p in range(partitions)])
+        elif topics and assign_all:
             consumer.assign(all_partitions(consumer, topics))
         elif topics:
             consumer.subscribe(topics)

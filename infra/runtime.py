@@ -117,7 +117,14 @@ class Runtime:
     def _consumer(self, topic: str, group: str) -> KafkaConsumer:
         if self.group_consumers:
             return make_consumer(self.bootstrap, group_id=group, topics=[topic])
-        return make_consumer(self.bootstrap, group_id=None, topics=[topic], assign_all=True)
+        return make_consumer(
+            self.bootstrap, group_id=None, topics=[topic], assign_all=True, partitions=self.settings.partitions
+        )
+
+    def _mark_handled(self, topic: str, partition: int, offset: int) -> None:
+        """Remember how far each partition was handled (records of a poll may be handled out of order)."""
+        key = (topic, partition)
+        self._handled[key] = max(self._handled.get(key, 0), offset + 1)
 
     def _run_worker(self) -> None:
         consumer = self._consumer(self.events_topic, self.settings.consumer_group)
@@ -125,9 +132,9 @@ class Runtime:
         def handle(records: list[Record]) -> None:
             self.worker.handle_batch(records)
             for _, topic, partition, offset in records:
-                self._handled[(topic, partition)] = offset + 1
+                self._mark_handled(topic, partition, offset)
 
-        run_loop(consumer, handle, self._stop, lambda raw, why, t, p, o: self._handled.__setitem__((t, p), o + 1))
+        run_loop(consumer, handle, self._stop, lambda raw, why, t, p, o: self._mark_handled(t, p, o))
 
     def _run_observation_consumer(self) -> None:
         topic = self.settings.topic(TOPIC_OBSERVATIONS)
@@ -136,11 +143,11 @@ class Runtime:
 
         def handle(record: dict[str, Any], t: str, p: int, o: int) -> None:
             intake.handle(record, t, p, o)
-            self._handled[(t, p)] = o + 1
+            self._mark_handled(t, p, o)
 
         def undecodable(raw: bytes | None, why: str, t: str, p: int, o: int) -> None:
             intake.dead_letter(raw, why, t, p, o)
-            self._handled[(t, p)] = o + 1
+            self._mark_handled(t, p, o)
 
         run_loop(consumer, one_by_one(handle), self._stop, undecodable)
 
@@ -150,12 +157,20 @@ class Runtime:
         stable = 0
         while stable < 2:
             if time.monotonic() > deadline:
-                raise TimeoutError("the pipeline did not catch up in time")
+                raise TimeoutError(f"the pipeline did not catch up in time: {self._lag()}")
             if self._caught_up():
                 stable += 1
             else:
                 stable = 0
             self._stop.wait(0.05)
+
+    def _lag(self) -> str:
+        """What is behind, in words (for the timeout message)."""
+        ends = self._end_offsets([self.events_topic, self.settings.topic(TOPIC_OBSERVATIONS)])
+        behind = {f"{tp.topic}:{tp.partition}": (self._handled.get((tp.topic, tp.partition), 0), end)
+                  for tp, end in ends.items() if self._handled.get((tp.topic, tp.partition), 0) < end}
+        return (f"relay caught up {self.relay.caught_up()}, projections caught up {self.projections.caught_up()}, "
+                f"consumers behind (handled, end): {behind}")
 
     def _caught_up(self) -> bool:
         if not (self.relay.caught_up() and self.projections.caught_up()):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -61,6 +62,17 @@ def test_a_taken_port_is_a_clear_error(broker: EmbeddedBroker) -> None:
     with pytest.raises(BrokerError, match=f"port {broker.port} .* already in use"):
         EmbeddedBroker(port=broker.port).start()
     assert answers_kafka(broker.bootstrap, timeout_s=5)  # the running broker is untouched
+
+
+def test_an_automatic_port_taken_before_start_is_replaced(tmp_path: Path) -> None:
+    chosen = EmbeddedBroker(log_dir=tmp_path)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", chosen.port))
+        squatter.listen()
+        taken = chosen.port
+        with chosen:
+            assert chosen.port != taken
+            assert answers_kafka(chosen.bootstrap, timeout_s=5)
 
 
 def test_a_missing_binary_is_a_clear_error(tmp_path: Path) -> None:

@@ -79,7 +79,8 @@ def test_resent_observations_change_nothing(runtime: Runtime) -> None:
 def test_events_topic_carries_decoded_json_keyed_by_household(runtime: Runtime, wait_for: Any) -> None:
     runtime.intake.accept_batch([REGISTER, INCOME])
     runtime.drain()
-    consumer = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.events_topic], assign_all=True)
+    consumer = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.events_topic], assign_all=True,
+                             partitions=2)
     seen: list[Any] = []
 
     def got_both() -> bool:
@@ -114,7 +115,7 @@ def test_kafka_intake_accepts_good_and_dead_letters_bad(runtime: Runtime, wait_f
     runtime.drain()
     assert runtime.views.query("SELECT household FROM households") == [{"household": "CQ-P1"}]
     dlq = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.settings.topic(TOPIC_OBSERVATIONS_DLQ)],
-                        assign_all=True)
+                        assign_all=True, partitions=2)
     letters: list[dict[str, Any]] = []
 
     def three_letters() -> bool:
