@@ -90,9 +90,7 @@ def derive(state: HouseholdState, on: date, table: ParameterTable) -> HouseholdF
 
 def enrolled(state: HouseholdState, programme: str, resident: str | None, on: date) -> bool:
     """RULES.md `enrolled(X)`: an active coverage of X for the household or that resident."""
-    return any(
-        c.programme == programme and c.resident == resident and c.is_active_on(on) for c in state.coverages
-    )
+    return (programme, resident) in state.active_on(on)
 
 
 def pc_income(state: HouseholdState, on: date) -> float | None:

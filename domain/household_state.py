@@ -127,6 +127,13 @@ class HouseholdState:
     coverages: list[CoverageState] = field(default_factory=list)
     applications: dict[str, ApplicationState] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
+    _active: dict[date, frozenset[tuple[str, str | None]]] = field(default_factory=dict, repr=False)
+
+    def active_on(self, on: date) -> frozenset[tuple[str, str | None]]:
+        """(programme, resident or None) of every coverage active on `on` (computed once per date)."""
+        if on not in self._active:
+            self._active[on] = frozenset((c.programme, c.resident) for c in self.coverages if c.is_active_on(on))
+        return self._active[on]
 
     def members_on(self, on: date) -> list[ResidentState]:
         return [r for r in self.residents.values() if r.is_member_on(on)]
