@@ -210,6 +210,8 @@ class EmbeddedBroker:
             self._process = subprocess.Popen(
                 self._command(binary), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent(),
+                # Own process group: Ctrl-C reaches only us, and we stop the broker after our clients.
+                process_group=0,
             )
         except OSError as error:
             raise BrokerError(f"cannot run the broker binary {binary}: {error}") from error

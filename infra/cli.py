@@ -55,13 +55,18 @@ def _serve(runtime: Runtime, host: str, port: int) -> None:
 
     stop = threading.Event()
     threading.Thread(target=_daily_ticks, args=(runtime, stop), name="scheduler", daemon=True).start()
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime), host=host, port=port, log_level="warning"))
+    config = uvicorn.Config(create_app(runtime), host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
     _banner(runtime, host, port)
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl-C after its graceful shutdown
     finally:
         stop.set()
-        runtime.stop()
+        with console.status("stopping…"):
+            runtime.stop()
+        console.print("stopped")
 
 
 def _daily_ticks(runtime: Runtime, stop: threading.Event) -> None:

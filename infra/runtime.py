@@ -187,6 +187,7 @@ class Runtime:
 
     def stop(self) -> None:
         """Stop the loops, close every Kafka client, then the stores and the broker."""
+        logging.getLogger("kafka").setLevel(logging.CRITICAL)  # closing connections is not an error
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
