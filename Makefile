@@ -19,6 +19,7 @@ serve: $(STAMP)
 	$(BIN)/qianshao serve $(ARGS)
 
 test: $(STAMP)
+	bash .ci/postgres.sh
 	$(BIN)/pytest $(ARGS)
 
 bench: $(STAMP)

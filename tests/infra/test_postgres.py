@@ -1,0 +1,72 @@
+"""Production backend: the same pipeline with PostgreSQL event stores (started by `make test`)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from domain.clock import Clock
+from infra.event_store import open_alerts, open_households
+from infra.runtime import Runtime
+from infra.settings import Settings
+from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
+
+PG = {
+    "POSTGRES_HOST": os.environ.get("QIANSHAO_TEST_PG_HOST", "127.0.0.1"),
+    "POSTGRES_PORT": os.environ.get("QIANSHAO_TEST_PG_PORT", "5432"),
+    "POSTGRES_USER": os.environ.get("QIANSHAO_TEST_PG_USER", "postgres"),
+    "POSTGRES_PASSWORD": os.environ.get("QIANSHAO_TEST_PG_PASSWORD", "postgres"),
+}
+
+
+def _admin() -> psycopg.Connection[Any]:
+    return psycopg.connect(host=PG["POSTGRES_HOST"], port=PG["POSTGRES_PORT"], user=PG["POSTGRES_USER"],
+                           password=PG["POSTGRES_PASSWORD"], dbname="postgres", autocommit=True)
+
+
+@pytest.fixture()
+def pg_settings(tmp_path: Path) -> Iterator[Settings]:
+    """A fresh database per test, dropped afterwards."""
+    name = f"qianshao_{uuid.uuid4().hex[:12]}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    settings = Settings(data_dir=tmp_path, partitions=2)
+    settings.postgres = {**PG, "POSTGRES_DBNAME": name}
+    yield settings
+    with _admin() as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_each_application_has_its_own_tables_and_tracking_refuses_a_replay(pg_settings: Settings) -> None:
+    households, alerts = open_households(pg_settings), open_alerts(pg_settings)
+    clock = Clock()
+    clock.tick(date="2025-01-01", observation_id="t1")
+    households.save_tracked(Tracking("qianshao.observations:0", 7), clock)
+    assert households.recorder.max_notification_id() == 2
+    assert alerts.recorder.max_notification_id() in (None, 0)
+    clock.tick(date="2025-01-02", observation_id="t2")
+    with pytest.raises(IntegrityError):
+        households.save_tracked(Tracking("qianshao.observations:0", 7), clock)
+    assert households.position("qianshao.observations:0") == 7
+
+
+def test_pipeline_on_postgres_raises_and_clears(pg_settings: Settings, broker: Any) -> None:
+    pg_settings.kafka_bootstrap = broker.bootstrap
+    pg_settings.topic_prefix = f"{uuid.uuid4().hex[:8]}-"
+    runtime = Runtime(pg_settings, group_consumers=False).start()
+    try:
+        assert [o.status for o in runtime.intake.accept_batch([REGISTER, INCOME])] == ["accepted", "accepted"]
+        runtime.drain()
+        open_rules = runtime.views.query("SELECT rule FROM alerts WHERE status = 'open'")
+        assert open_rules == [{"rule": "MISSED.DIBAO"}]
+        runtime.intake.accept(ENROL)
+        runtime.drain()
+        assert runtime.views.query("SELECT close_reason FROM alerts") == [{"close_reason": "condition_cleared"}]
+    finally:
+        runtime.stop()
