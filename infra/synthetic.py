@@ -1,10 +1,10 @@
 """A synthetic district: seeded, reproducible observation envelopes for demos and benchmarks.
 
 Assumptions (rough shapes of a Chinese county district, not statistics):
-- household size 1–6, many one- and two-person elderly households; ~20% of residents
-  60+, ~4% 80+; urban streets and rural townships mixed 60/40;
-- monthly household income log-normal around 1.6× the dibao standard per person, so
-  ~6% fall below the standard and ~5% between 1× and 1.5×;
+- household size 1–6, many one- and two-person elderly households; ~25% of residents
+  60+, ~6% 80+ (measured on seed 2026); urban streets and rural townships mixed 60/40;
+- monthly income per person log-normal, median 2.4× the dibao standard (σ 0.6), so
+  ~6% of households fall below the standard and ~14% between 1× and 1.5× (measured on seed 2026);
 - ~75% of households below the standard are already on dibao (so some are missed);
   enrolled households get payments for recent months (a few with gaps) and some reviews;
 - ~6% of residents have a disability assessment, ~3% a serious illness; elderly people get
@@ -65,16 +65,21 @@ def _birth(rng: random.Random, as_of: date, age: int) -> date:
     return as_of - timedelta(days=age * 365 + rng.randrange(0, 360) + age // 4)
 
 
+def _elderly_age(rng: random.Random) -> int:
+    """60 to 98, most in their sixties (few are 80 or older)."""
+    return int(rng.triangular(60, 99, 60))
+
+
 def _ages(rng: random.Random) -> list[int]:
     """Ages of one household's members: elderly couples, families, people alone."""
     shape = rng.random()
     if shape < 0.22:
-        return [rng.randint(60, 95)] + ([rng.randint(60, 90)] if rng.random() < 0.5 else [])
+        return [_elderly_age(rng)] + ([_elderly_age(rng)] if rng.random() < 0.5 else [])
     if shape < 0.32:
         return [rng.randint(25, 59)]
     adults = [rng.randint(25, 58) for _ in range(rng.choice((1, 2, 2, 2)))]
     children = [rng.randint(0, 17) for _ in range(rng.choice((0, 1, 1, 2, 3)))]
-    grandparents = [rng.randint(58, 88) for _ in range(rng.choice((0, 0, 0, 1, 2)))]
+    grandparents = [_elderly_age(rng) for _ in range(rng.choice((0, 0, 0, 1, 2)))]
     return adults + children + grandparents
 
 
@@ -93,7 +98,7 @@ def _members(rng: random.Random, hid: str, county: str, as_of: date, registered:
 
 
 def _income(rng: random.Random, hukou: str, size: int) -> float:
-    per_person = STANDARD[hukou] * math.exp(rng.gauss(math.log(1.6), 0.42))
+    per_person = STANDARD[hukou] * math.exp(rng.gauss(math.log(2.4), 0.6))
     return round(per_person * size, 2)
 
 
