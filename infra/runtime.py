@@ -31,8 +31,8 @@ from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
 from rules.catalog import CATALOG
-from rules.engine import RuleEngine
-from rules.findings import Judge
+from rules.engine_process import EngineProcess
+from rules.findings import Engine, Judge
 from rules.worker import RuleWorker
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Runtime:
     parameters: ParameterTable = field(default_factory=ParameterTable)
     group_consumers: bool = True
     broker: EmbeddedBroker | None = None
-    engine: RuleEngine | None = None
+    engine: Engine | None = None
     components: frozenset[str] = COMPONENTS
     households: HouseholdsApp = field(init=False)
     alerts: AlertsApp = field(init=False)
@@ -71,7 +71,7 @@ class Runtime:
         self.policy = PolicyService(self.households, self.parameters)
         self.workflow = AlertWorkflow(self.alerts, self.policy.table)
         self._owns_engine = self.engine is None
-        self.engine = self.engine or RuleEngine(CATALOG)
+        self.engine = self.engine or EngineProcess()
         judge = Judge(CATALOG, self.engine, self.policy.table)
         partitions = self.settings.partitions
         self.worker = RuleWorker(self.households, self.alerts, judge, lambda h: partition_for(h, partitions))

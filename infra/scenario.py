@@ -22,8 +22,7 @@ from domain.parameters import START_OF_TIME, ParameterTable, ParameterValue, reg
 from infra.broker import EmbeddedBroker
 from infra.runtime import Runtime
 from infra.settings import Settings
-from rules.catalog import CATALOG
-from rules.engine import RuleEngine
+from rules.engine_process import EngineProcess
 
 SCENARIO_NAMESPACE = uuid.UUID("6f1c3a52-8d0e-4a51-9d3e-2f0b7c6e9a10")
 
@@ -172,7 +171,7 @@ class ScenarioRunner:
     def __init__(self, bootstrap: str | None = None) -> None:
         self._broker = None if bootstrap else EmbeddedBroker().start()
         self.bootstrap = bootstrap or self._broker.bootstrap  # type: ignore[union-attr]
-        self.engine = RuleEngine(CATALOG)
+        self.engine = EngineProcess()
         self._runs = 0
 
     def run(self, scenario: Scenario, shuffle_seed: int | None = None) -> ScenarioResult:

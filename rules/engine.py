@@ -74,6 +74,7 @@ class RuleEngine:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="durable-rules")
         self._fired: list[Match] = []
         self._ids = itertools.count(1)
+        self._queued: list[list[dict[str, Any]]] = []
         self.name = f"qianshao_{next(_ruleset_numbers)}"
         self._host = self._thread.submit(self._define, list(rules)).result()
 
@@ -110,6 +111,13 @@ class RuleEngine:
             return [Match(match.rule_id, match.fact_id.rsplit("#", 1)[0]) for match in self._fired]
         finally:
             self._host.retract_facts(self.name, batch)
+
+    def submit(self, facts: Sequence[dict[str, Any]]) -> None:
+        """Queue a batch (evaluated at `collect`, in this process); see EngineProcess."""
+        self._queued.append(list(facts))
+
+    def collect(self) -> list[Match]:
+        return self.evaluate(self._queued.pop(0))
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)

@@ -10,6 +10,9 @@ from domain.derived_facts import HouseholdFacts, Subject, derive
 from domain.household_state import fold
 from domain.parameters import ParameterTable
 from rules.engine import Match, RuleEngine
+from rules.engine_process import EngineProcess
+
+Engine = RuleEngine | EngineProcess
 from rules.explanation import explain
 from rules.rule import Rule
 
@@ -39,11 +42,14 @@ def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
     ]
 
 
+PIPELINE_CHUNK = 50
+
+
 class Judge:
     """Evaluates households against a catalog with one engine."""
 
     def __init__(
-        self, rules: Sequence[Rule], engine: RuleEngine, parameters: ParameterTable | Callable[[], ParameterTable]
+        self, rules: Sequence[Rule], engine: Engine, parameters: ParameterTable | Callable[[], ParameterTable]
     ) -> None:
         self.rules = {rule.id: rule for rule in rules}
         self.engine = engine
@@ -61,11 +67,24 @@ class Judge:
         return self.judge_many([(observations, on)])[0]
 
     def judge_many(self, households: Sequence[tuple[list[dict[str, Any]], date]]) -> list[list[Finding]]:
-        """Evaluate several households in one engine batch (facts never join across subjects)."""
+        """Evaluate households in engine batches (facts never join across subjects); while the
+        engine matches one batch, the next one's facts are derived."""
         table = self.parameters
-        derived = [self.facts(obs, on, table) for obs, on in households]
-        batch = [fact for hh in derived for fact in engine_facts(hh)]
-        matches = self.engine.evaluate(batch)
+        chunks = [households[i : i + PIPELINE_CHUNK] for i in range(0, len(households), PIPELINE_CHUNK)]
+        results: list[list[Finding]] = []
+        previous: list[HouseholdFacts] | None = None
+        for chunk in chunks:
+            derived = [self.facts(obs, on, table) for obs, on in chunk]
+            self.engine.submit([fact for hh in derived for fact in engine_facts(hh)])
+            if previous is not None:
+                results += self._collect(previous)
+            previous = derived
+        if previous is not None:
+            results += self._collect(previous)
+        return results
+
+    def _collect(self, derived: list[HouseholdFacts]) -> list[list[Finding]]:
+        matches = self.engine.collect()
         return [self._findings(hh, matches) for hh in derived]
 
     def _findings(self, household: HouseholdFacts, matches: list[Match]) -> list[Finding]:
