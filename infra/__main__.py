@@ -2,4 +2,5 @@
 
 from infra.cli import main
 
-main()
+if __name__ == "__main__":  # the rule engine runs in a spawned child, which re-imports this module
+    main()
