@@ -80,7 +80,7 @@ def worker_rate(population: list[list[dict[str, Any]]], judge: Judge, alerts: Al
             for obs, findings in zip(chunk, results):
                 book, changes = reconcile(alerts, obs[0]["household"], findings, AS_OF, ["bench"])
                 if changes:
-                    save_changes(alerts, book, changes, None)
+                    save_changes(alerts, book, changes)
                     raised += len(changes.raised)
             progress.advance(task, len(chunk))
         return len(population) / (time.perf_counter() - start), raised

@@ -13,8 +13,6 @@ from typing import Sequence
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Tracking
 
 from domain.alert import Alert, AlertBook
 from rules.findings import Finding
@@ -53,14 +51,9 @@ def reconcile(
     return book, changes
 
 
-def save_changes(app: Application, book: AlertBook, changes: AlertChanges, tracking: Tracking | None) -> None:
-    """Save the book and the changed alerts atomically, with the consumer position if given."""
-    aggregates: list[Aggregate] = [book, *changes.raised, *changes.cleared]
-    save_tracked = getattr(app, "save_tracked", None)
-    if tracking is not None and save_tracked is not None:
-        save_tracked(tracking, *aggregates)
-    else:
-        app.save(*aggregates)
+def save_changes(app: Application, book: AlertBook, changes: AlertChanges) -> None:
+    """Save the book and the changed alerts in one transaction (the book's version guards the slot)."""
+    app.save(book, *changes.raised, *changes.cleared)
 
 
 def _book(app: Application, household: str) -> AlertBook:

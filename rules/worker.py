@@ -142,7 +142,7 @@ class RuleWorker:
             if not changes:
                 return
             try:
-                save_changes(self.alerts, book, changes, None)
+                save_changes(self.alerts, book, changes)
                 return
             except IntegrityError:
                 continue

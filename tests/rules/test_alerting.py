@@ -46,7 +46,7 @@ def evaluate(app: AlertsApp, judge: Judge, observations: list[dict[str, Any]], c
     findings = judge.judge(observations, ON)
     book, changes = reconcile(app, "H1", findings, ON, [cause])
     if changes:
-        save_changes(app, book, changes, None)
+        save_changes(app, book, changes)
     return changes
 
 
