@@ -11,7 +11,7 @@ import logging
 import threading
 from typing import Any, Callable
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 
 from infra.kafka_io import DecodeError, decode_json
 
@@ -50,21 +50,32 @@ def poll_once(
                 continue
             decoded.append((value, tp.topic, tp.partition, record.offset))
     if decoded:
-        handle(decoded)
+        try:
+            handle(decoded)
+        except Exception:
+            _rewind(consumer, batches)
+            raise
     if count and consumer.config.get("group_id"):
         consumer.commit()
     return count
 
 
+def _rewind(consumer: KafkaConsumer, batches: dict[TopicPartition, list[Any]]) -> None:
+    """Seek back to the first record of the failed poll, so it is delivered again (at least once)."""
+    for tp, records in batches.items():
+        if records:
+            consumer.seek(tp, records[0].offset)
+
+
 def run_loop(
     consumer: KafkaConsumer, handle: BatchHandler, stop: threading.Event, on_undecodable: Undecodable | None = None
 ) -> None:
-    """Poll until `stop` is set; a failing record is logged and the loop goes on."""
+    """Poll until `stop` is set; a failing poll is logged, rewound and tried again after a pause."""
     try:
         while not stop.is_set():
             try:
                 poll_once(consumer, handle, on_undecodable)
-            except Exception:  # keep the component alive; the record is re-delivered after restart
+            except Exception:  # keep the component alive; the rewound records come again
                 log.exception("error while handling records")
                 stop.wait(0.5)
     finally:

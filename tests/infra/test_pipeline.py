@@ -171,3 +171,20 @@ def test_acknowledged_alert_is_not_escalated(runtime: Runtime) -> None:
     runtime.drain()
     alert = open_alerts(runtime, "CQ-P1")[0]
     assert alert["escalated_on"] is None and alert["acknowledged_by"] == "cw-1"
+
+
+def test_a_failing_poll_is_rewound_and_delivered_again(runtime: Runtime, monkeypatch: Any) -> None:
+    failures = {"left": 1}
+    handle_batch = runtime.worker.handle_batch
+
+    def flaky(records: Any) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("database is locked (simulated)")
+        handle_batch(records)
+
+    monkeypatch.setattr(runtime.worker, "handle_batch", flaky)
+    runtime.intake.accept_batch([REGISTER, INCOME])
+    runtime.drain()
+    assert failures["left"] == 0
+    assert [a["rule"] for a in open_alerts(runtime, "CQ-P1")] == ["MISSED.DIBAO"]
