@@ -1,48 +1,68 @@
-"""Derived facts about coverage episodes and applications, as of the date judged."""
+"""Derived facts about one coverage episode (LAPSED.*): reviews, payments, exits.
+
+A coverage is *running* when it has started and is not terminated; one in its
+grace period is active (it still counts as enrolment) but no longer running,
+so reviews and payments are not judged for it. The coverage of a resident who
+died or left is not judged either: LAPSED.DECEASED_STILL_COVERED speaks for it.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from domain.dates import add_months, first_full_month, month_index, month_label
+from domain.fact_context import Context, Parameters, Subject, known
+from domain.household_state import CoverageState, HouseholdState
+from domain.person_facts import no_labour
 
-from domain.derived_facts import Parameters, Subject, _known, add_months, no_labour
-from domain.household_state import ApplicationState, CoverageState, HouseholdState
-from domain.working_days import working_days_after
-
-EXIT_PROGRAMMES = ("dibao", "tekun")
 RE_ENROLMENT = ("dibao", "tekun", "low_income_edge", "temporary_assistance")
 
 
-def coverage_subject(
-    state: HouseholdState, coverage: CoverageState, on: date, params: Parameters, household: dict[str, Any]
-) -> Subject:
+def coverage_subject(ctx: Context, coverage: CoverageState) -> Subject:
+    """One episode: review and payment facts while it runs, exit facts once its grace is over."""
+    on = ctx.on
+    active, terminated = coverage.is_active_on(on), coverage.is_terminated_on(on)
     facts: dict[str, Any] = {
         "programme": coverage.programme,
         "start": coverage.start.isoformat(),
-        "active": coverage.is_active_on(on),
-        "terminated": coverage.is_terminated_on(on),
+        "active": active,
+        "terminated": terminated,
+        "in_grace": active and terminated,
+        "holder_member": holder_is_member(ctx, coverage),
     }
-    if coverage.is_active_on(on) and not coverage.is_terminated_on(on):
-        facts.update(_review(state, coverage, on, params))
-        facts.update(_payments(coverage, on, params))
-    if coverage.is_terminated_on(on):
-        facts.update(_exit(state, coverage, on, household))
-    return Subject("coverage", coverage.key, coverage.resident, _known(facts), list(coverage.evidence))
+    if active and not terminated:
+        facts["suspended"] = coverage.suspended_on is not None and coverage.suspended_on <= on
+        facts.update(review_facts(ctx.state, coverage, on, ctx.params))
+        facts.update(payment_facts(coverage, on, ctx.params.get("payment.gap_months")))
+    if terminated and not active:
+        facts.update(exit_facts(ctx, coverage))
+    evidence = [*coverage.evidence, *ctx.state.evidence]
+    return Subject("coverage", coverage.key, coverage.resident, known(facts), evidence)
+
+
+def holder_is_member(ctx: Context, coverage: CoverageState) -> bool:
+    """The household still has members, or the covered resident is still one of them."""
+    if coverage.resident is None:
+        return bool(ctx.members)
+    return any(m.resident == coverage.resident for m in ctx.members)
 
 
 def review_interval_months(state: HouseholdState, coverage: CoverageState, params: Parameters) -> int | None:
-    """Explicit interval, else dibao's by the latest income type, else the default."""
+    """The coverage's own interval, else dibao's by the latest income type ('stable' when none was
+    reported), else `review.default_months`."""
     if coverage.review_interval_months:
         return coverage.review_interval_months
     if coverage.programme == "dibao":
         income = state.latest_income()
-        return params.get(f"dibao.review_months.{income['income_type'] if income else 'stable'}")
-    return params.get("review.default_months")
+        months = params.get(f"dibao.review_months.{income['income_type'] if income else 'stable'}")
+    else:
+        months = params.get("review.default_months")
+    return int(months) if months is not None else None
 
 
-def _review(state: HouseholdState, coverage: CoverageState, on: date, params: Parameters) -> dict[str, Any]:
+def review_facts(state: HouseholdState, coverage: CoverageState, on: date, params: Parameters) -> dict[str, Any]:
+    """When the last review (or the start) was, and how many days past its interval that is."""
     interval = review_interval_months(state, coverage, params)
     if interval is None:
         return {}
@@ -56,82 +76,57 @@ def _review(state: HouseholdState, coverage: CoverageState, on: date, params: Pa
     }
 
 
-def complete_months_before(on: date, count: int) -> list[str]:
-    """The `count` complete calendar months before the month of `on`, oldest first."""
-    return [f"{add_months(on.replace(day=1), -k):%Y-%m}" for k in range(count, 0, -1)]
+def payment_window(start: date, on: date, gap_months: int) -> tuple[int, list[str]]:
+    """(complete calendar months the coverage has run, the last `gap_months` of them as `YYYY-MM`).
+
+    Only calendar months the coverage covered entirely count, so a coverage
+    started mid-month is first judged on its first full month, and months
+    before the start never count.
+    """
+    first, last = first_full_month(start), month_index(on) - 1
+    window = range(max(first, last - gap_months + 1), last + 1)
+    return max(0, last - first + 1), [month_label(index) for index in window]
 
 
-def _payments(coverage: CoverageState, on: date, params: Parameters) -> dict[str, Any]:
-    """Recent complete months without a payment (LAPSED.PAYMENT_GAP); suspended coverage is not judged."""
-    gap = params.get("payment.gap_months")
-    if coverage.monthly_amount is None or gap is None or coverage.suspended_on is not None and coverage.suspended_on <= on:
+def payment_facts(coverage: CoverageState, on: date, gap_months: int | None) -> dict[str, Any]:
+    """Whether any of the last `payment.gap_months` complete months was paid (LAPSED.PAYMENT_GAP)."""
+    if coverage.monthly_amount is None or gap_months is None:
         return {}
-    age = relativedelta(on, coverage.start)
-    recent = [m for m in complete_months_before(on, gap) if m >= f"{coverage.start:%Y-%m}"]
-    unpaid = [m for m in recent if m not in coverage.paid_periods]
+    age, window = payment_window(coverage.start, on, gap_months)
     return {
         "monthly_amount": coverage.monthly_amount,
-        "complete_months_old": age.years * 12 + age.months,
-        "payment_gap_months": gap,
-        "unpaid_recent_months": len(unpaid) if len(unpaid) == len(recent) else 0,
-        "unpaid_months": unpaid,
+        "payment_gap_months": gap_months,
+        "complete_months_old": age,
+        "paid_in_last_gap_months": any(month in coverage.paid_periods for month in window),
+        "unpaid_months": [month for month in window if month not in coverage.paid_periods],
     }
 
 
-def _exit(state: HouseholdState, coverage: CoverageState, on: date, household: dict[str, Any]) -> dict[str, Any]:
-    """After the grace period: does the need that justified dibao or tekun persist?"""
-    if coverage.programme not in EXIT_PROGRAMMES or coverage.is_active_on(on):
-        return {}
-    if coverage.termination_reason in ("died", "moved_away"):
-        return {"exit_final": True, "termination_reason": coverage.termination_reason}
+def exit_facts(ctx: Context, coverage: CoverageState) -> dict[str, Any]:
+    """After the grace period: the household's income against the edge line, the tekun person's
+    capacity and support, and whether any help has come since the termination."""
     assert coverage.terminated_on is not None
-    return {
-        "exit_final": True,
-        "termination_reason": coverage.termination_reason,
-        "terminated_on": coverage.terminated_on.isoformat(),
-        "need_persists": _need_persists(state, coverage, on, household),
-        "helped_since_exit": any(
-            c is not coverage and c.programme in RE_ENROLMENT
-            and (c.start >= coverage.terminated_on or c.is_active_on(on))
-            for c in state.coverages
-        ),
-        "pc_income": household.get("pc_income"),
-        "edge_line": household.get("edge_line"),
-    }
-
-
-def _need_persists(state: HouseholdState, coverage: CoverageState, on: date, household: dict[str, Any]) -> bool | None:
-    """pc_income < edge_line; for tekun, also no_labour and no capable supporter."""
-    pc, edge = household.get("pc_income"), household.get("edge_line")
-    income_need = pc < edge if pc is not None and edge is not None else None
-    if coverage.programme != "tekun":
-        return income_need
-    person = state.residents.get(coverage.resident or "")
-    if person is None:
-        return income_need
-    tekun_need = no_labour(person, on) and person.has_capable_supporter is False
-    return True if (income_need or tekun_need) else (None if income_need is None else False)
-
-
-def application_subject(application: ApplicationState, on: date, params: Parameters) -> Subject:
-    decided = application.decided_on is not None and application.decided_on <= on
     facts: dict[str, Any] = {
-        "programme": application.programme,
-        "submitted_on": application.submitted_on.isoformat(),
-        "decided": decided,
+        "terminated_on": coverage.terminated_on.isoformat(),
+        "termination_reason": coverage.termination_reason,
+        "pc_income": ctx.household.get("pc_income"),
+        "edge_line": ctx.household.get("edge_line"),
+        "re_enrolled_since_exit": re_enrolled(ctx, coverage),
     }
-    if not decided:
-        facts.update(_handling_time(application, on, params))
-    return Subject("application", application.application, application.resident, _known(facts), list(application.evidence))
+    person = next((m for m in ctx.members if m.resident == coverage.resident), None)
+    if person is not None:
+        facts["no_labour"] = no_labour(person, ctx.on)
+        facts["has_capable_supporter"] = person.has_capable_supporter
+    return facts
 
 
-def _handling_time(application: ApplicationState, on: date, params: Parameters) -> dict[str, Any]:
-    """Days taken so far, in the unit of the programme's limit."""
-    if application.programme == "poverty_monitoring":
-        limit = params.get("poverty_monitoring.limit_days")
-        return {"elapsed_days": (on - application.submitted_on).days, "limit_days": limit, "day_unit": "calendar"}
-    limit = params.get(f"application.limit_working_days.{application.programme}")
-    if limit is None:
-        return {}
-    elapsed = working_days_after(application.submitted_on, on)
-    return {"elapsed_days": elapsed, "limit_days": limit, "day_unit": "working"}
+def re_enrolled(ctx: Context, ended: CoverageState) -> bool:
+    """An enrolment in dibao, tekun, low_income_edge or temporary_assistance started since the
+    termination or still active, for the household or (after a personal coverage) that person."""
+    assert ended.terminated_on is not None
+    return any(
+        c is not ended and c.programme in RE_ENROLMENT
+        and (ended.resident is None or c.resident in (None, ended.resident))
+        and (c.start >= ended.terminated_on or c.is_active_on(ctx.on))
+        for c in ctx.state.coverages
+    )

@@ -106,6 +106,18 @@ class ApplicationState:
     evidence: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Visit:
+    """A `household.visited`: when, and whom the visitor saw (None when the report does not say)."""
+
+    on: date
+    seen: frozenset[str] | None
+
+    def saw(self, resident: str) -> bool:
+        """A visit that does not list who was seen counts for every member."""
+        return self.seen is None or resident in self.seen
+
+
 @dataclass
 class HouseholdState:
     """Everything known about a household on one date."""
@@ -123,7 +135,7 @@ class HouseholdState:
     emergencies: list[dict[str, Any]] = field(default_factory=list)
     hardships: list[dict[str, Any]] = field(default_factory=list)
     rural_risks: list[dict[str, Any]] = field(default_factory=list)
-    visits: list[date] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
     coverages: list[CoverageState] = field(default_factory=list)
     applications: dict[str, ApplicationState] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
@@ -251,7 +263,8 @@ def _assets(state: HouseholdState, obs: dict[str, Any]) -> None:
 
 
 def _visited(state: HouseholdState, obs: dict[str, Any]) -> None:
-    state.visits.append(observed_on(obs))
+    seen = obs["data"].get("residents_seen")
+    state.visits.append(Visit(observed_on(obs), frozenset(seen) if seen else None))
 
 
 def _enrolled(state: HouseholdState, obs: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from durable.lang import cap, get_host, m, ruleset, when_all
+from durable.lang import value as Expression
 
 from rules.rule import Rule
 
@@ -61,6 +62,27 @@ def _field_names(definition: Any) -> set[str]:
     return names
 
 
+COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$eq", "$neq")
+
+
+def guard_references(expression: Any) -> Any:
+    """Make a comparison with another field of the fact fail when that field is absent.
+
+    durable_rules holds `m.a < m.b`, `m.a <= m.b` and `m.a > m.b` when `b` is
+    missing (measured with 2.0.28), which would make an unknown standard or limit
+    look like a met condition. Each comparison whose right side is a field gets
+    `& +m.<field>` (the field exists), so unknown stays not true on both sides.
+    """
+    if not isinstance(expression, Expression):
+        return expression
+    op, left, right = expression._op, expression._left, expression._right
+    if op in ("$and", "$or"):
+        return Expression(expression._type, guard_references(left), op, guard_references(right), expression.alias)
+    if op in COMPARISONS and isinstance(right, Expression) and right._op is None and right._left:
+        return expression & Expression(expression._type, right._left, "$ex", None, expression.alias)
+    return expression
+
+
 def referenced_fields(rules: Sequence[Rule]) -> frozenset[str]:
     """Every field any rule reads; the engine is only sent these (JSON is the engine's cost)."""
     return frozenset({"id", "subject"}.union(*(_field_names(rule.condition(m).define()) for rule in rules)))
@@ -81,7 +103,8 @@ class RuleEngine:
     def _define(self, rules: list[Rule]) -> Any:
         with ruleset(self.name):
             for rule in rules:
-                when_all((m.subject == rule.subject) & rule.condition(m))(self._collector(rule.id))
+                condition = guard_references(rule.condition(m))
+                when_all((m.subject == rule.subject) & condition)(self._collector(rule.id))
             when_all(cap(CATCH_ALL_CAP), +m.subject)(lambda c: None)
         host = get_host()
         _silence_background_dispatch(host.get_ruleset(self.name))
@@ -108,7 +131,8 @@ class RuleEngine:
         self._fired = []
         self._host.assert_facts(self.name, batch)
         try:
-            return [Match(match.rule_id, match.fact_id.rsplit("#", 1)[0]) for match in self._fired]
+            # A condition with `|` fires once per disjunct that holds: report each (rule, fact) once.
+            return list(dict.fromkeys(Match(match.rule_id, match.fact_id.rsplit("#", 1)[0]) for match in self._fired))
         finally:
             self._host.retract_facts(self.name, batch)
 
