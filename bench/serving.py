@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from infra.broker import free_port
+from infra.kafka.broker import free_port
 
 
 class ServedRuntime:

@@ -110,6 +110,7 @@ class AlertBook(Aggregate):
         self.open: dict[str, str] = {}
         self.episodes: dict[str, int] = {}
         self.snoozed_until: dict[str, str] = {}
+        self.failing: dict[str, str] = {}
 
     def next_episode(self, slot: str) -> int:
         return self.episodes.get(slot, 0) + 1
@@ -131,6 +132,16 @@ class AlertBook(Aggregate):
     def slot_snoozed(self, slot: str, until: str) -> None:
         self.open.pop(slot, None)
         self.snoozed_until[slot] = until
+
+
+    @event("EvaluationFailed")
+    def evaluation_failed(self, rule: str, error: str, on: str, cause: list[str]) -> None:
+        """A rule (`*`: the household's facts) raised while judging: its alerts were left as they were."""
+        self.failing[rule] = error
+
+    @event("EvaluationRecovered")
+    def evaluation_recovered(self, rule: str, on: str) -> None:
+        self.failing.pop(rule, None)
 
 
 def supervisor_of(region: str) -> str:

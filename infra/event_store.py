@@ -1,32 +1,11 @@
-"""The event-sourced applications: households (intake) and alerts (rule outcomes).
-
-Each application has its own store (one SQLite file each, since eventsourcing's
-SQLite table names are fixed; on PostgreSQL, tables named after the application).
-"""
+"""Open the event-sourced applications on the configured backend (SQLite files or PostgreSQL)."""
 
 from __future__ import annotations
 
-from eventsourcing.application import Application
-
+from domain.applications import AlertsApp, HouseholdsApp, TrackedApplication
 from infra.settings import Settings
 
-
-class TrackedApplication(Application):
-    """An application with a larger notification-log section (readers tail it in big steps)."""
-
-    log_section_size = 1000
-
-
-class HouseholdsApp(TrackedApplication):
-    """Households, residents, observation receipts and the clock."""
-
-    name = "households"
-
-
-class AlertsApp(TrackedApplication):
-    """Alerts and the per-household alert books."""
-
-    name = "alerts"
+__all__ = ["AlertsApp", "HouseholdsApp", "TrackedApplication", "open_alerts", "open_households"]
 
 
 def open_households(settings: Settings) -> HouseholdsApp:

@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from infra.broker import free_port
+from infra.kafka.broker import free_port
 
 
 class BackgroundServer:

@@ -19,7 +19,8 @@ from typing import Any, Iterable
 import yaml
 
 from domain.parameters import START_OF_TIME, ParameterTable, ParameterValue, region_prefix
-from infra.broker import EmbeddedBroker
+from infra.kafka.broker import EmbeddedBroker
+from infra.bootstrap import bootstrap
 from infra.runtime import Runtime
 from infra.settings import Settings
 from rules.engine_process import EngineProcess
@@ -165,6 +166,9 @@ def check(scenario: Scenario, open_alerts: list[dict[str, Any]]) -> list[str]:
     return failures
 
 
+SCENARIO_COMPONENTS = frozenset({"relay", "projections", "rules"})
+
+
 class ScenarioRunner:
     """Runs scenario files through the real pipeline, sharing one broker and one engine."""
 
@@ -181,8 +185,9 @@ class ScenarioRunner:
         with tempfile.TemporaryDirectory(prefix="qianshao-scenario-") as tmp:
             settings = Settings(data_dir=Path(tmp), kafka_bootstrap=self.bootstrap, partitions=2)
             settings.topic_prefix = f"scn{uuid.uuid4().hex[:8]}-"
-            runtime = Runtime(
+            runtime = bootstrap(
                 settings,
+                SCENARIO_COMPONENTS,
                 parameters=ParameterTable().with_values(scenario.parameters),
                 group_consumers=False,
                 engine=self.engine,

@@ -30,6 +30,12 @@ class Settings:
     topic_prefix: str = os.environ.get("QIANSHAO_TOPIC_PREFIX", "")
     postgres: dict[str, str] | None = None
     consumer_group: str = "qianshao-rules"
+    # Kafka sends not acknowledged within this time fail, and the relay tries again.
+    delivery_timeout_ms: int = int(os.environ.get("QIANSHAO_DELIVERY_TIMEOUT_MS", "30000"))
+    # /health answers 503 when a component is more than this many events behind the store.
+    health_max_lag: int = int(os.environ.get("QIANSHAO_HEALTH_MAX_LAG", "5000"))
+    # The rule worker reads the store itself when it is behind and Kafka was quiet this long.
+    quiet_catch_up_s: float = float(os.environ.get("QIANSHAO_QUIET_CATCH_UP_S", "1.0"))
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None) -> "Settings":

@@ -6,7 +6,6 @@ backends.) Each batch is applied together with its new tracking position.
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable, Mapping
 
 from projections import alert_queue, household_view
@@ -32,15 +31,15 @@ class ProjectionRunner:
     def run_once(self) -> int:
         return sum(self._project(name, app) for name, app in self.apps.items())
 
-    def caught_up(self) -> bool:
-        return all(
-            self.views.position(name) >= (app.recorder.max_notification_id() or 0) for name, app in self.apps.items()
+    def lag(self) -> int:
+        """Events recorded in the stores and not yet in the views."""
+        return sum(
+            max(0, (app.recorder.max_notification_id() or 0) - self.views.position(name))
+            for name, app in self.apps.items()
         )
 
-    def run(self, stop: threading.Event, idle_wait: float = 0.05) -> None:
-        while not stop.is_set():
-            if self.run_once() == 0:
-                stop.wait(idle_wait)
+    def caught_up(self) -> bool:
+        return self.lag() == 0
 
     def _project(self, name: str, app: Any) -> int:
         notifications = app.recorder.select_notifications(self.views.position(name) + 1, self.batch)

@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from domain.alert import Alert, AlertBook
-from rules.findings import Finding
+from rules.findings import DERIVATION, Failure, Finding
 
 
 @dataclass
@@ -24,20 +24,33 @@ class AlertChanges:
 
     raised: list[Alert] = field(default_factory=list)
     cleared: list[Alert] = field(default_factory=list)
+    book_changed: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.raised or self.cleared)
+        return bool(self.raised or self.cleared or self.book_changed)
 
 
 def reconcile(
-    app: Application, household: str, findings: Sequence[Finding], on: date, cause: Sequence[str]
+    app: Application,
+    household: str,
+    findings: Sequence[Finding],
+    on: date,
+    cause: Sequence[str],
+    failures: Sequence[Failure] = (),
 ) -> tuple[AlertBook, AlertChanges]:
-    """Bring the household's alerts in line with `findings` (not yet saved)."""
+    """Bring the household's alerts in line with `findings` (not yet saved).
+
+    A rule that failed leaves its slots as they were (not known is not false), and
+    the failure is recorded on the book once, until the rule succeeds again.
+    """
     book = _book(app, household)
     held = {finding.slot: finding for finding in findings}
     changes = AlertChanges()
+    failed, changes.book_changed = _record_failures(book, failures, on, cause)
+    if DERIVATION in failed:
+        return book, changes
     for slot, alert_id in sorted(book.open.items()):
-        if slot not in held:
+        if slot not in held and slot.split("|", 1)[0] not in failed:
             alert = app.repository.get(UUID(alert_id))
             alert.clear(on=on.isoformat(), event_ids=list(cause))
             book.slot_closed(slot)
@@ -49,6 +62,22 @@ def reconcile(
         book.slot_opened(slot, str(alert.id), alert.episode)
         changes.raised.append(alert)
     return book, changes
+
+
+def _record_failures(
+    book: AlertBook, failures: Sequence[Failure], on: date, cause: Sequence[str]
+) -> tuple[set[str], bool]:
+    """Record new failures and recoveries on the book: (the rules that failed now, book changed)."""
+    failed = {failure.rule: failure.error for failure in failures}
+    changed = False
+    for rule, error in sorted(failed.items()):
+        if book.failing.get(rule) != error:
+            book.evaluation_failed(rule=rule, error=error, on=on.isoformat(), cause=list(cause))
+            changed = True
+    for rule in sorted(set(book.failing) - set(failed)):
+        book.evaluation_recovered(rule=rule, on=on.isoformat())
+        changed = True
+    return set(failed), changed
 
 
 def save_changes(app: Application, book: AlertBook, changes: AlertChanges) -> None:

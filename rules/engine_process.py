@@ -58,6 +58,14 @@ class EngineProcess:
         self._process.start()
         child.close()
 
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
     def _trim(self, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         fields = self.fields
         return [{k: v for k, v in fact.items() if k in fields} for fact in facts]

@@ -11,10 +11,11 @@ from domain.household_state import fold
 from domain.parameters import ParameterTable
 from rules.engine import Match, RuleEngine
 from rules.engine_process import EngineProcess
-
-Engine = RuleEngine | EngineProcess
 from rules.explanation import explain
 from rules.rule import Rule
+
+Engine = RuleEngine | EngineProcess
+DERIVATION = "*"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,32 @@ class Finding:
     def slot(self) -> str:
         """One open alert per (household, rule, subject): the slot within the household."""
         return f"{self.rule.id}|{self.subject.kind}:{self.subject.key}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A rule (or, as rule `*`, the derivation of the household's facts) that raised."""
+
+    household: str
+    rule: str
+    error: str
+
+
+@dataclass
+class Judgement:
+    """What held for one household, and what could not be judged (left as it was)."""
+
+    household: str
+    findings: list[Finding]
+    failures: list[Failure]
+
+    @property
+    def failed_rules(self) -> set[str]:
+        return {failure.rule for failure in self.failures}
+
+
+def _failure(household: str, rule: str, error: Exception) -> Failure:
+    return Failure(household, rule, f"{type(error).__name__}: {error}"[:500])
 
 
 def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
@@ -67,42 +94,63 @@ class Judge:
         return self.judge_many([(observations, on)])[0]
 
     def judge_many(self, households: Sequence[tuple[list[dict[str, Any]], date]]) -> list[list[Finding]]:
+        """Findings only; a failure raises (tests and benchmarks want to know)."""
+        judgements = self.judgements([(str(i), obs, on) for i, (obs, on) in enumerate(households)])
+        for judgement in judgements:
+            if judgement.failures:
+                raise RuntimeError(f"evaluation failed: {judgement.failures}")
+        return [j.findings for j in judgements]
+
+    def judgements(self, households: Sequence[tuple[str, list[dict[str, Any]], date]]) -> list[Judgement]:
         """Evaluate households in engine batches (facts never join across subjects); while the
-        engine matches one batch, the next one's facts are derived."""
+        engine matches one batch, the next one's facts are derived. A household whose facts
+        cannot be derived, or a rule that raises, is reported as a failure, never raised."""
         table = self.parameters
-        chunks = [households[i : i + PIPELINE_CHUNK] for i in range(0, len(households), PIPELINE_CHUNK)]
-        results: list[list[Finding]] = []
+        derived: list[HouseholdFacts | Failure] = []
+        for household, obs, on in households:
+            try:
+                derived.append(self.facts(obs, on, table))
+            except Exception as error:  # noqa: BLE001 - one household must not stop the others
+                derived.append(_failure(household, DERIVATION, error))
+        judgeable = [d for d in derived if isinstance(d, HouseholdFacts)]
+        chunks = [judgeable[i : i + PIPELINE_CHUNK] for i in range(0, len(judgeable), PIPELINE_CHUNK)]
+        judged: list[Judgement] = []
         previous: list[HouseholdFacts] | None = None
         for chunk in chunks:
-            derived = [self.facts(obs, on, table) for obs, on in chunk]
-            self.engine.submit([fact for hh in derived for fact in engine_facts(hh)])
+            self.engine.submit([fact for hh in chunk for fact in engine_facts(hh)])
             if previous is not None:
-                results += self._collect(previous)
-            previous = derived
+                judged += self._collect(previous)
+            previous = chunk
         if previous is not None:
-            results += self._collect(previous)
-        return results
+            judged += self._collect(previous)
+        found = iter(judged)
+        return [next(found) if isinstance(d, HouseholdFacts) else Judgement(d.household, [], [d]) for d in derived]
 
-    def _collect(self, derived: list[HouseholdFacts]) -> list[list[Finding]]:
+    def _collect(self, derived: list[HouseholdFacts]) -> list[Judgement]:
         matches = self.engine.collect()
-        return [self._findings(hh, matches) for hh in derived]
+        return [self._judgement(hh, matches) for hh in derived]
 
-    def _findings(self, household: HouseholdFacts, matches: list[Match]) -> list[Finding]:
+    def _judgement(self, household: HouseholdFacts, matches: list[Match]) -> Judgement:
         by_id = {f"{household.household}|{s.kind}:{s.key}": s for s in household.subjects}
-        found = []
+        found, failures = [], []
         for match in matches:
             subject = by_id.get(match.fact_id)
             if subject is None:
                 continue
             rule = self.rules[match.rule_id]
-            found.append(
-                Finding(
-                    household=household.household,
-                    region=household.region,
-                    rule=rule,
-                    subject=subject,
-                    severity=rule.severity_of(subject.facts),
-                    explanation=explain(rule, subject, household),
-                )
-            )
-        return sorted(found, key=lambda f: f.slot)
+            try:
+                found.append(self._finding(rule, subject, household))
+            except Exception as error:  # noqa: BLE001 - a failing rule leaves its alerts as they are
+                failures.append(_failure(household.household, rule.id, error))
+        return Judgement(household.household, sorted(found, key=lambda f: f.slot), failures)
+
+    @staticmethod
+    def _finding(rule: Rule, subject: Subject, household: HouseholdFacts) -> Finding:
+        return Finding(
+            household=household.household,
+            region=household.region,
+            rule=rule,
+            subject=subject,
+            severity=rule.severity_of(subject.facts),
+            explanation=explain(rule, subject, household),
+        )

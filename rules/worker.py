@@ -1,60 +1,102 @@
-"""The rule-engine worker: one member of the consumer group on `qianshao.events`.
+"""The rule worker: judge households as the households log says they changed.
 
-For a household event it re-evaluates the whole household (so a death or an
-income change re-screens every member) as of the later of the clock and the
-household's latest observation; for a clock tick, every household of that
-partition. Records of one poll are coalesced: a household is judged once per
-batch. Findings are reconciled with the household's open alerts; reconciling is
-idempotent (alert ids are derived from household, slot and episode, and the
-alert book's version guards against a concurrent writer), so a redelivered
-record has no second effect.
+The households event store is the source of truth, and the worker's progress is
+recorded in the alerts store: for each partition (households are spread over
+partitions by id, as on Kafka), a tracking record says how far the log has been
+handled, written in the same transaction as the alerts that handling raised or
+cleared. Kafka records only say *when* to look and *how far*; whatever they
+miss (a broker that lost its data, a relay that skipped a record) is read from
+the store, and whatever they repeat is at or below the tracked position and
+changes nothing.
+
+For a household event the whole household is judged again (a death or an income
+change re-screens every member) as of the later of the clock and its latest
+observation; for a clock tick or a parameter change, every household of the
+partition, and then alerts not acknowledged in time are escalated.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Callable, Iterable
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Collection, Iterable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.utils import get_topic
 
-from domain.alert import AlertBook, supervisor_of
-from domain.clock import CLOCK_ID
-from domain.sla import ack_deadline, is_unhandled
+from domain.alert import Alert, AlertBook, supervisor_of
+from domain.applications import AlertsApp, HouseholdsApp
+from domain.clock import CLOCK_ID, Clock
 from domain.household import Household
-from infra.event_store import AlertsApp, HouseholdsApp
-from rules.alerting import reconcile, save_changes
-from rules.findings import Judge
+from domain.policy import PolicyBook
+from domain.sla import ack_deadline, is_unhandled
+from rules.alerting import AlertChanges, reconcile
+from rules.assessment import judged_on
+from rules.findings import Failure, Judge
 
-REGISTERED_TOPIC = "domain.household:Household.Registered"
-TICK_BATCH = 200
-RETRIES = 3
-BROADCASTS = ("clock.ticked", "parameter.set")
+log = logging.getLogger(__name__)
+
+REGISTERED = get_topic(Household.Registered)
+OBSERVED = get_topic(Household.Observed)
+BROADCASTS = (get_topic(Clock.Ticked), get_topic(PolicyBook.ValueSet))
+WATCHED = (REGISTERED, OBSERVED, *BROADCASTS)
+READ_CHUNK = 2000
+JUDGE_BATCH = 200
+RETRIES = 5
+
+
+def tracking_name(partition: int) -> str:
+    """The tracking record of one partition's progress through the households log."""
+    return f"households#{partition}"
 
 
 class HouseholdDirectory:
-    """Every registered household id, read incrementally from the event store."""
+    """Every registered household id (and its aggregate id), read incrementally from the store."""
 
     def __init__(self, households: HouseholdsApp) -> None:
         self.app = households
         self.ids: list[str] = []
+        self.by_aggregate: dict[UUID, str] = {}
         self._position = 0
 
-    def refresh(self) -> list[str]:
-        while True:
-            found = self.app.recorder.select_notifications(
-                self._position + 1, 5000, topics=[REGISTERED_TOPIC]
-            )
+    def refresh(self, upto: int | None = None) -> list[str]:
+        while upto is None or self._position < upto:
+            found = self.app.recorder.select_notifications(self._position + 1, 5000, stop=upto, topics=[REGISTERED])
             if not found:
-                return self.ids
+                break
             for notification in found:
-                self.ids.append(self.app.mapper.to_domain_event(notification).household_id)
+                household = self.app.mapper.to_domain_event(notification).household_id
+                self.ids.append(household)
+                self.by_aggregate[notification.originator_id] = household
             self._position = found[-1].id
+        return self.ids
+
+    def household_of(self, notification: Notification) -> str | None:
+        return self.by_aggregate.get(notification.originator_id)
+
+
+@dataclass
+class _Work:
+    """What one stretch of the log asks of one partition."""
+
+    households: dict[str, str] = field(default_factory=dict)  # household -> the event that changed it
+    broadcast: str | None = None  # the last clock tick or parameter change
+
+
+@dataclass
+class WorkerStats:
+    """Counters for health: evaluations, failures, and the last failure seen."""
+
+    evaluations: int = 0
+    failures: int = 0
+    last_failure: Failure | None = None
 
 
 class RuleWorker:
-    """Turns integration events into raised and cleared alerts."""
+    """Turns the households log into raised and cleared alerts, tracking its own progress."""
 
     def __init__(
         self,
@@ -68,54 +110,133 @@ class RuleWorker:
         self.judge = judge
         self.partition_of = partition_of
         self.directory = HouseholdDirectory(households)
-        self.evaluations = 0
+        self.stats = WorkerStats()
 
-    def handle_batch(self, records: list[tuple[dict[str, Any], str, int, int]]) -> None:
-        """Process decoded records from `qianshao.events`: each household once per batch."""
-        households: dict[str, str] = {}
-        broadcasts: dict[int, str] = {}
-        for record, _topic, partition, _offset in records:
-            kind = record.get("type", "")
-            if kind.startswith("household.") and record.get("household"):
-                households[record["household"]] = record["event_id"]
-            elif kind in BROADCASTS:
-                broadcasts[partition] = record["event_id"]
-        for household, cause in households.items():
-            self.evaluate([household], cause=[cause])
-        for partition, cause in broadcasts.items():
-            self.evaluate_partition(partition, cause)
+    @property
+    def evaluations(self) -> int:
+        return self.stats.evaluations
 
-    def evaluate_partition(self, partition: int, cause: str) -> None:
-        """A clock tick or parameter change: judge every household of this partition,
-        then escalate its alerts that were not acknowledged in time (LATE.ALERT_UNHANDLED)."""
-        mine = [h for h in self.directory.refresh() if self.partition_of(h) == partition]
-        for start in range(0, len(mine), TICK_BATCH):
-            self.evaluate(mine[start : start + TICK_BATCH], cause=[cause])
+    def position(self, partition: int) -> int:
+        """How far this partition has been handled (a households notification id)."""
+        return self.alerts.position(tracking_name(partition))
+
+    def log_end(self) -> int:
+        return self.households.recorder.max_notification_id() or 0
+
+    def lag(self, partitions: Collection[int]) -> int:
+        """Notifications of the households log not yet handled by the furthest-behind partition."""
+        if not partitions:
+            return 0
+        return max(0, self.log_end() - min(self.position(p) for p in partitions))
+
+    def catch_up(self, partitions: Collection[int], upto: int | None = None) -> int:
+        """Handle the households log up to `upto` (default: its end) for these partitions.
+
+        Returns how many notifications were read. Safe to repeat and to run after a crash:
+        what is at or below a partition's tracked position is skipped.
+        """
+        if not partitions:
+            return 0
+        end = self.log_end() if upto is None else min(upto, self.log_end())
+        read = 0
+        while True:
+            positions = {p: self.position(p) for p in partitions}
+            start = min(positions.values()) + 1
+            if start > end:
+                return read
+            found = self.households.recorder.select_notifications(start, READ_CHUNK, stop=end, topics=WATCHED)
+            covered = found[-1].id if len(found) == READ_CHUNK else end
+            self.directory.refresh(covered)
+            work = self._sort(found, positions)
+            for partition in sorted(partitions):
+                if positions[partition] < covered:
+                    self._handle(partition, work.get(partition, _Work()), covered)
+            read += len(found)
+
+    def _sort(self, found: Iterable[Notification], positions: dict[int, int]) -> dict[int, _Work]:
+        """Which households (or everything) each partition must judge for these notifications."""
+        work: dict[int, _Work] = {p: _Work() for p in positions}
+        for notification in found:
+            cause = f"households:{notification.id}"
+            if notification.topic in BROADCASTS:
+                for partition, position in positions.items():
+                    if notification.id > position:
+                        work[partition].broadcast = cause
+                continue
+            household = self.directory.household_of(notification)
+            if household is None:
+                continue
+            partition = self.partition_of(household)
+            if partition in positions and notification.id > positions[partition]:
+                work[partition].households[household] = cause
+        return work
+
+    def _handle(self, partition: int, work: _Work, covered: int) -> None:
+        """Judge what the stretch asks and save the alert changes with the partition's new position."""
+        tracking = Tracking(tracking_name(partition), covered)
+        if work.broadcast is not None:
+            mine = {h: work.broadcast for h in self.directory.ids if self.partition_of(h) == partition}
+            targets = {**mine, **work.households}
+        else:
+            targets = work.households
+        for attempt in range(1, RETRIES + 1):
+            try:
+                self._judge_and_save(targets, tracking, escalate=work.broadcast is not None)
+                return
+            except IntegrityError:
+                if self.position(partition) >= covered:
+                    return  # another worker handled this stretch meanwhile
+                log.info("alerts of partition %d changed meanwhile; judging again (%d)", partition, attempt)
+        raise RuntimeError(f"could not save the alerts of partition {partition} after {RETRIES} attempts")
+
+    def _judge_and_save(self, targets: dict[str, str], tracking: Tracking, escalate: bool) -> None:
         today = self.clock()
-        if today is not None:
-            for household in mine:
-                self.escalate(household, today)
+        changed: list[Any] = []
+        households = list(targets)
+        for start in range(0, len(households), JUDGE_BATCH):
+            changed += self._evaluate(households[start : start + JUDGE_BATCH], targets, today)
+        if escalate and today is not None:
+            changed += [a for h in households for a in self._escalations(h, today, changed)]
+        self.alerts.save_tracked(tracking, *changed)
 
-    def escalate(self, household: str, on: date) -> None:
-        """Escalate each open, unacknowledged alert of the household past its deadline."""
+    def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None) -> list[Any]:
+        """Judge households in one engine batch; the aggregates each one's reconciliation changed."""
+        loaded = [(h, self.observations_of(h)[1]) for h in households]
+        present = [(h, obs, self.judged_on(obs, today)) for h, obs in loaded if obs]
+        changed: list[Any] = []
+        for (household, _, on), judgement in zip(present, self.judge.judgements(present)):
+            self.stats.evaluations += 1
+            if judgement.failures:
+                self.stats.failures += len(judgement.failures)
+                self.stats.last_failure = judgement.failures[-1]
+                log.error("evaluation failed for %s: %s", household, judgement.failures)
+            book, changes = reconcile(self.alerts, household, judgement.findings, on, [causes[household]],
+                                      judgement.failures)
+            if changes:
+                changed += [book, *changes.raised, *changes.cleared]
+        return changed
+
+    def _escalations(self, household: str, on: date, pending: list[Any]) -> list[Alert]:
+        """Open, unacknowledged alerts of the household past their deadline (LATE.ALERT_UNHANDLED)."""
+        in_batch = {a.id: a for a in pending if isinstance(a, Alert)}
+        books = {b.id: b for b in pending if isinstance(b, AlertBook)}
         try:
-            book = self.alerts.repository.get(AlertBook.id_for(household))
+            book = books.get(AlertBook.id_for(household)) or self.alerts.repository.get(AlertBook.id_for(household))
         except AggregateNotFoundError:
-            return
-        table = self.judge.parameters
+            return []
+        escalated = []
         for alert_id in list(book.open.values()):
-            alert = self.alerts.repository.get(UUID(alert_id))
-            limit = table.lookup(f"sla.ack.{alert.severity}", alert.region, on)
+            alert = in_batch.get(UUID(alert_id)) or self.alerts.repository.get(UUID(alert_id))
+            limit = self.judge.parameters.lookup(f"sla.ack.{alert.severity}", alert.region, on)
             if not alert.needs_escalation() or limit is None:
                 continue
             raised = date.fromisoformat(alert.raised_on)
             if is_unhandled(raised, alert.severity, int(limit.value), on):
                 deadline = ack_deadline(raised, alert.severity, int(limit.value))
                 alert.escalate(on=on.isoformat(), to=supervisor_of(alert.region), deadline=deadline.isoformat())
-                try:
-                    self.alerts.save(alert)
-                except IntegrityError:
-                    continue  # acknowledged or changed meanwhile: judged again at the next tick
+                if alert.id not in in_batch:
+                    escalated.append(alert)
+        return escalated
 
     def clock(self) -> date | None:
         try:
@@ -124,37 +245,13 @@ class RuleWorker:
             return None
         return date.fromisoformat(today) if today else None
 
-    def evaluate(self, household_ids: Iterable[str], cause: list[str]) -> None:
-        """Judge the households in one engine batch and reconcile each one's alerts."""
-        today = self.clock()
-        loaded = [self.observations_of(h) for h in household_ids]
-        present = [(h, obs) for h, obs in loaded if obs]
-        judged_on = [self.judged_on(obs, today) for _, obs in present]
-        results = self.judge.judge_many([(obs, on) for (_, obs), on in zip(present, judged_on)])
-        self.evaluations += len(present)
-        for (household, _), on, findings in zip(present, judged_on, results):
-            self._reconcile(household, findings, on, cause)
-
-    def _reconcile(self, household: str, findings: list[Any], on: date, cause: list[str]) -> None:
-        """Save the alert changes; if another writer changed the book meanwhile, reload and retry."""
-        for _ in range(RETRIES):
-            book, changes = reconcile(self.alerts, household, findings, on, cause)
-            if not changes:
-                return
-            try:
-                save_changes(self.alerts, book, changes)
-                return
-            except IntegrityError:
-                continue
-        raise RuntimeError(f"could not save the alerts of {household} after {RETRIES} attempts")
-
     def observations_of(self, household: str) -> tuple[str, list[dict[str, Any]]]:
         try:
             return household, self.households.repository.get(Household.id_for(household)).observations
         except AggregateNotFoundError:
             return household, []
 
-    @staticmethod
-    def judged_on(observations: list[dict[str, Any]], today: date | None) -> date:
-        latest = max(datetime.fromisoformat(o["observed_at"]).date() for o in observations)
-        return max(latest, today) if today else latest
+    judged_on = staticmethod(judged_on)
+
+
+__all__ = ["AlertChanges", "HouseholdDirectory", "RuleWorker", "WorkerStats", "tracking_name"]

@@ -10,6 +10,7 @@ import pytest
 
 from api.app import create_app
 from infra.http_server import BackgroundServer
+from infra.bootstrap import PIPELINE, bootstrap
 from infra.runtime import Runtime
 from infra.settings import Settings
 
@@ -33,7 +34,7 @@ INCOME = envelope("h-2", "household.income_reported",
 def api(broker: Any, tmp_path: Path) -> Iterator[tuple[httpx.Client, Runtime]]:
     settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
     settings.topic_prefix = f"{tmp_path.name}-"
-    runtime = Runtime(settings, group_consumers=False).start()
+    runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
     server = BackgroundServer(create_app(runtime)).start()
     with httpx.Client(base_url=server.url, timeout=30) as client:
         yield client, runtime
@@ -44,7 +45,7 @@ def api(broker: Any, tmp_path: Path) -> Iterator[tuple[httpx.Client, Runtime]]:
 def test_health_needs_nothing(api: tuple[httpx.Client, Runtime]) -> None:
     client, runtime = api
     body = client.get("/health").json()
-    assert body["status"] == "ok" and body["kafka"] == runtime.bootstrap
+    assert body["status"] == "ok" and body["kafka"] == runtime.kafka
 
 
 def test_posted_observation_becomes_a_visible_alert(api: tuple[httpx.Client, Runtime]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from infra.broker import BrokerError, EmbeddedBroker, accepts_connections, answers_kafka, port_is_free
+from infra.kafka.broker import BrokerError, EmbeddedBroker, accepts_connections, answers_kafka, port_is_free
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,7 +100,7 @@ def _child_broker(ending: str, tmp_path: Path) -> subprocess.CompletedProcess[st
     """Run a Python process that starts a broker, prints its pid and port, then ends by `ending`."""
     script = textwrap.dedent(f"""
         import os, signal, sys
-        from infra.broker import EmbeddedBroker
+        from infra.kafka.broker import EmbeddedBroker
         broker = EmbeddedBroker(log_dir={str(tmp_path)!r}).start()
         print(broker.pid, broker.port, flush=True)
         {ending}

@@ -10,12 +10,10 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 
-from infra.broker import EmbeddedBroker
-from infra.kafka_io import (
+from infra.kafka.broker import EmbeddedBroker
+from infra.kafka.json_codec import DecodeError, decode_json, encode_json
+from infra.kafka.clients import (
     FAST_GROUP,
-    DecodeError,
-    decode_json,
-    encode_json,
     end_offsets_reached,
     ensure_topics,
     make_consumer,

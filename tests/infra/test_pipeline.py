@@ -11,9 +11,10 @@ from typing import Any, Iterator
 import pytest
 from kafka import KafkaProducer
 
-from infra.kafka_io import make_consumer, make_producer
+from infra.kafka.clients import make_consumer, make_producer
+from infra.bootstrap import PIPELINE, bootstrap
 from infra.runtime import Runtime
-from infra.settings import TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
+from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
 
 REGISTER = {
     "observation_id": "p-1", "informant": "grid-1", "observed_at": "2025-08-03T10:00:00+08:00",
@@ -39,7 +40,7 @@ ENROL = {
 def runtime(broker: Any, tmp_path: Path) -> Iterator[Runtime]:
     settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
     settings.topic_prefix = f"{tmp_path.name}-"
-    running = Runtime(settings, group_consumers=False).start()
+    running = bootstrap(settings, PIPELINE, group_consumers=False).start()
     yield running
     running.stop()
 
@@ -79,7 +80,7 @@ def test_resent_observations_change_nothing(runtime: Runtime) -> None:
 def test_events_topic_carries_decoded_json_keyed_by_household(runtime: Runtime, wait_for: Any) -> None:
     runtime.intake.accept_batch([REGISTER, INCOME])
     runtime.drain()
-    consumer = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.events_topic], assign_all=True,
+    consumer = make_consumer(runtime.kafka, group_id=None, topics=[runtime.settings.topic(TOPIC_EVENTS)], assign_all=True,
                              partitions=2)
     seen: list[Any] = []
 
@@ -101,20 +102,20 @@ def test_events_topic_carries_decoded_json_keyed_by_household(runtime: Runtime, 
 
 
 def test_kafka_intake_accepts_good_and_dead_letters_bad(runtime: Runtime, wait_for: Any) -> None:
-    producer = make_producer(runtime.bootstrap)
+    producer = make_producer(runtime.kafka)
     topic = runtime.settings.topic(TOPIC_OBSERVATIONS)
     producer.send(topic, key="CQ-P1", value=REGISTER)
     producer.send(topic, key="CQ-P1", value=dict(INCOME, data=dict(INCOME["data"], monthly_income=-5)))
     producer.send(topic, key="x", value={"kind": "no.such.kind"})
     producer.flush()
-    plain = KafkaProducer(bootstrap_servers=runtime.bootstrap)
+    plain = KafkaProducer(bootstrap_servers=runtime.kafka)
     plain.send(topic, b"{broken")
     plain.flush()
     plain.close()
     producer.close()
     runtime.drain()
     assert runtime.views.query("SELECT household FROM households") == [{"household": "CQ-P1"}]
-    dlq = make_consumer(runtime.bootstrap, group_id=None, topics=[runtime.settings.topic(TOPIC_OBSERVATIONS_DLQ)],
+    dlq = make_consumer(runtime.kafka, group_id=None, topics=[runtime.settings.topic(TOPIC_OBSERVATIONS_DLQ)],
                         assign_all=True, partitions=2)
     letters: list[dict[str, Any]] = []
 
@@ -173,18 +174,21 @@ def test_acknowledged_alert_is_not_escalated(runtime: Runtime) -> None:
     assert alert["escalated_on"] is None and alert["acknowledged_by"] == "cw-1"
 
 
-def test_a_failing_poll_is_rewound_and_delivered_again(runtime: Runtime, monkeypatch: Any) -> None:
+def test_a_failing_step_is_counted_and_retried_without_losing_the_household(runtime: Runtime, monkeypatch: Any) -> None:
     failures = {"left": 1}
-    handle_batch = runtime.worker.handle_batch
+    assert runtime.worker is not None
+    catch_up = runtime.worker.catch_up
 
-    def flaky(records: Any) -> None:
+    def flaky(*args: Any, **kwargs: Any) -> int:
         if failures["left"]:
             failures["left"] -= 1
             raise RuntimeError("database is locked (simulated)")
-        handle_batch(records)
+        return catch_up(*args, **kwargs)
 
-    monkeypatch.setattr(runtime.worker, "handle_batch", flaky)
+    monkeypatch.setattr(runtime.worker, "catch_up", flaky)
     runtime.intake.accept_batch([REGISTER, INCOME])
     runtime.drain()
     assert failures["left"] == 0
     assert [a["rule"] for a in open_alerts(runtime, "CQ-P1")] == ["MISSED.DIBAO"]
+    rules = runtime.health()["components"]["rules"]
+    assert rules["errors"] == 1 and "database is locked" in rules["last_error"]

@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.clock import Clock
 from infra.event_store import open_alerts, open_households
+from infra.bootstrap import PIPELINE, bootstrap
 from infra.runtime import Runtime
 from infra.settings import Settings
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
@@ -61,7 +62,7 @@ def test_each_application_has_its_own_tables(pg_settings: Settings) -> None:
 def test_pipeline_on_postgres_raises_and_clears(pg_settings: Settings, broker: Any) -> None:
     pg_settings.kafka_bootstrap = broker.bootstrap
     pg_settings.topic_prefix = f"{uuid.uuid4().hex[:8]}-"
-    runtime = Runtime(pg_settings, group_consumers=False).start()
+    runtime = bootstrap(pg_settings, PIPELINE, group_consumers=False).start()
     try:
         assert [o.status for o in runtime.intake.accept_batch([REGISTER, INCOME])] == ["accepted", "accepted"]
         runtime.drain()

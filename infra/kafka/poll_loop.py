@@ -1,4 +1,4 @@
-"""A Kafka poll loop shared by the rule workers and the intake consumer.
+"""One poll of a Kafka consumer, for the intake consumer.
 
 Records are decoded here (a record that is not a JSON object goes to the
 handler's `on_undecodable`), handled one by one, and offsets are committed only
@@ -8,12 +8,11 @@ after the whole polled batch was handled, so a crash re-delivers rather than los
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any, Callable
 
 from kafka import KafkaConsumer, TopicPartition
 
-from infra.kafka_io import DecodeError, decode_json
+from infra.kafka.json_codec import DecodeError, decode_json
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +64,3 @@ def _rewind(consumer: KafkaConsumer, batches: dict[TopicPartition, list[Any]]) -
     for tp, records in batches.items():
         if records:
             consumer.seek(tp, records[0].offset)
-
-
-def run_loop(
-    consumer: KafkaConsumer, handle: BatchHandler, stop: threading.Event, on_undecodable: Undecodable | None = None
-) -> None:
-    """Poll until `stop` is set; a failing poll is logged, rewound and tried again after a pause."""
-    try:
-        while not stop.is_set():
-            try:
-                poll_once(consumer, handle, on_undecodable)
-            except Exception:  # keep the component alive; the rewound records come again
-                log.exception("error while handling records")
-                stop.wait(0.5)
-    finally:
-        consumer.close()

@@ -1,9 +1,7 @@
 """Kafka clients configured for this system, and known to work with the bundled Tansu broker.
 
 Records carry a household id (UTF-8) as key and a compact UTF-8 JSON object as
-value. Consumers hand out raw bytes: decoding happens in the caller through
-`decode_json`, which *returns* a `DecodeError` instead of raising, so one bad
-record can be dead-lettered without killing the poll loop.
+value (`infra.kafka.json_codec`). Consumers hand out raw bytes; the poll loop decodes.
 
 Settings and why (measured against tansu 0.6.0 with kafka-python 3.0.12):
 - group timeouts `FAST_GROUP`: a new group's first record arrives after ~3 s instead
@@ -17,7 +15,6 @@ Settings and why (measured against tansu 0.6.0 with kafka-python 3.0.12):
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -25,59 +22,16 @@ from typing import Any, Iterable, Mapping
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 from kafka.partitioner.default import murmur2
-from kafka.serializer import Serializer
+
+from infra.kafka.json_codec import JsonSerializer, KeySerializer
 
 FAST_GROUP: dict[str, int] = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 1000, "max_poll_interval_ms": 10000}
 FETCH_MAX_WAIT_MS = 100
 METADATA_DEADLINE_S = 30.0
 POLL_INTERVAL_S = 0.05
-
-
-# --- values -------------------------------------------------------------------------------
-
-
-def encode_json(value: Mapping[str, Any]) -> bytes:
-    """Compact UTF-8 JSON, Chinese kept readable (ensure_ascii=False) and a third smaller."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-@dataclass(frozen=True)
-class DecodeError:
-    """Why a record value is not a JSON object, with the raw bytes to dead-letter."""
-
-    reason: str
-    raw: bytes | None
-
-
-def decode_json(raw: bytes | None) -> dict[str, Any] | DecodeError:
-    """The JSON object in a record value, or a `DecodeError` saying why not (never raises)."""
-    if raw is None:
-        return DecodeError("empty record value (null)", raw)
-    try:
-        value = json.loads(bytes(raw).decode("utf-8"))
-    except UnicodeDecodeError as error:
-        return DecodeError(f"record value is not UTF-8: {error}", raw)
-    except json.JSONDecodeError as error:
-        return DecodeError(f"record value is not JSON: {error.msg} at position {error.pos}", raw)
-    except RecursionError:
-        return DecodeError("record value is JSON nested too deeply", raw)
-    if not isinstance(value, dict):
-        return DecodeError(f"record value is JSON {type(value).__name__}, expected an object", raw)
-    return value
-
-
-class KeySerializer(Serializer):
-    """Keys are household ids: str as UTF-8 bytes (None stays None: no key)."""
-
-    def serialize(self, topic: str, headers: Any, data: str | None) -> bytes | None:
-        return data.encode("utf-8") if data is not None else None
-
-
-class JsonSerializer(Serializer):
-    """Values are JSON objects, encoded by `encode_json`."""
-
-    def serialize(self, topic: str, headers: Any, data: Mapping[str, Any]) -> bytes:
-        return encode_json(data)
+DELIVERY_TIMEOUT_MS = 30_000
+REQUEST_TIMEOUT_MS = 10_000
+MAX_BLOCK_MS = 5_000
 
 
 # --- topics -------------------------------------------------------------------------------
@@ -131,12 +85,20 @@ def _await_partitions(admin: KafkaAdminClient, topics: Mapping[str, int], deadli
 # --- clients ------------------------------------------------------------------------------
 
 
-def make_producer(bootstrap: str, **overrides: Any) -> KafkaProducer:
-    """Idempotent producer, acks from all replicas; `send(topic, key=str, value=dict)`."""
+def make_producer(bootstrap: str, delivery_timeout_ms: int = DELIVERY_TIMEOUT_MS, **overrides: Any) -> KafkaProducer:
+    """Idempotent producer, acks from all replicas; `send(topic, key=str, value=dict)`.
+
+    A send the broker does not acknowledge within `delivery_timeout_ms` fails its
+    future (the caller checks every future); `send` itself waits at most
+    `MAX_BLOCK_MS` for metadata, so an absent broker is noticed in seconds.
+    """
     config: dict[str, Any] = {
         "acks": "all",
         "enable_idempotence": True,
         "linger_ms": 5,
+        "delivery_timeout_ms": delivery_timeout_ms,
+        "request_timeout_ms": min(REQUEST_TIMEOUT_MS, delivery_timeout_ms - 10),
+        "max_block_ms": MAX_BLOCK_MS,
         "key_serializer": KeySerializer(),
         "value_serializer": JsonSerializer(),
     }

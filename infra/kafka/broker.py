@@ -97,13 +97,15 @@ def answers_kafka(bootstrap: str, timeout_s: float) -> bool:
         admin.close()
 
 
-def _die_with_parent() -> Callable[[], None] | None:
+def _die_with_parent(long_lived_thread: bool = False) -> Callable[[], None] | None:
     """A pre-exec hook asking Linux to kill the broker if this process dies without cleanup.
 
     atexit does not run on SIGKILL or a crash; PR_SET_PDEATHSIG covers that. It fires
-    when the *thread* that spawned the child ends, so it is used only from the main thread.
+    when the *thread* that spawned the child ends, so it is used only from the main thread,
+    or from a thread that outlives the broker (the keeper that restarts it).
     """
-    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+    on_main = threading.current_thread() is threading.main_thread()
+    if not sys.platform.startswith("linux") or not (on_main or long_lived_thread):
         return None
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -145,6 +147,7 @@ class EmbeddedBroker:
         self._binary = binary
         self._process: subprocess.Popen[bytes] | None = None
         self._finalizer: weakref.finalize | None = None
+        self._spawned_by_keeper = False
 
     @property
     def bootstrap(self) -> str:
@@ -209,7 +212,7 @@ class EmbeddedBroker:
         try:
             self._process = subprocess.Popen(
                 self._command(binary), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent(),
+                preexec_fn=_die_with_parent(self._spawned_by_keeper),
                 # Own process group: Ctrl-C reaches only us, and we stop the broker after our clients.
                 process_group=0,
             )
@@ -246,6 +249,16 @@ class EmbeddedBroker:
             return " (no log: pass log_dir to keep the broker's output)"
         text = self.log_path.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:]
         return f"; end of {self.log_path}:\n{text}"
+
+    def restart(self, deadline_s: float = START_DEADLINE_S) -> None:
+        """Start again on the same port after the process died (memory storage: it comes back empty).
+
+        Called from the keeper's long-lived thread, which outlives the new process.
+        """
+        self.stop()
+        self._auto_port = False
+        self._spawned_by_keeper = True
+        self.start(deadline_s)
 
     def stop(self) -> None:
         """Stop the broker (idempotent). Everything it held is gone: storage is memory-only."""

@@ -11,7 +11,10 @@ encrypted, and their classes are internal). Each published record is:
              | "alert.raised" | "alert.cleared" | "alert.acknowledged" | "alert.escalated" | "alert.resolved",
      "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
      "occurred_at": "2026-…Z",             # when it was recorded
-     "observation": {…envelope…},          # household.* : the normalised observation
+     "observation": {…envelope…},          # household.* : the normalised observation; when it would
+                                           # make the record larger than MAX_RECORD_BYTES, its `data` is
+                                           # replaced by "data_omitted": true and "fields": [names]
+                                           # (read the household from the store or the API)
      "date": "YYYY-MM-DD",                 # clock.ticked
      "parameter": {name, region, from, value, set_by, reason},   # parameter.set
      "alert": {…}}                         # alert.* : id, rule, severity, status, subject, resident …
@@ -28,9 +31,21 @@ from domain.alert import Alert
 from domain.clock import Clock
 from domain.household import Household
 from domain.policy import PolicyBook
+from infra.kafka.json_codec import encode_json
 
 SCHEMA = "qianshao.event/1"
 CLOCK_KEY = "clock"
+MAX_RECORD_BYTES = 64 * 1024
+
+
+def compact(record: dict[str, Any]) -> dict[str, Any]:
+    """The record itself, or, when too large for a Kafka record, without the observation's data."""
+    observation = record.get("observation")
+    if not isinstance(observation, dict) or len(encode_json(record)) <= MAX_RECORD_BYTES:
+        return record
+    data = observation.get("data") or {}
+    slim = {k: v for k, v in observation.items() if k != "data"}
+    return {**record, "observation": {**slim, "data_omitted": True, "fields": sorted(data)}}
 
 
 def _base(source: str, position: int, kind: str, household: str | None, event: Any) -> dict[str, Any]:

@@ -1,0 +1,162 @@
+"""The composition root: build exactly the components one process runs.
+
+`bootstrap(settings, {"relay", "rules", ...})` opens the stores, builds the
+application services every entrypoint needs (intake, policy, alert workflow,
+household assessment) and then only the chosen components, each a small object
+with `start`, `stop` and `health`:
+
+    broker       the embedded Kafka broker and its keeper (embedded mode, when a Kafka component runs)
+    engine       the durable_rules child process (with `rules`)
+    projections  read views from both event stores
+    rules        the rule worker fed by `qianshao.events`, tracking in the alerts store
+    relay        event stores -> `qianshao.events`
+    intake       `qianshao.observations` -> intake (dead letters to `.dlq`)
+    scheduler    one clock tick a day
+
+`serve --only api` builds none of them: no engine, no producers, no broker.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable, Collection
+
+from domain.parameters import ParameterTable
+from infra.alert_workflow import AlertWorkflow
+from infra.engine_component import EngineComponent
+from infra.event_store import open_alerts, open_households
+from infra.intake import IntakeService
+from infra.kafka.broker import EmbeddedBroker
+from infra.kafka.broker_keeper import BrokerKeeper
+from infra.kafka.clients import make_consumer, make_producer, partition_for
+from infra.kafka.intake_consumer import KafkaIntake
+from infra.kafka.relay import DeadLetters, Relay, RelayComponent
+from infra.kafka.rule_feed import RuleFeed
+from infra.policy_service import PolicyService
+from infra.positions import PositionStore
+from infra.projection_loop import ProjectionsComponent
+from infra.runtime import Runtime
+from infra.scheduler import Scheduler
+from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
+from projections.runner import ProjectionRunner
+from projections.view_store import ViewStore
+from rules.assessment import Assessor
+from rules.engine_process import DEFAULT_CATALOG, EngineProcess, load_catalog
+from rules.findings import Engine, Judge
+from rules.worker import RuleWorker
+
+COMPONENTS = frozenset({"relay", "projections", "rules", "intake", "scheduler"})
+PIPELINE = frozenset({"relay", "projections", "rules", "intake"})  # everything but the scheduler
+KAFKA_COMPONENTS = frozenset({"relay", "rules", "intake"})
+
+
+def bootstrap(
+    settings: Settings,
+    components: Collection[str] = COMPONENTS,
+    *,
+    parameters: ParameterTable | None = None,
+    engine: Engine | None = None,
+    catalog: str = DEFAULT_CATALOG,
+    group_consumers: bool | None = None,
+) -> Runtime:
+    """Build (not start) a process with the chosen components; `Runtime.start()` starts them."""
+    unknown = set(components) - COMPONENTS
+    if unknown:
+        raise ValueError(f"unknown components: {', '.join(sorted(unknown))}")
+    households, alerts = open_households(settings), open_alerts(settings)
+    policy = PolicyService(households, parameters or ParameterTable())
+    runtime = Runtime(
+        settings=settings,
+        households=households,
+        alerts=alerts,
+        views=ViewStore(settings.sqlite_path("views")),
+        intake=IntakeService(households),
+        policy=policy,
+        workflow=AlertWorkflow(alerts, policy.table),
+        assessor=Assessor(households, policy.table),
+    )
+    if KAFKA_COMPONENTS & set(components):
+        _add_kafka(runtime)
+    group = settings.kafka_bootstrap is not None if group_consumers is None else group_consumers
+    builders: dict[str, Callable[[], None]] = {
+        "projections": lambda: _add_projections(runtime),
+        "rules": lambda: _add_rules(runtime, engine, catalog, group),
+        "relay": lambda: _add_relay(runtime),
+        "intake": lambda: _add_kafka_intake(runtime, group),
+        "scheduler": lambda: _add_scheduler(runtime),
+    }
+    for name, build in builders.items():
+        if name in components:
+            build()
+    return runtime
+
+
+def _add_kafka(runtime: Runtime) -> None:
+    settings = runtime.settings
+    topics = {settings.topic(t): settings.partitions for t in (TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ)}
+    if settings.kafka_bootstrap:
+        runtime.kafka = settings.kafka_bootstrap
+        runtime.topics = topics
+        return
+    keeper = BrokerKeeper(EmbeddedBroker(port=settings.kafka_port, log_dir=settings.data_dir), topics)
+    runtime.kafka = keeper.bootstrap
+    runtime.add(keeper)
+
+
+def _producer(runtime: Runtime) -> Any:
+    return make_producer(runtime.kafka, delivery_timeout_ms=runtime.settings.delivery_timeout_ms)
+
+
+def _consumer(runtime: Runtime, topic: str, group: str | None) -> Any:
+    settings = runtime.settings
+    if group:
+        return make_consumer(runtime.kafka, group_id=group, topics=[topic])
+    return make_consumer(runtime.kafka, group_id=None, topics=[topic], assign_all=True, partitions=settings.partitions)
+
+
+def _add_projections(runtime: Runtime) -> None:
+    runtime.projections = ProjectionRunner({"households": runtime.households, "alerts": runtime.alerts}, runtime.views)
+    runtime.add(ProjectionsComponent(runtime.projections))
+
+
+def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: bool) -> None:
+    settings = runtime.settings
+    if engine is None:
+        process = EngineProcess(catalog)
+        runtime.add(EngineComponent(process))
+        engine = process
+    judge = Judge(load_catalog(catalog), engine, runtime.policy.table)
+    partitions = settings.partitions
+    runtime.worker = RuleWorker(runtime.households, runtime.alerts, judge, partial(partition_for, partitions=partitions))
+    topic = settings.topic(TOPIC_EVENTS)
+    consumer = partial(_consumer, runtime, topic, settings.consumer_group if group else None)
+    runtime.add(RuleFeed(runtime.worker, consumer, topic, None if group else list(range(partitions)),
+                         quiet_catch_up_s=settings.quiet_catch_up_s))
+
+
+def _add_relay(runtime: Runtime) -> None:
+    settings = runtime.settings
+    runtime.relay = Relay(
+        {"households": runtime.households, "alerts": runtime.alerts},
+        partial(_producer, runtime),
+        settings.topic(TOPIC_EVENTS),
+        settings.partitions,
+        PositionStore(settings.sqlite_path("relay")),
+        DeadLetters(settings.sqlite_path("relay")),
+    )
+    runtime.add(RelayComponent(runtime.relay))
+
+
+def _add_kafka_intake(runtime: Runtime, group: bool) -> None:
+    settings = runtime.settings
+    topic = settings.topic(TOPIC_OBSERVATIONS)
+    consumer = partial(_consumer, runtime, topic, f"{settings.consumer_group}-intake" if group else None)
+    runtime.kafka_intake = KafkaIntake(runtime.intake, consumer, partial(_producer, runtime),
+                                       settings.topic(TOPIC_OBSERVATIONS_DLQ))
+    runtime.add(runtime.kafka_intake)
+
+
+def _add_scheduler(runtime: Runtime) -> None:
+    from infra.scenario import tick
+
+    runtime.add(Scheduler(runtime.intake, tick))

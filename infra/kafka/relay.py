@@ -1,0 +1,236 @@
+"""The relay: tail the event stores' notification logs and publish to `qianshao.events`.
+
+Records are keyed by household id, so one household's events stay in order on
+one partition. A clock tick or a parameter change concerns every household, so
+it is published to every partition (key "clock"); each rule worker then judges
+its own households.
+
+The relay never advances past a record the broker did not acknowledge: every
+send's future is checked after the flush (a `flush()` that returns proves
+nothing), and the position moves to the last notification whose records were
+all acknowledged. A record the broker can never take (too large, say) is
+dead-lettered in the relay's own database with the reason and skipped; the
+rule worker reads the store, so the household is still judged.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError, MessageSizeTooLargeError
+
+from domain.applications import TrackedApplication
+from infra.kafka.integration_events import CLOCK_KEY, compact, to_integration_event
+from infra.supervisor import ComponentHealth, SupervisedLoop
+from infra.positions import PositionStore
+
+log = logging.getLogger(__name__)
+
+BROADCAST = ("clock.ticked", "parameter.set")
+FLUSH_TIMEOUT_S = 60.0
+UNPUBLISHABLE = (MessageSizeTooLargeError, TypeError, ValueError)
+
+
+class RelayError(RuntimeError):
+    """The broker did not acknowledge a record: the relay stays where it was and tries again."""
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    source: str
+    position: int
+    type: str
+    household: str | None
+    reason: str
+    at: str
+
+
+class DeadLetters:
+    """Records the broker refused for good, kept beside the relay's positions."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS relay_dead_letters (source TEXT, position INTEGER, type TEXT, "
+            "household TEXT, reason TEXT, at TEXT, PRIMARY KEY (source, position))"
+        )
+        self._lock = threading.Lock()
+
+    def add(self, letter: DeadLetter) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO relay_dead_letters VALUES (?, ?, ?, ?, ?, ?)",
+                             (letter.source, letter.position, letter.type, letter.household, letter.reason, letter.at))
+
+    def all(self) -> list[DeadLetter]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM relay_dead_letters ORDER BY at").fetchall()
+        return [DeadLetter(*row) for row in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM relay_dead_letters").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class Relay:
+    """Publishes integration events from several applications, remembering how far it got."""
+
+    def __init__(
+        self,
+        apps: Mapping[str, TrackedApplication],
+        producer_factory: Callable[[], KafkaProducer],
+        topic: str,
+        partitions: int,
+        positions: PositionStore,
+        dead_letters: DeadLetters,
+    ) -> None:
+        self.apps = apps
+        self.producer_factory = producer_factory
+        self.producer: KafkaProducer | None = None
+        self.topic = topic
+        self.partitions = partitions
+        self.positions = positions
+        self.dead_letters = dead_letters
+        self.published = 0
+        self._alert_households: dict[str, str] = {}
+
+    def run_once(self, limit: int = 1000) -> int:
+        """Publish what is new in every application; returns how many notifications were read."""
+        return sum(self._relay(name, app, limit) for name, app in self.apps.items())
+
+    def position(self, name: str) -> int:
+        return self.positions.get(f"relay:{name}")
+
+    def lag(self) -> int:
+        return sum(max(0, (a.recorder.max_notification_id() or 0) - self.position(n)) for n, a in self.apps.items())
+
+    def caught_up(self) -> bool:
+        return self.lag() == 0
+
+    def reset_producer(self) -> None:
+        """Drop the producer (after a failure): the next round starts with a fresh connection."""
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            try:
+                producer.close(timeout=1)
+            except Exception:  # noqa: BLE001 - a broken producer may fail to close; it is dropped anyway
+                log.warning("the old producer did not close cleanly", exc_info=True)
+
+    def close(self) -> None:
+        self.reset_producer()
+
+    def _relay(self, name: str, app: TrackedApplication, limit: int) -> int:
+        notifications = app.recorder.select_notifications(self.position(name) + 1, limit)
+        if not notifications:
+            return 0
+        if self.producer is None:
+            self.producer = self.producer_factory()
+        sent: list[tuple[int, dict[str, Any] | None, list[Any]]] = []
+        for notification in notifications:
+            event = app.mapper.to_domain_event(notification)
+            record = to_integration_event(name, notification.id, event, self._household_of(app))
+            sent.append((notification.id, record, self._send(record) if record is not None else []))
+        try:
+            self.producer.flush(timeout=FLUSH_TIMEOUT_S)
+        except KafkaError:
+            pass  # each future says what was delivered; _advance checks them one by one
+        self._advance(name, sent)
+        return len(notifications)
+
+    def _advance(self, name: str, sent: list[tuple[int, dict[str, Any] | None, list[Any]]]) -> None:
+        """Move the position to the last notification whose every record the broker acknowledged."""
+        done = self.position(name)
+        try:
+            for position, record, futures in sent:
+                self._check(name, position, record, futures)
+                done = position
+        finally:
+            if done > self.position(name):
+                self.positions.set(f"relay:{name}", done)
+
+    def _check(self, name: str, position: int, record: dict[str, Any] | None, futures: list[Any]) -> None:
+        for future in futures:
+            if isinstance(future, BaseException):
+                error: BaseException | None = future
+            elif not future.is_done:
+                raise RelayError(f"the broker did not acknowledge {name}:{position} in time")
+            else:
+                error = future.exception if future.failed() else None
+            if error is None:
+                continue
+            if isinstance(error, UNPUBLISHABLE) and record is not None:
+                self._dead_letter(name, position, record, error)
+                return
+            raise RelayError(f"publishing {name}:{position} failed: {type(error).__name__}: {error}") from error
+        self.published += len(futures)
+
+    def _dead_letter(self, name: str, position: int, record: dict[str, Any], error: BaseException) -> None:
+        reason = f"{type(error).__name__}: {error}"[:500]
+        log.error("cannot publish %s:%s (%s): dead-lettered, the relay goes on", name, position, reason)
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.dead_letters.add(DeadLetter(name, position, record["type"], record.get("household"), reason, at))
+
+    def _send(self, record: dict[str, Any]) -> list[Any]:
+        """Send one record (to every partition for broadcasts); futures, or the error send raised."""
+        assert self.producer is not None
+        record = compact(record)
+        targets: list[tuple[str | None, int | None]]
+        if record["type"] in BROADCAST:
+            targets = [(CLOCK_KEY, p) for p in range(self.partitions)]
+        else:
+            if record["type"] == "alert.raised":
+                self._alert_households[record["alert"]["id"]] = record["household"]
+            targets = [(record["household"], None)]
+        futures: list[Any] = []
+        for key, partition in targets:
+            try:
+                futures.append(self.producer.send(self.topic, key=key, value=record, partition=partition))
+            except (KafkaError, *UNPUBLISHABLE) as error:
+                futures.append(error)
+        return futures
+
+    def _household_of(self, app: TrackedApplication) -> Any:
+        def household_of(alert_id: Any) -> str | None:
+            known = self._alert_households.get(str(alert_id))
+            if known is None:
+                known = app.repository.get(alert_id).household
+                self._alert_households[str(alert_id)] = known
+            return known
+
+        return household_of
+
+
+class RelayComponent:
+    """The relay as a supervised component: a failed round drops the producer and retries."""
+
+    name = "relay"
+
+    def __init__(self, relay: Relay) -> None:
+        self.relay = relay
+        self.loop = SupervisedLoop("relay", lambda: self.relay.run_once() > 0,
+                                   on_error=lambda _: self.relay.reset_producer())
+
+    def start(self) -> None:
+        self.loop.start()
+
+    def stop(self) -> None:
+        self.loop.stop()
+        self.relay.close()
+
+    def health(self) -> ComponentHealth:
+        letters = self.relay.dead_letters.all()
+        last = letters[-1] if letters else None
+        return self.loop.health(
+            lag=self.relay.lag(), published=self.relay.published, dead_letters=len(letters),
+            last_dead_letter=None if last is None else
+            {"source": last.source, "position": last.position, "type": last.type, "reason": last.reason},
+        )

@@ -1,0 +1,50 @@
+"""What the rules see for one household now, for the household view (no engine needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.applications import HouseholdsApp
+from domain.clock import CLOCK_ID
+from domain.derived_facts import HouseholdFacts, derive
+from domain.household import Household
+from domain.household_state import fold
+from domain.parameters import ParameterTable
+
+
+def judged_on(observations: list[dict[str, Any]], today: date | None) -> date:
+    """The date a household is judged on: the later of the clock and its latest observation."""
+    latest = max(datetime.fromisoformat(o["observed_at"]).date() for o in observations)
+    return max(latest, today) if today else latest
+
+
+@dataclass
+class Assessor:
+    """Reads a household from the store and derives the facts the rules would read today."""
+
+    households: HouseholdsApp
+    parameters: Callable[[], ParameterTable]
+
+    def clock(self) -> date | None:
+        try:
+            today = self.households.repository.get(CLOCK_ID).today
+        except AggregateNotFoundError:
+            return None
+        return date.fromisoformat(today) if today else None
+
+    def observations_of(self, household: str) -> list[dict[str, Any]]:
+        try:
+            return self.households.repository.get(Household.id_for(household)).observations
+        except AggregateNotFoundError:
+            return []
+
+    def facts(self, household: str) -> tuple[date, HouseholdFacts] | None:
+        observations = self.observations_of(household)
+        if not observations:
+            return None
+        on = judged_on(observations, self.clock())
+        return on, derive(fold(observations, on), on, self.parameters())
