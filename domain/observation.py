@@ -28,6 +28,11 @@ after it (time-zone slack); a scheduled date (coverage `start`, `grace_until`) a
 after it; a period not after its month; nothing before 1900-01-01. A `clock.tick` date is an event
 date: ticking the clock ahead would fire deadlines early.
 
+Sizes are bounded (`domain.intake_limits`, which explains each bound): members per household,
+residents seen on a visit, the length of every identifier and text, money and counts. A value over
+a bound is refused (422, naming the field: `data.members`, `data.members[3].name`), never cut
+short, so that no accepted observation can grow an event past what storage and the broker take.
+
 Resident ID numbers are checked for format, check digit (GB 11643) and embedded birth date, which
 must equal `birth_date`. The birth-place lookup of `stdnum.cn.ric.validate` is deliberately not
 applied: it requires the region code to have existed in the birth year, which refuses real numbers
@@ -52,15 +57,13 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import clean
 
+from domain import intake_limits as limits
 from domain import vocabulary as v
 
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and gateways drift
 EARLIEST = date(1900, 1, 1)
 EVENT_SLACK = timedelta(days=1)  # a date in UTC+14 is "tomorrow" for a server in UTC
 SCHEDULE_HORIZON = timedelta(days=366)
-MAX_ID = 200
-MAX_TEXT = 2000
-MAX_MONEY = 1_000_000_000_000.0  # beyond any household's figures; keeps floats exact to the fen
 
 UNPROCESSABLE, NOT_FOUND, CONFLICT = 422, 404, 409
 
@@ -208,22 +211,36 @@ def _fields(raw: dict[Any, Any], specs: tuple[Spec, ...], observed: date) -> tup
     return out, problems
 
 
+def _too_long(most: int, length: int) -> _Bad:
+    return _Bad(f"must be at most {most} characters (got {length})", f"不能超过 {most} 个字符（收到 {length} 个）")
+
+
 def _identifier(value: Any, _: date | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Bad(f"must be a non-empty string, not {_json_type(value)}", "必须是非空字符串")
     if value != value.strip():
         raise _Bad("must not begin or end with spaces", "首尾不能有空格")
-    if len(value) > MAX_ID:
-        raise _Bad(f"must be at most {MAX_ID} characters", f"不能超过 {MAX_ID} 个字符")
+    if len(value) > limits.MAX_ID:
+        raise _too_long(limits.MAX_ID, len(value))
     return value
 
 
-def _text(value: Any, _: date) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _Bad(f"must be a non-empty string, not {_json_type(value)}", "必须是非空字符串")
-    if len(value.strip()) > MAX_TEXT:
-        raise _Bad(f"must be at most {MAX_TEXT} characters", f"不能超过 {MAX_TEXT} 个字符")
-    return value.strip()
+def _text(most: int) -> Check:
+    """Free text of at most `most` characters once stripped of surrounding whitespace."""
+
+    def check(value: Any, _: date) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad(f"must be a non-empty string, not {_json_type(value)}", "必须是非空字符串")
+        text = value.strip()
+        if len(text) > most:
+            raise _too_long(most, len(text))
+        return text
+
+    return check
+
+
+_NAME, _GRID, _ADDRESS = _text(limits.MAX_NAME), _text(limits.MAX_GRID), _text(limits.MAX_ADDRESS)
+_CONDITION, _NOTE = _text(limits.MAX_CONDITION), _text(limits.MAX_NOTE)
 
 
 def _enum(values: tuple[str, ...]) -> Check:
@@ -262,9 +279,11 @@ def _money(value: Any, _: date) -> float:
     amount = _number(value)
     if amount < 0:
         raise _Bad(f"must not be negative (got {_show(value)})", f"金额不能为负数（收到 {_show(value)}）")
-    if amount > MAX_MONEY:
-        raise _Bad("is implausibly large", "金额大得不合理")
-    return round(amount, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    fen = round(amount, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if fen > limits.MAX_MONEY:
+        raise _Bad(f"is implausibly large: at most {limits.MAX_MONEY:,.0f} yuan (got {_show(value)})",
+                   f"金额大得不合理：不能超过 {limits.MAX_MONEY:,.0f} 元（收到 {_show(value)}）")
+    return fen
 
 
 def _int_range(low: int, high: int | None = None) -> Check:
@@ -359,6 +378,8 @@ def _id_number(value: Any, _: date) -> str:
     """An 18-digit resident ID number: 17 digits and a check digit (0-9 or X) that is right."""
     if not isinstance(value, str):
         raise _Bad(f"must be an 18-digit resident ID number as a string, not {_json_type(value)}", "必须是 18 位居民身份证号码字符串")
+    if len(value) > limits.MAX_ID_NUMBER_INPUT:
+        raise _too_long(limits.MAX_ID_NUMBER_INPUT, len(value))
     number = clean(value, " -").upper().strip()
     if not _RIC.fullmatch(number):
         raise _Bad(
@@ -408,13 +429,19 @@ def _object(specs: tuple[Spec, ...], after: Callable[[dict[str, Any]], list[_Pro
     return check
 
 
-def _list_of(item: Check, *, non_empty: bool = False, key: str | None = None) -> Check:
-    """A list whose items each pass `item`; with `key`, no two items may share that key's value."""
+def _list_of(item: Check, *, most: int, noun: tuple[str, str] = ("items", "项"), non_empty: bool = False,
+             key: str | None = None) -> Check:
+    """A list of at most `most` items that each pass `item`; with `key`, no two items may share that
+    key's value. A list over the bound is refused as a whole: its items are not looked at, so a
+    huge list costs one check and gives one error."""
 
     def check(value: Any, observed: date) -> list[Any]:
         if not isinstance(value, list) or (non_empty and not value):
             qualifier = "non-empty " if non_empty else ""
             raise _Bad(f"must be a {qualifier}list, not {_show(value)}", "必须是非空列表" if non_empty else "必须是列表")
+        if len(value) > most:
+            raise _Bad(f"must hold at most {most} {noun[0]} (got {len(value)})",
+                       f"最多 {most} {noun[1]}（收到 {len(value)} {noun[1]}）")
         out, problems = [], []
         for index, element in enumerate(value):
             try:
@@ -457,14 +484,22 @@ def _ids_at(items: Any, key: str | None = None) -> Iterator[tuple[int, str]]:
             continue  # already reported as malformed
 
 
+_SEEN = _list_of(_identifier, most=limits.MAX_RESIDENTS_SEEN, noun=("residents", "人"))
+
+
 def _residents_seen(value: Any, observed: date) -> list[str]:
-    return list(dict.fromkeys(_list_of(_identifier)(value, observed)))
+    return list(dict.fromkeys(_SEEN(value, observed)))
+
+
+def _within(items: Any, most: int) -> Any:
+    """A raw list worth looking up in the registry: one over its bound is refused already."""
+    return items if not isinstance(items, list) or len(items) <= most else []
 
 
 # --- the vocabulary as data ------------------------------------------------------------------
 
 PERSON = (
-    Spec("name", _text),
+    Spec("name", _NAME),
     Spec("id_number", _id_number, required=False),
     Spec("sex", _enum(v.SEX)),
     Spec("birth_date", _event_date),
@@ -476,9 +511,10 @@ PROGRAMME = Spec("programme", _enum(v.PROGRAMMES))
 
 DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
     "household.registered": (
-        Spec("region", _region), Spec("grid", _text), Spec("address", _text),
+        Spec("region", _region), Spec("grid", _GRID), Spec("address", _ADDRESS),
         Spec("hukou", _enum(v.HUKOU)), Spec("local_hukou", _bool, required=False, default=True),
-        Spec("members", _list_of(MEMBER, non_empty=True, key="resident")),
+        Spec("members", _list_of(MEMBER, most=limits.MAX_MEMBERS, noun=("members", "人"), non_empty=True,
+                                 key="resident")),
     ),
     "resident.joined": (*PERSON, Spec("reason", _enum(v.JOIN_REASONS))),
     "resident.left": (Spec("reason", _enum(v.LEAVE_REASONS)), Spec("date", _event_date)),
@@ -488,8 +524,8 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
         Spec("income_type", _enum(v.INCOME_TYPES)), Spec("source", _enum(v.INCOME_SOURCES)),
     ),
     "household.assets_reported": (
-        Spec("financial_assets", _money), Spec("motor_vehicles", _int_range(0)),
-        Spec("extra_properties", _int_range(0)),
+        Spec("financial_assets", _money), Spec("motor_vehicles", _int_range(0, limits.MAX_COUNT)),
+        Spec("extra_properties", _int_range(0, limits.MAX_COUNT)),
     ),
     "household.expense_reported": (
         Spec("kind", _enum(v.EXPENSE_KINDS)), Spec("amount", _money), Spec("date", _event_date),
@@ -500,18 +536,18 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
     ),
     "household.hardship_reported": (
         Spec("signal", _enum(v.HARDSHIP_SIGNALS)), Spec("urgency", _enum(v.URGENCIES)),
-        Spec("resident", _identifier, required=False), Spec("note", _text, required=False),
+        Spec("resident", _identifier, required=False), Spec("note", _NOTE, required=False),
     ),
     "household.rural_risk_reported": (Spec("risk", _enum(v.RURAL_RISKS)), Spec("date", _event_date)),
     "household.visited": (
         Spec("purpose", _enum(v.VISIT_PURPOSES)), Spec("residents_seen", _residents_seen, required=False),
-        Spec("note", _text, required=False),
+        Spec("note", _NOTE, required=False),
     ),
     "resident.disability_assessed": (
         Spec("category", _enum(v.DISABILITY_CATEGORIES)), Spec("grade", _int_range(1, 4)), Spec("certified", _bool),
     ),
     "resident.illness_reported": (
-        Spec("condition", _text), Spec("serious", _bool), Spec("hospitalized", _bool), Spec("date", _event_date),
+        Spec("condition", _CONDITION), Spec("serious", _bool), Spec("hospitalized", _bool), Spec("date", _event_date),
     ),
     "resident.labour_capacity_assessed": (Spec("capacity", _enum(v.CAPACITIES)),),
     "resident.employment_changed": (Spec("status", _enum(v.EMPLOYMENT)), Spec("date", _event_date)),
@@ -528,7 +564,7 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
     ),
     "coverage.reviewed": (PROGRAMME, Spec("date", _event_date), Spec("outcome", _enum(v.REVIEW_OUTCOMES))),
     "coverage.paid": (PROGRAMME, Spec("period", _period), Spec("amount", _money)),
-    "coverage.suspended": (PROGRAMME, Spec("date", _event_date), Spec("reason", _text)),
+    "coverage.suspended": (PROGRAMME, Spec("date", _event_date), Spec("reason", _NOTE)),
     "coverage.terminated": (
         PROGRAMME, Spec("date", _event_date), Spec("reason", _enum(v.TERMINATION_REASONS)),
         Spec("grace_until", _scheduled_date, required=False),
@@ -536,7 +572,7 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
     "application.submitted": (Spec("application", _identifier), PROGRAMME, Spec("date", _event_date)),
     "application.decided": (
         Spec("application", _identifier), Spec("date", _event_date), Spec("decision", _enum(v.DECISIONS)),
-        Spec("reason", _text, required=False),
+        Spec("reason", _NOTE, required=False),
     ),
     "clock.tick": (Spec("date", _event_date),),
 }
@@ -564,7 +600,8 @@ _SUBJECT_RULES: dict[str, tuple[str, str]] = {
 def _kind(value: Any, _: date) -> str:
     if isinstance(value, str) and value in v.SUBJECTS:
         return value
-    close = difflib.get_close_matches(value, v.OBSERVATION_KINDS, n=1) if isinstance(value, str) else []
+    close = difflib.get_close_matches(value, v.OBSERVATION_KINDS, n=1) \
+        if isinstance(value, str) and len(value) <= limits.MAX_ID else []  # a huge string is no typo
     hint, hint_zh = (f" (did you mean {close[0]}?)", f"（是否为 {close[0]}？）") if close else ("", "")
     raise _Bad(
         f"unknown kind {_show(value)}{hint}; expected one of: {', '.join(v.OBSERVATION_KINDS)}",
@@ -660,7 +697,7 @@ def _references(kind: str, household: str, resident: str | None, raw_data: Any, 
     if kind == "household.registered":
         problems = [_Problem("household", f"household {household} is already registered", f"户 {household} 已登记", CONFLICT)] \
             if registry.household_exists(household) else []
-        for index, rid in _ids_at(raw.get("members"), "resident"):
+        for index, rid in _ids_at(_within(raw.get("members"), limits.MAX_MEMBERS), "resident"):
             problems += _in_use(f"data.members[{index}].resident", rid, registry)
         return problems
     if not registry.household_exists(household):
@@ -681,7 +718,7 @@ def _named_in_data(kind: str, raw: dict[Any, Any]) -> list[tuple[str, str]]:
         return []
     value = raw.get(field)
     if isinstance(value, list):
-        return [(f"data.{field}[{index}]", rid) for index, rid in _ids_at(value)]
+        return [(f"data.{field}[{index}]", rid) for index, rid in _ids_at(_within(value, limits.MAX_RESIDENTS_SEEN))]
     return [(f"data.{field}", rid) for _, rid in _ids_at([value])]
 
 

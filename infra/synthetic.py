@@ -51,6 +51,9 @@ Assumptions (rough shapes of a Chinese district, not statistics of any real one)
   future". Data dates are never after their observation; coverage `start` is never after the
   enrolment's observation; residents are referenced only while members (coverage may still be
   wound down after a death); reviews, payments and terminations follow their enrolment.
+- Sizes stay well inside intake's bounds (`domain.intake_limits`): at most 6 people per household
+  (a birth or a marriage only joins a smaller one), names of 2–3 characters, short addresses and notes,
+  identifiers of about 20 characters; log-normal amounts are capped far out in their tails.
 - Money amounts other than the standards are assumed placeholders (tekun 1,001 = 1.3 × urban
   standard; disability subsidies 80–120; old-age allowance 100–500; child allowances 1,400).
 
@@ -80,6 +83,12 @@ POVERTY_LINE_ANNUAL = 8050.0
 TEKUN_MONTHLY = 1001.0
 CHILD_ALLOWANCE = 1400.0
 OFFICE_KINDS = ("coverage.", "application.")
+# Caps on the log-normal tails (never reached in practice: each is 7 or more standard deviations
+# out), so that no seed can draw an amount outside intake's bounds (domain.intake_limits.MAX_MONEY).
+MOST_MULTIPLE = 1000.0  # per-capita income / standard: at most ~4.6 million CNY a month for 6 people
+MOST_ASSETS = 50_000_000.0
+MOST_LOSS = 10_000_000.0
+MOST_EXPENSE = 10_000_000.0
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢谭廖"
 GIVEN = {"M": "伟强军杰勇涛明超刚平辉建国华志文斌波鹏林海福德成", "F": "芳娜敏静丽艳娟霞秀英玲桂兰萍燕红梅琳洁婷雪琴"}
@@ -640,19 +649,24 @@ def _plan_income(rng: random.Random, h: _Household) -> None:
     chance = VULNERABLE.get(h.shape, 0.045) + (0.12 if any(p.severe for p in h.people) else 0.0)
     vulnerable = rng.random() < chance
     if vulnerable:
-        multiple = math.exp(rng.gauss(math.log(0.9), 0.28))
+        multiple = _lognormal(rng, 0.9, 0.28, MOST_MULTIPLE)
     else:
-        multiple = math.exp(rng.gauss(math.log(4.6 if h.hukou == "urban" else 4.0), 0.5))
+        multiple = _lognormal(rng, 4.6 if h.hukou == "urban" else 4.0, 0.5, MOST_MULTIPLE)
     irregular = 0.6 if vulnerable else 0.5 if h.hukou == "rural" else 0.3
     h.income_type = "irregular" if rng.random() < irregular else "stable"
     if multiple >= EDGE_MULTIPLIER and rng.random() < 0.12:
         return  # never reported: unknown, and no income rule may fire
     h.multiple = multiple
     if multiple < EDGE_MULTIPLIER and rng.random() < 0.08:
-        h.previous = math.exp(rng.gauss(math.log(2.5), 0.3))  # the income fell recently
+        h.previous = _lognormal(rng, 2.5, 0.3, MOST_MULTIPLE)  # the income fell recently
     elif EDGE_MULTIPLIER <= multiple < 3 and rng.random() < 0.06:
-        h.previous = math.exp(rng.gauss(math.log(0.8), 0.15))  # it rose: dibao ended
+        h.previous = _lognormal(rng, 0.8, 0.15, MOST_MULTIPLE)  # it rose: dibao ended
     h.assets = _plan_assets(rng, h, multiple)
+
+
+def _lognormal(rng: random.Random, median: float, sigma: float, most: float) -> float:
+    """A log-normal draw around `median`, capped at `most` (the cap draws no extra randomness)."""
+    return min(math.exp(rng.gauss(math.log(median), sigma)), most)
 
 
 def _plan_assets(rng: random.Random, h: _Household, multiple: float) -> tuple[float, int, int] | None:
@@ -660,7 +674,7 @@ def _plan_assets(rng: random.Random, h: _Household, multiple: float) -> tuple[fl
     if rng.random() >= (0.85 if needy else 0.25):
         return None
     median = 2500.0 if needy else 40000.0
-    money = round(math.exp(rng.gauss(math.log(median), 1.0)), 2)
+    money = round(_lognormal(rng, median, 1.0, MOST_ASSETS), 2)
     cars = int(rng.random() < (0.04 if needy else 0.35))
     homes = int(rng.random() < (0.02 if needy else 0.12))
     return money, cars, homes
@@ -1098,7 +1112,7 @@ def _emergency(rng: random.Random, log: _Log, h: _Household) -> bool:
     day = max(at.date() - timedelta(days=rng.randint(0, 3)), h.registered.date())
     data: dict[str, Any] = {"kind": kind, "date": day.isoformat()}
     if kind in PROPERTY_LOSS:
-        data["loss"] = float(round(math.exp(rng.gauss(math.log(15000), 0.8)), -2))
+        data["loss"] = float(round(_lognormal(rng, 15000, 0.8, MOST_LOSS), -2))
     person = _member_at(rng, h, at)
     if person and kind in PERSONAL:
         data["resident"] = person.rid
@@ -1146,7 +1160,7 @@ def _expenses(rng: random.Random, log: _Log, h: _Household) -> float:
         if at is None:
             break
         kind = rng.choices(("medical", "education", "rehabilitation"), weights=(70, 20, 10))[0]
-        amount = round(math.exp(rng.gauss(math.log(6000), 0.9)), 2)
+        amount = round(_lognormal(rng, 6000, 0.9, MOST_EXPENSE), 2)
         day = at.date() - timedelta(days=rng.randint(0, 30))
         log.emit(at, "household.expense_reported", {"kind": kind, "amount": amount, "date": day.isoformat()})
         total += amount
@@ -1229,16 +1243,26 @@ def _departures(rng: random.Random, log: _Log, h: _Household) -> None:
 
 
 def _wind_down(rng: random.Random, log: _Log, h: _Household, p: _Person) -> None:
-    assert p.gone_at is not None
+    """End the leaver's own coverage; after a death, re-assess (or end) the household's dibao.
+
+    Only coverages held at the departure are wound down: `h.coverages` is what the household holds
+    at as_of, and a dibao granted after the death (applied for by the survivors) never counted the
+    deceased, so reviewing it "for the death" would date a review before its start and send it
+    before its enrolment. A follow-up also comes after the enrolment was recorded.
+    """
+    assert p.gone_at is not None and p.gone_on is not None
+    gone_on, gone_at = p.gone_on, p.gone_at
     reason = "died" if p.gone == "died" else "moved_away"
     for c in h.coverages:
-        if c.person is p and not c.terminated and rng.random() < 0.85:
-            _terminate(log, c, log.soon(p.gone_at, 45) or log.follow(p.gone_at), reason)
+        if c.person is p and not c.terminated and c.start <= gone_on and rng.random() < 0.85:
+            after = max(gone_at, c.enrolled_at)
+            _terminate(log, c, log.soon(after, 45) or log.follow(after), reason)
     if p.gone != "died":
         return
     for c in h.coverages:
-        if c.person is None and c.programme == "dibao" and not c.terminated:
-            when = log.soon(p.gone_at, 30) or log.follow(p.gone_at)
+        if c.person is None and c.programme == "dibao" and not c.terminated and c.start <= gone_on:
+            after = max(gone_at, c.enrolled_at)
+            when = log.soon(after, 30) or log.follow(after)
             if not h.living():
                 _terminate(log, c, when, "died")
             elif rng.random() < 0.75:

@@ -2,17 +2,38 @@
 
 Tests never sleep for a fixed time: they poll a condition with `wait_for`, which
 fails with a clear message when the deadline passes.
+
+Property tests run under a Hypothesis profile chosen here, before any test module is imported
+(a `@settings(...)` decorator inherits from the profile loaded when it runs): with `CI=true` the
+`ci` profile (derandomized: the same examples on every run, so CI never turns red at random), else
+the randomized `dev` profile (new examples each run, so local runs keep exploring).
+`pytest --hypothesis-profile=<name>` still overrides either.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-from infra.broker import EmbeddedBroker
+from infra.kafka.broker import EmbeddedBroker
+
+# --- Hypothesis profiles (self-contained; keep at the top) -----------------------------------------
+# `ci`: derandomize (examples seeded from each test, so a failure reproduces and nothing flips at
+# random), a fixed example count, no deadline and no too_slow check (timing would make a slow runner
+# fail), no example database (derandomize implies none) and print_blob so a failure names its input.
+settings.register_profile(
+    "ci", settings.get_profile("default"), derandomize=True, max_examples=100, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# `dev`: Hypothesis' randomized defaults, loaded explicitly: Hypothesis itself would switch to its own
+# `ci` profile whenever a variable named CI exists (even CI=false).
+settings.register_profile("dev", settings.get_profile("default"))
+settings.load_profile("ci" if os.environ.get("CI", "").strip().lower() == "true" else "dev")
 
 T = TypeVar("T")
 
