@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/recovery.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -43,7 +43,7 @@ REGISTERED = get_topic(Household.Registered)
 OBSERVED = get_topic(Household.Observed)
 BROADCASTS = (get_topic(Clock.Ticked), get_topic(PolicyBook.ValueSet))
 WATCHED = (REGISTERED, OBSERVED, *BROADCASTS)
-READ_CHUNK = 2000
+READ_CHUNK = 10000
 JUDGE_BATCH = 200
 RETRIES = 5
 
