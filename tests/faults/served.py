@@ -26,8 +26,9 @@ SERVE_COMPONENTS = "api,relay,rules,projections,intake"  # no scheduler: the tes
 class Served:
     """One `qianshao serve` process on a data directory."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, only: str = SERVE_COMPONENTS) -> None:
         self.data_dir = data_dir
+        self.only = only
         self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -40,7 +41,7 @@ class Served:
     def start(self) -> "Served":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "infra", "serve", "--data", str(self.data_dir), "--port", str(self.port),
-                   "--only", SERVE_COMPONENTS]
+                   "--only", self.only]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
                                             start_new_session=True)
