@@ -26,7 +26,7 @@ class Resolve(BaseModel):
 
 
 def _today(request: Request) -> date:
-    return request.app.state.runtime.worker.clock() or date.today()
+    return request.app.state.runtime.assessor.clock() or date.today()
 
 
 def _act(action: Any) -> Any:

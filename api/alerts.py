@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from projections.alert_queue import row_to_json
 
 router = APIRouter()
+MAX_OFFSET = 1_000_000_000  # far beyond any queue, well within SQLite's 64-bit integers
 SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
 
 
@@ -22,7 +23,7 @@ def list_alerts(
     region: str | None = Query(None, pattern="^[0-9]{2,12}$"),
     escalated: bool | None = Query(None, description="only alerts escalated to a supervisor (or only not)"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """Open alerts first, most severe first; filters combine."""
     where, params = [], []

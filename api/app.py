@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import alert_actions, alerts, households, observations, parameters
-from api.problems import on_http_error, on_validation_error
+from api.body_limits import BodyLimits
+from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
 
 def create_app(runtime: Any) -> FastAPI:
@@ -18,20 +20,18 @@ def create_app(runtime: Any) -> FastAPI:
     app.state.runtime = runtime
     app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, on_unexpected_error)
+    app.add_middleware(BodyLimits)
     app.include_router(observations.router)
     app.include_router(alerts.router)
     app.include_router(households.router)
     app.include_router(alert_actions.router)
     app.include_router(parameters.router)
 
-    @app.get("/health")
-    def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "kafka": runtime.bootstrap,
-            "relay_caught_up": runtime.relay.caught_up(),
-            "projections_caught_up": runtime.projections.caught_up(),
-            "evaluations": runtime.worker.evaluations,
-        }
+    @app.get("/health", responses={503: {"description": "a component is down or lagging"}})
+    def health() -> JSONResponse:
+        """Each component up or down, with its lag, last error and restarts (cheap: poll it every second)."""
+        report = runtime.health()
+        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
     return app

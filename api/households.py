@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -32,16 +31,15 @@ def get_household(request: Request, household_id: str) -> dict[str, Any]:
 
 
 def _assessment(runtime: Any, household_id: str) -> dict[str, Any] | None:
-    """The derived facts the rules read today, and which parameters are missing for this region."""
-    worker = runtime.worker
-    _, observations = worker.observations_of(household_id)
-    if not observations:
+    """The derived facts the rules read today, and which parameters are missing or unusable for this region."""
+    judged = runtime.assessor.facts(household_id)  # no rule worker needed: an API-only process has none
+    if judged is None:
         return None
-    on: date = worker.judged_on(observations, worker.clock())
-    facts = worker.judge.facts(observations, on)
+    on, facts = judged
     return {
         "judged_on": on.isoformat(),
         "subjects": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": s.facts} for s in facts.subjects],
         "parameters": {k: v.to_json() for k, v in sorted(facts.parameters.used.items())},
         "missing_parameters": sorted(facts.parameters.missing),
+        "unusable_parameters": [u.to_json() for _, u in sorted(facts.parameters.unusable.items())],
     }

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.problems import problem_response
+from domain.parameter_types import effective_date
+from domain.parameters import Resolved, Unusable
 from infra.policy_service import PolicyError
 
 router = APIRouter()
 
 
+def _iso_day(value: Any) -> date | None:
+    """Only YYYY-MM-DD: lax date parsing would read `0` as 1970-01-01."""
+    return None if value is None else effective_date(value)
+
+
 class NewValue(BaseModel):
     name: str = Field(examples=["dibao.standard_monthly.urban"])
     region: str = Field(pattern="^[0-9]{2,12}$", examples=["500000"])
-    effective_from: date = Field(alias="from")
-    value: Any
+    # Checked by the policy service (YYYY-MM-DD only), so that `0` or `null` is refused, not read as a date.
+    effective_from: Any = Field(alias="from", examples=["2025-07-01"],
+                                json_schema_extra={"type": "string", "format": "date"})
+    value: Any = Field(examples=[770], description="of the parameter's declared type (RULES.md § Parameters)")
     set_by: str = Field(min_length=1)
     reason: str = ""
 
@@ -28,31 +37,32 @@ class NewValue(BaseModel):
 def in_force(
     request: Request,
     region: str = Query(..., pattern="^[0-9]{2,12}$"),
-    on: date | None = None,
+    on: Annotated[date | None, BeforeValidator(_iso_day), Query(description="YYYY-MM-DD (default: the clock)")] = None,
 ) -> dict[str, Any]:
-    """Every parameter's value for the region on the date (default: the clock), with its origin."""
+    """Every parameter's value for the region on the date (default: the clock), with its origin;
+    a value in force that no rule can use is listed under `unusable`, not as a value."""
     runtime = request.app.state.runtime
-    day = on or runtime.worker.clock() or date.today()
+    day = on or runtime.assessor.clock() or date.today()
     table = runtime.policy.table()
-    names = table.names()
-    values = {name: table.lookup(name, region, day) for name in names}
+    found = {name: table.find(name, region, day) for name in table.names()}
     return {
         "region": region,
         "on": day.isoformat(),
-        "values": {name: r.to_json() for name, r in values.items() if r is not None},
-        "missing": [name for name, r in values.items() if r is None],
+        "values": {name: r.to_json() for name, r in found.items() if isinstance(r, Resolved)},
+        "missing": [name for name, r in found.items() if r is None],
+        "unusable": [r.to_json() for r in found.values() if isinstance(r, Unusable)],
     }
 
 
 @router.post("/api/v1/parameters", status_code=201)
 def add_value(request: Request, body: NewValue) -> Any:
-    """Add a dated value; recorded as an event, and every household is judged again."""
+    """Add a dated value; recorded as an event, and every household is judged again.
+    A value of the wrong type or range is refused (422 naming `value`) and nothing is stored."""
     try:
-        request.app.state.runtime.policy.set_value(
+        stored = request.app.state.runtime.policy.set_value(
             body.name, body.region, body.effective_from, body.value, body.set_by, body.reason
         )
     except PolicyError as error:
-        return problem_response(422, str(error), errors=[{"field": "name", "message": str(error),
-                                                          "message_zh": "参数值无效"}])
-    return JSONResponse({"name": body.name, "region": body.region, "from": body.effective_from.isoformat(),
-                         "value": body.value}, status_code=201)
+        return problem_response(422, str(error), errors=[p.to_json() for p in error.problems])
+    return JSONResponse({"name": stored.name, "region": body.region, "from": stored.effective_from.isoformat(),
+                         "value": stored.value}, status_code=201)

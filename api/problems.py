@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Mapping, Sequence
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domain.parameter_types import ParameterRefused
+
 MEDIA_TYPE = "application/problem+json"
+LOCATIONS = ("body", "query", "path", "header", "cookie")  # FastAPI's first `loc` element, dropped from `field`
+log = logging.getLogger(__name__)
 
 TITLES = {
     400: ("请求格式错误", "Malformed request"),
     404: ("未找到", "Not found"),
+    405: ("不支持该请求方法", "Method not allowed"),
     409: ("冲突", "Conflict"),
+    413: ("请求体过大", "Request body too large"),
     422: ("数据校验失败", "Validation failed"),
+    500: ("服务器内部错误", "Internal server error"),
+}
+
+# Chinese for pydantic's error types; the English is pydantic's own message.
+VALIDATION_ZH = {
+    "missing": "缺少必填字段",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "必须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "必须小于 {lt}",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "bool_parsing": "必须是 true 或 false",
+    "string_type": "必须是字符串",
+    "string_pattern_mismatch": "格式不符合要求：{pattern}",
+    "string_too_short": "长度不能少于 {min_length}",
+    "string_too_long": "长度不能超过 {max_length}",
+    "model_attributes_type": "必须是 JSON 对象",
+    "dict_type": "必须是 JSON 对象",
 }
 
 
@@ -33,17 +59,51 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
     return body
 
 
-def problem_response(status: int, detail: str, **kwargs: Any) -> JSONResponse:
-    return JSONResponse(problem(status, detail, **kwargs), status_code=status, media_type=MEDIA_TYPE)
+def problem_response(status: int, detail: str, *, headers: Mapping[str, str] | None = None,
+                     **kwargs: Any) -> JSONResponse:
+    return JSONResponse(problem(status, detail, **kwargs), status_code=status, media_type=MEDIA_TYPE,
+                        headers=dict(headers) if headers else None)
 
 
 async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return problem_response(exc.status_code, str(exc.detail))
+    """Every HTTP error (404 for an unknown path, 405 keeping its `Allow` header…) as problem+json."""
+    return problem_response(exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+def _field(loc: Sequence[Any]) -> str:
+    """`from` rather than `body.from`: the name the client sent, as intake errors name theirs."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation_error(error: Mapping[str, Any]) -> dict[str, Any]:
+    context = error.get("ctx") or {}
+    cause = context.get("error")
+    if isinstance(cause, ParameterRefused) and cause.problems:
+        first = cause.problems[0]
+        return {"field": _field(error["loc"]), "message": first.message, "message_zh": first.message_zh}
+    template = VALIDATION_ZH.get(error.get("type", ""), "参数不合法")
+    try:
+        message_zh = template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        message_zh = "参数不合法"
+    return {"field": _field(error["loc"]), "message": error["msg"], "message_zh": message_zh}
 
 
 async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "message_zh": "参数不合法"}
-        for e in exc.errors()
-    ]
+    """422 naming each field; a body that is not JSON at all is a 400, as on the intake route."""
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        return problem_response(400, "request body is not valid JSON", errors=[
+            {"field": "body", "message": "request body is not valid JSON", "message_zh": "请求体不是合法的 JSON"}])
+    errors = [_validation_error(e) for e in exc.errors()]
     return problem_response(422, "request parameters are not valid", errors=errors)
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """The last resort: a problem+json 500 that leaks nothing; the traceback goes to the log."""
+    log.error("unexpected error answering %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(500, "an unexpected error occurred; it has been logged",
+                            errors=[{"field": "request", "message": "an unexpected error occurred; it has been logged",
+                                     "message_zh": "服务器发生意外错误，已记录日志"}])

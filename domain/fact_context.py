@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from domain.household_state import HouseholdState, ResidentState
-from domain.parameters import ParameterTable, Resolved
+from domain.parameters import ParameterTable, Resolved, Unusable
 
 
 @dataclass
@@ -25,25 +25,29 @@ class Subject:
 
 @dataclass
 class Parameters:
-    """Parameter look-ups for one household and date, remembering what was used and what was missing."""
+    """Parameter look-ups for one household and date, remembering what was used, what was missing
+    and what was in force but unusable (so the household view can say which value to fix)."""
 
     table: ParameterTable
     region: str
     on: date
     used: dict[str, Resolved] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
+    unusable: dict[str, Unusable] = field(default_factory=dict)
     _values: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def get(self, name: str) -> Any:
-        """The value in force, or None (and recorded as missing) when unknown."""
+        """The value in force, or None when unknown or unusable (recorded as missing or unusable)."""
         if name in self._values:
             return self._values[name]
-        resolved = self.table.lookup(name, self.region, self.on)
-        if resolved is None:
+        found = self.table.find(name, self.region, self.on)
+        if found is None:
             self.missing.add(name)
+        elif isinstance(found, Unusable):
+            self.unusable[name] = found
         else:
-            self.used[name] = resolved
-        value = self._values[name] = None if resolved is None else resolved.value
+            self.used[name] = found
+        value = self._values[name] = found.value if isinstance(found, Resolved) else None
         return value
 
 

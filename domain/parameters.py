@@ -4,6 +4,8 @@ A value is keyed by (name, region prefix, effective date). Lookup takes the
 longest region prefix that has a value for the name, then the latest value
 not after the date judged. A code ending in zero pairs stands for its prefix
 (``500000`` is all of Chongqing), so codes are normalised before matching.
+A value in force that does not have its declared type (domain.parameter_types) is
+reported as unusable and never returned by `lookup`: unknown, so rules needing it do not hold.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
+
+from domain.parameter_types import check, json_safe
 
 START_OF_TIME = date(1900, 1, 1)
 NATIONAL = ""
@@ -138,12 +142,34 @@ class Resolved:
         }
 
 
+@dataclass(frozen=True)
+class Unusable:
+    """A value in force that no rule may compute with (stored before its type was checked)."""
+
+    name: str
+    value: Any
+    region: str
+    effective_from: date
+    reason: str
+    reason_zh: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "region": self.region or "national",
+            "from": self.effective_from.isoformat(),
+            "value": json_safe(self.value),
+            "reason": self.reason,
+            "reason_zh": self.reason_zh,
+        }
+
+
 class ParameterTable:
     """All known values; answers `lookup(name, region, on)`."""
 
     def __init__(self, values: Iterable[ParameterValue] = SHIPPED_VALUES) -> None:
         self._by_name: dict[str, dict[str, list[ParameterValue]]] = {}
-        self._cache: dict[tuple[str, str, date], Resolved | None] = {}
+        self._cache: dict[tuple[str, str, date], Resolved | Unusable | None] = {}
         for value in values:
             self.add(value)
 
@@ -156,13 +182,18 @@ class ParameterTable:
         regions[value.region] = dated
 
     def lookup(self, name: str, region: str, on: date) -> Resolved | None:
-        """Longest region prefix with a value in force on `on`; None when unknown."""
+        """Longest region prefix with a value in force on `on`; None when unknown or unusable."""
+        found = self.find(name, region, on)
+        return found if isinstance(found, Resolved) else None
+
+    def find(self, name: str, region: str, on: date) -> Resolved | Unusable | None:
+        """The value in force on `on`, usable or not; None when there is none."""
         key = (name, region, on)
         if key not in self._cache:
-            self._cache[key] = self._lookup(name, region, on)
+            self._cache[key] = self._find(name, region, on)
         return self._cache[key]
 
-    def _lookup(self, name: str, region: str, on: date) -> Resolved | None:
+    def _find(self, name: str, region: str, on: date) -> Resolved | Unusable | None:
         regions = self._by_name.get(name, {})
         code = region_prefix(region)
         for length in range(len(code), -1, -1):
@@ -172,6 +203,10 @@ class ParameterTable:
             in_force = [v for v in candidates if v.effective_from <= on]
             if in_force:
                 chosen = in_force[-1]
+                problems = check(name, chosen.value)
+                if problems:
+                    return Unusable(name, chosen.value, chosen.region, chosen.effective_from,
+                                    "; ".join(p.message for p in problems), "；".join(p.message_zh for p in problems))
                 return Resolved(name, chosen.value, chosen.region, chosen.effective_from)
         return None
 

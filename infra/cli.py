@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from infra.runtime import COMPONENTS, Runtime
+from infra.bootstrap import COMPONENTS, bootstrap
+from infra.runtime import Runtime
 from infra.settings import Settings, default_data_dir
 
 app = typer.Typer(help="Qianshao 前哨 — proactive discovery for social assistance", no_args_is_help=True)
@@ -41,20 +42,19 @@ def today() -> date:
 def _start(data: Optional[Path], kafka_port: Optional[int], components: frozenset[str] = COMPONENTS) -> Runtime:
     settings = Settings.from_env(data_dir=data or default_data_dir(), kafka_port=kafka_port)
     with console.status("starting backends…"):
-        return Runtime(settings, components=components).start()
+        return bootstrap(settings, components).start()
 
 
 def _banner(runtime: Runtime, host: str, port: int) -> None:
     console.print(f"[bold]Qianshao 前哨[/] serving on [link]http://{host}:{port}[/]  (API docs: /docs)")
-    console.print(f"Kafka bootstrap: {runtime.bootstrap}   data: {runtime.settings.data_dir.resolve()}")
+    console.print(f"Kafka bootstrap: {runtime.kafka or '(none: no Kafka component)'}   "
+                  f"data: {runtime.settings.data_dir.resolve()}")
 
 
 def _serve(runtime: Runtime, host: str, port: int) -> None:
-    """Serve the API until Ctrl-C, ticking the clock once a day."""
+    """Serve the API until Ctrl-C (the scheduler component ticks the clock once a day)."""
     from api.app import create_app
 
-    stop = threading.Event()
-    threading.Thread(target=_daily_ticks, args=(runtime, stop), name="scheduler", daemon=True).start()
     config = uvicorn.Config(create_app(runtime), host=host, port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     _banner(runtime, host, port)
@@ -63,19 +63,9 @@ def _serve(runtime: Runtime, host: str, port: int) -> None:
     except KeyboardInterrupt:
         pass  # uvicorn re-raises Ctrl-C after its graceful shutdown
     finally:
-        stop.set()
         with console.status("stopping…"):
             runtime.stop()
         console.print("stopped")
-
-
-def _daily_ticks(runtime: Runtime, stop: threading.Event) -> None:
-    """The scheduler: one `clock.tick` per day (re-sent ticks are duplicates and change nothing)."""
-    from infra.scenario import tick
-
-    while not stop.is_set():
-        runtime.intake.accept(tick(today(), "scheduler"))
-        stop.wait(600)
 
 
 @app.command()
@@ -85,7 +75,7 @@ def serve(
     port: int = PortOption,
     kafka_port: Optional[int] = KafkaPortOption,
     only: Optional[str] = typer.Option(
-        None, "--only", help="comma-separated subset of api,relay,rules,projections,intake (the API always serves)"
+        None, "--only", help="comma-separated subset of api,relay,rules,projections,intake,scheduler (the API always serves)"
     ),
 ) -> None:
     """Run every component in one process on the embedded backends (or those configured)."""
@@ -110,7 +100,7 @@ def demo(
     from infra.synthetic import generate_district
 
     runtime = _start(data, kafka_port)
-    console.print(f"Kafka bootstrap: {runtime.bootstrap}   data: {runtime.settings.data_dir.resolve()}")
+    console.print(f"Kafka bootstrap: {runtime.kafka}   data: {runtime.settings.data_dir.resolve()}")
     envelopes = generate_district(seed=seed, households=households, as_of=today())
     _load(runtime, envelopes)
     runtime.intake.accept(_tick_now())
@@ -214,23 +204,28 @@ def parameters_set(
     reason: str = typer.Option("", "--reason"),
     data: Optional[Path] = DataOption,
 ) -> None:
-    """Add a dated parameter value (recorded as an event; a running server re-judges households)."""
+    """Add a dated parameter value (recorded as an event; a running server re-judges households).
+    A value of the wrong type or range, or a date not written YYYY-MM-DD, is refused (exit 2)."""
     from infra.event_store import open_households
     from infra.policy_service import PolicyError, PolicyService
     from domain.parameters import ParameterTable
 
     try:
         parsed = json.loads(value)
-        since = date.fromisoformat(effective_from)
     except ValueError as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(f"值必须是 JSON（如 800、1.5、true、[3, 4]） / must be JSON: {error}",
+                                 param_hint="VALUE") from error
     settings = Settings.from_env(data_dir=data or default_data_dir())
     try:
-        PolicyService(open_households(settings), ParameterTable()).set_value(name, region, since, parsed, by, reason)
+        stored = PolicyService(open_households(settings), ParameterTable()).set_value(
+            name, region, effective_from, parsed, by, reason)
     except PolicyError as error:
-        console.print(f"[red]{error}[/]")
+        for problem in error.problems:
+            console.print(f"{problem.field}: {problem.message_zh} / {problem.message}", style="red", markup=False,
+                          highlight=False)
+        console.print("未保存 / nothing was stored", style="red")
         raise typer.Exit(2) from error
-    console.print(f"{name} = {parsed} for {region} from {since} (set by {by})")
+    console.print(f"{name} = {json.dumps(stored.value)} for {region} from {stored.effective_from} (set by {by})")
 
 
 @parameters_app.command("show")

@@ -6,20 +6,26 @@ check), so the rule worker can ask for it before every batch.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.parameters import ParameterTable
+from domain.parameter_types import ParameterRefused, Problem, check, effective_date
+from domain.parameters import ParameterTable, ParameterValue, region_prefix
 from domain.policy import POLICY_ID, PolicyBook
 from infra.event_store import HouseholdsApp
 
-KNOWN_NAMES_HINT = "see RULES.md § Parameters"
+_REGION = re.compile(r"[0-9]{2,12}")
 
 
 class PolicyError(ValueError):
-    """A parameter value that cannot be set, with the reason."""
+    """A parameter value that cannot be set, with every reason (each naming its field)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
 
 
 class PolicyService:
@@ -45,17 +51,31 @@ class PolicyService:
             self._version = version
         return self._table
 
-    def set_value(self, name: str, region: str, effective_from: date, value: Any, set_by: str, reason: str = "") -> None:
-        self._check(name, region, value)
+    def set_value(
+        self, name: str, region: str, effective_from: date | str, value: Any, set_by: str, reason: str = ""
+    ) -> ParameterValue:
+        """Record one dated value, or raise PolicyError (nothing recorded) when any part is unusable.
+
+        `effective_from` is a date or its YYYY-MM-DD text (as typed on the command line or posted).
+        """
+        since = self._check(name, region, effective_from, value)
         book = self._book() or PolicyBook()
-        book.set_value(name=name, region=region, effective_from=effective_from.isoformat(), value=value,
+        book.set_value(name=name, region=region, effective_from=since.isoformat(), value=value,
                        set_by=set_by, reason=reason)
         self.app.save(book)
+        return ParameterValue(name, region_prefix(region), since, value, f"set by {set_by}")
 
-    def _check(self, name: str, region: str, value: Any) -> None:
-        if name not in self.base.names():
-            raise PolicyError(f"unknown parameter {name!r} ({KNOWN_NAMES_HINT})")
-        if not (region.isdigit() and 2 <= len(region) <= 12):
-            raise PolicyError("region must be an administrative code of 2 to 12 digits")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise PolicyError("a parameter value must not be negative")
+    @staticmethod
+    def _check(name: str, region: str, effective_from: date | str, value: Any) -> date:
+        problems = check(name, value)
+        if not (isinstance(region, str) and _REGION.fullmatch(region)):
+            problems.append(Problem("region", "region must be an administrative code of 2 to 12 digits",
+                                    "地区必须是 2 至 12 位数字的行政区划代码"))
+        since: date | None = None
+        try:
+            since = effective_date(effective_from)
+        except ParameterRefused as refused:
+            problems.extend(refused.problems)
+        if problems or since is None:
+            raise PolicyError(problems)
+        return since

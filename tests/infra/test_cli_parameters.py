@@ -1,0 +1,64 @@
+"""`qianshao parameters set` refuses what the API refuses: a clear message, exit 2, nothing stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from domain.parameters import ParameterTable
+from infra.cli import app
+from infra.event_store import open_households
+from infra.policy_service import PolicyService
+from infra.settings import Settings
+
+STANDARD = "dibao.standard_monthly.urban"
+
+
+def set_value(data: Path, name: str, value: str, since: str = "2025-07-01") -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["parameters", "set", "--region", "500103", "--from", since, "--by", "admin-1",
+                                      "--data", str(data), "--", name, value])
+    return result.exit_code, "".join(result.output.replace("│", "").split())  # rich wraps and boxes long lines
+
+
+def standard_in_force(data: Path) -> object:
+    table = PolicyService(open_households(Settings.from_env(data_dir=data)), ParameterTable()).table()
+    found = table.lookup(STANDARD, "500103001001", date(2025, 8, 1))
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "since", "said"),
+    [
+        (STANDARD, '""', "2025-07-01", 'value:dibao.standard_monthly.urban必须是不小于0且不大于10000000的金额（元）（收到""）'),
+        (STANDARD, "null", "2025-07-01", "amountofmoney(CNY)≥0"),
+        (STANDARD, "-1", "2025-07-01", "(got-1)"),
+        (STANDARD, "true", "2025-07-01", "(gottrue)"),
+        (STANDARD, "NaN", "2025-07-01", "(gotNaN)"),
+        ("dibao.review_months.stable", "1.5", "2025-07-01", "wholenumberofmonths"),
+        ("no.such", "1", "2025-07-01", "name:未知参数"),
+        (STANDARD, "900", "0", "from:日期必须写成YYYY-MM-DD"),
+        (STANDARD, "900", "20250701", "from:"),
+        (STANDARD, "900", "2025-02-30", "notarealcalendardate"),
+    ],
+)
+def test_a_bad_value_name_or_date_is_refused_and_nothing_stored(tmp_path: Path, name: str, value: str, since: str,
+                                                                 said: str) -> None:
+    code, output = set_value(tmp_path, name, value, since)
+    assert code == 2
+    assert said in output and "未保存/nothingwasstored" in output
+    assert standard_in_force(tmp_path) == 770
+
+
+def test_text_that_is_not_json_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = set_value(tmp_path, STANDARD, "abc")
+    assert code == 2 and "mustbeJSON" in output
+    assert standard_in_force(tmp_path) == 770
+
+
+def test_a_good_value_is_stored(tmp_path: Path) -> None:
+    code, output = set_value(tmp_path, STANDARD, "900")
+    assert code == 0 and "dibao.standard_monthly.urban=900for500103from2025-07-01" in output
+    assert standard_in_force(tmp_path) == 900
