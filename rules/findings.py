@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Sequence
+import re
+from typing import Any, Callable, Iterable, Sequence
 
 from domain.derived_facts import HouseholdFacts, Subject, derive
 from domain.household_state import fold
@@ -59,6 +60,24 @@ class Judgement:
 
 def _failure(household: str, rule: str, error: Exception) -> Failure:
     return Failure(household, rule, f"{type(error).__name__}: {error}"[:500])
+
+
+def needs(rule: Rule, name: str) -> bool:
+    """Whether the rule reads parameter `name` (its templates name a part like `<hukou>`)."""
+    return any(re.fullmatch(re.sub(r"<[^>]+>", "[^.]+", re.escape(t)), name)
+               for t in rule.parameters)
+
+
+def unjudgeable(rules: Iterable[Rule], household: HouseholdFacts) -> list[Failure]:
+    """Rules that need a parameter whose value in force is unusable: not judged, their alerts kept."""
+    unusable = household.parameters.unusable
+    return [
+        Failure(household.household, rule.id,
+                f"parameter {name} = {value.value!r} in force from {value.effective_from} is unusable: {value.reason}")
+        for rule in rules
+        for name, value in sorted(unusable.items())
+        if needs(rule, name)
+    ]
 
 
 def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
@@ -132,10 +151,12 @@ class Judge:
 
     def _judgement(self, household: HouseholdFacts, matches: list[Match]) -> Judgement:
         by_id = {f"{household.household}|{s.kind}:{s.key}": s for s in household.subjects}
-        found, failures = [], []
+        failures = unjudgeable(self.rules.values(), household)
+        failed = {failure.rule for failure in failures}
+        found = []
         for match in matches:
             subject = by_id.get(match.fact_id)
-            if subject is None:
+            if subject is None or match.rule_id in failed:
                 continue
             rule = self.rules[match.rule_id]
             try:

@@ -111,6 +111,7 @@ class RuleWorker:
         self.partition_of = partition_of
         self.directory = HouseholdDirectory(households)
         self.stats = WorkerStats()
+        self._logged: set[tuple[str, str]] = set()
 
     @property
     def evaluations(self) -> int:
@@ -207,14 +208,22 @@ class RuleWorker:
         for (household, _, on), judgement in zip(present, self.judge.judgements(present)):
             self.stats.evaluations += 1
             if judgement.failures:
-                self.stats.failures += len(judgement.failures)
-                self.stats.last_failure = judgement.failures[-1]
-                log.error("evaluation failed for %s: %s", household, judgement.failures)
+                self._count(judgement.failures)
             book, changes = reconcile(self.alerts, household, judgement.findings, on, [causes[household]],
                                       judgement.failures)
             if changes:
                 changed += [book, *changes.raised, *changes.cleared]
         return changed
+
+    def _count(self, failures: list[Failure]) -> None:
+        """Count failures for health; log each kind once (a bad parameter fails every household)."""
+        self.stats.failures += len(failures)
+        self.stats.last_failure = failures[-1]
+        for failure in failures:
+            if (failure.rule, failure.error) not in self._logged and len(self._logged) < 10_000:
+                self._logged.add((failure.rule, failure.error))
+                log.error("evaluation of %s failed for %s (logged once): %s", failure.rule, failure.household,
+                          failure.error)
 
     def _escalations(self, household: str, on: date, pending: list[Any]) -> list[Alert]:
         """Open, unacknowledged alerts of the household past their deadline (LATE.ALERT_UNHANDLED)."""

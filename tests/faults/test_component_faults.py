@@ -1,18 +1,23 @@
 """Faults inside one component, on the real broker and real SQLite: a record the broker refuses,
-and a rule that raises. Neither may stop the pipeline or cost another household its alert."""
+a rule that raises, a parameter value no rule can use. None may stop the pipeline or cost another
+household its alert."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
 
 from domain.alert import AlertBook
+from domain.policy import POLICY_ID, PolicyBook
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.kafka.clients import make_producer
+from infra.policy_service import PolicyError
 from infra.runtime import Runtime
 from infra.settings import Settings
 
@@ -107,3 +112,47 @@ def test_a_rule_that_raises_is_recorded_and_nothing_else_is_held_up(raising_rule
     runtime.drain()
     assert open_rules(runtime, "H-1") == []
     assert len(failures_recorded(runtime, "H-3")) == 1
+
+
+@pytest.fixture()
+def pipeline(broker: Any, tmp_path: Path) -> Iterator[Runtime]:
+    runtime = bootstrap(settings_for(broker, tmp_path), PIPELINE, group_consumers=False)
+    yield runtime.start()
+    runtime.stop()
+
+
+def store_unchecked(runtime: Runtime, value: Any, effective_from: str) -> None:
+    """A dibao standard written before parameters were typed (bypasses the policy service's check)."""
+    try:
+        book: PolicyBook = runtime.households.repository.get(POLICY_ID)
+    except AggregateNotFoundError:
+        book = PolicyBook()
+    book.set_value(name="dibao.standard_monthly.urban", region="500103", effective_from=effective_from, value=value,
+                   set_by="legacy", reason="stored before parameters were typed")
+    runtime.households.save(book)
+
+
+@pytest.mark.parametrize("bad", ["", None, "770"])
+def test_a_bad_parameter_is_refused_and_a_stored_one_neither_crashes_nor_closes_alerts(
+    pipeline: Runtime, bad: Any
+) -> None:
+    runtime = pipeline
+    with pytest.raises(PolicyError):
+        runtime.policy.set_value("dibao.standard_monthly.urban", "500103", date(2026, 11, 1), bad, "admin-1")
+    runtime.intake.accept_batch([register("H-OLD", 2), poor("H-OLD")])
+    runtime.drain()
+    assert open_rules(runtime, "H-OLD") == ["MISSED.DIBAO"]
+
+    store_unchecked(runtime, bad, "2026-11-01")  # every household is judged again, with a value no rule can use
+    later = dict(register("H-NEW", 2), observation_id="H-NEW-reg", observed_at="2026-11-04T09:00:00+08:00")
+    runtime.intake.accept_batch([later, dict(poor("H-NEW"), observed_at="2026-11-04T09:30:00+08:00")])
+    runtime.drain()
+    assert open_rules(runtime, "H-OLD") == ["MISSED.DIBAO"]  # not known is not false: the alert stays open
+    assert open_rules(runtime, "H-NEW") == []  # and none is raised on a value nobody can read
+    failed = {f.rule: f.error for f in failures_recorded(runtime, "H-NEW")}
+    assert "MISSED.DIBAO" in failed and "dibao.standard_monthly.urban" in failed["MISSED.DIBAO"]
+    assert runtime.health()["components"]["rules"]["status"] == "up"
+
+    runtime.policy.set_value("dibao.standard_monthly.urban", "500103", date(2026, 11, 1), 800, "admin-1")
+    runtime.drain()
+    assert open_rules(runtime, "H-OLD") == open_rules(runtime, "H-NEW") == ["MISSED.DIBAO"]
