@@ -61,7 +61,7 @@ class BrokerKeeper:
         self.answering = False
         log.error("the embedded broker on %s exited; restarting it on the same port", self.bootstrap)
         self.broker.restart()
-        ensure_topics(self.bootstrap, self.topics)
+        ensure_topics(self.bootstrap, self.topics, recreate_mismatched=True)
         self.restarts += 1
         self.answering = True
         log.warning("the embedded broker is back on %s (restart %d); it starts empty", self.bootstrap, self.restarts)

@@ -9,6 +9,8 @@ Settings and why (measured against tansu 0.6.0 with kafka-python 3.0.12):
   session timeout, so that is the floor.
 - `fetch_max_wait_ms=100`: with the default 500 ms an idle consumer saw a new record
   up to ~210 ms late; with 100 ms ~12 ms median, ~35 ms at worst.
+- `bootstrap_timeout_ms=5000`: with the default 30 s a client created while the broker was
+  hung blocked its component for 30 s; the supervised loop retries sooner instead.
 - `enable_idempotence=True` is passed explicitly: kafka-python silently turns
   idempotence off on conflicting settings unless it was asked for by name.
 """
@@ -32,23 +34,43 @@ POLL_INTERVAL_S = 0.05
 DELIVERY_TIMEOUT_MS = 30_000
 REQUEST_TIMEOUT_MS = 10_000
 MAX_BLOCK_MS = 5_000
+BOOTSTRAP_TIMEOUT_MS = 5_000  # a client made while the broker does not answer gives up soon, and is made again
 
 
 # --- topics -------------------------------------------------------------------------------
 
 
-def ensure_topics(bootstrap: str, topics: Mapping[str, int], deadline_s: float = METADATA_DEADLINE_S) -> None:
+def ensure_topics(
+    bootstrap: str, topics: Mapping[str, int], deadline_s: float = METADATA_DEADLINE_S, recreate_mismatched: bool = False
+) -> None:
     """Create the missing topics (idempotent) and wait until metadata shows each with its partitions.
 
     A topic that already exists with another partition count is an error: keys are
-    spread by `partition_for(key, partitions)`, which must agree with the topic.
+    spread by `partition_for(key, partitions)`, which must agree with the topic. A broker
+    that just came back empty may have auto-created a topic on a client's first request
+    (Tansu ignores `allow_auto_create_topics`); `recreate_mismatched` deletes and creates it again.
     """
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
+        if recreate_mismatched:
+            _delete_mismatched(admin, topics, deadline_s)
         _create_missing(admin, topics)
         _await_partitions(admin, topics, deadline_s)
     finally:
         admin.close()
+
+
+def _delete_mismatched(admin: KafkaAdminClient, topics: Mapping[str, int], deadline_s: float) -> None:
+    """Delete topics with the wrong partition count (a client's request auto-created them too early)."""
+    wrong = [name for name, n in partition_counts(admin, topics).items() if n != topics[name]]
+    if not wrong:
+        return
+    admin.delete_topics(wrong)
+    deadline = time.monotonic() + deadline_s
+    while set(wrong) & set(partition_counts(admin, wrong)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics {wrong} were not deleted within {deadline_s}s")
+        time.sleep(POLL_INTERVAL_S)  # the polling interval of a deadline-bounded wait
 
 
 def _create_missing(admin: KafkaAdminClient, topics: Mapping[str, int]) -> None:
@@ -99,6 +121,7 @@ def make_producer(bootstrap: str, delivery_timeout_ms: int = DELIVERY_TIMEOUT_MS
         "delivery_timeout_ms": delivery_timeout_ms,
         "request_timeout_ms": min(REQUEST_TIMEOUT_MS, delivery_timeout_ms - 10),
         "max_block_ms": MAX_BLOCK_MS,
+        "bootstrap_timeout_ms": BOOTSTRAP_TIMEOUT_MS,
         "key_serializer": KeySerializer(),
         "value_serializer": JsonSerializer(),
     }
@@ -128,6 +151,7 @@ def make_consumer(
         "enable_auto_commit": False,
         "auto_offset_reset": auto_offset_reset,
         "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
+        "bootstrap_timeout_ms": BOOTSTRAP_TIMEOUT_MS,
         **FAST_GROUP,
     }
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, **{**config, **overrides})

@@ -138,7 +138,10 @@ class Relay:
         for notification in notifications:
             event = app.mapper.to_domain_event(notification)
             record = to_integration_event(name, notification.id, event, self._household_of(app))
-            sent.append((notification.id, record, self._send(record) if record is not None else []))
+            futures = self._send(record) if record is not None else []
+            sent.append((notification.id, record, futures))
+            if any(isinstance(f, BaseException) and not isinstance(f, UNPUBLISHABLE) for f in futures):
+                break  # the broker is not there: sending the rest would only wait `max_block_ms` each
         try:
             self.producer.flush(timeout=FLUSH_TIMEOUT_S)
         except KafkaError:

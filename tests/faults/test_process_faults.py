@@ -134,7 +134,7 @@ def test_a_broker_down_past_the_delivery_timeout_loses_nothing(expected: Alerts,
                         and health["components"]["relay"]["errors"] >= 1
                         and health["components"]["relay"]["lag"] > 0)
 
-        wait(relay_gave_up_on_a_send, 60, "health to report the broker down and the relay behind")
+        wait(relay_gave_up_on_a_send, 60, lambda: f"health to report the broker down and the relay behind: {served.health()}")
         health = served.health()
         assert health is not None and health["status"] == "degraded"
         if ending == "killed":

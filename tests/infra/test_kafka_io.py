@@ -73,6 +73,16 @@ def test_ensure_topics_refuses_another_partition_count(broker: EmbeddedBroker, t
         ensure_topics(broker.bootstrap, {topic: 5})
 
 
+def test_ensure_topics_can_recreate_a_topic_auto_created_with_another_count(broker: EmbeddedBroker, topic: str) -> None:
+    """After the embedded broker restarts empty, a client may auto-create a topic before the keeper does."""
+    ensure_topics(broker.bootstrap, {topic: 5}, recreate_mismatched=True)
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    try:
+        assert partition_counts(admin, [topic]) == {topic: 5}
+    finally:
+        admin.close()
+
+
 def test_producer_is_idempotent_with_acks_all(producer: KafkaProducer) -> None:
     assert producer.config["enable_idempotence"] is True
     assert producer.config["acks"] == -1
