@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.problems import MEDIA_TYPE, problem, problem_response
+from domain.intake_limits import MAX_BATCH
 from infra.intake import IntakeService, Outcome
 
 router = APIRouter()
-MAX_BATCH = 5000
 
 
 def _item_problem(outcome: Outcome) -> dict[str, Any]:

@@ -67,5 +67,5 @@ MAX_COUNT = 100
 # --- requests --------------------------------------------------------------------------------------
 
 # Observations in one batch (`{"observations": [...]}`). The HTTP endpoint enforces this
-# (api/observations.py, as its own MAX_BATCH = 5000); gateways send a few hundred at a time.
+# (api/observations.py reads it from here); gateways send a few hundred at a time.
 MAX_BATCH = 5000

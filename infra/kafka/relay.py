@@ -73,6 +73,11 @@ class DeadLetters:
             rows = self._db.execute("SELECT * FROM relay_dead_letters ORDER BY at").fetchall()
         return [DeadLetter(*row) for row in rows]
 
+    def last(self) -> DeadLetter | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM relay_dead_letters ORDER BY at DESC, position DESC LIMIT 1").fetchone()
+        return DeadLetter(*row) if row else None
+
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM relay_dead_letters").fetchone()[0])
@@ -230,10 +235,9 @@ class RelayComponent:
         self.relay.close()
 
     def health(self) -> ComponentHealth:
-        letters = self.relay.dead_letters.all()
-        last = letters[-1] if letters else None
+        last = self.relay.dead_letters.last()
         return self.loop.health(
-            lag=self.relay.lag(), published=self.relay.published, dead_letters=len(letters),
+            lag=self.relay.lag(), published=self.relay.published, dead_letters=self.relay.dead_letters.count(),
             last_dead_letter=None if last is None else
             {"source": last.source, "position": last.position, "type": last.type, "reason": last.reason},
         )

@@ -1,0 +1,34 @@
+"""Integration events stay small: an observation too large for a Kafka record loses its data, not its ids."""
+
+from __future__ import annotations
+
+from infra.kafka.integration_events import MAX_RECORD_BYTES, compact
+from infra.kafka.json_codec import encode_json
+
+
+def observed(note: str) -> dict:
+    return {"schema": "qianshao.event/1", "event_id": "households:7", "source": "households", "position": 7,
+            "type": "household.observed", "household": "H-1", "occurred_at": "2026-11-02T01:00:00+00:00",
+            "observation": {"observation_id": "o-7", "kind": "visit.recorded", "household": "H-1",
+                            "observed_at": "2026-11-02T09:00:00+08:00", "data": {"note": note, "visitor": "g-1"}}}
+
+
+def test_a_small_record_is_published_as_it_is() -> None:
+    record = observed("家中一切正常")
+    assert compact(record) is record
+
+
+def test_a_record_over_the_limit_keeps_ids_kind_and_field_names_only() -> None:
+    record = observed("长" * MAX_RECORD_BYTES)
+    slim = compact(record)
+    assert len(encode_json(slim)) < 1024 < MAX_RECORD_BYTES < len(encode_json(record))
+    assert slim["observation"] == {"observation_id": "o-7", "kind": "visit.recorded", "household": "H-1",
+                                   "observed_at": "2026-11-02T09:00:00+08:00", "data_omitted": True,
+                                   "fields": ["note", "visitor"]}
+    assert {k: v for k, v in slim.items() if k != "observation"} == {
+        k: v for k, v in record.items() if k != "observation"}
+
+
+def test_clock_ticks_are_never_touched() -> None:
+    tick = {"type": "clock.ticked", "date": "2026-11-30", "position": 9}
+    assert compact(tick) is tick
