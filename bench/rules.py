@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.derived_facts import derive  # noqa: E402
 from domain.household_state import fold  # noqa: E402
+from domain.applications import AlertsApp  # noqa: E402
 from domain.parameters import ParameterTable  # noqa: E402
 from infra.event_store import open_alerts  # noqa: E402
 from infra.settings import Settings  # noqa: E402

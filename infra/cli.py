@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional

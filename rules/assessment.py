@@ -22,6 +22,23 @@ def judged_on(observations: list[dict[str, Any]], today: date | None) -> date:
     return max(latest, today) if today else latest
 
 
+def clock_of(households: HouseholdsApp) -> date | None:
+    """Today as the clock aggregate says (time is an event), or None before the first tick."""
+    try:
+        today = households.repository.get(CLOCK_ID).today
+    except AggregateNotFoundError:
+        return None
+    return date.fromisoformat(today) if today else None
+
+
+def observations_of(households: HouseholdsApp, household: str) -> list[dict[str, Any]]:
+    """Every normalised observation of the household, or [] for one never registered."""
+    try:
+        return households.repository.get(Household.id_for(household)).observations
+    except AggregateNotFoundError:
+        return []
+
+
 @dataclass
 class Assessor:
     """Reads a household from the store and derives the facts the rules would read today."""
@@ -30,17 +47,10 @@ class Assessor:
     parameters: Callable[[], ParameterTable]
 
     def clock(self) -> date | None:
-        try:
-            today = self.households.repository.get(CLOCK_ID).today
-        except AggregateNotFoundError:
-            return None
-        return date.fromisoformat(today) if today else None
+        return clock_of(self.households)
 
     def observations_of(self, household: str) -> list[dict[str, Any]]:
-        try:
-            return self.households.repository.get(Household.id_for(household)).observations
-        except AggregateNotFoundError:
-            return []
+        return observations_of(self.households, household)
 
     def facts(self, household: str) -> tuple[date, HouseholdFacts] | None:
         observations = self.observations_of(household)

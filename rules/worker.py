@@ -29,12 +29,12 @@ from eventsourcing.utils import get_topic
 
 from domain.alert import Alert, AlertBook, supervisor_of
 from domain.applications import AlertsApp, HouseholdsApp
-from domain.clock import CLOCK_ID, Clock
+from domain.clock import Clock
 from domain.household import Household
 from domain.policy import PolicyBook
 from domain.sla import ack_deadline, is_unhandled
 from rules.alerting import AlertChanges, reconcile
-from rules.assessment import judged_on
+from rules.assessment import clock_of, judged_on, observations_of
 from rules.findings import Failure, Judge
 
 log = logging.getLogger(__name__)
@@ -248,17 +248,10 @@ class RuleWorker:
         return escalated
 
     def clock(self) -> date | None:
-        try:
-            today = self.households.repository.get(CLOCK_ID).today
-        except AggregateNotFoundError:
-            return None
-        return date.fromisoformat(today) if today else None
+        return clock_of(self.households)
 
     def observations_of(self, household: str) -> tuple[str, list[dict[str, Any]]]:
-        try:
-            return household, self.households.repository.get(Household.id_for(household)).observations
-        except AggregateNotFoundError:
-            return household, []
+        return household, observations_of(self.households, household)
 
     judged_on = staticmethod(judged_on)
 

@@ -18,7 +18,6 @@ Settings and why (measured against tansu 0.6.0 with kafka-python 3.0.12):
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
-from api.app import create_app
-from infra.http_server import BackgroundServer
-from infra.bootstrap import PIPELINE, bootstrap
 from infra.runtime import Runtime
-from infra.settings import Settings
 
 HOUSEHOLD = "CQ-H1"
 
@@ -28,18 +23,6 @@ REGISTER = envelope("h-1", "household.registered", {
 INCOME = envelope("h-2", "household.income_reported",
                   {"monthly_income": 500, "period": "2025-07", "income_type": "stable", "source": "declared"},
                   at="2025-08-03T10:05:00+08:00")
-
-
-@pytest.fixture()
-def api(broker: Any, tmp_path: Path) -> Iterator[tuple[httpx.Client, Runtime]]:
-    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
-    settings.topic_prefix = f"{tmp_path.name}-"
-    runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
-    server = BackgroundServer(create_app(runtime)).start()
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client, runtime
-    server.stop()
-    runtime.stop()
 
 
 def test_health_needs_nothing(api: tuple[httpx.Client, Runtime]) -> None:

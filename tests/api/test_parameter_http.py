@@ -4,19 +4,14 @@ stored before the check existed is shown as unusable and the rules needing it do
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
-from api.app import create_app
 from domain.policy import POLICY_ID, PolicyBook
-from infra.bootstrap import PIPELINE, bootstrap
-from infra.http_server import BackgroundServer
 from infra.runtime import Runtime
-from infra.settings import Settings
 
 HOUSEHOLD = "CQ-P1"
 STANDARD = "dibao.standard_monthly.urban"
@@ -40,18 +35,6 @@ INCOME = envelope("p-2", "household.income_reported",
 def new_value(**changes: Any) -> dict[str, Any]:
     return {"name": STANDARD, "region": "500103", "from": "2025-07-01", "value": 900, "set_by": "admin-1",
             "reason": "2025 adjustment", **changes}
-
-
-@pytest.fixture()
-def api(broker: Any, tmp_path: Path) -> Iterator[tuple[httpx.Client, Runtime]]:
-    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
-    settings.topic_prefix = f"{tmp_path.name}-"
-    runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
-    server = BackgroundServer(create_app(runtime)).start()
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client, runtime
-    server.stop()
-    runtime.stop()
 
 
 def assert_refused(response: httpx.Response, field: str) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from eventsourcing.persistence import IntegrityError
 from domain.clock import Clock
 from infra.event_store import open_alerts, open_households
 from infra.bootstrap import PIPELINE, bootstrap
-from infra.runtime import Runtime
 from infra.settings import Settings
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
 
