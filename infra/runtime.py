@@ -67,7 +67,8 @@ class Runtime:
             ensure_topics(self.kafka or "", self.topics)
         for component in self.components:
             component.start()
-        loops = [c.loop for c in self.components if isinstance(getattr(c, "loop", None), SupervisedLoop)]
+        loops = [loop for c in self.components for loop in getattr(c, "loops", [getattr(c, "loop", None)])
+                 if isinstance(loop, SupervisedLoop)]
         self._supervisor = Supervisor(loops)
         self._supervisor.start()
         return self

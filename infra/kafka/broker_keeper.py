@@ -34,6 +34,7 @@ class BrokerKeeper:
         self.topics = dict(topics)
         self.restarts = 0
         self.answering = True
+        self.topics_ready = False
         self._probed_at = 0.0
         self.loop = SupervisedLoop("broker", self._step, idle_wait=CHECK_INTERVAL_S)
 
@@ -46,12 +47,16 @@ class BrokerKeeper:
         if not self.broker.running:
             self.broker.start()
         ensure_topics(self.bootstrap, self.topics)
+        self.topics_ready = True
         self.loop.start()
 
     def _step(self) -> bool:
         if not self.broker.running:
             self._restart()
             return True
+        if not self.topics_ready:  # a restart whose topic set-up failed: try again
+            ensure_topics(self.bootstrap, self.topics, recreate_mismatched=True)
+            self.topics_ready = True
         if time.monotonic() - self._probed_at >= PROBE_INTERVAL_S:
             self.answering = answers_kafka(self.bootstrap, PROBE_TIMEOUT_S)
             self._probed_at = time.monotonic()
@@ -59,16 +64,19 @@ class BrokerKeeper:
 
     def _restart(self) -> None:
         self.answering = False
+        self.topics_ready = False
         log.error("the embedded broker on %s exited; restarting it on the same port", self.bootstrap)
         self.broker.restart()
-        ensure_topics(self.bootstrap, self.topics, recreate_mismatched=True)
         self.restarts += 1
+        ensure_topics(self.bootstrap, self.topics, recreate_mismatched=True)
+        self.topics_ready = True
         self.answering = True
         log.warning("the embedded broker is back on %s (restart %d); it starts empty", self.bootstrap, self.restarts)
 
     def health(self) -> ComponentHealth:
-        health = self.loop.health(up=self.broker.running and self.answering, bootstrap=self.bootstrap,
-                                  pid=self.broker.pid, answering=self.answering)
+        up = self.broker.running and self.answering and self.topics_ready
+        health = self.loop.health(up=up, bootstrap=self.bootstrap, pid=self.broker.pid, answering=self.answering,
+                                  topics_ready=self.topics_ready)
         health.restarts += self.restarts
         return health
 

@@ -1,18 +1,25 @@
 """Feed the rule worker from `qianshao.events`, with the event store as the safety net.
 
-Kafka records say which stretch of the households log to handle now (each record
-carries its log position); the worker reads that stretch from the store and
-records its progress there. On start, on every new partition assignment, and
-whenever the store is ahead while Kafka is quiet (a broker that came back empty,
-a record the relay could not publish), the worker catches up from the store
-directly. Kafka offsets are committed only as an optimisation.
+Two supervised loops share one worker state:
+
+- the *poll* loop reads `qianshao.events` and only notes how far the households log
+  has got (each record carries its log position) and which partitions this worker
+  owns; a Kafka call that hangs (a broker that is hung or just restarted) holds up
+  nothing but this loop;
+- the *judge* loop, the only thread that touches the rule worker, handles the log
+  up to that position from the store, and catches up from the store by itself on
+  start, on every new partition assignment, and whenever the store is ahead while
+  Kafka has been quiet (a broker that came back empty, a record the relay could
+  not publish). Progress is recorded in the alerts store; Kafka offsets are
+  committed only as an optimisation.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from kafka import KafkaConsumer
 
@@ -48,35 +55,43 @@ class RuleFeed:
         self.fixed = all_partitions
         self.quiet_catch_up_s = quiet_catch_up_s
         self.consumer: KafkaConsumer | None = None
-        self.owned: set[int] = set(all_partitions or ())
+        self.owned: frozenset[int] = frozenset(all_partitions or ())
         self.undecodable = 0
-        self._caught_up_owned: set[int] = set()
+        self._wanted = 0  # the furthest households-log position Kafka records mentioned
         self._last_record = time.monotonic()
-        self.loop = SupervisedLoop("rules", self.step, idle_wait=0.0, on_error=lambda _: self._drop_consumer())
+        self._wake = threading.Event()
+        self._caught_up_owned: frozenset[int] = frozenset()
+        self.poll_loop = SupervisedLoop("rules.poll", self.poll_step, idle_wait=0.0,
+                                        on_error=lambda _: self._drop_consumer())
+        self.loop = SupervisedLoop("rules", self.judge_step, idle_wait=0.0)
+
+    @property
+    def loops(self) -> list[SupervisedLoop]:
+        return [self.loop, self.poll_loop]
 
     def start(self) -> None:
         self.loop.start()
+        self.poll_loop.start()
 
     def stop(self) -> None:
+        self.poll_loop.stop()
+        self._wake.set()
         self.loop.stop()
         self._drop_consumer()
 
-    def step(self) -> bool:
-        """One poll: handle the stretch its records point to; catch up from the store when needed."""
+    # --- the poll loop: Kafka only ------------------------------------------------------------
+
+    def poll_step(self) -> bool:
+        """One poll: note the furthest position mentioned and the partitions owned; wake the judge."""
         if self.consumer is None:
             self.consumer = self.consumer_factory()
         self._refresh_owned()
-        newly = self.owned - self._caught_up_owned
-        if newly:
-            self.worker.catch_up(newly)
-            self._caught_up_owned |= newly
         batches = self.consumer.poll(timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_RECORDS)
         upto = self._highest_position(batches)
         if upto is not None:
             self._last_record = time.monotonic()
-            self.worker.catch_up(self.owned, upto)
-        elif time.monotonic() - self._last_record > self.quiet_catch_up_s and self.worker.lag(self.owned):
-            self.worker.catch_up(self.owned)
+            self._wanted = max(self._wanted, upto)
+            self._wake.set()
         if batches and self.fixed is None:
             self.consumer.commit_async()
         return bool(batches)
@@ -84,13 +99,12 @@ class RuleFeed:
     def _refresh_owned(self) -> None:
         if self.fixed is not None or self.consumer is None:
             return
-        assigned = {tp.partition for tp in self.consumer.assignment() if tp.topic == self.topic}
-        if assigned or self.consumer.subscription():
-            lost = self.owned - assigned
-            self._caught_up_owned -= lost
+        assigned = frozenset(tp.partition for tp in self.consumer.assignment() if tp.topic == self.topic)
+        if assigned != self.owned:
             self.owned = assigned
+            self._wake.set()
 
-    def _highest_position(self, batches: dict) -> int | None:
+    def _highest_position(self, batches: dict[Any, list[Any]]) -> int | None:
         """The furthest households-log position the polled records mention."""
         highest: int | None = None
         for records in batches.values():
@@ -112,15 +126,37 @@ class RuleFeed:
                 consumer.close(autocommit=False)
             except Exception:  # noqa: BLE001 - a broken consumer may fail to close; it is dropped anyway
                 log.warning("the old consumer did not close cleanly", exc_info=True)
-        if self.fixed is None:
-            self._caught_up_owned.clear()
+
+    # --- the judge loop: the store only -------------------------------------------------------
+
+    def judge_step(self) -> bool:
+        """Handle what Kafka pointed at, or what the store holds when Kafka was quiet."""
+        self._wake.wait(timeout=self.quiet_catch_up_s)
+        self._wake.clear()
+        owned = self.owned
+        newly = owned - self._caught_up_owned
+        if newly:
+            self.worker.catch_up(newly)  # on start and on every new assignment
+        self._caught_up_owned = owned
+        if not owned:
+            return False
+        wanted = self._wanted
+        if wanted and min(self.worker.position(p) for p in owned) < wanted:
+            return self.worker.catch_up(owned, wanted) > 0
+        if time.monotonic() - self._last_record > self.quiet_catch_up_s and self.worker.lag(owned):
+            return self.worker.catch_up(owned) > 0
+        return False
 
     def health(self) -> ComponentHealth:
         stats = self.worker.stats
         failure = stats.last_failure
-        return self.loop.health(
+        polling = self.poll_loop.health()
+        health = self.loop.health(
             lag=self.worker.lag(self.owned), partitions=sorted(self.owned), evaluations=stats.evaluations,
-            failed_evaluations=stats.failures,
+            failed_evaluations=stats.failures, kafka={"up": polling.up, "errors": polling.errors,
+                                                      "last_error": polling.last_error},
             last_failed_evaluation=None if failure is None else
             {"household": failure.household, "rule": failure.rule, "error": failure.error},
         )
+        health.restarts += polling.restarts
+        return health
