@@ -47,6 +47,7 @@ from rules.worker import RuleWorker
 
 COMPONENTS = frozenset({"relay", "projections", "rules", "intake", "scheduler"})
 PIPELINE = frozenset({"relay", "projections", "rules", "intake"})  # everything but the scheduler
+FLUSH_MARGIN_S = 5.0
 KAFKA_COMPONENTS = frozenset({"relay", "rules", "intake"})
 
 
@@ -143,6 +144,7 @@ def _add_relay(runtime: Runtime) -> None:
         settings.partitions,
         PositionStore(settings.sqlite_path("relay")),
         DeadLetters(settings.sqlite_path("relay")),
+        flush_timeout_s=settings.delivery_timeout_ms / 1000 + FLUSH_MARGIN_S,
     )
     runtime.add(RelayComponent(runtime.relay))
 

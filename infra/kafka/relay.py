@@ -97,8 +97,13 @@ class Relay:
         partitions: int,
         positions: PositionStore,
         dead_letters: DeadLetters,
+        flush_timeout_s: float = FLUSH_TIMEOUT_S,
     ) -> None:
+        """`flush_timeout_s`: how long to wait for acknowledgements before giving the round up; a
+        little over the producer's delivery timeout (a batch in flight to a hung broker may not
+        expire on its own)."""
         self.apps = apps
+        self.flush_timeout_s = flush_timeout_s
         self.producer_factory = producer_factory
         self.producer: KafkaProducer | None = None
         self.topic = topic
@@ -148,7 +153,7 @@ class Relay:
             if any(isinstance(f, BaseException) and not isinstance(f, UNPUBLISHABLE) for f in futures):
                 break  # the broker is not there: sending the rest would only wait `max_block_ms` each
         try:
-            self.producer.flush(timeout=FLUSH_TIMEOUT_S)
+            self.producer.flush(timeout=self.flush_timeout_s)
         except KafkaError:
             pass  # each future says what was delivered; _advance checks them one by one
         self._advance(name, sent)
