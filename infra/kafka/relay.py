@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 BROADCAST = ("clock.ticked", "parameter.set")
 FLUSH_TIMEOUT_S = 60.0
+ALERT_CACHE_SIZE = 100_000  # alert id -> household, for alert events that do not name it
 UNPUBLISHABLE = (MessageSizeTooLargeError, TypeError, ValueError)
 
 
@@ -201,6 +202,8 @@ class Relay:
             targets = [(CLOCK_KEY, p) for p in range(self.partitions)]
         else:
             if record["type"] == "alert.raised":
+                if len(self._alert_households) >= ALERT_CACHE_SIZE:
+                    self._alert_households.clear()  # a look-up in the store fills it again
                 self._alert_households[record["alert"]["id"]] = record["household"]
             targets = [(record["household"], None)]
         futures: list[Any] = []
