@@ -79,3 +79,44 @@ def covers(principal: Principal, region: str | None, grid: str | None) -> bool:
     if is_grid(code):
         return grid == code
     return region is not None and region.startswith(region_prefix(code))
+
+
+PROGRAMME_PREFIXES = ("coverage.", "application.")
+
+
+def action_for_kind(kind: str) -> Action:
+    """What submitting an observation of this kind is: a field report, a programme record, a tick."""
+    if kind == "clock.tick":
+        return Action.TICK_CLOCK
+    if kind.startswith(PROGRAMME_PREFIXES):
+        return Action.SUBMIT_PROGRAMME_RECORD
+    return Action.SUBMIT_FIELD_OBSERVATION
+
+
+@dataclass(frozen=True)
+class Denial:
+    """Why a principal may not submit one observation: 403 (not their job) or 404 (not their area)."""
+
+    status: int
+    field: str
+    message: str
+    message_zh: str
+
+
+def admits(principal: Principal, kind: str, region: str | None, grid: str | None, registering: bool) -> Denial | None:
+    """Whether the principal may submit an observation of `kind` about a household at (region, grid).
+
+    Registering a household outside one's area is refused (403: the household does not exist
+    yet, so nothing is revealed); any other observation about a household outside it answers
+    404, as a read would.
+    """
+    action = action_for_kind(kind)
+    if not allowed(principal.role, action):
+        return Denial(403, "kind", f"role {principal.role} may not submit {kind} observations",
+                      f"当前角色（{principal.role}）无权提交 {kind} 类观察记录")
+    if action is Action.TICK_CLOCK or covers(principal, region, grid):
+        return None
+    if registering:
+        return Denial(403, "data.grid", "a household can only be registered within your own jurisdiction",
+                      "只能在本人负责的辖区（网格）内登记家庭")
+    return Denial(404, "household", "no such household in your jurisdiction", "您的辖区内没有该家庭")

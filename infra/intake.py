@@ -19,12 +19,16 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.access import Principal, admits
 from domain.clock import CLOCK_ID, Clock
 from domain.household import Household
 from domain.observation import FieldError, InvalidObservation, Observation, parse_observation
 from domain.receipt import ObservationReceipt
 from domain.resident import Resident
 from infra.event_store import HouseholdsApp
+
+
+Gate = Callable[[Observation, "str | None", "str | None"], "tuple[FieldError, int] | None"]
 
 
 @dataclass(frozen=True)
@@ -112,35 +116,39 @@ class IntakeService:
         self.app = app
         self.now = now or (lambda: datetime.now(timezone.utc))
 
-    def accept(self, envelope: Any) -> Outcome:
-        return self.accept_batch([envelope])[0]
+    def accept(self, envelope: Any, gate: Gate | None = None) -> Outcome:
+        return self.accept_batch([envelope], gate)[0]
 
-    def accept_batch(self, envelopes: Sequence[Any]) -> list[Outcome]:
-        """Validate every item, save the good ones together, answer per item."""
+    def accept_batch(self, envelopes: Sequence[Any], gate: Gate | None = None) -> list[Outcome]:
+        """Validate every item, save the good ones together, answer per item.
+
+        `gate(observation, region, grid)` may refuse a valid item (who may submit what, where):
+        it sees the household's location, also for households registered earlier in the batch.
+        """
         batch = _Batch(self.app, optimistic=True)
-        outcomes = [self._stage(i, envelope, batch) for i, envelope in enumerate(envelopes)]
+        outcomes = [self._stage(i, envelope, batch, gate) for i, envelope in enumerate(envelopes)]
         pending = [a for a in batch.aggregates.values() if a.pending_events]
         if pending:
             try:
                 self.app.save(*pending)
             except IntegrityError:
-                return self._one_by_one(envelopes)
+                return self._one_by_one(envelopes, gate)
         return outcomes
 
-    def _one_by_one(self, envelopes: Sequence[Any]) -> list[Outcome]:
+    def _one_by_one(self, envelopes: Sequence[Any], gate: Gate | None) -> list[Outcome]:
         """A concurrent writer got there first: redo each item in its own transaction."""
         outcomes = []
         for index, envelope in enumerate(envelopes):
             batch = _Batch(self.app)
-            outcome = self._stage(index, envelope, batch)
+            outcome = self._stage(index, envelope, batch, gate)
             try:
                 self.app.save(*[a for a in batch.aggregates.values() if a.pending_events])
             except IntegrityError:
-                outcome = self._stage(index, envelope, _Batch(self.app))
+                outcome = self._stage(index, envelope, _Batch(self.app), gate)
             outcomes.append(outcome)
         return outcomes
 
-    def _stage(self, index: int, envelope: Any, batch: _Batch) -> Outcome:
+    def _stage(self, index: int, envelope: Any, batch: _Batch, gate: Gate | None = None) -> Outcome:
         observation_id = envelope.get("observation_id") if isinstance(envelope, dict) else None
         oid = observation_id if isinstance(observation_id, str) and observation_id else None
         duplicate = self._duplicate(index, oid, envelope, batch) if oid else None
@@ -151,8 +159,26 @@ class IntakeService:
         except InvalidObservation as invalid:
             resent = self._duplicate(index, oid, envelope, _Batch(self.app)) if oid and batch.optimistic else None
             return resent or Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
+        refused = self._gated(index, observation, batch, gate) if gate is not None else None
+        if refused is not None:
+            return refused
         batch.keep(*self._record(observation, fingerprint(envelope), batch))
         return Outcome(index, observation.observation_id, "accepted", observation.household)
+
+    @staticmethod
+    def _gated(index: int, observation: Observation, batch: _Batch, gate: Gate) -> Outcome | None:
+        if observation.kind == "household.registered":
+            region, grid = observation.data["region"], observation.data["grid"]
+        elif observation.household is not None:
+            household = batch.household(observation.household)
+            registration = household.observations[0]["data"] if household is not None else {}
+            region, grid = registration.get("region"), registration.get("grid")
+        else:
+            region = grid = None
+        error = gate(observation, region, grid)
+        if error is None:
+            return None
+        return Outcome(index, observation.observation_id, "rejected", None, (error[0],), error[1])
 
     def _duplicate(self, index: int, oid: str, envelope: Any, batch: _Batch) -> Outcome | None:
         receipt = batch.receipt(oid)
@@ -185,3 +211,16 @@ class IntakeService:
         if observation.kind == "resident.joined" and observation.resident:
             return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
         return [receipt, household]  # type: ignore[list-item]
+
+
+def gate_for(principal: Principal) -> Gate:
+    """The gate that lets through only what `principal` may submit (domain.access.admits)."""
+
+    def gate(observation: Observation, region: str | None, grid: str | None) -> tuple[FieldError, int] | None:
+        registering = observation.kind == "household.registered"
+        denial = admits(principal, observation.kind, region, grid, registering)
+        if denial is None:
+            return None
+        return FieldError(denial.field, denial.message, denial.message_zh), denial.status
+
+    return gate
