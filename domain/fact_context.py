@@ -76,6 +76,7 @@ class HouseholdFacts:
     on: date
     subjects: list[Subject]
     parameters: Parameters
+    grid: str = ""  # where a verification visit goes; carried onto the household's alerts
 
 
 def known(facts: dict[str, Any]) -> dict[str, Any]:

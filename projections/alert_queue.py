@@ -1,4 +1,10 @@
-"""The alert queue: one row per alert, open ones first, for caseworkers and supervisors."""
+"""The alert queue: one row per alert, open ones first, for caseworkers and supervisors.
+
+Each row carries the alert's workflow state (who has it, where its verification
+visit stands) and, in `events`, its visible history: one entry per event with
+what happened (`type`), who (`by`), the date it counts on (`on`) and when it was
+recorded (`at`).
+"""
 
 from __future__ import annotations
 
@@ -6,63 +12,117 @@ import json
 import sqlite3
 from typing import Any
 
-from domain.alert import Alert
+from domain.alert import CLOSED, CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert, next_state
 
 
 def apply(db: sqlite3.Connection, event: Any) -> None:
     """Update the queue for one alert event; other events are ignored."""
     if isinstance(event, Alert.Raised):
         _raised(db, event)
-    elif isinstance(event, Alert.Cleared):
-        _closed(db, event, event.on, "condition_cleared")
-    elif isinstance(event, Alert.Resolved):
-        _closed(db, event, event.on, event.outcome)
-    elif isinstance(event, Alert.Escalated):
-        _append(db, event, {"type": "escalated", "on": event.on, "to": event.to, "deadline": event.deadline})
-        db.execute(
-            "UPDATE alerts SET escalated_on = ?, escalated_to = ? WHERE alert_id = ?",
-            (event.on, event.to, str(event.originator_id)),
-        )
-    elif isinstance(event, Alert.Acknowledged):
-        db.execute(
-            "UPDATE alerts SET acknowledged_by = ?, updated_at = ? WHERE alert_id = ?",
-            (event.by, event.timestamp.isoformat(), str(event.originator_id)),
-        )
+        return
+    for cls, project in PROJECTORS:
+        if isinstance(event, cls):
+            project(db, event)
+            return
+
+
+def _assigned(db: sqlite3.Connection, e: Any) -> None:
+    state = _state(db, e, "assign")
+    _append(db, e, {"type": "assigned", "to": e.to})
+    _set(db, e, state=state, assigned_to=e.to)
+
+
+def _acknowledged(db: sqlite3.Connection, e: Any) -> None:
+    state = _state(db, e, "acknowledge")
+    _append(db, e, {"type": "acknowledged"})
+    db.execute("UPDATE alerts SET state = ?, acknowledged_by = ?, assigned_to = COALESCE(assigned_to, ?)"
+               " WHERE alert_id = ?", (state, e.by, e.by, str(e.originator_id)))
+
+
+def _verification_requested(db: sqlite3.Connection, e: Any) -> None:
+    state = _state(db, e, "request_verification")
+    _append(db, e, {"type": "verification_requested", "grid": e.grid})
+    _set(db, e, state=state, verification_requested_on=e.on, verification_requested_by=e.by,
+         verification_grid=e.grid, verification_outcome=None)
+
+
+def _verification_recorded(db: sqlite3.Connection, e: Any) -> None:
+    state = _state(db, e, "record_verification")
+    _append(db, e, {"type": "verification_recorded", "outcome": e.outcome, "note": e.note,
+                    "visited_on": e.visited_on})
+    _set(db, e, state=state, verification_outcome=e.outcome)
+
+
+def _resolved(db: sqlite3.Connection, e: Any) -> None:
+    _append(db, e, {"type": "resolved", "reason": e.outcome, "note": e.note})
+    _set(db, e, status="closed", state=CLOSED, closed_on=e.on, close_reason=e.outcome)
+
+
+def _cleared(db: sqlite3.Connection, e: Any) -> None:
+    _append(db, e, {"type": "cleared", "reason": CONDITION_CLEARED, "event_ids": e.event_ids})
+    _set(db, e, status="closed", state=CLOSED, closed_on=e.on, close_reason=CONDITION_CLEARED)
+
+
+def _escalated(db: sqlite3.Connection, e: Any) -> None:
+    _append(db, e, {"type": "escalated", "to": e.to, "deadline": e.deadline})
+    _set(db, e, escalated_on=e.on, escalated_to=e.to)
+
+
+def _reopened(db: sqlite3.Connection, e: Any) -> None:
+    _append(db, e, {"type": "reopened", "reason": e.reason})
+    _set(db, e, status="open", state=OPEN, closed_on=None, close_reason=None, assigned_to=None)
+
+
+PROJECTORS = (
+    (Alert.Assigned, _assigned),
+    (Alert.Acknowledged, _acknowledged),
+    (Alert.VerificationRequested, _verification_requested),
+    (Alert.VerificationRecorded, _verification_recorded),
+    (Alert.Resolved, _resolved),
+    (Alert.Cleared, _cleared),
+    (Alert.Escalated, _escalated),
+    (Alert.Reopened, _reopened),
+)
 
 
 def _raised(db: sqlite3.Connection, e: Any) -> None:
     title = e.explanation.get("title", {})
     db.execute(
-        "INSERT OR REPLACE INTO alerts (alert_id, household, region, rule, rule_version, category, severity,"
-        " subject_kind, subject, resident, episode, status, raised_on, title_zh, title_en, explanation,"
-        " events, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO alerts (alert_id, household, region, grid, rule, rule_version, category, severity,"
+        " subject_kind, subject, resident, episode, status, state, raised_on, title_zh, title_en, explanation,"
+        " events, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?,?)",
         (
-            str(e.originator_id), e.household, e.region, e.rule, e.rule_version, e.category, e.severity,
-            e.subject_kind, e.subject, e.resident, e.episode, e.raised_on, title.get("zh"), title.get("en"),
-            json.dumps(e.explanation, ensure_ascii=False),
-            json.dumps([{"type": "raised", "on": e.raised_on}]),
+            str(e.originator_id), e.household, e.region, getattr(e, "grid", None), e.rule, e.rule_version,
+            e.category, e.severity, e.subject_kind, e.subject, e.resident, e.episode, OPEN, e.raised_on,
+            title.get("zh"), title.get("en"), json.dumps(e.explanation, ensure_ascii=False),
+            json.dumps([{"type": "raised", "on": e.raised_on, "by": RULES_ACTOR, "at": e.timestamp.isoformat()}]),
             e.timestamp.isoformat(),
         ),
     )
 
 
+def _state(db: sqlite3.Connection, e: Any, action: str) -> str:
+    """The row's state after `action`, by the aggregate's own table."""
+    row = db.execute("SELECT state FROM alerts WHERE alert_id = ?", (str(e.originator_id),)).fetchone()
+    return next_state(row[0] if row and row[0] else OPEN, action)
+
+
 def _append(db: sqlite3.Connection, e: Any, entry: dict[str, Any]) -> None:
-    """Add one entry to the alert's visible history."""
+    """Add one entry (what, who, when) to the alert's visible history."""
     row = db.execute("SELECT events FROM alerts WHERE alert_id = ?", (str(e.originator_id),)).fetchone()
     history = json.loads(row[0]) if row else []
-    history.append(entry)
+    # Events stored before they named their actor were the rule worker's (clear, escalate).
+    history.append({**entry, "on": e.on, "by": getattr(e, "by", RULES_ACTOR), "at": e.timestamp.isoformat()})
     db.execute(
         "UPDATE alerts SET events = ?, updated_at = ? WHERE alert_id = ?",
         (json.dumps(history, ensure_ascii=False), e.timestamp.isoformat(), str(e.originator_id)),
     )
 
 
-def _closed(db: sqlite3.Connection, e: Any, on: str, reason: str) -> None:
-    _append(db, e, {"type": "closed", "on": on, "reason": reason, "event_ids": getattr(e, "event_ids", [])})
-    db.execute(
-        "UPDATE alerts SET status = 'closed', closed_on = ?, close_reason = ? WHERE alert_id = ?",
-        (on, reason, str(e.originator_id)),
-    )
+def _set(db: sqlite3.Connection, e: Any, **columns: Any) -> None:
+    """Set the given columns of the event's row (names come from this module, never from input)."""
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    db.execute(f"UPDATE alerts SET {assignments} WHERE alert_id = ?", (*columns.values(), str(e.originator_id)))
 
 
 def row_to_json(row: dict[str, Any]) -> dict[str, Any]:

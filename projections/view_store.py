@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS alerts (
     rule_version INTEGER, category TEXT, severity TEXT, subject_kind TEXT, subject TEXT,
     resident TEXT, episode INTEGER, status TEXT NOT NULL, raised_on TEXT, closed_on TEXT,
     close_reason TEXT, acknowledged_by TEXT, escalated_on TEXT, escalated_to TEXT, title_zh TEXT, title_en TEXT,
-    explanation TEXT, events TEXT NOT NULL DEFAULT '[]', updated_at TEXT
+    explanation TEXT, events TEXT NOT NULL DEFAULT '[]', updated_at TEXT,
+    grid TEXT, state TEXT, assigned_to TEXT, verification_requested_on TEXT, verification_requested_by TEXT,
+    verification_grid TEXT, verification_outcome TEXT
 );
 CREATE INDEX IF NOT EXISTS alerts_open ON alerts (status, severity, raised_on);
 CREATE INDEX IF NOT EXISTS alerts_household ON alerts (household);
@@ -30,6 +32,14 @@ CREATE TABLE IF NOT EXISTS households (
     registered_at TEXT, members TEXT, observations INTEGER NOT NULL DEFAULT 0,
     last_observed_at TEXT, last_kind TEXT
 );
+"""
+# Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
+ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
+                       "verification_grid", "verification_outcome")
+# Indexes on added columns, created once the columns surely exist.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS alerts_tasks ON alerts (verification_grid, state, verification_requested_on);
+CREATE INDEX IF NOT EXISTS alerts_assigned ON alerts (assigned_to, status);
 """
 
 
@@ -44,6 +54,8 @@ class ViewStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
+        self._upgrade()
+        self._db.executescript(INDEXES)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -68,11 +80,31 @@ class ViewStore:
     def reset(self) -> None:
         """Drop every view row and position: the next run rebuilds from zero."""
         with self.transaction() as db:
-            for table in ("tracking", "alerts", "households"):
-                db.execute(f"DELETE FROM {table}")
+            _clear(db)
+
+    def _upgrade(self) -> None:
+        """Give a view file written before the alert workflow its new columns, then rebuild it.
+
+        Its rows were projected without those columns, so they are dropped with the
+        positions and the runner replays both stores from zero (views are disposable).
+        Checked inside the write transaction: two processes opening the file at once
+        upgrade it once.
+        """
+        with self.transaction() as db:
+            present = {row[1] for row in db.execute("PRAGMA table_info(alerts)")}
+            missing = [column for column in ALERT_COLUMNS_ADDED if column not in present]
+            for column in missing:
+                db.execute(f"ALTER TABLE alerts ADD COLUMN {column} TEXT")
+            if missing:
+                _clear(db)
 
     def close(self) -> None:
         self._db.close()
+
+
+def _clear(db: sqlite3.Connection) -> None:
+    for table in ("tracking", "alerts", "households"):
+        db.execute(f"DELETE FROM {table}")
 
 
 def advance(db: sqlite3.Connection, source: str, position: int) -> None:

@@ -108,4 +108,5 @@ def _raise(finding: Finding, episode: int, on: date) -> Alert:
         region=finding.region,
         raised_on=on.isoformat(),
         explanation=finding.explanation,
+        grid=finding.grid or None,
     )

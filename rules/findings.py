@@ -29,6 +29,7 @@ class Finding:
     subject: Subject
     severity: str
     explanation: dict[str, Any]
+    grid: str = ""  # the household's grid: its alerts know where a verification visit goes
 
     @property
     def slot(self) -> str:
@@ -174,4 +175,5 @@ class Judge:
             subject=subject,
             severity=rule.severity_of(subject.facts),
             explanation=explain(rule, subject, household),
+            grid=household.grid,
         )

@@ -192,3 +192,49 @@ def test_a_failing_step_is_counted_and_retried_without_losing_the_household(runt
     assert [a["rule"] for a in open_alerts(runtime, "CQ-P1")] == ["MISSED.DIBAO"]
     rules = runtime.health()["components"]["rules"]
     assert rules["errors"] == 1 and "database is locked" in rules["last_error"]
+
+
+def _household(n: int) -> list[dict[str, Any]]:
+    """REGISTER and INCOME for household CQ-P1<n> (same facts: MISSED.DIBAO holds)."""
+    hid = f"CQ-P1{n}"
+    members = [dict(m, resident=f"{hid}-{i}") for i, m in enumerate(REGISTER["data"]["members"], 1)]
+    register = dict(REGISTER, observation_id=f"p{n}-1", household=hid, data=dict(REGISTER["data"], members=members))
+    return [register, dict(INCOME, observation_id=f"p{n}-2", household=hid)]
+
+
+WORKFLOW_STEPS: dict[str, list[Any]] = {
+    "open": [],
+    "assigned": [lambda w, a, on: w.assign(a, "cw-1", "sup-1", on)],
+    "acknowledged": [lambda w, a, on: w.acknowledge(a, "cw-1", on)],
+    "verification_requested": [lambda w, a, on: w.assign(a, "cw-1", "sup-1", on),
+                               lambda w, a, on: w.request_verification(a, "cw-1", on)],
+    "verified": [lambda w, a, on: w.assign(a, "cw-1", "sup-1", on),
+                 lambda w, a, on: w.request_verification(a, "cw-1", on),
+                 lambda w, a, on: w.record_verification(a, "found_as_reported", "确如所报", "grid-1", on)],
+    "reopened": [lambda w, a, on: w.resolve(a, "duplicate", "cw-1", "", on),
+                 lambda w, a, on: w.reopen(a, "并非重复", "sup-1", on)],
+}
+
+
+def test_the_rules_clear_an_alert_in_any_open_workflow_state(runtime: Runtime) -> None:
+    households = {state: f"CQ-P1{n}" for n, state in enumerate(WORKFLOW_STEPS)}
+    runtime.intake.accept_batch([o for n in range(len(WORKFLOW_STEPS)) for o in _household(n)])
+    runtime.drain()
+    on = date(2025, 8, 4)
+    for state, steps in WORKFLOW_STEPS.items():
+        alert_id = open_alerts(runtime, households[state])[0]["alert_id"]
+        for step in steps:
+            step(runtime.workflow, alert_id, on)
+    runtime.drain()
+    states = {s: open_alerts(runtime, h)[0]["state"] for s, h in households.items()}
+    assert states == {**{s: s for s in WORKFLOW_STEPS}, "reopened": "open"}
+
+    runtime.intake.accept_batch([dict(ENROL, observation_id=f"p{n}-3", household=households[state])
+                                 for n, state in enumerate(WORKFLOW_STEPS)])
+    runtime.drain()
+    for household in households.values():
+        assert open_alerts(runtime, household) == []
+        (row,) = runtime.views.query("SELECT state, close_reason, events FROM alerts WHERE household = ?",
+                                     (household,))
+        assert (row["state"], row["close_reason"]) == ("closed", "condition_cleared")
+        assert json.loads(row["events"])[-1]["type"] == "cleared"
