@@ -8,7 +8,9 @@ encrypted, and their classes are internal). Each published record is:
      "source": "households" | "alerts",
      "position": 42,
      "type": "household.registered" | "household.observed" | "clock.ticked" | "parameter.set"
-             | "alert.raised" | "alert.cleared" | "alert.acknowledged" | "alert.escalated" | "alert.resolved",
+             | "alert.raised" | "alert.cleared" | "alert.assigned" | "alert.acknowledged" | "alert.escalated"
+             | "alert.verification_requested" | "alert.verification_recorded" | "alert.resolved"
+             | "alert.reopened",
      "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
      "occurred_at": "2026-…Z",             # when it was recorded
      "observation": {…envelope…},          # household.* : the normalised observation; when it would
@@ -107,7 +109,15 @@ def _alert_event(
         Alert.Cleared: ("alert.cleared", lambda e: {"status": "closed", "reason": "condition_cleared", "on": e.on}),
         Alert.Acknowledged: ("alert.acknowledged", lambda e: {"by": e.by, "on": e.on}),
         Alert.Escalated: ("alert.escalated", lambda e: {"to": e.to, "on": e.on, "deadline": e.deadline}),
-        Alert.Resolved: ("alert.resolved", lambda e: {"status": "closed", "reason": e.outcome, "on": e.on}),
+        Alert.Resolved: ("alert.resolved", lambda e: {"status": "closed", "reason": e.outcome, "by": e.by,
+                                                      "note": e.note, "on": e.on}),
+        Alert.Assigned: ("alert.assigned", lambda e: {"to": e.to, "by": e.by, "on": e.on}),
+        Alert.VerificationRequested: ("alert.verification_requested",
+                                      lambda e: {"grid": e.grid, "by": e.by, "on": e.on}),
+        Alert.VerificationRecorded: ("alert.verification_recorded",
+                                     lambda e: {"outcome": e.outcome, "note": e.note, "visited_on": e.visited_on,
+                                                "by": e.by, "on": e.on}),
+        Alert.Reopened: ("alert.reopened", lambda e: {"status": "open", "reason": e.reason, "by": e.by, "on": e.on}),
     }
     for cls, (kind, fields) in named.items():
         if isinstance(event, cls):

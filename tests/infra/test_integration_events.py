@@ -32,3 +32,20 @@ def test_a_record_over_the_limit_keeps_ids_kind_and_field_names_only() -> None:
 def test_clock_ticks_are_never_touched() -> None:
     tick = {"type": "clock.ticked", "date": "2026-11-30", "position": 9}
     assert compact(tick) is tick
+
+
+def test_every_workflow_step_is_published() -> None:
+    from domain.alert import Alert
+    from infra.kafka.integration_events import to_integration_event
+
+    alert = Alert(household="H-1", slot="MISSED.DIBAO|household:H-1", episode=1, rule="MISSED.DIBAO", rule_version=1,
+                  category="MISSED", severity="high", subject_kind="household", subject="H-1", resident=None,
+                  region="500103001001", raised_on="2026-11-02", explanation={}, grid="500103001001-03")
+    alert.assign(to="cw-1", by="sup-1", on="2026-11-02")
+    alert.request_verification(by="cw-1", on="2026-11-03")
+    alert.record_verification(outcome="found_as_reported", note="属实", by="grid-3", on="2026-11-04")
+    alert.resolve(outcome="enrolled", by="cw-1", on="2026-11-05", note="已纳入低保")
+    published = [to_integration_event("alerts", i, e, lambda _: "H-1") for i, e in enumerate(alert.collect_events())]
+    assert [p["type"] for p in published if p] == ["alert.raised", "alert.assigned", "alert.verification_requested",
+                                                    "alert.verification_recorded", "alert.resolved"]
+    assert published[3]["alert"]["outcome"] == "found_as_reported" and published[4]["alert"]["by"] == "cw-1"
