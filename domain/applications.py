@@ -1,4 +1,4 @@
-"""The event-sourced applications: households (intake) and alerts (rule outcomes).
+"""The event-sourced applications: households (intake), alerts (rule outcomes) and identity.
 
 Each application has its own store (one SQLite file each, since eventsourcing's
 SQLite table names are fixed; on PostgreSQL, tables named after the application).
@@ -56,3 +56,9 @@ class AlertsApp(TrackedApplication):
             self._record(processing)
         else:
             self.tracking.insert_tracking(tracking)
+
+
+class IdentityApp(Application):
+    """Users (credential hashes only) and the jurisdiction tree; never relayed to Kafka."""
+
+    name = "identity"

@@ -2,7 +2,7 @@
 
 `bootstrap(settings, {"relay", "rules", ...})` opens the stores, builds the
 application services every entrypoint needs (intake, policy, alert workflow,
-household assessment) and then only the chosen components, each a small object
+household assessment, identity) and then only the chosen components, each a small object
 with `start`, `stop` and `health`:
 
     broker       the embedded Kafka broker and its keeper (embedded mode, when a Kafka component runs)
@@ -24,7 +24,8 @@ from typing import Any, Callable, Collection
 from domain.parameters import ParameterTable
 from infra.alert_workflow import AlertWorkflow
 from infra.engine_component import EngineComponent
-from infra.event_store import open_alerts, open_households
+from infra.event_store import open_alerts, open_households, open_identity
+from infra.identity import IdentityService
 from infra.intake import IntakeService
 from infra.kafka.broker import EmbeddedBroker
 from infra.kafka.broker_keeper import BrokerKeeper
@@ -75,6 +76,7 @@ def bootstrap(
         policy=policy,
         workflow=AlertWorkflow(alerts, policy.table),
         assessor=Assessor(households, policy.table),
+        identity=IdentityService(open_identity(settings)),
     )
     if KAFKA_COMPONENTS & set(components):
         _add_kafka(runtime)

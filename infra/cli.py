@@ -1,4 +1,4 @@
-"""The `qianshao` command line: serve, demo, scenario run."""
+"""The `qianshao` command line: serve, demo, scenario run, parameters, users, jurisdictions."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from infra.bootstrap import COMPONENTS, bootstrap
+from infra.cli_identity import demo_users_table, jurisdictions_app, users_app
 from infra.runtime import Runtime
 from infra.settings import Settings, default_data_dir
 
@@ -25,6 +26,8 @@ scenario_app = typer.Typer(help="Scenario files: stories with the alerts they mu
 app.add_typer(scenario_app, name="scenario")
 parameters_app = typer.Typer(help="Policy parameters, effective-dated per region")
 app.add_typer(parameters_app, name="parameters")
+app.add_typer(users_app, name="users")
+app.add_typer(jurisdictions_app, name="jurisdictions")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -96,16 +99,19 @@ def demo(
     exit_after: bool = typer.Option(False, "--exit", help="stop after printing the summary"),
 ) -> None:
     """Load a synthetic district through the real intake, summarise the alerts, keep serving."""
+    from infra.demo_seed import seed_demo
     from infra.synthetic import generate_district
 
     runtime = _start(data, kafka_port)
     console.print(f"Kafka bootstrap: {runtime.kafka}   data: {runtime.settings.data_dir.resolve()}")
     envelopes = generate_district(seed=seed, households=households, as_of=today())
+    demo_users = seed_demo(runtime.identity, envelopes)
     _load(runtime, envelopes)
     runtime.intake.accept(_tick_now())
     with console.status("evaluating rules…"):
         runtime.drain(timeout=600)
     _summary(runtime)
+    console.print(demo_users_table(demo_users))
     if exit_after:
         runtime.stop()
         return

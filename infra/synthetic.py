@@ -108,13 +108,22 @@ class Community:
     grids: int
 
 
+def _streets() -> list[tuple[int, bool, str]]:
+    """(number, urban, name) of each street or town under a county."""
+    return [(s, True, URBAN_STREETS[s - 1]) for s in range(1, 6)] + [(s, False, TOWNS[s - 6]) for s in range(6, 9)]
+
+
+def street_names(county: str) -> dict[str, str]:
+    """The 9-digit code -> name of each street or town under a county (for the jurisdiction tree)."""
+    return {f"{county}{number:03d}": name for number, _, name in _streets()}
+
+
 def district(county: str) -> tuple[Community, ...]:
     """Streets × communities under a 6-digit county code."""
     if len(county) != 6 or not county.isdigit():
         raise ValueError(f"county must be a 6-digit administrative code, not {county!r}")
-    places = [(s, True, URBAN_STREETS[s - 1]) for s in range(1, 6)] + [(s, False, TOWNS[s - 6]) for s in range(6, 9)]
     out = []
-    for number, urban, street_name in places:
+    for number, urban, street_name in _streets():
         street = f"{county}{number:03d}"
         for c in range(1, 6 if urban else 7):
             name = f"{street_name}第{c}社区" if urban else f"{street_name}{VILLAGES[c - 1]}"
