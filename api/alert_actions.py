@@ -4,8 +4,8 @@ record the verification visit, resolve, reopen.
 The alert aggregate decides what each action may do; these routes only read the
 request, name the actor and today's date, and answer the alert's workflow
 fields or a problem+json (404 unknown alert, 409 refused transition, 422 a bad
-value). Every route takes its actor from `_actor`, the one place that changes
-when the actor becomes the authenticated user instead of a body field.
+value). The actor is always the authenticated user, never a body field; an alert
+outside the user's jurisdiction answers 404 (see `acting_on`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.auth import require
 from api.problems import problem_response
+from domain.access import Action, Principal, covers, is_grid
 from domain.alert import Alert
 from infra.alert_workflow import AlertActionError
 
@@ -28,11 +30,10 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     409: {"description": "the action is not allowed in the alert's current state (problem+json)"},
     422: {"description": "a value is missing or outside its vocabulary (problem+json)"},
 }
-BY = Field(None, min_length=1, description="user name of the actor (until requests are authenticated)")
 
 
 class Actor(BaseModel):
-    by: str | None = BY
+    """An action's body; who acts is the authenticated user."""
 
 
 class Assign(Actor):
@@ -71,11 +72,29 @@ class AlertWorkflowState(BaseModel):
     close_reason: str | None
 
 
-def _actor(request: Request, body: Actor | None) -> str:
-    """Who acts: the body's `by` for now; the authenticated user's name once requests carry one."""
-    if body is None or body.by is None or not body.by.strip():
-        raise AlertActionError(422, "by is required: the user name of who acts", "缺少操作人 by（用户名）", field="by")
-    return body.by
+def _alert_row(request: Request, alert_id: str) -> dict[str, Any] | None:
+    rows = request.app.state.runtime.views.query(
+        "SELECT region, grid, verification_grid FROM alerts WHERE alert_id = ?", (alert_id,))
+    return rows[0] if rows else None
+
+
+def acting_on(request: Request, alert_id: str,
+              principal: Principal = Depends(require(Action.ACT_ON_ALERT))) -> Principal:
+    """A caseworker or supervisor acting on an alert of their jurisdiction (else 404, as if absent)."""
+    row = _alert_row(request, alert_id)
+    if row is not None and not covers(principal, row["region"], row["grid"]):
+        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
+    return principal
+
+
+def verifying(request: Request, alert_id: str,
+              principal: Principal = Depends(require(Action.RECORD_VERIFICATION))) -> Principal:
+    """The informant of the grid the verification visit was sent to (else 404)."""
+    row = _alert_row(request, alert_id)
+    grid = row and (row["verification_grid"] or row["grid"])
+    if row is not None and not (is_grid(principal.jurisdiction) and grid == principal.jurisdiction):
+        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
+    return principal
 
 
 def _today(request: Request) -> date:
@@ -95,45 +114,64 @@ def _act(action: Callable[[], Alert]) -> Any:
 
 
 @router.post("/api/v1/alerts/{alert_id}/assign", response_model=AlertWorkflowState, responses=PROBLEMS)
-def assign(request: Request, alert_id: str, body: Assign) -> Any:
+def assign(request: Request, alert_id: str, body: Assign, principal: Principal = Depends(acting_on)) -> Any:
     """Give the alert to a caseworker, or hand it over to another one while it is not closed."""
+    problem = _assignee_problem(request, alert_id, body.to)
+    if problem is not None:
+        return problem
     workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.assign(alert_id, body.to, _actor(request, body), _today(request)))
+    return _act(lambda: workflow.assign(alert_id, body.to, principal.name, _today(request)))
+
+
+def _assignee_problem(request: Request, alert_id: str, to: str) -> Any:
+    """An alert is assigned to a caseworker whose jurisdiction holds it (422 naming `to` otherwise)."""
+    identity, row = request.app.state.runtime.identity, _alert_row(request, alert_id)
+    try:
+        user = identity.user(to)
+    except Exception:  # noqa: BLE001 - an unknown user is answered like a wrong one
+        user = None
+    assignee = Principal(user.name, user.role, user.jurisdiction) if user is not None and not user.revoked else None
+    if assignee is not None and assignee.role == "caseworker" and (row is None or covers(assignee, row["region"],
+                                                                                          row["grid"])):
+        return None
+    message = f"{to} is not a caseworker of this alert's jurisdiction"
+    return problem_response(422, message, errors=[{"field": "to", "message": message,
+                                                   "message_zh": f"{to} 不是该预警所在辖区的经办人员"}])
 
 
 @router.post("/api/v1/alerts/{alert_id}/acknowledge", response_model=AlertWorkflowState, responses=PROBLEMS)
-def acknowledge(request: Request, alert_id: str, body: Actor | None = None) -> Any:
+def acknowledge(request: Request, alert_id: str, body: Actor | None = None, principal: Principal = Depends(acting_on)) -> Any:
     """The caseworker takes the alert in hand (it is no longer escalated when late)."""
     workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.acknowledge(alert_id, _actor(request, body), _today(request)))
+    return _act(lambda: workflow.acknowledge(alert_id, principal.name, _today(request)))
 
 
 @router.post("/api/v1/alerts/{alert_id}/request-verification", response_model=AlertWorkflowState,
              responses=PROBLEMS)
-def request_verification(request: Request, alert_id: str, body: RequestVerification | None = None) -> Any:
+def request_verification(request: Request, alert_id: str, body: RequestVerification | None = None, principal: Principal = Depends(acting_on)) -> Any:
     """Dispatch a verification visit (核实) to the informant of the household's grid."""
     workflow = request.app.state.runtime.workflow
     grid = body.grid if body else None
-    return _act(lambda: workflow.request_verification(alert_id, _actor(request, body), _today(request), grid=grid))
+    return _act(lambda: workflow.request_verification(alert_id, principal.name, _today(request), grid=grid))
 
 
 @router.post("/api/v1/alerts/{alert_id}/verification", response_model=AlertWorkflowState, responses=PROBLEMS)
-def record_verification(request: Request, alert_id: str, body: RecordVerification) -> Any:
+def record_verification(request: Request, alert_id: str, body: RecordVerification, principal: Principal = Depends(verifying)) -> Any:
     """The informant records the visit that was asked for: what they found, and when."""
     workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.record_verification(alert_id, body.outcome, body.note, _actor(request, body),
+    return _act(lambda: workflow.record_verification(alert_id, body.outcome, body.note, principal.name,
                                                      _today(request), visited_on=body.visited_on))
 
 
 @router.post("/api/v1/alerts/{alert_id}/resolve", response_model=AlertWorkflowState, responses=PROBLEMS)
-def resolve(request: Request, alert_id: str, body: Resolve) -> Any:
+def resolve(request: Request, alert_id: str, body: Resolve, principal: Principal = Depends(acting_on)) -> Any:
     """Close with an outcome; `not_eligible` snoozes the rule for the household."""
     workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.resolve(alert_id, body.outcome, _actor(request, body), body.note, _today(request)))
+    return _act(lambda: workflow.resolve(alert_id, body.outcome, principal.name, body.note, _today(request)))
 
 
 @router.post("/api/v1/alerts/{alert_id}/reopen", response_model=AlertWorkflowState, responses=PROBLEMS)
-def reopen(request: Request, alert_id: str, body: Reopen) -> Any:
+def reopen(request: Request, alert_id: str, body: Reopen, principal: Principal = Depends(acting_on)) -> Any:
     """Take a resolution back: the alert is open again and holds its slot (409 when a newer one does)."""
     workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.reopen(alert_id, body.reason, _actor(request, body), _today(request)))
+    return _act(lambda: workflow.reopen(alert_id, body.reason, principal.name, _today(request)))

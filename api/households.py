@@ -5,26 +5,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
+from api.auth import require
+from domain.access import Action, Principal, covers
+from domain.privacy import masked_member, sees_full_identity
 from projections.alert_queue import row_to_json
 
 router = APIRouter()
 
 
 @router.get("/api/v1/households/{household_id}")
-def get_household(request: Request, household_id: str) -> dict[str, Any]:
+def get_household(request: Request, household_id: str,
+                  principal: Principal = Depends(require(Action.READ_HOUSEHOLD))) -> dict[str, Any]:
+    """The household 360 view; outside your jurisdiction it does not exist (404). Names and ID numbers
+    are masked unless your job needs them (caseworkers of the jurisdiction)."""
     runtime = request.app.state.runtime
     rows = runtime.views.query("SELECT * FROM households WHERE household = ?", (household_id,))
-    if not rows:
-        raise HTTPException(404, f"no household with id {household_id}")
+    if not rows or not covers(principal, rows[0]["region"], rows[0]["grid"]):
+        raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在")
     row = rows[0]
+    members = json.loads(row["members"] or "[]")
+    full = sees_full_identity(principal.role)
+    if not full:
+        members = [masked_member(m) for m in members]
+    runtime.audit.record(principal, household_id, "GET /api/v1/households/{id}", "full" if full else "masked")
     alerts = runtime.views.query(
         "SELECT * FROM alerts WHERE household = ? ORDER BY status DESC, raised_on", (household_id,)
     )
     return {
         **{k: v for k, v in row.items() if k != "members"},
-        "members": json.loads(row["members"] or "[]"),
+        "members": members,
         "alerts": [row_to_json(a) for a in alerts],
         "assessment": _assessment(runtime, household_id),
     }

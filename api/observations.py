@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api.problems import MEDIA_TYPE, problem, problem_response
 from domain.intake_limits import MAX_BATCH
-from infra.intake import IntakeService, Outcome
+from api.auth import current_principal
+from domain.access import Principal
+from infra.intake import Gate, IntakeService, Outcome, gate_for
 
 router = APIRouter()
 
@@ -23,22 +25,32 @@ def _item_problem(outcome: Outcome) -> dict[str, Any]:
 
 
 @router.post("/api/v1/observations", status_code=202)
-async def post_observations(request: Request) -> JSONResponse:
-    """Accept observations; a bad item never loses the good items of its batch."""
+async def post_observations(request: Request, principal: Principal = Depends(current_principal)) -> JSONResponse:
+    """Accept observations; a bad item never loses the good items of its batch. Each item is recorded
+    as observed by you (an `informant` field is replaced by your user name), and only what your role
+    may submit, where you may submit it, is accepted (403 / 404 per item)."""
     try:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         return problem_response(400, f"request body is not valid JSON: {error}")
     intake: IntakeService = request.app.state.runtime.intake
+    gate = gate_for(principal)
     if isinstance(body, dict) and "observations" in body:
-        return _batch(intake, body["observations"])
-    outcome = intake.accept(body)
+        return _batch(intake, _as(principal, body["observations"]), gate)
+    outcome = intake.accept(_as(principal, [body])[0], gate)
     if outcome.status == "rejected":
         return JSONResponse(_item_problem(outcome), status_code=outcome.http_status, media_type=MEDIA_TYPE)
     return JSONResponse(outcome.to_json(), status_code=outcome.http_status)
 
 
-def _batch(intake: IntakeService, items: Any) -> JSONResponse:
+def _as(principal: Principal, items: Any) -> Any:
+    """The items as observed by the authenticated user (the actor is never a field of the body)."""
+    if not isinstance(items, list):
+        return items
+    return [dict(item, informant=principal.name) if isinstance(item, dict) else item for item in items]
+
+
+def _batch(intake: IntakeService, items: Any, gate: Gate) -> JSONResponse:
     if not isinstance(items, list) or not items:
         return problem_response(422, "observations must be a non-empty list",
                                 errors=[{"field": "observations", "message": "expected a non-empty list",
@@ -47,7 +59,7 @@ def _batch(intake: IntakeService, items: Any) -> JSONResponse:
         return problem_response(422, f"a batch holds at most {MAX_BATCH} observations",
                                 errors=[{"field": "observations", "message": f"at most {MAX_BATCH} items",
                                          "message_zh": f"每批最多 {MAX_BATCH} 条"}])
-    outcomes = intake.accept_batch(items)
+    outcomes = intake.accept_batch(items, gate)
     results = [_item_problem(o) if o.status == "rejected" else o.to_json() for o in outcomes]
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("accepted", "duplicate", "rejected")}
     status = 422 if counts["rejected"] == len(outcomes) else 207 if counts["rejected"] else 202

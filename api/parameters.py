@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field
 
+from api.auth import require
 from api.problems import problem_response
+from domain.access import Action, Principal
 from domain.parameter_types import effective_date
 from domain.parameters import Resolved, Unusable
 from infra.policy_service import PolicyError
@@ -29,13 +31,13 @@ class NewValue(BaseModel):
     effective_from: Any = Field(alias="from", examples=["2025-07-01"],
                                 json_schema_extra={"type": "string", "format": "date"})
     value: Any = Field(examples=[770], description="of the parameter's declared type (RULES.md § Parameters)")
-    set_by: str = Field(min_length=1)
     reason: str = ""
 
 
 @router.get("/api/v1/parameters")
 def in_force(
     request: Request,
+    principal: Principal = Depends(require(Action.READ_PARAMETERS)),
     region: str = Query(..., pattern="^[0-9]{2,12}$"),
     on: Annotated[date | None, BeforeValidator(_iso_day), Query(description="YYYY-MM-DD (default: the clock)")] = None,
 ) -> dict[str, Any]:
@@ -55,12 +57,13 @@ def in_force(
 
 
 @router.post("/api/v1/parameters", status_code=201)
-def add_value(request: Request, body: NewValue) -> Any:
+def add_value(request: Request, body: NewValue,
+              principal: Principal = Depends(require(Action.SET_PARAMETERS))) -> Any:
     """Add a dated value; recorded as an event, and every household is judged again.
     A value of the wrong type or range is refused (422 naming `value`) and nothing is stored."""
     try:
         stored = request.app.state.runtime.policy.set_value(
-            body.name, body.region, body.effective_from, body.value, body.set_by, body.reason
+            body.name, body.region, body.effective_from, body.value, principal.name, body.reason
         )
     except PolicyError as error:
         return problem_response(422, str(error), errors=[p.to_json() for p in error.problems])

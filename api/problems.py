@@ -18,11 +18,14 @@ log = logging.getLogger(__name__)
 
 TITLES = {
     400: ("请求格式错误", "Malformed request"),
+    401: ("未认证", "Not authenticated"),
+    403: ("无权操作", "Forbidden"),
     404: ("未找到", "Not found"),
     405: ("不支持该请求方法", "Method not allowed"),
     409: ("冲突", "Conflict"),
     413: ("请求体过大", "Request body too large"),
     422: ("数据校验失败", "Validation failed"),
+    429: ("请求过于频繁", "Too many requests"),
     500: ("服务器内部错误", "Internal server error"),
 }
 

@@ -1,10 +1,13 @@
-"""GET /api/v1/tasks?grid=…: the verification visits a grid's informant has to make, oldest first."""
+"""GET /api/v1/tasks: the verification visits the informant of a grid has to make, oldest first."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+
+from api.auth import require
+from domain.access import Action, Principal
 
 from projections.tasks import open_tasks
 
@@ -15,10 +18,11 @@ MAX_OFFSET = 1_000_000_000
 @router.get("/api/v1/tasks")
 def list_tasks(
     request: Request,
-    grid: str = Query(min_length=1, max_length=64, description="the grid code the visits were sent to"),
+    principal: Principal = Depends(require(Action.RECORD_VERIFICATION)),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
-    """Open verification requests for the grid (who asked, when, about which alert)."""
+    """Open verification requests for your grid (who asked, when, about which alert)."""
+    grid = principal.jurisdiction
     total, tasks = open_tasks(request.app.state.runtime.views, grid, limit, offset)
     return {"grid": grid, "total": total, "limit": limit, "offset": offset, "tasks": tasks}

@@ -20,14 +20,19 @@ from rich.progress import Progress
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.serving import ServedRuntime  # noqa: E402
+from infra.demo_seed import seed_demo  # noqa: E402
+from infra.event_store import open_identity  # noqa: E402
+from infra.identity import IdentityService  # noqa: E402
+from infra.settings import Settings  # noqa: E402
 from infra.synthetic import generate_district  # noqa: E402
 
 BATCH = 500
 
 
-def http_rate(envelopes: list[dict], url: str) -> tuple[float, int]:
+def http_rate(envelopes: list[dict], url: str, token: str) -> tuple[float, int]:
     accepted = 0
-    with httpx.Client(base_url=url, timeout=120) as client, Progress(transient=True) as progress:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, timeout=120, headers=headers) as client, Progress(transient=True) as progress:
         task = progress.add_task("POST /api/v1/observations", total=len(envelopes))
         start = time.perf_counter()
         for i in range(0, len(envelopes), BATCH):
@@ -54,10 +59,18 @@ def raw_sqlite_rate(envelopes: list[dict], path: Path) -> float:
     return rate
 
 
+def caseworker_token(envelopes: list[dict], data_dir: Path) -> str:
+    """The demo's district caseworker (the district's tree and users, as `qianshao demo` seeds them)."""
+    identity = IdentityService(open_identity(Settings(data_dir=data_dir)))
+    seed_demo(identity, envelopes)
+    return identity.issue_token("demo-caseworker")
+
+
 def served_rate(envelopes: list[dict], data_dir: Path, only: str) -> tuple[float, int]:
+    token = caseworker_token(envelopes, data_dir)
     served = ServedRuntime(data_dir, only)
     try:
-        return http_rate(envelopes, served.url)
+        return http_rate(envelopes, served.url, token)
     finally:
         served.stop()
 

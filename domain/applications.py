@@ -62,3 +62,9 @@ class IdentityApp(Application):
     """Users (credential hashes only) and the jurisdiction tree; never relayed to Kafka."""
 
     name = "identity"
+
+
+class AuditApp(Application):
+    """Access records: who read which household's personal data, when and through which route."""
+
+    name = "audit"

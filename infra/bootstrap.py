@@ -24,7 +24,8 @@ from typing import Any, Callable, Collection
 from domain.parameters import ParameterTable
 from infra.alert_workflow import AlertWorkflow
 from infra.engine_component import EngineComponent
-from infra.event_store import open_alerts, open_households, open_identity
+from infra.access_audit import AccessAudit
+from infra.event_store import open_alerts, open_audit, open_households, open_identity
 from infra.identity import IdentityService
 from infra.intake import IntakeService
 from infra.kafka.broker import EmbeddedBroker
@@ -77,6 +78,7 @@ def bootstrap(
         workflow=AlertWorkflow(alerts, policy.table),
         assessor=Assessor(households, policy.table),
         identity=IdentityService(open_identity(settings)),
+        audit=AccessAudit(open_audit(settings)),
     )
     if KAFKA_COMPONENTS & set(components):
         _add_kafka(runtime)
@@ -118,7 +120,8 @@ def _consumer(runtime: Runtime, topic: str, group: str | None) -> Any:
 
 
 def _add_projections(runtime: Runtime) -> None:
-    runtime.projections = ProjectionRunner({"households": runtime.households, "alerts": runtime.alerts}, runtime.views)
+    sources = {"households": runtime.households, "alerts": runtime.alerts, "audit": runtime.audit.app}
+    runtime.projections = ProjectionRunner(sources, runtime.views)
     runtime.add(ProjectionsComponent(runtime.projections))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.applications import AlertsApp, HouseholdsApp, IdentityApp, TrackedApplication
+from domain.applications import AuditApp, AlertsApp, HouseholdsApp, IdentityApp, TrackedApplication
 from infra.settings import Settings
 
 __all__ = ["AlertsApp", "HouseholdsApp", "IdentityApp", "TrackedApplication", "open_alerts", "open_households",
@@ -25,3 +25,7 @@ def open_identity(settings: Settings) -> IdentityApp:
     env = settings.store_env("identity")
     env["AGGREGATE_CACHE_MAXSIZE"] = "10000"
     return IdentityApp(env=env)
+
+
+def open_audit(settings: Settings) -> AuditApp:
+    return AuditApp(env=settings.store_env("audit"))

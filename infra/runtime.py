@@ -17,6 +17,7 @@ from kafka import TopicPartition
 
 from domain.applications import AlertsApp, HouseholdsApp
 from infra.alert_workflow import AlertWorkflow
+from infra.access_audit import AccessAudit
 from infra.identity import IdentityService
 from infra.intake import IntakeService
 from infra.kafka.clients import ensure_topics, make_consumer
@@ -48,6 +49,7 @@ class Runtime:
     workflow: AlertWorkflow
     assessor: Assessor
     identity: IdentityService
+    audit: AccessAudit
     kafka: str | None = None
     topics: dict[str, int] = field(default_factory=dict)
     components: list[Component] = field(default_factory=list)

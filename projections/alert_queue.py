@@ -132,3 +132,33 @@ def row_to_json(row: dict[str, Any]) -> dict[str, Any]:
     out["explanation"] = json.loads(row["explanation"]) if row.get("explanation") else None
     out["history"] = json.loads(row["events"]) if row.get("events") else []
     return out
+
+
+SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
+
+
+def query(
+    views: Any, filters: dict[str, str | None], *, escalated: bool | None, regions: list[str], limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """The alert queue: open first, most severe first, oldest first; every region prefix must match."""
+    where, params = [], []
+    for column, value in filters.items():
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if escalated is not None:
+        where.append("escalated_on IS NOT NULL" if escalated else "escalated_on IS NULL")
+    for region in regions:
+        where.append("region LIKE ?")
+        params.append(f"{region}%")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = views.query(f"SELECT COUNT(*) AS n FROM alerts {clause}", tuple(params))[0]["n"]
+    rows = views.query(
+        f"SELECT * FROM alerts {clause} ORDER BY status DESC, {SEVERITY_ORDER}, raised_on, alert_id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    return total, rows
+
+
+def one(views: Any, alert_id: str) -> list[dict[str, Any]]:
+    return views.query("SELECT * FROM alerts WHERE alert_id = ?", (alert_id,))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from projections import alert_queue, household_view
+from projections import access_log, alert_queue, household_view
 from projections.view_store import ViewStore, advance
 
 Projector = Callable[[Any, Any], None]
@@ -16,6 +16,7 @@ Projector = Callable[[Any, Any], None]
 PROJECTORS: dict[str, tuple[Projector, ...]] = {
     "households": (household_view.apply,),
     "alerts": (alert_queue.apply,),
+    "audit": (access_log.apply,),
 }
 
 

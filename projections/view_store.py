@@ -15,6 +15,12 @@ from typing import Any, Iterator
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS access_log (
+    access_id TEXT PRIMARY KEY, at TEXT NOT NULL, household TEXT NOT NULL, user TEXT NOT NULL,
+    role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS access_log_household ON access_log (household, at);
+CREATE INDEX IF NOT EXISTS access_log_user ON access_log (user, at);
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id TEXT PRIMARY KEY, household TEXT NOT NULL, region TEXT, rule TEXT NOT NULL,
     rule_version INTEGER, category TEXT, severity TEXT, subject_kind TEXT, subject TEXT,
@@ -103,7 +109,7 @@ class ViewStore:
 
 
 def _clear(db: sqlite3.Connection) -> None:
-    for table in ("tracking", "alerts", "households"):
+    for table in ("tracking", "alerts", "households", "access_log"):
         db.execute(f"DELETE FROM {table}")
 
 

@@ -13,16 +13,30 @@ from infra.bootstrap import PIPELINE, bootstrap
 from infra.http_server import BackgroundServer
 from infra.runtime import Runtime
 from infra.settings import Settings
+from tests.people import People, seed_people
 
 
 @pytest.fixture()
-def api(broker: Any, tmp_path: Path) -> Iterator[tuple[httpx.Client, Runtime]]:
-    """A client of a served API, and the runtime behind it."""
+def served(broker: Any, tmp_path: Path) -> Iterator[tuple[str, Runtime, People]]:
+    """A served API on a real pipeline: its URL, the runtime behind it, and one user per role."""
     settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
     settings.topic_prefix = f"{tmp_path.name}-"
     runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
+    people = seed_people(runtime.identity)
     server = BackgroundServer(create_app(runtime)).start()
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client, runtime
+    yield server.url, runtime, people
     server.stop()
     runtime.stop()
+
+
+@pytest.fixture()
+def people(served: tuple[str, Runtime, People]) -> People:
+    return served[2]
+
+
+@pytest.fixture()
+def api(served: tuple[str, Runtime, People]) -> Iterator[tuple[httpx.Client, Runtime]]:
+    """A client authenticated as the district's caseworker (other roles: the `people` fixture's headers)."""
+    url, runtime, people = served
+    with httpx.Client(base_url=url, timeout=30, headers=people.headers("caseworker")) as client:
+        yield client, runtime

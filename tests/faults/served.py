@@ -17,7 +17,11 @@ from typing import Any
 
 import httpx
 
+from infra.event_store import open_identity
+from infra.identity import IdentityService
 from infra.kafka.broker import free_port
+from infra.settings import Settings
+from tests.people import People, seed_people
 
 START_DEADLINE_S = 90.0
 SERVE_COMPONENTS = "api,relay,rules,projections,intake"  # no scheduler: the tests send their own ticks
@@ -33,6 +37,7 @@ class Served:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir / "serve.log"
+        self.people: People | None = None
 
     @property
     def url(self) -> str:
@@ -40,6 +45,8 @@ class Served:
 
     def start(self) -> "Served":
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.people is None:
+            self.people = _people_of(self.data_dir)
         command = [sys.executable, "-m", "infra", "serve", "--data", str(self.data_dir), "--port", str(self.port),
                    "--only", self.only]
         with open(self.log, "ab") as log:
@@ -61,8 +68,13 @@ class Served:
             return None
         return {"http_status": response.status_code, **response.json()}
 
-    def post(self, envelopes: list[dict[str, Any]]) -> httpx.Response:
-        return httpx.post(f"{self.url}/api/v1/observations", json={"observations": envelopes}, timeout=60)
+    def post(self, envelopes: list[dict[str, Any]], role: str = "caseworker") -> httpx.Response:
+        return httpx.post(f"{self.url}/api/v1/observations", json={"observations": envelopes}, timeout=60,
+                          headers=self.headers(role))
+
+    def headers(self, role: str = "caseworker") -> dict[str, str]:
+        assert self.people is not None
+        return self.people.headers(role)
 
     def open_alerts(self) -> list[tuple[str, str, str]]:
         """Every open alert as (household, rule, subject), sorted, read from the queue page by page.
@@ -75,7 +87,7 @@ class Served:
         offset = 0
         while True:
             page = httpx.get(f"{self.url}/api/v1/alerts", params={"status": "open", "limit": 1000, "offset": offset},
-                             timeout=30).json()
+                             timeout=30, headers=self.headers("auditor")).json()
             found += [(a["household"], a["rule"], str(a.get("subject"))) for a in page["alerts"]]
             offset += len(page["alerts"])
             if not page["alerts"] or offset >= page["total"]:
@@ -104,6 +116,18 @@ class Served:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.kill_9()
+
+
+_SEEDED: dict[Path, People] = {}
+
+
+def _people_of(data_dir: Path) -> People:
+    """Users of every role on the data directory (created once; a restart on the same data reuses them)."""
+    if data_dir not in _SEEDED:
+        app = open_identity(Settings(data_dir=data_dir))
+        _SEEDED[data_dir] = seed_people(IdentityService(app))
+        app.close()
+    return _SEEDED[data_dir]
 
 
 def pid_alive(pid: int) -> bool:

@@ -41,11 +41,16 @@ BATCHES = workload()
 
 
 def post_all(served: Served, batches: list[list[dict[str, Any]]]) -> None:
+    """Field and programme records as the district's caseworker; the day's tick as the integration user."""
     for batch in batches:
-        response = served.post(batch)
-        assert response.status_code in (202, 207), response.text[:500]
-        statuses = {item["status"] for item in response.json()["results"]}
-        assert statuses <= {"accepted", "duplicate"}, response.text[:500]
+        for role, items in (("caseworker", [e for e in batch if e["kind"] != "clock.tick"]),
+                            ("integration", [e for e in batch if e["kind"] == "clock.tick"])):
+            if not items:
+                continue
+            response = served.post(items, role)
+            assert response.status_code in (202, 207), response.text[:500]
+            statuses = {item["status"] for item in response.json()["results"]}
+            assert statuses <= {"accepted", "duplicate"}, response.text[:500]
 
 
 def settled(served: Served) -> bool:

@@ -1,0 +1,28 @@
+"""The access log view: every recorded read of personal data, newest first, for auditors."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from domain.access_log import Access
+
+
+def apply(db: sqlite3.Connection, event: Any) -> None:
+    if isinstance(event, Access.Recorded):
+        db.execute("INSERT OR REPLACE INTO access_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (str(event.originator_id), event.timestamp.isoformat(), event.household, event.user, event.role,
+                    event.route, event.shown))
+
+
+def query(views: Any, household: str | None, user: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
+    where, params = [], []
+    for column, value in (("household", household), ("user", user)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = views.query(f"SELECT COUNT(*) AS n FROM access_log {clause}", tuple(params))[0]["n"]
+    rows = views.query(f"SELECT * FROM access_log {clause} ORDER BY at DESC, access_id LIMIT ? OFFSET ?",
+                       (*params, limit, offset))
+    return total, rows
