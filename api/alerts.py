@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from api.auth import require
 from domain.access import EVERYWHERE, Action, Principal, covers
 from domain.parameters import region_prefix
+from domain.sla import sla_clock
 from projections import alert_queue
 from projections.alert_queue import row_to_json
 
@@ -30,15 +32,31 @@ def list_alerts(
     severity: str | None = Query(None, pattern="^(critical|high|medium|low)$"),
     region: str | None = Query(None, pattern="^[0-9]{2,12}$"),
     escalated: bool | None = Query(None, description="only alerts escalated to a supervisor (or only not)"),
+    assigned_to: str | None = Query(None, max_length=64, description="a caseworker's user name, or `me`"),
+    overdue: bool | None = Query(None, description="only open alerts not acknowledged in time (escalated)"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     principal: Principal = Depends(require(Action.READ_ALERTS)),
 ) -> dict[str, Any]:
     """Open alerts first, most severe first; filters combine; only alerts within your jurisdiction."""
-    filters = {"household": household, "rule": rule, "status": status, "severity": severity}
-    total, rows = alert_queue.query(request.app.state.runtime.views, filters, escalated=escalated,
+    runtime = request.app.state.runtime
+    assignee = principal.name if assigned_to == "me" else assigned_to
+    filters = {"household": household, "rule": rule, "status": status, "severity": severity, "assigned_to": assignee}
+    total, rows = alert_queue.query(runtime.views, filters, escalated=escalated, overdue=overdue,
                                     regions=[r for r in (region, area_of(principal)) if r], limit=limit, offset=offset)
-    return {"total": total, "limit": limit, "offset": offset, "alerts": [row_to_json(r) for r in rows]}
+    today = runtime.assessor.clock() or date.today()
+    table = runtime.policy.table()
+    return {"total": total, "limit": limit, "offset": offset,
+            "alerts": [dict(row_to_json(r), sla=_sla(r, table, today)) for r in rows]}
+
+
+def _sla(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | None:
+    """The SLA clock of an open alert (None once closed, or when its limit is not configured)."""
+    limit = table.lookup(f"sla.ack.{row['severity']}", row["region"] or "", today)
+    if row["status"] != "open" or limit is None or not row.get("raised_on"):
+        return None
+    return sla_clock(date.fromisoformat(row["raised_on"]), row["severity"], int(limit.value), today,
+                     acknowledged=row.get("acknowledged_by") is not None)
 
 
 @router.get("/api/v1/alerts/{alert_id}")

@@ -20,3 +20,16 @@ def ack_deadline(raised_on: date, severity: str, limit: int) -> date:
 
 def is_unhandled(raised_on: date, severity: str, limit: int, on: date) -> bool:
     return on > ack_deadline(raised_on, severity, limit)
+
+
+def sla_clock(raised_on: date, severity: str, limit: int, today: date, acknowledged: bool) -> dict[str, object]:
+    """The queue's SLA clock: the acknowledgement deadline, the unit it was counted in, days left
+    (calendar days; negative when late) and whether it is overdue now."""
+    deadline = ack_deadline(raised_on, severity, limit)
+    return {
+        "acknowledge_by": deadline.isoformat(),
+        "counted_in": "calendar_days" if severity == "critical" else "working_days",
+        "limit": limit,
+        "days_left": (deadline - today).days,
+        "overdue": not acknowledged and today > deadline,
+    }

@@ -138,7 +138,8 @@ SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN '
 
 
 def query(
-    views: Any, filters: dict[str, str | None], *, escalated: bool | None, regions: list[str], limit: int, offset: int
+    views: Any, filters: dict[str, str | None], *, escalated: bool | None, regions: list[str], limit: int, offset: int,
+    overdue: bool | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The alert queue: open first, most severe first, oldest first; every region prefix must match."""
     where, params = [], []
@@ -148,6 +149,9 @@ def query(
             params.append(value)
     if escalated is not None:
         where.append("escalated_on IS NOT NULL" if escalated else "escalated_on IS NULL")
+    if overdue is not None:  # escalation is how the rules say "not acknowledged in time"
+        late = "(status = 'open' AND escalated_on IS NOT NULL AND acknowledged_by IS NULL)"
+        where.append(late if overdue else f"NOT {late}")
     for region in regions:
         where.append("region LIKE ?")
         params.append(f"{region}%")
