@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -11,6 +12,7 @@ from api.auth import require
 from domain.access import Action, Principal, covers
 from domain.privacy import masked_member, sees_full_identity
 from projections.alert_queue import row_to_json
+from rules.assessment import programmes, timeline
 
 router = APIRouter()
 
@@ -37,6 +39,8 @@ def get_household(request: Request, household_id: str,
         **{k: v for k, v in row.items() if k != "members"},
         "members": members,
         "alerts": [row_to_json(a) for a in alerts],
+        **programmes(runtime.households, household_id, runtime.assessor.clock() or date.today()),
+        "timeline": timeline(runtime.households, household_id),
         "assessment": _assessment(runtime, household_id),
     }
 

@@ -58,3 +58,35 @@ class Assessor:
             return None
         on = judged_on(observations, self.clock())
         return on, derive(fold(observations, on), on, self.parameters())
+
+
+def timeline(households: HouseholdsApp, household: str) -> list[dict[str, Any]]:
+    """Every observation of the household: who sent it, when it happened and when it was recorded."""
+    try:
+        events = list(households.events.get(Household.id_for(household)))
+    except AggregateNotFoundError:
+        return []
+    entries = [{**{k: e.observation.get(k) for k in ("observation_id", "kind", "informant", "resident")},
+                "observed_at": e.observation["observed_at"], "recorded_at": e.timestamp.isoformat()}
+               for e in events if hasattr(e, "observation")]
+    return sorted(entries, key=lambda entry: (entry["observed_at"], entry["recorded_at"]), reverse=True)
+
+
+def programmes(households: HouseholdsApp, household: str, on: date) -> dict[str, list[dict[str, Any]]]:
+    """The household's coverage episodes and applications as of `on` (一户一条救助链)."""
+    observations = observations_of(households, household)
+    if not observations:
+        return {"coverage": [], "applications": []}
+    state = fold(observations, on)
+    coverage = [{"programme": c.programme, "resident": c.resident, "start": c.start.isoformat(),
+                 "monthly_amount": c.monthly_amount, "reviews": [r.isoformat() for r in c.reviews],
+                 "suspended_on": _iso(c.suspended_on), "terminated_on": _iso(c.terminated_on),
+                 "termination_reason": c.termination_reason} for c in state.coverages]
+    applications = [{"application": a.application, "programme": a.programme, "resident": a.resident,
+                     "submitted_on": a.submitted_on.isoformat(), "decided_on": _iso(a.decided_on),
+                     "decision": a.decision} for a in state.applications.values()]
+    return {"coverage": coverage, "applications": applications}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
