@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import alert_actions, alerts, audit, households, observations, parameters, sessions, tasks
+from api import alert_actions, alerts, audit, households, observations, parameters, sessions, statistics, tasks
 from api.body_limits import BodyLimits
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
@@ -30,6 +30,7 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(tasks.router)
     app.include_router(sessions.router)
     app.include_router(audit.router)
+    app.include_router(statistics.router)
 
     @app.get("/health", responses={503: {"description": "a component is down or lagging"}})
     def health() -> JSONResponse:
