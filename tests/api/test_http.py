@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from infra.runtime import Runtime
+from tests.people import People
 
 HOUSEHOLD = "CQ-H1"
 
@@ -96,7 +97,10 @@ def test_resent_observation_is_a_duplicate(api: tuple[httpx.Client, Runtime]) ->
     assert client.post("/api/v1/observations", json=REGISTER).status_code == 202
     again = client.post("/api/v1/observations", json=REGISTER)
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
-    reused = client.post("/api/v1/observations", json=dict(REGISTER, informant="someone-else"))
+    # The informant is the authenticated user, whatever the body says: still the same observation.
+    renamed = client.post("/api/v1/observations", json=dict(REGISTER, informant="someone-else"))
+    assert renamed.status_code == 200 and renamed.json()["status"] == "duplicate"
+    reused = client.post("/api/v1/observations", json=dict(REGISTER, observed_at="2025-08-03T11:00:00+08:00"))
     assert reused.status_code == 409
 
 
@@ -105,10 +109,11 @@ def test_resolve_not_eligible_closes_and_snoozes(api: tuple[httpx.Client, Runtim
     client.post("/api/v1/observations", json={"observations": [REGISTER, INCOME]})
     runtime.drain()
     alert_id = client.get("/api/v1/alerts", params={"household": HOUSEHOLD}).json()["alerts"][0]["alert_id"]
-    assert client.post(f"/api/v1/alerts/{alert_id}/acknowledge", json={"by": "cw-1"}).status_code == 200
-    bad = client.post(f"/api/v1/alerts/{alert_id}/resolve", json={"by": "cw-1", "outcome": "maybe"})
+    acknowledged = client.post(f"/api/v1/alerts/{alert_id}/acknowledge", json={})
+    assert acknowledged.status_code == 200 and acknowledged.json()["acknowledged_by"] == "test-caseworker"
+    bad = client.post(f"/api/v1/alerts/{alert_id}/resolve", json={"outcome": "maybe"})
     assert bad.status_code == 422
-    done = client.post(f"/api/v1/alerts/{alert_id}/resolve", json={"by": "cw-1", "outcome": "not_eligible"})
+    done = client.post(f"/api/v1/alerts/{alert_id}/resolve", json={"outcome": "not_eligible"})
     assert done.json()["status"] == "closed"
     client.post("/api/v1/observations", json=envelope("h-9", "household.visited", {"purpose": "verification"},
                                                       at="2025-08-10T10:00:00+08:00"))
@@ -122,7 +127,8 @@ def test_unknown_alert_is_a_404_problem(api: tuple[httpx.Client, Runtime]) -> No
     assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")
 
 
-def test_administrator_raises_the_standard_and_households_are_judged_again(api: tuple[httpx.Client, Runtime]) -> None:
+def test_administrator_raises_the_standard_and_households_are_judged_again(api: tuple[httpx.Client, Runtime],
+                                                                         people: People) -> None:
     client, runtime = api
     above = dict(INCOME, data=dict(INCOME["data"], monthly_income=800))
     client.post("/api/v1/observations", json={"observations": [REGISTER, above]})
@@ -130,8 +136,8 @@ def test_administrator_raises_the_standard_and_households_are_judged_again(api: 
     dibao = {"household": HOUSEHOLD, "rule": "MISSED.DIBAO", "status": "open"}
     assert client.get("/api/v1/alerts", params=dibao).json()["total"] == 0
     new_value = {"name": "dibao.standard_monthly.urban", "region": "500103", "from": "2025-07-01", "value": 900,
-                 "set_by": "admin-1", "reason": "2025 adjustment"}
-    assert client.post("/api/v1/parameters", json=new_value).status_code == 201
+                 "reason": "2025 adjustment"}
+    assert client.post("/api/v1/parameters", json=new_value, headers=people.headers("admin")).status_code == 201
     runtime.drain()
     alerts = client.get("/api/v1/alerts", params=dibao).json()["alerts"]
     assert [a["rule"] for a in alerts] == ["MISSED.DIBAO"]
@@ -142,8 +148,8 @@ def test_administrator_raises_the_standard_and_households_are_judged_again(api: 
     assert "rigid.prev_year_pc_disposable_income" in in_force["missing"]
 
 
-def test_unknown_parameter_is_refused(api: tuple[httpx.Client, Runtime]) -> None:
+def test_unknown_parameter_is_refused(api: tuple[httpx.Client, Runtime], people: People) -> None:
     client, _ = api
     response = client.post("/api/v1/parameters", json={"name": "no.such", "region": "500103", "from": "2025-01-01",
-                                                        "value": 1, "set_by": "admin-1"})
+                                                        "value": 1}, headers=people.headers("admin"))
     assert response.status_code == 422 and "no.such" in response.json()["detail"]

@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.policy import POLICY_ID, PolicyBook
 from infra.runtime import Runtime
+from tests.people import People
 
 HOUSEHOLD = "CQ-P1"
 STANDARD = "dibao.standard_monthly.urban"
@@ -33,8 +34,14 @@ INCOME = envelope("p-2", "household.income_reported",
 
 
 def new_value(**changes: Any) -> dict[str, Any]:
-    return {"name": STANDARD, "region": "500103", "from": "2025-07-01", "value": 900, "set_by": "admin-1",
-            "reason": "2025 adjustment", **changes}
+    return {"name": STANDARD, "region": "500103", "from": "2025-07-01", "value": 900, "reason": "2025 adjustment",
+            **changes}
+
+
+@pytest.fixture()
+def admin(people: People) -> dict[str, str]:
+    """Only an administrator sets parameters; the `api` client (a caseworker) reads them."""
+    return people.headers("admin")
 
 
 def assert_refused(response: httpx.Response, field: str) -> dict[str, Any]:
@@ -50,19 +57,20 @@ def assert_refused(response: httpx.Response, field: str) -> dict[str, Any]:
 @pytest.mark.parametrize("since", ["", None, -1, 0, 20250701, "abc", "20250701", "2025-02-30", "2025-07-01T00:00:00",
                                    True, ["2025-07-01"]])
 def test_a_date_that_is_not_yyyy_mm_dd_is_refused_and_nothing_stored(api: tuple[httpx.Client, Runtime],
-                                                                      since: Any) -> None:
+                                                                      admin: dict[str, str], since: Any) -> None:
     client, _ = api
     before = client.get("/api/v1/parameters", params=IN_FORCE).json()
-    named = assert_refused(client.post("/api/v1/parameters", json=new_value(**{"from": since})), "from")
+    response = client.post("/api/v1/parameters", json=new_value(**{"from": since}), headers=admin)
+    named = assert_refused(response, "from")
     assert "YYYY-MM-DD" in named["message"] or "calendar date" in named["message"]
     assert client.get("/api/v1/parameters", params=IN_FORCE).json() == before
 
 
-def test_a_missing_date_is_refused_naming_from(api: tuple[httpx.Client, Runtime]) -> None:
+def test_a_missing_date_is_refused_naming_from(api: tuple[httpx.Client, Runtime], admin: dict[str, str]) -> None:
     client, _ = api
     body = new_value()
     del body["from"]
-    assert_refused(client.post("/api/v1/parameters", json=body), "from")
+    assert_refused(client.post("/api/v1/parameters", json=body, headers=admin), "from")
 
 
 @pytest.mark.parametrize(
@@ -84,37 +92,42 @@ def test_a_missing_date_is_refused_naming_from(api: tuple[httpx.Client, Runtime]
     ],
 )
 def test_a_value_of_the_wrong_type_is_refused_naming_value_and_nothing_stored(
-    api: tuple[httpx.Client, Runtime], name: str, value: Any, expected: str
+    api: tuple[httpx.Client, Runtime], admin: dict[str, str], name: str, value: Any, expected: str
 ) -> None:
     client, _ = api
     before = client.get("/api/v1/parameters", params=IN_FORCE).json()
-    named = assert_refused(client.post("/api/v1/parameters", json=new_value(name=name, value=value)), "value")
+    response = client.post("/api/v1/parameters", json=new_value(name=name, value=value), headers=admin)
+    named = assert_refused(response, "value")
     assert expected in named["message"] and "必须" in named["message_zh"]
     assert client.get("/api/v1/parameters", params=IN_FORCE).json() == before
 
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity"])
-def test_non_finite_numbers_are_refused(api: tuple[httpx.Client, Runtime], literal: bytes) -> None:
+def test_non_finite_numbers_are_refused(api: tuple[httpx.Client, Runtime], admin: dict[str, str],
+                                        literal: bytes) -> None:
     client, _ = api
     body = json.dumps(new_value(value=0)).encode().replace(b'"value": 0', b'"value": ' + literal)
-    response = client.post("/api/v1/parameters", content=body, headers={"content-type": "application/json"})
+    response = client.post("/api/v1/parameters", content=body, headers={**admin, "content-type": "application/json"})
     assert_refused(response, "value")
 
 
-def test_an_unknown_name_is_refused_naming_name(api: tuple[httpx.Client, Runtime]) -> None:
+def test_an_unknown_name_is_refused_naming_name(api: tuple[httpx.Client, Runtime], admin: dict[str, str]) -> None:
     client, _ = api
-    named = assert_refused(client.post("/api/v1/parameters", json=new_value(name="dibao.no_such")), "name")
+    response = client.post("/api/v1/parameters", json=new_value(name="dibao.no_such"), headers=admin)
+    named = assert_refused(response, "name")
     assert "dibao.no_such" in named["message"] and "未知参数" in named["message_zh"]
 
 
-def test_a_good_value_is_stored_and_in_force(api: tuple[httpx.Client, Runtime]) -> None:
-    client, _ = api
-    response = client.post("/api/v1/parameters", json=new_value(value=900.5))
+def test_a_good_value_is_stored_and_in_force(api: tuple[httpx.Client, Runtime], admin: dict[str, str]) -> None:
+    client, runtime = api
+    response = client.post("/api/v1/parameters", json=new_value(value=900.5), headers=admin)
     assert response.status_code == 201
     assert response.json() == {"name": STANDARD, "region": "500103", "from": "2025-07-01", "value": 900.5}
     in_force = client.get("/api/v1/parameters", params=IN_FORCE).json()
     assert in_force["values"][STANDARD] == {"value": 900.5, "region": "500103", "from": "2025-07-01"}
     assert in_force["unusable"] == []
+    book: PolicyBook = runtime.households.repository.get(POLICY_ID)
+    assert [v["set_by"] for v in book.values] == ["test-admin"]  # the administrator who asked, not a body field
 
 
 def test_the_in_force_date_must_be_iso_too(api: tuple[httpx.Client, Runtime]) -> None:
@@ -141,7 +154,7 @@ def dibao_alerts(client: httpx.Client) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(("stored", "shown"), [("", ""), (None, None), (float("nan"), "nan"), ("770", "770")])
 def test_a_stored_unusable_standard_is_shown_and_the_rule_needing_it_does_not_hold(
-    api: tuple[httpx.Client, Runtime], stored: Any, shown: Any
+    api: tuple[httpx.Client, Runtime], admin: dict[str, str], stored: Any, shown: Any
 ) -> None:
     client, runtime = api
     store_bypassing_the_check(runtime, stored)
@@ -163,7 +176,7 @@ def test_a_stored_unusable_standard_is_shown_and_the_rule_needing_it_does_not_ho
     assert [u["name"] for u in in_force["unusable"]] == [STANDARD]
 
     # Setting a usable value for the same date replaces it, and the household is judged again.
-    assert client.post("/api/v1/parameters", json=new_value(value=900)).status_code == 201
+    assert client.post("/api/v1/parameters", json=new_value(value=900), headers=admin).status_code == 201
     runtime.drain()
     assert [a["rule"] for a in dibao_alerts(client)] == ["MISSED.DIBAO"]
     assert client.get(f"/api/v1/households/{HOUSEHOLD}").json()["assessment"]["unusable_parameters"] == []
