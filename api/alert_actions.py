@@ -10,26 +10,27 @@ outside the user's jurisdiction answers 404 (see `acting_on`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.auth import require
-from api.problems import problem_response
+from api.problems import problem_response, problem_responses
 from domain.access import Action, Principal, covers, is_grid
-from domain.alert import Alert
+from domain.alert import OUTCOMES, VERIFICATION_OUTCOMES, Alert
+from domain.observation import NOT_BLANK_PATTERN
 from infra.alert_workflow import AlertActionError
 
 router = APIRouter()
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "no such alert (problem+json)"},
-    409: {"description": "the action is not allowed in the alert's current state (problem+json)"},
-    422: {"description": "a value is missing or outside its vocabulary (problem+json)"},
-}
+PROBLEMS: dict[int | str, dict[str, Any]] = problem_responses(
+    400, 401, 403, 404, 409, 413, 422, e404="no such alert in your jurisdiction",
+    e409="the action is not allowed in the alert's current state", e422="a value is missing or outside its vocabulary")
 
 
 class Actor(BaseModel):
@@ -45,19 +46,33 @@ class RequestVerification(Actor):
                                                              "household's grid: where the visit task goes")
 
 
+def _iso_day(value: Any) -> Any:
+    """YYYY-MM-DD only: pydantic alone reads 1764547200, or "2025-08-05T00:00:00", as a date."""
+    if value is None or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+# The vocabularies are documented from the aggregate's own tables; the aggregate still checks them (422).
 class RecordVerification(Actor):
-    outcome: str = Field(description="found_as_reported / situation_changed / could_not_reach")
+    outcome: str = Field(description="what the visit found", json_schema_extra={"enum": list(VERIFICATION_OUTCOMES)})
     note: str = ""
-    visited_on: date | None = Field(None, description="the day of the visit (default: today)")
+    visited_on: Annotated[date | None, BeforeValidator(_iso_day)] = Field(
+        None, description="the day of the visit (default: today), not before the request")
 
 
 class Resolve(Actor):
-    outcome: str = Field(description="enrolled / referred / not_eligible / duplicate / other")
+    model_config = ConfigDict(json_schema_extra={  # `other` must say, in the note, what was done
+        "if": {"properties": {"outcome": {"const": "other"}}, "required": ["outcome"]},
+        "then": {"properties": {"note": {"pattern": NOT_BLANK_PATTERN}}, "required": ["note"]}})
+
+    outcome: str = Field(json_schema_extra={"enum": list(OUTCOMES)})
     note: str = Field("", description="what was done; required for `other`")
 
 
 class Reopen(Actor):
-    reason: str = Field(min_length=1, description="why the resolution is taken back")
+    reason: str = Field(min_length=1, json_schema_extra={"pattern": NOT_BLANK_PATTERN},
+                        description="why the resolution is taken back")
 
 
 class AlertWorkflowState(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.auth import require
+from api.problems import problem_responses
 from domain.access import EVERYWHERE, Action, Principal, covers
 from domain.parameters import region_prefix
 from domain.sla import sla_clock
@@ -23,7 +24,7 @@ def area_of(principal: Principal) -> str | None:
     return None if principal.role in EVERYWHERE else region_prefix(principal.jurisdiction.split("-")[0])
 
 
-@router.get("/api/v1/alerts")
+@router.get("/api/v1/alerts", responses=problem_responses(401, 403, 422))
 def list_alerts(
     request: Request,
     household: str | None = None,
@@ -59,7 +60,8 @@ def _sla(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | None:
                      acknowledged=row.get("acknowledged_by") is not None)
 
 
-@router.get("/api/v1/alerts/{alert_id}")
+@router.get("/api/v1/alerts/{alert_id}",
+            responses=problem_responses(401, 403, 404, 422, e404="no such alert in your jurisdiction"))
 def get_alert(request: Request, alert_id: str,
               principal: Principal = Depends(require(Action.READ_ALERTS))) -> dict[str, Any]:
     rows = alert_queue.one(request.app.state.runtime.views, alert_id)

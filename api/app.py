@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import alert_actions, alerts, audit, households, observations, parameters, sessions, statistics, tasks
+from api import alert_actions, alerts, audit, households, observation_schemas, observations, parameters, problems
+from api import sessions, statistics, tasks
 from api.body_limits import BodyLimits
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
@@ -32,10 +33,22 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(statistics.router)
 
-    @app.get("/health", responses={503: {"description": "a component is down or lagging"}})
+    @app.get("/health", responses={200: {"description": "every component is up and keeping up"},
+                                   503: {"description": "a component is down or lagging",
+                                         "content": {"application/json": {"schema": {"type": "object"}}}}})
     def health() -> JSONResponse:
         """Each component up or down, with its lag, last error and restarts (cheap: poll it every second)."""
         report = runtime.health()
         return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, plus the schemas that routes reading raw JSON refer to by `$ref`."""
+        if app.openapi_schema is None:
+            document = FastAPI.openapi(app)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(problems.components())
+            schemas.update(observation_schemas.components())
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.auth import require
+from api.problems import problem_responses
 from domain.access import Action, Principal
 from projections import access_log
 
@@ -14,7 +15,7 @@ router = APIRouter()
 MAX_OFFSET = 1_000_000_000
 
 
-@router.get("/api/v1/audit/access")
+@router.get("/api/v1/audit/access", responses=problem_responses(401, 403, 422))
 def list_access(
     request: Request,
     household: str | None = Query(None, max_length=64),

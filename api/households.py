@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from api.auth import require
+from api.problems import problem_responses
 from domain.access import Action, Principal, covers
 from domain.privacy import masked_member, sees_full_identity
 from projections.alert_queue import row_to_json
@@ -17,7 +18,8 @@ from rules.assessment import programmes, timeline
 router = APIRouter()
 
 
-@router.get("/api/v1/households/{household_id}")
+@router.get("/api/v1/households/{household_id}",
+            responses=problem_responses(401, 403, 404, 422, e404="no such household in your jurisdiction"))
 def get_household(request: Request, household_id: str,
                   principal: Principal = Depends(require(Action.READ_HOUSEHOLD))) -> dict[str, Any]:
     """The household 360 view; outside your jurisdiction it does not exist (404). Names and ID numbers

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.problems import MEDIA_TYPE, problem, problem_response
+from api.observation_schemas import REQUEST_BODY, RESPONSES
+from api.problems import MEDIA_TYPE, problem, problem_response, problem_responses
 from domain.intake_limits import MAX_BATCH
 from api.auth import current_principal
 from domain.access import Principal
@@ -24,7 +25,13 @@ def _item_problem(outcome: Outcome) -> dict[str, Any]:
                    observation_id=outcome.observation_id)
 
 
-@router.post("/api/v1/observations", status_code=202)
+# The body is read raw, so that the domain validator judges every item (naming fields in Chinese and
+# English) and answers per item; its schema, generated from the same vocabulary, is documented here.
+@router.post("/api/v1/observations", status_code=202, openapi_extra={"requestBody": REQUEST_BODY},
+             responses={**RESPONSES, **problem_responses(
+                 400, 401, 403, 404, 409, 413, e403="your role may not submit this kind, or not there",
+                 e404="the household or resident it names is unknown (in your jurisdiction)",
+                 e409="the household is registered already, or a resident id is in use")})
 async def post_observations(request: Request, principal: Principal = Depends(current_principal)) -> JSONResponse:
     """Accept observations; a bad item never loses the good items of its batch. Each item is recorded
     as observed by you (an `informant` field is replaced by your user name), and only what your role

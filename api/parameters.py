@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field
 
 from api.auth import require
-from api.problems import problem_response
+from api.problems import problem_response, problem_responses
 from domain.access import Action, Principal
-from domain.parameter_types import effective_date
+from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from domain.parameters import Resolved, Unusable
 from infra.policy_service import PolicyError
 
@@ -29,17 +29,20 @@ class NewValue(BaseModel):
     region: str = Field(pattern="^[0-9]{2,12}$", examples=["500000"])
     # Checked by the policy service (YYYY-MM-DD only), so that `0` or `null` is refused, not read as a date.
     effective_from: Any = Field(alias="from", examples=["2025-07-01"],
-                                json_schema_extra={"type": "string", "format": "date"})
+                                json_schema_extra={"type": "string", "format": "date",
+                                                   "pattern": EFFECTIVE_DATE_PATTERN})
     value: Any = Field(examples=[770], description="of the parameter's declared type (RULES.md § Parameters)")
     reason: str = ""
 
 
-@router.get("/api/v1/parameters")
+@router.get("/api/v1/parameters", responses=problem_responses(401, 403, 422))
 def in_force(
     request: Request,
     principal: Principal = Depends(require(Action.READ_PARAMETERS)),
     region: str = Query(..., pattern="^[0-9]{2,12}$"),
-    on: Annotated[date | None, BeforeValidator(_iso_day), Query(description="YYYY-MM-DD (default: the clock)")] = None,
+    on: Annotated[date | None, BeforeValidator(_iso_day),
+                  Query(description="YYYY-MM-DD (default: the clock)",
+                        json_schema_extra={"pattern": EFFECTIVE_DATE_PATTERN})] = None,
 ) -> dict[str, Any]:
     """Every parameter's value for the region on the date (default: the clock), with its origin;
     a value in force that no rule can use is listed under `unusable`, not as a value."""
@@ -56,7 +59,8 @@ def in_force(
     }
 
 
-@router.post("/api/v1/parameters", status_code=201)
+@router.post("/api/v1/parameters", status_code=201, responses=problem_responses(
+    400, 401, 403, 413, 422, e422="an unknown parameter, or a value or date it cannot take (named in `errors`)"))
 def add_value(request: Request, body: NewValue,
               principal: Principal = Depends(require(Action.SET_PARAMETERS))) -> Any:
     """Add a dated value; recorded as an event, and every household is judged again.

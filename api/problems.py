@@ -8,6 +8,9 @@ from typing import Any, Mapping, Sequence
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.parameter_types import ParameterRefused
@@ -48,6 +51,64 @@ VALIDATION_ZH = {
 }
 
 
+class FieldProblem(BaseModel):
+    """One problem, naming the field as the client sent it."""
+
+    field: str = Field(description="a dotted path such as `data.members[1].id_number`; `body` for the whole body")
+    message: str
+    message_zh: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (`application/problem+json`); `errors` names each field that is wrong."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["https://qianshao.example/problems/422"])
+    title: str = Field(examples=["数据校验失败 / Validation failed"])
+    status: int
+    detail: str
+    errors: list[FieldProblem] = Field(default_factory=list, description="absent when there is nothing to name")
+
+
+SCHEMA_REF = "#/components/schemas/{model}"
+PROBLEM_REF = {"$ref": SCHEMA_REF.format(model="Problem")}
+WHY = {
+    400: "the body is not JSON, nests deeper than 64 levels or holds an unpaired surrogate escape",
+    401: "no bearer token, or one that is unknown, expired or revoked",
+    403: "your role may not do this",
+    404: "not found, or outside your jurisdiction",
+    409: "conflicts with the current state",
+    413: "the body is larger than 16 MiB",
+    422: "a value is missing, malformed or outside its vocabulary (each named in `errors`)",
+    429: "too many attempts; wait `Retry-After` seconds",
+}
+HEADERS = {429: {"Retry-After": {"description": "seconds to wait", "required": True,
+                                  "schema": {"type": "string", "pattern": "^[0-9]+$"}}}}
+
+
+def problem_responses(*statuses: int, **why: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for problem+json answers: `problem_responses(401, 403, e404="no such alert")`."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        response = {"description": f"{why.get(f'e{status}', WHY[status])} (problem+json)",
+                    "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}}}
+        if status in HEADERS:
+            response["headers"] = HEADERS[status]
+        responses[status] = response
+    return responses
+
+
+def schema_components(*models: type[BaseModel]) -> dict[str, Any]:
+    """JSON schemas of `models` (and of the models they use) for the OpenAPI document's components."""
+    _, top = models_json_schema([(model, "validation") for model in models], ref_template=SCHEMA_REF)
+    return dict(top.get("$defs", {}))
+
+
+def components() -> dict[str, Any]:
+    return schema_components(Problem)
+
+
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
     zh, en = TITLES.get(status, ("错误", "Error"))
     body: dict[str, Any] = {
@@ -69,8 +130,22 @@ def problem_response(status: int, detail: str, *, headers: Mapping[str, str] | N
 
 
 async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """Every HTTP error (404 for an unknown path, 405 keeping its `Allow` header…) as problem+json."""
-    return problem_response(exc.status_code, str(exc.detail), headers=exc.headers)
+    """Every HTTP error (404 for an unknown path, 405 with its `Allow` header…) as problem+json."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return problem_response(exc.status_code, str(exc.detail), headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (the router's 405 names only the first route's)."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
 
 
 def _field(loc: Sequence[Any]) -> str:

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from api.auth import bearer, current_principal
-from api.problems import problem_response
+from api.problems import problem_response, problem_responses
 from domain.access import Principal
 from domain.login_throttle import LoginLocked
 from domain.user import LoginFailed
@@ -35,7 +35,8 @@ class Session(BaseModel):
 
 
 @router.post("/api/v1/login", response_model=Session,
-             responses={401: {"description": "wrong name or password"}, 429: {"description": "locked for a while"}})
+             responses=problem_responses(400, 401, 413, 422, 429, e401="wrong name or password",
+                                         e429="too many failed logins for this name or from this address"))
 def login(request: Request, body: Login) -> Any:
     identity = request.app.state.runtime.identity
     address = request.client.host if request.client else "unknown"
@@ -52,7 +53,7 @@ def login(request: Request, body: Login) -> Any:
                                 jurisdiction=principal.jurisdiction).model_dump())
 
 
-@router.post("/api/v1/logout", status_code=204)
+@router.post("/api/v1/logout", status_code=204, responses=problem_responses(401))
 def logout(request: Request, principal: Principal = Depends(current_principal),
            credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Response:
     """End this session (or retire this API token)."""

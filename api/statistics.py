@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from api.alerts import area_of
 from api.auth import require
+from api.problems import problem_responses
 from domain.access import Action, Principal
 from projections.gap_statistics import gap_statistics
 
 router = APIRouter()
 
 
-@router.get("/api/v1/statistics/gaps")
+@router.get("/api/v1/statistics/gaps", responses=problem_responses(401, 403, 422))
 def gaps(
     request: Request,
     region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.auth import require
+from api.problems import problem_responses
 from domain.access import Action, Principal
 
 from projections.tasks import open_tasks
@@ -15,7 +16,7 @@ router = APIRouter()
 MAX_OFFSET = 1_000_000_000
 
 
-@router.get("/api/v1/tasks")
+@router.get("/api/v1/tasks", responses=problem_responses(401, 403, 422))
 def list_tasks(
     request: Request,
     principal: Principal = Depends(require(Action.RECORD_VERIFICATION)),

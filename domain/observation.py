@@ -187,6 +187,66 @@ class Spec:
     default: Any = None  # filled in when an optional field is absent (None: leave it out)
 
 
+# --- what each check accepts, as data ----------------------------------------------------------
+#
+# The API documents each kind's `data` with schemas generated from `DATA_FIELDS` and these shapes
+# (api/observation_schemas.py), so the documentation is the validator's own vocabulary, never a second
+# copy. A shape says exactly which JSON values its check accepts wherever JSON Schema can say it:
+# type, enumeration, bounds, pattern. What a schema cannot say (a check digit, a date compared with
+# `observed_at`, whether a resident exists) is written in `note`; such values are refused by the check
+# (422, naming the field) although they fit the shape.
+
+# What `str.strip()` removes (every character whose `str.isspace()` is true), as a regex class that
+# Python, ECMA-262 and Rust regex engines read alike.
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005" \
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_WS_CLASS = ("\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
+             "\\u205f\\u3000")
+_WS, _NOT_WS = f"[{_WS_CLASS}]", f"[^{_WS_CLASS}]"
+BLANK_PATTERN = f"^{_WS}*$"  # what an optional field may also be: absent, null, or this
+NOT_BLANK_PATTERN = _NOT_WS  # (unanchored) holds something `str.strip()` keeps
+IDENTIFIER_PATTERN = f"^{_NOT_WS}(?:[\\s\\S]*{_NOT_WS})?$"  # not blank, no surrounding whitespace
+
+
+def text_pattern(most: int) -> str:
+    """Text that is 1 to `most` characters long once surrounding whitespace is removed."""
+    middle = f"(?:[\\s\\S]{{0,{most - 2}}}{_NOT_WS})?" if most > 1 else ""
+    return f"^{_WS}*{_NOT_WS}{middle}{_WS}*$"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The JSON values a check accepts: a JSON type and JSON Schema's keywords (None: unbounded)."""
+
+    type: str  # string, number, integer, boolean, object, array
+    enum: tuple[str, ...] = ()
+    pattern: str | None = None
+    format: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    fields: tuple[Spec, ...] = ()  # an object's
+    title: str | None = None  # an object's name
+    items: "Check | None" = None  # an array's
+    min_items: int | None = None
+    max_items: int | None = None
+    note: str = ""  # what the check verifies beyond the shape
+
+
+def _shaped(check: Check, shape: Shape) -> Check:
+    setattr(check, "shape", shape)
+    return check
+
+
+def shape_of(check: Check) -> Shape:
+    """What `check` accepts (every check of the vocabulary has a shape)."""
+    shape = getattr(check, "shape", None)
+    if not isinstance(shape, Shape):
+        raise LookupError(f"{getattr(check, '__name__', check)!r} has no shape")
+    return shape
+
+
 def _absent(value: Any, required: bool) -> bool:
     """Null is absent; so is a blank string in an optional field (forms send "" for "nothing")."""
     return value is None or (not required and isinstance(value, str) and not value.strip())
@@ -225,6 +285,10 @@ def _identifier(value: Any, _: date | None = None) -> str:
     return value
 
 
+_shaped(_identifier, Shape("string", pattern=IDENTIFIER_PATTERN, min_length=1, max_length=limits.MAX_ID,
+                           note="kept verbatim: no surrounding whitespace"))
+
+
 def _text(most: int) -> Check:
     """Free text of at most `most` characters once stripped of surrounding whitespace."""
 
@@ -236,7 +300,8 @@ def _text(most: int) -> Check:
             raise _too_long(most, len(text))
         return text
 
-    return check
+    return _shaped(check, Shape("string", pattern=text_pattern(most), note=(
+        f"1 to {most} characters, not counting surrounding whitespace (which is removed)")))
 
 
 _NAME, _GRID, _ADDRESS = _text(limits.MAX_NAME), _text(limits.MAX_GRID), _text(limits.MAX_ADDRESS)
@@ -252,13 +317,16 @@ def _enum(values: tuple[str, ...]) -> Check:
             f"必须是以下之一：{'、'.join(values)}（收到 {_show(value)}）",
         )
 
-    return check
+    return _shaped(check, Shape("string", enum=values))
 
 
 def _bool(value: Any, _: date) -> bool:
     if not isinstance(value, bool):
         raise _Bad(f"must be true or false, not {_json_type(value)}", "必须是 true 或 false")
     return value
+
+
+_shaped(_bool, Shape("boolean"))
 
 
 def _number(value: Any) -> float:
@@ -286,6 +354,11 @@ def _money(value: Any, _: date) -> float:
     return fen
 
 
+# Rounded to the fen first: the largest amount accepted is half a fen over the bound (it rounds down to it).
+_shaped(_money, Shape("number", minimum=0, maximum=limits.MAX_MONEY + 0.005,
+                      note=f"yuan, rounded to the fen; at most {limits.MAX_MONEY:,.0f} once rounded"))
+
+
 def _int_range(low: int, high: int | None = None) -> Check:
     """A whole number within [low, high]; True/False are not numbers here."""
     bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
@@ -301,13 +374,14 @@ def _int_range(low: int, high: int | None = None) -> Check:
             raise _Bad(f"must be {bounds} (got {number})", f"必须{bounds_zh}（收到 {number}）")
         return number
 
-    return check
+    return _shaped(check, Shape("integer", minimum=low, maximum=high))
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}")
 _REGION = re.compile(r"[0-9]{6,12}")
 _RIC = re.compile(r"[0-9]{17}[0-9X]")
+DATE_PATTERN, PERIOD_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 
 
 def _later(day: date, delta: timedelta) -> date:
@@ -340,6 +414,10 @@ def _event_date(value: Any, observed: date) -> str:
     return day.isoformat()
 
 
+_shaped(_event_date, Shape("string", format="date", pattern=DATE_PATTERN,
+                           note=f"from {EARLIEST} to one day after the date of `observed_at`"))
+
+
 def _scheduled_date(value: Any, observed: date) -> str:
     """A date that may be set ahead (coverage start, grace end), but not more than a year ahead."""
     day = _parse_date(value)
@@ -349,6 +427,10 @@ def _scheduled_date(value: Any, observed: date) -> str:
             f"{day} 比观察日期 {observed} 晚了 {SCHEDULE_HORIZON.days} 天以上",
         )
     return day.isoformat()
+
+
+_shaped(_scheduled_date, Shape("string", format="date", pattern=DATE_PATTERN, note=(
+    f"from {EARLIEST} to {SCHEDULE_HORIZON.days} days after the date of `observed_at`")))
 
 
 def _period(value: Any, observed: date) -> str:
@@ -365,6 +447,10 @@ def _period(value: Any, observed: date) -> str:
     return value
 
 
+_shaped(_period, Shape("string", pattern=PERIOD_PATTERN,
+                       note=f"a month YYYY-MM from {EARLIEST:%Y-%m} to the month of `observed_at`"))
+
+
 def _region(value: Any, _: date) -> str:
     if not isinstance(value, str) or not _REGION.fullmatch(value):
         raise _Bad(
@@ -372,6 +458,9 @@ def _region(value: Any, _: date) -> str:
             f"必须是 6 至 12 位数字的行政区划代码字符串（收到 {_show(value)}）",
         )
     return value
+
+
+_shaped(_region, Shape("string", pattern="^[0-9]{6,12}$", note="an administrative division code"))
 
 
 def _id_number(value: Any, _: date) -> str:
@@ -398,6 +487,11 @@ def _id_number(value: Any, _: date) -> str:
     return number
 
 
+_shaped(_id_number, Shape("string", max_length=limits.MAX_ID_NUMBER_INPUT, note=(
+    "an 18-digit resident ID number (17 digits and a GB 11643 check digit 0-9 or X; spaces and hyphens are "
+    "removed); the birth date in it must be the person's `birth_date`")))
+
+
 def _id_matches_birth(person: dict[str, Any]) -> list[_Problem]:
     """The birth date inside the ID number must be the declared `birth_date`."""
     number, born = person.get("id_number"), person.get("birth_date")
@@ -413,8 +507,9 @@ def _id_matches_birth(person: dict[str, Any]) -> list[_Problem]:
     )]
 
 
-def _object(specs: tuple[Spec, ...], after: Callable[[dict[str, Any]], list[_Problem]] | None = None) -> Check:
-    """A JSON object checked field by field, then (optionally) across fields."""
+def _object(specs: tuple[Spec, ...], after: Callable[[dict[str, Any]], list[_Problem]] | None = None, *,
+            title: str, note: str = "") -> Check:
+    """A JSON object checked field by field, then (optionally) across fields; `title` names its schema."""
 
     def check(value: Any, observed: date) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -426,7 +521,7 @@ def _object(specs: tuple[Spec, ...], after: Callable[[dict[str, Any]], list[_Pro
             raise _Bad(problems=problems)
         return out
 
-    return check
+    return _shaped(check, Shape("object", fields=specs, title=title, note=note))
 
 
 def _list_of(item: Check, *, most: int, noun: tuple[str, str] = ("items", "项"), non_empty: bool = False,
@@ -454,7 +549,8 @@ def _list_of(item: Check, *, most: int, noun: tuple[str, str] = ("items", "项")
             raise _Bad(problems=problems)
         return out
 
-    return check
+    return _shaped(check, Shape("array", items=item, min_items=1 if non_empty else None, max_items=most,
+                                note=f"no two share a `{key}`" if key else ""))
 
 
 def _repeats(items: list[Any], key: str) -> list[_Problem]:
@@ -491,6 +587,10 @@ def _residents_seen(value: Any, observed: date) -> list[str]:
     return list(dict.fromkeys(_SEEN(value, observed)))
 
 
+_shaped(_residents_seen, Shape("array", items=_identifier, max_items=limits.MAX_RESIDENTS_SEEN,
+                               note="members of the household; a repeated id counts once"))
+
+
 def _within(items: Any, most: int) -> Any:
     """A raw list worth looking up in the registry: one over its bound is refused already."""
     return items if not isinstance(items, list) or len(items) <= most else []
@@ -505,8 +605,10 @@ PERSON = (
     Spec("birth_date", _event_date),
     Spec("relation", _enum(v.RELATIONS)),
 )
-MEMBER = _object((Spec("resident", _identifier), *PERSON), after=_id_matches_birth)
-PARENT = _object((Spec("status", _enum(v.PARENT_STATUSES)), Spec("since", _event_date, required=False)))
+MEMBER = _object((Spec("resident", _identifier), *PERSON), after=_id_matches_birth, title="Member",
+                 note="`resident` is the new member's id, not in use yet")
+PARENT = _object((Spec("status", _enum(v.PARENT_STATUSES)), Spec("since", _event_date, required=False)),
+                 title="ParentStatus")
 PROGRAMME = Spec("programme", _enum(v.PROGRAMMES))
 
 DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
@@ -585,8 +687,9 @@ MEMBER_REFERENCES: dict[str, str] = {
     "household.visited": "residents_seen",
 }
 
-# Envelope `household` / `resident` by subject: required, optional or absent.
-_SUBJECT_RULES: dict[str, tuple[str, str]] = {
+SUBJECT_ID: Check = _identifier  # how the envelope's `household` and `resident` are checked when given
+# Envelope `household` / `resident` by subject: required, optional or absent (null or blank).
+SUBJECT_RULES: dict[str, tuple[str, str]] = {
     v.HOUSEHOLD: ("required", "absent"),
     v.RESIDENT: ("required", "required"),
     v.HOUSEHOLD_OR_RESIDENT: ("required", "optional"),
@@ -607,6 +710,12 @@ def _kind(value: Any, _: date) -> str:
         f"unknown kind {_show(value)}{hint}; expected one of: {', '.join(v.OBSERVATION_KINDS)}",
         f"未知的观察类型 {_show(value)}{hint_zh}；可用类型：{', '.join(v.OBSERVATION_KINDS)}",
     )
+
+
+_shaped(_kind, Shape("string", enum=v.OBSERVATION_KINDS))
+OBSERVED_AT = Shape("string", format="date-time", note=(
+    f"ISO 8601 with a UTC offset, e.g. 2026-03-01T09:30:00+08:00; from {EARLIEST} to "
+    f"{FUTURE_SKEW.seconds // 60} minutes after the server's clock"))
 
 
 def _observed_at(now: datetime) -> Check:
@@ -630,10 +739,11 @@ def _observed_at(now: datetime) -> Check:
                        f"观察时间在未来（服务器时间 {now.isoformat(timespec='seconds')}）")
         return at
 
-    return check
+    return _shaped(check, OBSERVED_AT)
 
 
-def _envelope_specs(now: datetime) -> tuple[Spec, ...]:
+def envelope_specs(now: datetime) -> tuple[Spec, ...]:
+    """The envelope's own fields (`household`, `resident` and `data` depend on the kind: SUBJECT_RULES)."""
     return (
         Spec("observation_id", _identifier),
         Spec("informant", _identifier),
@@ -753,10 +863,10 @@ def parse_observation(envelope: Any, registry: Registry, *, now: datetime) -> Ob
         raise InvalidObservation([FieldError("", f"an observation must be a JSON object, not {_json_type(envelope)}",
                                              "观察记录必须是 JSON 对象")])
     now = now if now.utcoffset() is not None else now.replace(tzinfo=timezone.utc)
-    head, problems = _fields(envelope, _envelope_specs(now), now.date())
+    head, problems = _fields(envelope, envelope_specs(now), now.date())
     kind: str | None = head.get("kind")
     observed: date = head["observed_at"].date() if "observed_at" in head else now.date()
-    household_rule, resident_rule = _SUBJECT_RULES[v.SUBJECTS[kind]] if kind else ("optional", "optional")
+    household_rule, resident_rule = SUBJECT_RULES[v.SUBJECTS[kind]] if kind else ("optional", "optional")
     household, more = _subject_id("household", envelope.get("household"), household_rule, kind or "")
     problems += more
     resident, more = _subject_id("resident", envelope.get("resident"), resident_rule, kind or "")

@@ -21,6 +21,8 @@ MAX_WORKING_DAYS = 365  # about a year and a half; deadlines are counted day by 
 MAX_AGE = 150
 MAX_FACTOR = 10  # ratios and multipliers
 EARLIEST_EFFECTIVE = date(1900, 1, 1)  # the shipped defaults' start of time
+# What `effective_date` accepts, as JSON Schema says it (`format: date` adds the calendar's own rules).
+EFFECTIVE_DATE_PATTERN = "^(?:19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
