@@ -47,13 +47,15 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]
 
 
 def poll_until(
-    predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.05, message: str | None = None
+    predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.05,
+    message: str | Callable[[], str] | None = None,
 ) -> T:
-    """Call `predicate` until it returns something truthy and return that; fail at the deadline."""
+    """Call `predicate` until it returns something truthy and return that; fail at the deadline
+    (`message` may be a callable, to describe the state at that moment)."""
     deadline = time.monotonic() + timeout
     while not (result := predicate()):
         if time.monotonic() > deadline:
-            what = message or getattr(predicate, "__name__", repr(predicate))
+            what = message() if callable(message) else message or getattr(predicate, "__name__", repr(predicate))
             pytest.fail(f"waited {timeout}s for {what}; last result: {result!r}")
         time.sleep(interval)  # the polling interval of a deadline-bounded wait
     return result

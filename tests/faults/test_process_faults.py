@@ -20,6 +20,7 @@ import pytest
 
 from infra.scenario import tick
 from infra.synthetic import generate_district
+from tests.conftest import poll_until
 from tests.faults.served import Served, pid_alive
 
 HOUSEHOLDS = 300
@@ -62,12 +63,9 @@ def settled(served: Served) -> bool:
 
 
 def wait(predicate: Callable[[], Any], deadline_s: float, what: str | Callable[[], str]) -> float:
-    """Poll until `predicate()` holds; the seconds it took."""
+    """Poll until `predicate()` holds (the suite's `poll_until`); the seconds it took."""
     started = time.monotonic()
-    while not predicate():
-        if time.monotonic() - started > deadline_s:
-            pytest.fail(f"waited {deadline_s}s for {what() if callable(what) else what}")
-        time.sleep(0.2)  # the polling interval of a deadline-bounded wait
+    poll_until(predicate, timeout=deadline_s, interval=0.2, message=what)
     return time.monotonic() - started
 
 
