@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import alert_actions, alerts, audit, households, observation_schemas, observations, parameters, problems
-from api import sessions, statistics, tasks
+from api import corrections, sessions, statistics, tasks
 from api.body_limits import BodyLimits
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
@@ -24,6 +24,7 @@ def create_app(runtime: Any) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     app.add_middleware(BodyLimits)
     app.include_router(observations.router)
+    app.include_router(corrections.router)
     app.include_router(alerts.router)
     app.include_router(households.router)
     app.include_router(alert_actions.router)

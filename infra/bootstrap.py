@@ -27,6 +27,7 @@ from infra.engine_component import EngineComponent
 from infra.access_audit import AccessAudit
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
 from infra.identity import IdentityService
+from infra.corrections import CorrectionService
 from infra.intake import IntakeService
 from infra.kafka.broker import EmbeddedBroker
 from infra.kafka.broker_keeper import BrokerKeeper
@@ -73,7 +74,8 @@ def bootstrap(
         households=households,
         alerts=alerts,
         views=ViewStore(settings.sqlite_path("views")),
-        intake=IntakeService(households),
+        intake=(intake := IntakeService(households)),
+        corrections=CorrectionService(households, intake.now),
         policy=policy,
         workflow=AlertWorkflow(alerts, policy.table),
         assessor=Assessor(households, policy.table),

@@ -19,6 +19,7 @@ from domain.applications import AlertsApp, HouseholdsApp
 from infra.alert_workflow import AlertWorkflow
 from infra.access_audit import AccessAudit
 from infra.identity import IdentityService
+from infra.corrections import CorrectionService
 from infra.intake import IntakeService
 from infra.kafka.clients import ensure_topics, make_consumer
 from infra.kafka.intake_consumer import KafkaIntake
@@ -45,6 +46,7 @@ class Runtime:
     alerts: AlertsApp
     views: ViewStore
     intake: IntakeService
+    corrections: CorrectionService
     policy: PolicyService
     workflow: AlertWorkflow
     assessor: Assessor

@@ -24,6 +24,10 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
         )
     elif isinstance(event, Household.Observed):
         _observed(db, event.observation)
+    elif isinstance(event, Household.Corrected):
+        _revised(db, event.original, event.observation)
+    elif isinstance(event, Household.Retracted):
+        _revised(db, event.original, None)
 
 
 def _members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,3 +48,48 @@ def _observed(db: sqlite3.Connection, obs: dict[str, Any]) -> None:
         " last_observed_at = MAX(COALESCE(last_observed_at, ''), ?), last_kind = ? WHERE household = ?",
         (json.dumps(members, ensure_ascii=False), obs["observed_at"], obs["kind"], obs["household"]),
     )
+
+
+def _revised(db: sqlite3.Connection, original: dict[str, Any], replacement: dict[str, Any] | None) -> None:
+    """Undo what `original` did to the row, then do what its correction (if any) says."""
+    row = db.execute("SELECT members FROM households WHERE household = ?", (original["household"],)).fetchone()
+    if row is None:
+        return
+    members = json.loads(row[0])
+    if original["kind"] == "household.registered" and replacement is not None:
+        _registration_corrected(db, members, replacement)
+        return
+    members = _undone(members, original)
+    if replacement is not None:
+        members = _done(members, replacement)
+    db.execute("UPDATE households SET members = ?, observations = observations - ? WHERE household = ?",
+               (json.dumps(members, ensure_ascii=False), 0 if replacement else 1, original["household"]))
+
+
+def _undone(members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str, Any]]:
+    if obs["kind"] == "resident.joined":
+        return [m for m in members if m["resident"] != obs["resident"]]
+    if obs["kind"] in ("resident.died", "resident.left"):
+        return [{k: v for k, v in m.items() if k != "status"} if m["resident"] == obs["resident"] else m
+                for m in members]
+    return members
+
+
+def _done(members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str, Any]]:
+    if obs["kind"] == "resident.joined":
+        return [*members, _members([dict(obs["data"], resident=obs["resident"])])[0]]
+    if obs["kind"] in ("resident.died", "resident.left"):
+        status = "died" if obs["kind"] == "resident.died" else "left"
+        return [dict(m, status=status) if m["resident"] == obs["resident"] else m for m in members]
+    return members
+
+
+def _registration_corrected(db: sqlite3.Connection, members: list[dict[str, Any]], obs: dict[str, Any]) -> None:
+    """The corrected registration's details; each member keeps what was observed since (died, left)."""
+    status = {m["resident"]: m["status"] for m in members if "status" in m}
+    corrected = {m["resident"]: m for m in _members(obs["data"]["members"])}
+    merged = [dict(corrected.get(m["resident"], m), **({"status": status[m["resident"]]} if m["resident"] in status
+                                                        else {})) for m in members]
+    data = obs["data"]
+    db.execute("UPDATE households SET address = ?, hukou = ?, members = ? WHERE household = ?",
+               (data.get("address"), data["hukou"], json.dumps(merged, ensure_ascii=False), obs["household"]))

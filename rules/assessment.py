@@ -61,15 +61,36 @@ class Assessor:
 
 
 def timeline(households: HouseholdsApp, household: str) -> list[dict[str, Any]]:
-    """Every observation of the household: who sent it, when it happened and when it was recorded."""
+    """Every observation of the household: who sent it, when it happened and when it was recorded,
+    and whether it is still in force, was corrected (by which) or retracted (when, by whom, why)."""
     try:
         events = list(households.events.get(Household.id_for(household)))
     except AggregateNotFoundError:
         return []
-    entries = [{**{k: e.observation.get(k) for k in ("observation_id", "kind", "informant", "resident")},
-                "observed_at": e.observation["observed_at"], "recorded_at": e.timestamp.isoformat()}
-               for e in events if hasattr(e, "observation")]
+    withdrawn: dict[str, str | None] = {}
+    retractions: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if isinstance(e, Household.Corrected):
+            withdrawn[e.original_id] = e.observation["observation_id"]
+        elif isinstance(e, Household.Retracted):
+            withdrawn[e.original_id] = None
+            retractions[e.original_id] = {"by": e.by, "reason": e.reason, "at": e.timestamp.isoformat()}
+    entries = [_entry(e, withdrawn, retractions) for e in events if hasattr(e, "observation")]
     return sorted(entries, key=lambda entry: (entry["observed_at"], entry["recorded_at"]), reverse=True)
+
+
+def _entry(event: Any, withdrawn: dict[str, str | None], retractions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    obs = event.observation
+    entry = {**{k: obs.get(k) for k in ("observation_id", "kind", "informant", "resident")},
+             "observed_at": obs["observed_at"], "recorded_at": event.timestamp.isoformat(), "status": "in_force"}
+    if obs.get("corrects"):
+        entry["corrects"] = obs["corrects"]
+    oid = obs["observation_id"]
+    if withdrawn.get(oid):
+        entry.update(status="corrected", corrected_by=withdrawn[oid])
+    elif oid in withdrawn:
+        entry.update(status="retracted", retracted=retractions[oid])
+    return entry
 
 
 def programmes(households: HouseholdsApp, household: str, on: date) -> dict[str, list[dict[str, Any]]]:

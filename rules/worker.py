@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 
 REGISTERED = get_topic(Household.Registered)
 OBSERVED = get_topic(Household.Observed)
+REVISED = (get_topic(Household.Corrected), get_topic(Household.Retracted))
 BROADCASTS = (get_topic(Clock.Ticked), get_topic(PolicyBook.ValueSet))
-WATCHED = (REGISTERED, OBSERVED, *BROADCASTS)
+WATCHED = (REGISTERED, OBSERVED, *REVISED, *BROADCASTS)
 READ_CHUNK = 10000
 JUDGE_BATCH = 200
 RETRIES = 5

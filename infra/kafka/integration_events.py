@@ -7,7 +7,8 @@ encrypted, and their classes are internal). Each published record is:
      "event_id": "households:42",          # source application and notification id: unique, use to dedupe
      "source": "households" | "alerts",
      "position": 42,
-     "type": "household.registered" | "household.observed" | "clock.ticked" | "parameter.set"
+     "type": "household.registered" | "household.observed" | "household.corrected" | "household.retracted"
+             | "clock.ticked" | "parameter.set"
              | "alert.raised" | "alert.cleared" | "alert.assigned" | "alert.acknowledged" | "alert.escalated"
              | "alert.verification_requested" | "alert.verification_recorded" | "alert.resolved"
              | "alert.reopened",
@@ -17,6 +18,8 @@ encrypted, and their classes are internal). Each published record is:
                                            # make the record larger than MAX_RECORD_BYTES, its `data` is
                                            # replaced by "data_omitted": true and "fields": [names]
                                            # (read the household from the store or the API)
+     "corrects": "OBS-…",                  # household.corrected: the observation it replaces
+     "retracts": "OBS-…", "by", "reason",  # household.retracted: the observation withdrawn
      "date": "YYYY-MM-DD",                 # clock.ticked
      "parameter": {name, region, from, value, set_by, reason},   # parameter.set
      "alert": {…}}                         # alert.* : id, rule, severity, status, subject, resident …
@@ -79,6 +82,14 @@ def to_integration_event(
     if isinstance(event, Household.Observed):
         household = event.observation["household"]
         return {**_base(source, position, "household.observed", household, event), "observation": event.observation}
+    if isinstance(event, Household.Corrected):
+        household = event.observation["household"]
+        return {**_base(source, position, "household.corrected", household, event), "observation": event.observation,
+                "corrects": event.original_id}
+    if isinstance(event, Household.Retracted):
+        household = event.original["household"]
+        return {**_base(source, position, "household.retracted", household, event), "retracts": event.original_id,
+                "by": event.by, "reason": event.reason}
     if isinstance(event, Clock.Ticked):
         return {**_base(source, position, "clock.ticked", None, event), "date": event.date}
     if isinstance(event, PolicyBook.ValueSet):
