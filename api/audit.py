@@ -1,18 +1,23 @@
-"""Audit views under /api/v1/audit/…: who read which household's personal data, and when."""
+"""Audit views under /api/v1/audit/…: who read which household's personal data, and when; a household's
+whole history; the household as it was on a date as known at a moment; an alert's story."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime, timezone
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from api.auth import require
 from api.problems import problem_responses
 from domain.access import Action, Principal
+from domain.privacy import sees_full_identity
 from projections import access_log
 
 router = APIRouter()
 MAX_OFFSET = 1_000_000_000
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @router.get("/api/v1/audit/access", responses=problem_responses(401, 403, 422))
@@ -27,3 +32,85 @@ def list_access(
     """Every recorded read of personal data (who, role, household, route, full or masked), newest first."""
     total, rows = access_log.query(request.app.state.runtime.views, household, user, limit, offset)
     return {"total": total, "limit": limit, "offset": offset, "access": rows}
+
+
+HouseholdId = Annotated[str, Path(min_length=1, max_length=64)]
+KINDS = "^(household|alert|access|rules)(\\.[a-z_]+)?$"
+
+
+def _instant(value: str | None, field: str) -> datetime | None:
+    """An ISO moment; one without an offset is China Standard Time (a bare date: its end of day)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value if "T" in value else f"{value}T23:59:59.999999")
+    except ValueError:
+        raise HTTPException(422, f"{field} must be an ISO date or date-time, e.g. 2026-03-01T09:30:00+08:00 / "
+                                 f"{field} 须为 ISO 日期或时间") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+
+
+@router.get("/api/v1/audit/households/{household_id}/events",
+            responses=problem_responses(401, 403, 404, 422, e404="no such household"))
+def household_events(
+    request: Request,
+    household_id: HouseholdId,
+    kind: str | None = Query(None, pattern=KINDS, description="a type or its prefix: household, alert.resolved …"),
+    since: str | None = Query(None, alias="from", max_length=40, description="recorded at or after (ISO)"),
+    until: str | None = Query(None, alias="to", max_length=40, description="recorded at or before (ISO)"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    principal: Principal = Depends(require(Action.READ_AUDIT)),
+) -> dict[str, Any]:
+    """Every event of the household, its alerts and the reads of its data, oldest recorded first: who,
+    when it happened (`occurred_at`), when it was recorded, and the observations it came from."""
+    runtime = request.app.state.runtime
+    start, end = _instant(since, "from"), _instant(until, "to")
+    entries = runtime.history.events(household_id, access_log.ids_of(runtime.views, household_id),
+                                     sees_full_identity(principal.role))
+    if not entries:
+        raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在")
+    chosen = [e for e in entries if _matches(e, kind, start, end)]
+    return {"household": household_id, "total": len(chosen), "limit": limit, "offset": offset,
+            "events": chosen[offset:offset + limit]}
+
+
+def _matches(entry: dict[str, Any], kind: str | None, start: datetime | None, end: datetime | None) -> bool:
+    if kind is not None and entry["type"] != kind and not entry["type"].startswith(f"{kind}."):
+        return False
+    recorded = datetime.fromisoformat(entry["recorded_at"])
+    return (start is None or recorded >= start) and (end is None or recorded <= end)
+
+
+@router.get("/api/v1/audit/households/{household_id}",
+            responses=problem_responses(401, 403, 404, 422, e404="no such household, or not recorded yet then"))
+def household_as_of(
+    request: Request,
+    household_id: HouseholdId,
+    as_of: date | None = Query(None, description="what had happened by this date (default: the clock then)"),
+    known_at: str | None = Query(None, max_length=40, description="what had been recorded by this moment "
+                                                                  "(ISO; default: now)"),
+    principal: Principal = Depends(require(Action.READ_AUDIT)),
+) -> dict[str, Any]:
+    """The household's members, coverage, applications, facts and open alerts as they were on `as_of`, as
+    the system knew them at `known_at` (late reports and later corrections left out)."""
+    moment = _instant(known_at, "known_at") or datetime.now(timezone.utc)
+    rebuilt = request.app.state.runtime.as_of.household(household_id, as_of, moment,
+                                                        sees_full_identity(principal.role))
+    if rebuilt is None:
+        raise HTTPException(404, f"household {household_id} was not recorded by {moment.isoformat()} / "
+                                 f"该时刻之前没有家庭 {household_id} 的记录")
+    return rebuilt
+
+
+@router.get("/api/v1/audit/alerts/{alert_id}",
+            responses=problem_responses(401, 403, 404, 422, e404="no such alert"))
+def alert_story(request: Request, alert_id: Annotated[str, Path(min_length=1, max_length=64)],
+                principal: Principal = Depends(require(Action.READ_AUDIT))) -> dict[str, Any]:
+    """An alert's whole story: the observations that raised it (and whether they are still in force),
+    every action with who and when, and for each resolution what the household looked like to the
+    system at that moment."""
+    story = request.app.state.runtime.as_of.alert_story(alert_id, sees_full_identity(principal.role))
+    if story is None:
+        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
+    return story

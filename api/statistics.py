@@ -1,4 +1,5 @@
-"""GET /api/v1/statistics/gaps: coverage-gap statistics by community × rule, within your jurisdiction."""
+"""Supervisors' and auditors' views within their jurisdiction: coverage-gap statistics by community × rule,
+informant activity by informant and grid, and the escalations still waiting for a caseworker."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
 from domain.access import Action, Principal
+from projections.escalations import escalations
 from projections.gap_statistics import gap_statistics
+from projections.informant_activity import activity
 
 router = APIRouter()
+MONTH = "^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+def _area(principal: Principal, region: str | None) -> str:
+    """The region prefix to read: the one asked for when it lies within yours, else yours."""
+    mine = area_of(principal) or ""
+    return region if region and region.startswith(mine) else mine
 
 
 @router.get("/api/v1/statistics/gaps", responses=problem_responses(401, 403, 422))
@@ -24,8 +34,40 @@ def gaps(
 ) -> dict[str, Any]:
     """Open, found this month, verified, resolved by outcome, median days to acknowledge and resolve."""
     runtime = request.app.state.runtime
-    mine = area_of(principal) or ""
-    prefix = region if region and region.startswith(mine) else mine
+    prefix = _area(principal, region)
     today = runtime.assessor.clock() or date.today()
     return {"region": prefix or "all", "on": today.isoformat(),
             "communities": gap_statistics(runtime.views, prefix, today)}
+
+
+@router.get("/api/v1/statistics/informants", responses=problem_responses(401, 403, 422))
+def informants(
+    request: Request,
+    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    grid: str | None = Query(None, min_length=1, max_length=32, description="only this grid"),
+    since: str | None = Query(None, alias="from", pattern=MONTH, description="first month, YYYY-MM"),
+    until: str | None = Query(None, alias="to", pattern=MONTH, description="last month, YYYY-MM"),
+    principal: Principal = Depends(require(Action.READ_STATISTICS)),
+) -> dict[str, Any]:
+    """Per informant and grid: observations sent (registrations, visits), corrections, retractions and
+    verification visits recorded, in the months asked (by when they were recorded, China time)."""
+    prefix = _area(principal, region)
+    rows = activity(request.app.state.runtime.views, prefix, grid, since, until)
+    return {"region": prefix or "all", "from": since, "to": until, "informants": rows}
+
+
+@router.get("/api/v1/escalations", responses=problem_responses(401, 403, 422))
+def escalated(
+    request: Request,
+    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    principal: Principal = Depends(require(Action.READ_ESCALATIONS)),
+) -> dict[str, Any]:
+    """Alerts escalated to supervisors (not acknowledged in time) and still waiting, oldest first, with
+    the count per community and how many nobody has been assigned."""
+    runtime = request.app.state.runtime
+    prefix = _area(principal, region)
+    today = runtime.assessor.clock() or date.today()
+    return {"region": prefix or "all", "on": today.isoformat(),
+            **escalations(runtime.views, prefix, today, limit, offset)}

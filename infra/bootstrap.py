@@ -27,7 +27,9 @@ from infra.engine_component import EngineComponent
 from infra.access_audit import AccessAudit
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
 from infra.identity import IdentityService
+from infra.as_of import AsOf
 from infra.corrections import CorrectionService
+from infra.household_history import HouseholdHistory
 from infra.intake import IntakeService
 from infra.kafka.broker import EmbeddedBroker
 from infra.kafka.broker_keeper import BrokerKeeper
@@ -80,7 +82,9 @@ def bootstrap(
         workflow=AlertWorkflow(alerts, policy.table),
         assessor=Assessor(households, policy.table),
         identity=IdentityService(open_identity(settings)),
-        audit=AccessAudit(open_audit(settings)),
+        audit=(audit := AccessAudit(open_audit(settings))),
+        history=(history := HouseholdHistory(households, alerts, audit.app)),
+        as_of=AsOf(history, lambda: policy.base),
     )
     if KAFKA_COMPONENTS & set(components):
         _add_kafka(runtime)

@@ -19,7 +19,9 @@ from domain.applications import AlertsApp, HouseholdsApp
 from infra.alert_workflow import AlertWorkflow
 from infra.access_audit import AccessAudit
 from infra.identity import IdentityService
+from infra.as_of import AsOf
 from infra.corrections import CorrectionService
+from infra.household_history import HouseholdHistory
 from infra.intake import IntakeService
 from infra.kafka.clients import ensure_topics, make_consumer
 from infra.kafka.intake_consumer import KafkaIntake
@@ -52,6 +54,8 @@ class Runtime:
     assessor: Assessor
     identity: IdentityService
     audit: AccessAudit
+    history: HouseholdHistory
+    as_of: AsOf
     kafka: str | None = None
     topics: dict[str, int] = field(default_factory=dict)
     components: list[Component] = field(default_factory=list)

@@ -26,3 +26,9 @@ def query(views: Any, household: str | None, user: str | None, limit: int, offse
     rows = views.query(f"SELECT * FROM access_log {clause} ORDER BY at DESC, access_id LIMIT ? OFFSET ?",
                        (*params, limit, offset))
     return total, rows
+
+
+def ids_of(views: Any, household: str) -> list[str]:
+    """The ids of every recorded read of one household, oldest first."""
+    return [r["access_id"] for r in views.query("SELECT access_id FROM access_log WHERE household = ? ORDER BY at",
+                                                (household,))]

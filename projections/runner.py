@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from projections import access_log, alert_queue, household_view
+from projections import access_log, alert_queue, household_view, informant_activity
 from projections.view_store import ViewStore, advance
 
 Projector = Callable[[Any, Any], None]
 
 PROJECTORS: dict[str, tuple[Projector, ...]] = {
-    "households": (household_view.apply,),
-    "alerts": (alert_queue.apply,),
+    "households": (household_view.apply, informant_activity.apply),
+    "alerts": (alert_queue.apply, informant_activity.apply),
     "audit": (access_log.apply,),
 }
 

@@ -38,7 +38,17 @@ CREATE TABLE IF NOT EXISTS households (
     registered_at TEXT, members TEXT, observations INTEGER NOT NULL DEFAULT 0,
     last_observed_at TEXT, last_kind TEXT
 );
+CREATE TABLE IF NOT EXISTS informant_activity (
+    informant TEXT NOT NULL, grid TEXT NOT NULL, region TEXT NOT NULL, month TEXT NOT NULL,
+    observations INTEGER NOT NULL DEFAULT 0, registrations INTEGER NOT NULL DEFAULT 0,
+    visits INTEGER NOT NULL DEFAULT 0, corrections INTEGER NOT NULL DEFAULT 0,
+    retractions INTEGER NOT NULL DEFAULT 0, verifications INTEGER NOT NULL DEFAULT 0, last_at TEXT,
+    PRIMARY KEY (informant, grid, month)
+);
+CREATE INDEX IF NOT EXISTS informant_activity_region ON informant_activity (region, month);
 """
+# Views added after the first release: a view file without one is rebuilt from zero (views are disposable).
+TABLES_ADDED = ("informant_activity",)
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")
@@ -58,9 +68,10 @@ class ViewStore:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        lacking = self._lacks_added_tables()
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
-        self._upgrade()
+        self._upgrade(lacking)
         self._db.executescript(INDEXES)
 
     @contextmanager
@@ -88,7 +99,12 @@ class ViewStore:
         with self.transaction() as db:
             _clear(db)
 
-    def _upgrade(self) -> None:
+    def _lacks_added_tables(self) -> bool:
+        """An existing view file (it has positions) written before a view table was added."""
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return "tracking" in tables and any(table not in tables for table in TABLES_ADDED)
+
+    def _upgrade(self, lacking_tables: bool) -> None:
         """Give a view file written before the alert workflow its new columns, then rebuild it.
 
         Its rows were projected without those columns, so they are dropped with the
@@ -101,7 +117,7 @@ class ViewStore:
             missing = [column for column in ALERT_COLUMNS_ADDED if column not in present]
             for column in missing:
                 db.execute(f"ALTER TABLE alerts ADD COLUMN {column} TEXT")
-            if missing:
+            if missing or lacking_tables:
                 _clear(db)
 
     def close(self) -> None:
@@ -109,7 +125,7 @@ class ViewStore:
 
 
 def _clear(db: sqlite3.Connection) -> None:
-    for table in ("tracking", "alerts", "households", "access_log"):
+    for table in ("tracking", "alerts", "households", "access_log", *TABLES_ADDED):
         db.execute(f"DELETE FROM {table}")
 
 

@@ -95,7 +95,11 @@ def _entry(event: Any, withdrawn: dict[str, str | None], retractions: dict[str, 
 
 def programmes(households: HouseholdsApp, household: str, on: date) -> dict[str, list[dict[str, Any]]]:
     """The household's coverage episodes and applications as of `on` (一户一条救助链)."""
-    observations = observations_of(households, household)
+    return programmes_of(observations_of(households, household), on)
+
+
+def programmes_of(observations: list[dict[str, Any]], on: date) -> dict[str, list[dict[str, Any]]]:
+    """The coverage episodes and applications these observations make, as of `on`."""
     if not observations:
         return {"coverage": [], "applications": []}
     state = fold(observations, on)

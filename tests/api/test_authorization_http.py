@@ -79,6 +79,12 @@ ENDPOINTS: dict[str, Call] = {
     "set a parameter": lambda c, a: c.post("/api/v1/parameters", json={
         "name": "dibao.standard_monthly.urban", "region": "500103", "from": "2025-07-01", "value": 800}),
     "tasks": lambda c, a: c.get("/api/v1/tasks"),
+    "informant activity": lambda c, a: c.get("/api/v1/statistics/informants"),
+    "escalations": lambda c, a: c.get("/api/v1/escalations"),
+    "list users": lambda c, a: c.get("/api/v1/users"),
+    "household history": lambda c, a: c.get(f"/api/v1/audit/households/{HOUSEHOLD}/events"),
+    "add a jurisdiction": lambda c, a: c.post("/api/v1/jurisdictions", json={
+        "code": "500103001001-05", "name": "第5网格", "parent": "500103001001"}),
 }
 
 # Written by hand. 409 for the informant's verification: they may record one, but none was asked for,
@@ -96,6 +102,11 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "read parameters":   (200,     200,       200,       200,    200,  403),
     "set a parameter":   (403,     403,       403,       403,    201,  403),
     "tasks":             (200,     403,       403,       403,    403,  403),
+    "informant activity": (403,    403,       200,       200,    403,  403),
+    "escalations":       (403,     403,       200,       200,    403,  403),
+    "list users":        (403,     403,       403,       403,    200,  403),
+    "household history": (403,     403,       403,       200,    403,  403),
+    "add a jurisdiction": (403,    403,       403,       403,    201,  403),
 }
 CASES = [pytest.param(role, endpoint, statuses[i], id=f"{role}-{endpoint}")
          for endpoint, statuses in EXPECTED.items() for i, role in enumerate(ROLES)]

@@ -1,0 +1,67 @@
+"""Informant activity: what each sender recorded, by grid and month (supervisors, auditors).
+
+Counted as events are recorded (the month is the China Standard Time month of recording):
+observations sent (registrations and visits among them), corrections and retractions, and
+verification visits recorded for alerts. A household's grid is read from the household view,
+which its own projector has already updated in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.alert import Alert
+from domain.household import Household
+
+CHINA = ZoneInfo("Asia/Shanghai")
+COUNTS = ("observations", "registrations", "visits", "corrections", "retractions", "verifications")
+
+
+def _month(at: datetime) -> str:
+    return at.astimezone(CHINA).strftime("%Y-%m")
+
+
+def _count(db: sqlite3.Connection, informant: str, household: str | None, at: datetime, **counts: int) -> None:
+    row = db.execute("SELECT region, grid FROM households WHERE household = ?", (household,)).fetchone()
+    region, grid = (row[0], row[1]) if row else ("", "")
+    values = [counts.get(name, 0) for name in COUNTS]
+    db.execute(
+        f"INSERT INTO informant_activity (informant, grid, region, month, {', '.join(COUNTS)}, last_at) "
+        f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in COUNTS)}, ?) ON CONFLICT (informant, grid, month) DO UPDATE SET "
+        + ", ".join(f"{name} = {name} + excluded.{name}" for name in COUNTS)
+        + ", last_at = MAX(last_at, excluded.last_at)",
+        (informant, grid or "", region or "", _month(at), *values, at.isoformat()),
+    )
+
+
+def apply(db: sqlite3.Connection, event: Any) -> None:
+    """Count one household or alert event; other events are ignored."""
+    if isinstance(event, Household.Registered):
+        _count(db, event.observation["informant"], event.household_id, event.timestamp, observations=1, registrations=1)
+    elif isinstance(event, Household.Observed):
+        obs = event.observation
+        visits = 1 if obs["kind"] == "household.visited" else 0
+        _count(db, obs["informant"], obs["household"], event.timestamp, observations=1, visits=visits)
+    elif isinstance(event, Household.Corrected):
+        _count(db, event.observation["informant"], event.observation["household"], event.timestamp, corrections=1)
+    elif isinstance(event, Household.Retracted):
+        _count(db, event.by, event.original["household"], event.timestamp, retractions=1)
+    elif isinstance(event, Alert.VerificationRecorded):
+        row = db.execute("SELECT household FROM alerts WHERE alert_id = ?", (str(event.originator_id),)).fetchone()
+        _count(db, event.by, row[0] if row else None, event.timestamp, verifications=1)
+
+
+def activity(views: Any, region_prefix: str, grid: str | None, since: str | None, until: str | None
+             ) -> list[dict[str, Any]]:
+    """One row per (informant, grid) under `region_prefix`, summed over the months [since, until]."""
+    where, params = ["region LIKE ?"], [f"{region_prefix}%"]
+    for clause, value in (("grid = ?", grid), ("month >= ?", since), ("month <= ?", until)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in COUNTS)
+    return views.query(f"SELECT informant, grid, region, {sums}, MAX(last_at) AS last_at FROM informant_activity "
+                       f"WHERE {' AND '.join(where)} GROUP BY informant, grid ORDER BY grid, informant", tuple(params))
