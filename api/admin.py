@@ -18,24 +18,28 @@ from api.auth import require
 from api.problems import problem_response, problem_responses
 from domain.access import ROLES, Action, Principal
 from domain.jurisdiction import DuplicateJurisdiction, JurisdictionError
-from domain.user import DuplicateUser, UnknownUser, UserError
+from domain.user import DuplicateUser, UnknownUser, UserError, UserRevoked
 from infra.identity import IdentityService
 
 router = APIRouter()
+NAME = "^[A-Za-z0-9_][A-Za-z0-9_.@-]{1,63}$"  # the ASCII part of what `domain.user` accepts
+CODE = "^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{12}-[0-9]{2})$"
 UserName = Annotated[str, Path(min_length=1, max_length=64)]
 ADMIN = Depends(require(Action.MANAGE_USERS))
 TREE_ADMIN = Depends(require(Action.MANAGE_JURISDICTIONS))
 
 
 class NewUser(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(pattern=NAME, description="letters, digits, `_ . @ -`; 2 to 64 characters")
     role: str = Field(json_schema_extra={"enum": list(ROLES)})
-    jurisdiction: str = Field(min_length=1, max_length=32, description="region code, grid code, or 0 (everywhere)")
-    password: str | None = Field(None, min_length=1, max_length=256, description="for people who log in on the web")
+    jurisdiction: str = Field(pattern=f"^0$|{CODE}", description="a node of the tree (a grid for informants), "
+                                                                 "or 0 (everywhere: auditors, admins, integration)")
+    password: str | None = Field(None, min_length=8, max_length=256, description="for people who log in on the web; "
+                                                                                 "not the user name")
 
 
 class Password(BaseModel):
-    password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=8, max_length=256, description="8 to 256 characters, not the user name")
 
 
 class UserOut(BaseModel):
@@ -55,9 +59,9 @@ class IssuedToken(BaseModel):
 
 
 class NewJurisdiction(BaseModel):
-    code: str = Field(min_length=1, max_length=32, description="region code (6–12 digits) or grid code")
+    code: str = Field(pattern=CODE, description="region code (2, 4, 6, 9 or 12 digits) or grid code (community-NN)")
     name: str = Field(min_length=1, max_length=64)
-    parent: str | None = Field(None, min_length=1, max_length=32)
+    parent: str | None = Field(None, pattern=CODE, description="the node right above; only a province has none")
 
 
 class JurisdictionOut(BaseModel):
@@ -73,8 +77,8 @@ def identity(request: Request) -> IdentityService:
 
 
 def _refused(error: Exception) -> JSONResponse:
-    """Domain refusals as problem+json: unknown → 404, taken → 409, anything else wrong → 422."""
-    taken = isinstance(error, (DuplicateUser, DuplicateJurisdiction))
+    """Domain refusals as problem+json: unknown → 404, taken or revoked → 409, anything else wrong → 422."""
+    taken = isinstance(error, (DuplicateUser, DuplicateJurisdiction, UserRevoked))
     status = 404 if isinstance(error, UnknownUser) else 409 if taken else 422
     en, zh = getattr(error, "message", str(error)), getattr(error, "message_zh", str(error))
     return problem_response(status, en, errors=[{"field": "", "message": en, "message_zh": zh}])
@@ -98,7 +102,7 @@ def add_user(body: NewUser, principal: Principal = ADMIN, users: IdentityService
 
 
 @router.post("/api/v1/users/{name}/tokens", status_code=201, response_model=IssuedToken,
-             responses=problem_responses(401, 403, 404, 422, e404="no such user"))
+             responses=problem_responses(401, 403, 404, 409, 422, e404="no such user", e409="the user is revoked"))
 def issue_token(name: UserName, principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Any:
     """Another API token for the user (earlier ones stay valid)."""
     try:
@@ -108,7 +112,8 @@ def issue_token(name: UserName, principal: Principal = ADMIN, users: IdentitySer
 
 
 @router.put("/api/v1/users/{name}/password", status_code=204,
-            responses=problem_responses(400, 401, 403, 404, 413, 422, e404="no such user"))
+            responses=problem_responses(400, 401, 403, 404, 409, 413, 422, e404="no such user",
+                                        e409="the user is revoked"))
 def set_password(name: UserName, body: Password, principal: Principal = ADMIN,
                  users: IdentityService = Depends(identity)) -> Response:
     try:
@@ -119,7 +124,7 @@ def set_password(name: UserName, body: Password, principal: Principal = ADMIN,
 
 
 @router.post("/api/v1/users/{name}/revoke", status_code=204,
-             responses=problem_responses(401, 403, 404, 422, e404="no such user"))
+             responses=problem_responses(401, 403, 404, 409, 422, e404="no such user", e409="revoked already"))
 def revoke(name: UserName, principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Response:
     """Stop the user at once: every token, session and the password stop working."""
     try:

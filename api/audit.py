@@ -36,6 +36,8 @@ def list_access(
 
 HouseholdId = Annotated[str, Path(min_length=1, max_length=64)]
 KINDS = "^(household|alert|access|rules)(\\.[a-z_]+)?$"
+DAY = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+MOMENT = f"^{DAY}([T ][0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]{{1,6}})?)?(Z|[+-][0-2][0-9]:[0-5][0-9])?)?$"
 
 
 def _instant(value: str | None, field: str) -> datetime | None:
@@ -43,7 +45,7 @@ def _instant(value: str | None, field: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value if "T" in value else f"{value}T23:59:59.999999")
+        moment = datetime.fromisoformat(f"{value}T23:59:59.999999" if len(value) == 10 else value)
     except ValueError:
         raise HTTPException(422, f"{field} must be an ISO date or date-time, e.g. 2026-03-01T09:30:00+08:00 / "
                                  f"{field} 须为 ISO 日期或时间") from None
@@ -56,8 +58,8 @@ def household_events(
     request: Request,
     household_id: HouseholdId,
     kind: str | None = Query(None, pattern=KINDS, description="a type or its prefix: household, alert.resolved …"),
-    since: str | None = Query(None, alias="from", max_length=40, description="recorded at or after (ISO)"),
-    until: str | None = Query(None, alias="to", max_length=40, description="recorded at or before (ISO)"),
+    since: str | None = Query(None, alias="from", pattern=MOMENT, description="recorded at or after (ISO)"),
+    until: str | None = Query(None, alias="to", pattern=MOMENT, description="recorded at or before (ISO)"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     principal: Principal = Depends(require(Action.READ_AUDIT)),
@@ -87,15 +89,17 @@ def _matches(entry: dict[str, Any], kind: str | None, start: datetime | None, en
 def household_as_of(
     request: Request,
     household_id: HouseholdId,
-    as_of: date | None = Query(None, description="what had happened by this date (default: the clock then)"),
-    known_at: str | None = Query(None, max_length=40, description="what had been recorded by this moment "
-                                                                  "(ISO; default: now)"),
+    as_of: str | None = Query(None, pattern=f"^{DAY}$", description="what had happened by this date, YYYY-MM-DD "
+                                                                    "(default: the clock then)"),
+    known_at: str | None = Query(None, pattern=MOMENT, description="what had been recorded by this moment "
+                                                                   "(ISO; no offset: China time; default: now)"),
     principal: Principal = Depends(require(Action.READ_AUDIT)),
 ) -> dict[str, Any]:
     """The household's members, coverage, applications, facts and open alerts as they were on `as_of`, as
     the system knew them at `known_at` (late reports and later corrections left out)."""
     moment = _instant(known_at, "known_at") or datetime.now(timezone.utc)
-    rebuilt = request.app.state.runtime.as_of.household(household_id, as_of, moment,
+    day = _instant(as_of, "as_of")
+    rebuilt = request.app.state.runtime.as_of.household(household_id, day.date() if day else None, moment,
                                                         sees_full_identity(principal.role))
     if rebuilt is None:
         raise HTTPException(404, f"household {household_id} was not recorded by {moment.isoformat()} / "

@@ -44,6 +44,15 @@ ROLE = {
     ("POST", "/api/v1/parameters"): "admin",
     ("GET", "/api/v1/audit/access"): "auditor",
     ("GET", "/api/v1/statistics/gaps"): "supervisor",
+    ("GET", "/api/v1/statistics/informants"): "supervisor",
+    ("GET", "/api/v1/escalations"): "supervisor",
+    ("GET", "/api/v1/audit/households/{household_id}/events"): "auditor",
+    ("GET", "/api/v1/audit/households/{household_id}"): "auditor",
+    ("GET", "/api/v1/audit/alerts/{alert_id}"): "auditor",
+    **{(method, path): "admin" for method, path in (
+        ("GET", "/api/v1/users"), ("POST", "/api/v1/users"), ("POST", "/api/v1/users/{name}/tokens"),
+        ("PUT", "/api/v1/users/{name}/password"), ("POST", "/api/v1/users/{name}/revoke"),
+        ("GET", "/api/v1/jurisdictions"), ("POST", "/api/v1/jurisdictions"))},
 }
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/login")}
 FRESH_SESSION = {("POST", "/api/v1/logout")}
@@ -68,6 +77,13 @@ SEMANTIC_422 = {
     "POST /api/v1/parameters": "the value's type and range depend on the parameter's name (RULES.md § Parameters)",
     "POST /api/v1/alerts/{alert_id}/assign": "`to` must name a caseworker of the alert's jurisdiction",
     "POST /api/v1/alerts/{alert_id}/verification": "`visited_on` must lie between the request and today",
+    "POST /api/v1/observations/{observation_id}/correction": "validated as POST /api/v1/observations is, and it "
+                                                             "keeps the kind and household of the one it corrects",
+    "POST /api/v1/users": "the jurisdiction must be a node of the tree that fits the role; the password is not the name",
+    "PUT /api/v1/users/{name}/password": "the password must not be the user's name",
+    "POST /api/v1/jurisdictions": "a code's level decides its parent, which must exist (only provinces have none)",
+    "GET /api/v1/audit/households/{household_id}": "a calendar date: 2025-02-30 has the shape but is no day",
+    "GET /api/v1/audit/households/{household_id}/events": "a calendar date: 2025-02-30 has the shape but is no day",
 }
 
 
