@@ -79,6 +79,8 @@ ENDPOINTS: dict[str, Call] = {
     "set a parameter": lambda c, a: c.post("/api/v1/parameters", json={
         "name": "dibao.standard_monthly.urban", "region": "500103", "from": "2025-07-01", "value": 800}),
     "tasks": lambda c, a: c.get("/api/v1/tasks"),
+    "response times": lambda c, a: c.get("/api/v1/audit/response-times", params={"group_by": "rule"}),
+    "equity": lambda c, a: c.get("/api/v1/audit/equity"),
 }
 
 # Written by hand. 409 for the informant's verification: they may record one, but none was asked for,
@@ -96,6 +98,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "read parameters":   (200,     200,       200,       200,    200,  403),
     "set a parameter":   (403,     403,       403,       403,    201,  403),
     "tasks":             (200,     403,       403,       403,    403,  403),
+    "response times":    (403,     403,       200,       200,    403,  403),
+    "equity":            (403,     403,       200,       200,    403,  403),
 }
 CASES = [pytest.param(role, endpoint, statuses[i], id=f"{role}-{endpoint}")
          for endpoint, statuses in EXPECTED.items() for i, role in enumerate(ROLES)]
