@@ -74,7 +74,8 @@ class ReplayStats:
 
 class ParametersByDay:
     """The parameter table as it stood on a replay day: the base, the values administrators had
-    recorded by then, and the back-test's own values on top (they win)."""
+    recorded by then, and the back-test's own values as if set before the window (dated values like
+    any other: one with the same name, region and date replaces a recorded one)."""
 
     def __init__(self, base: ParameterTable, recorded: Sequence[RecordedValue], overrides: Sequence[ParameterValue]):
         self.base = base
