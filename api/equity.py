@@ -35,7 +35,8 @@ class EquityGroup(BaseModel):
     population_share: float | None = Field(description="the group's share of all residents in the region")
     with_alert: CategoryShares
     any_alert: float | None = Field(description="share of the group's residents with any alert")
-    resolved_enrolled: float | None = Field(description="of those with an alert, the share with one resolved as enrolled")
+    resolved_enrolled: float | None = Field(
+        description="of those with an alert, the share with one resolved as enrolled")
     median_days_to_resolution: float | None = Field(description="calendar days, raised → resolved by a caseworker")
 
 

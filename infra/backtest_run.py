@@ -40,7 +40,7 @@ def load_parameter_file(path: Path) -> list[ParameterValue]:
     of `{name, value, region, from}` entries; every entry is checked as `parameters set` checks it."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError) as error:  # PyYAML raises ValueError for a date like 2026-13-01
+    except (OSError, ValueError, yaml.YAMLError) as error:  # ValueError: PyYAML on a date like 2026-13-01
         raise ParameterFileError([Problem("file", f"{path}: cannot be read: {error}", f"{path}：无法读取：{error}")])
     entries = raw.get("parameters") if isinstance(raw, dict) else raw
     if not isinstance(entries, list):

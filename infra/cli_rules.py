@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 from infra.settings import Settings, default_data_dir
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
 from rules.engine_process import DEFAULT_CATALOG
+
+if TYPE_CHECKING:
+    from infra.backtest_run import BacktestReport
 
 rules_app = typer.Typer(help="The rule catalog, and back-tests of changed parameters or rules",
                         invoke_without_command=True)
@@ -74,6 +77,9 @@ def backtest(
     except (ImportError, AttributeError, ValueError) as error:
         raise typer.BadParameter(f"无法加载规则目录 / cannot load the catalog: {error}", param_hint="--rules")
     settings = Settings.from_env(data_dir=data or default_data_dir())
+    if settings.postgres is None and not settings.data_dir.joinpath("households.sqlite").exists():
+        raise typer.BadParameter(f"{settings.data_dir} 中没有记录的历史 / holds no recorded history",
+                                 param_hint="--data")
     request = BacktestRequest(first, last, values, catalog)
     with Progress(console=console, transient=as_json) as progress:
         task = progress.add_task("replaying days 逐日回放", total=(last - first).days + 1)
@@ -85,8 +91,8 @@ def backtest(
     _print(report)
 
 
-def _print(report: object) -> None:
-    figures = report.to_json()  # type: ignore[attr-defined]
+def _print(report: "BacktestReport") -> None:
+    figures = report.to_json()
     console.print(f"{figures['households']} households, {figures['events']} recorded events, {figures['days']} days, "
                   f"{figures['evaluations']} evaluations in {figures['seconds']} s")
     summary = Table(title="Back-test by rule 按规则回测")

@@ -47,7 +47,8 @@ class Tally:
 
 def age_band(resident: ResidentState, today: date) -> str:
     on = min(d for d in (today, resident.died_on) if d is not None)
-    age = on.year - resident.birth_date.year - ((on.month, on.day) < (resident.birth_date.month, resident.birth_date.day))
+    born = resident.birth_date
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     return next(label for low, label in reversed(AGE_BANDS) if age >= low)
 
 

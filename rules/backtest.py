@@ -77,7 +77,8 @@ class ParametersByDay:
     recorded by then, and the back-test's own values as if set before the window (dated values like
     any other: one with the same name, region and date replaces a recorded one)."""
 
-    def __init__(self, base: ParameterTable, recorded: Sequence[RecordedValue], overrides: Sequence[ParameterValue]):
+    def __init__(self, base: ParameterTable, recorded: Sequence[RecordedValue],
+                 overrides: Sequence[ParameterValue]) -> None:
         self.base = base
         self.recorded = sorted(recorded, key=lambda r: r.recorded_on)
         self.overrides = list(overrides)

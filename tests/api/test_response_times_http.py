@@ -33,7 +33,8 @@ def history(api: tuple[httpx.Client, Runtime], people: People) -> dict[str, str]
     assert client.post("/api/v1/observations", json={"observations": observations}).status_code == 202
     assert {o.status for o in runtime.intake.accept_batch(elsewhere)} == {"accepted"}
     runtime.drain()
-    ids = {a["household"]: a["alert_id"] for a in client.get("/api/v1/alerts", params={"status": "open"}).json()["alerts"]}
+    queue = client.get("/api/v1/alerts", params={"status": "open"}).json()["alerts"]
+    ids = {a["household"]: a["alert_id"] for a in queue}
     assert post(client, ids["W1"], "acknowledge", {}).status_code == 200
     assert post(client, ids["W1"], "request-verification", {}).status_code == 200
     runtime.intake.accept(tick("2025-08-06"))

@@ -197,3 +197,11 @@ def test_a_bad_parameter_file_is_refused_naming_the_entry(tmp_path: Path) -> Non
 def test_rules_alone_still_prints_the_catalog() -> None:
     result = CliRunner().invoke(app, ["rules"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "MISSED.DIBAO" in result.output
+
+
+def test_a_data_directory_without_history_is_refused_and_left_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "nothing-here"
+    result = CliRunner().invoke(app, ["rules", "backtest", "--from", str(DAY1), "--to", str(LAST),
+                                      "--data", str(empty)])
+    assert result.exit_code == 2 and "no recorded history" in result.output
+    assert not empty.exists()
