@@ -49,7 +49,7 @@ def age_band(resident: ResidentState, today: date) -> str:
     on = min(d for d in (today, resident.died_on) if d is not None)
     born = resident.birth_date
     age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return next(label for low, label in reversed(AGE_BANDS) if age >= low)
+    return next((label for low, label in reversed(AGE_BANDS) if age >= low), AGE_BANDS[0][1])  # born after `on`
 
 
 def people_of(state: HouseholdState, today: date) -> list[Person]:

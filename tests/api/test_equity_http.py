@@ -84,3 +84,4 @@ def test_supervisors_see_only_their_jurisdiction(api: tuple[httpx.Client, Runtim
     assert client.get("/api/v1/audit/equity").status_code == 403
     bad = client.get("/api/v1/audit/equity", params={"region": "x"}, headers=people.headers("auditor"))
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
+
