@@ -18,8 +18,9 @@ from rules.engine_process import DEFAULT_CATALOG
 if TYPE_CHECKING:
     from infra.backtest_run import BacktestReport
 
-rules_app = typer.Typer(help="With no command: the rule catalog. backtest: replay history with other parameters or rules",
-                        invoke_without_command=True)
+rules_app = typer.Typer(
+    help="With no command: the rule catalog. backtest: replay history with other parameters or rules",
+    invoke_without_command=True)
 console = Console()
 
 
