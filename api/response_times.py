@@ -7,18 +7,29 @@ rule or caseworker; computed from the log in `projections.response_times`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
 from domain.access import Action, Principal
+from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from projections.response_times import alerts_in, response_times
 
 router = APIRouter()
+
+
+def _iso_day(value: Any) -> date | None:
+    """Only YYYY-MM-DD: lax date parsing would read `0` as 1970-01-01."""
+    return None if value is None else effective_date(value)
+
+
+def _day_query(alias: str, description: str) -> Any:
+    return Query(alias=alias, description=f"{description} (YYYY-MM-DD)",
+                 json_schema_extra={"pattern": EFFECTIVE_DATE_PATTERN})
 
 
 class StageSummary(BaseModel):
@@ -60,8 +71,8 @@ def get_response_times(
     request: Request,
     group_by: Literal["community", "rule", "caseworker"] = Query("community"),
     region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
-    start: date | None = Query(None, alias="from", description="alerts raised on or after (YYYY-MM-DD)"),
-    end: date | None = Query(None, alias="to", description="alerts raised on or before (YYYY-MM-DD)"),
+    start: Annotated[date | None, BeforeValidator(_iso_day), _day_query("from", "alerts raised on or after")] = None,
+    end: Annotated[date | None, BeforeValidator(_iso_day), _day_query("to", "alerts raised on or before")] = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> ResponseTimes:
     """Median and 90th percentile of each stage, by community, rule or caseworker."""

@@ -44,6 +44,8 @@ ROLE = {
     ("POST", "/api/v1/parameters"): "admin",
     ("GET", "/api/v1/audit/access"): "auditor",
     ("GET", "/api/v1/statistics/gaps"): "supervisor",
+    ("GET", "/api/v1/audit/response-times"): "auditor",
+    ("GET", "/api/v1/audit/equity"): "supervisor",
 }
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/login")}
 FRESH_SESSION = {("POST", "/api/v1/logout")}

@@ -88,3 +88,6 @@ def test_refusals_are_problems(api: tuple[httpx.Client, Runtime], people: People
     assert client.get("/api/v1/audit/response-times").status_code == 403  # caseworkers have no statistics
     bad = client.get("/api/v1/audit/response-times", params={"group_by": "street"}, headers=people.headers("auditor"))
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
+    for day in ("0", "2025-8-4", "2025-02-30"):
+        refused = client.get("/api/v1/audit/response-times", params={"to": day}, headers=people.headers("auditor"))
+        assert refused.status_code == 422 and "to" in refused.text, day
