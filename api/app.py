@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import alert_actions, alerts, audit, households, observation_schemas, observations, parameters, problems
 from api import admin, corrections, sessions, statistics, tasks
+from api import equity, response_times
 from api.body_limits import BodyLimits
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
@@ -34,6 +35,8 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(statistics.router)
     app.include_router(admin.router)
+    app.include_router(response_times.router)
+    app.include_router(equity.router)
 
     @app.get("/health", responses={200: {"description": "every component is up and keeping up"},
                                    503: {"description": "a component is down or lagging",

@@ -1,4 +1,4 @@
-"""The `qianshao` command line: serve, demo, scenario run, parameters, users, jurisdictions."""
+"""The `qianshao` command line: serve, demo, scenario run, rules, parameters, users, jurisdictions."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from rich.table import Table
 
 from infra.bootstrap import COMPONENTS, bootstrap
 from infra.cli_identity import demo_users_table, jurisdictions_app, users_app
+from infra.cli_rules import rules_app
 from infra.runtime import Runtime
 from infra.settings import Settings, default_data_dir
 
@@ -28,6 +29,7 @@ parameters_app = typer.Typer(help="Policy parameters, effective-dated per region
 app.add_typer(parameters_app, name="parameters")
 app.add_typer(users_app, name="users")
 app.add_typer(jurisdictions_app, name="jurisdictions")
+app.add_typer(rules_app, name="rules")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -183,20 +185,6 @@ def _report(result: object, as_json: bool) -> None:
     console.print(f"{status} {result.scenario.path} — {result.scenario.name}")  # type: ignore[attr-defined]
     for line in [*result.rejected, *result.failures]:  # type: ignore[attr-defined]
         console.print(f"    {line}")
-
-
-@app.command("rules")
-def rules_list() -> None:
-    """The rule catalog: id, version, subject, severity, title, and the choices made where RULES.md is silent."""
-    from rules.catalog import CATALOG
-
-    table = Table(title="Rule catalog 规则目录", show_lines=True)
-    for column in ("id", "v", "subject", "severity", "title", "choices"):
-        table.add_column(column)
-    for rule in CATALOG:
-        table.add_row(rule.id, str(rule.version), rule.subject, rule.severity,
-                      f"{rule.title_zh}\n{rule.title_en}", "\n".join(rule.choices))
-    console.print(table)
 
 
 @parameters_app.command("set")

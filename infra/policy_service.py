@@ -67,15 +67,20 @@ class PolicyService:
 
     @staticmethod
     def _check(name: str, region: str, effective_from: date | str, value: Any) -> date:
-        problems = check(name, value)
-        if not (isinstance(region, str) and _REGION.fullmatch(region)):
-            problems.append(Problem("region", "region must be an administrative code of 2 to 12 digits",
-                                    "地区必须是 2 至 12 位数字的行政区划代码"))
-        since: date | None = None
-        try:
-            since = effective_date(effective_from)
-        except ParameterRefused as refused:
-            problems.extend(refused.problems)
-        if problems or since is None:
-            raise PolicyError(problems)
-        return since
+        return check_value(name, region, effective_from, value)
+
+
+def check_value(name: str, region: str, effective_from: date | str, value: Any) -> date:
+    """The effective date of a value that may be set; PolicyError with every problem otherwise."""
+    problems = check(name, value)
+    if not (isinstance(region, str) and _REGION.fullmatch(region)):
+        problems.append(Problem("region", "region must be an administrative code of 2 to 12 digits",
+                                "地区必须是 2 至 12 位数字的行政区划代码"))
+    since: date | None = None
+    try:
+        since = effective_date(effective_from)
+    except ParameterRefused as refused:
+        problems.extend(refused.problems)
+    if problems or since is None:
+        raise PolicyError(problems)
+    return since

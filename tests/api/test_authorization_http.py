@@ -85,6 +85,8 @@ ENDPOINTS: dict[str, Call] = {
     "household history": lambda c, a: c.get(f"/api/v1/audit/households/{HOUSEHOLD}/events"),
     "add a jurisdiction": lambda c, a: c.post("/api/v1/jurisdictions", json={
         "code": "500103001001-05", "name": "第5网格", "parent": "500103001001"}),
+    "response times": lambda c, a: c.get("/api/v1/audit/response-times", params={"group_by": "rule"}),
+    "equity": lambda c, a: c.get("/api/v1/audit/equity"),
 }
 
 # Written by hand. 409 for the informant's verification: they may record one, but none was asked for,
@@ -107,6 +109,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "list users":        (403,     403,       403,       403,    200,  403),
     "household history": (403,     403,       403,       200,    403,  403),
     "add a jurisdiction": (403,    403,       403,       403,    201,  403),
+    "response times":    (403,     403,       200,       200,    403,  403),
+    "equity":            (403,     403,       200,       200,    403,  403),
 }
 CASES = [pytest.param(role, endpoint, statuses[i], id=f"{role}-{endpoint}")
          for endpoint, statuses in EXPECTED.items() for i, role in enumerate(ROLES)]

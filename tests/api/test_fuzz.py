@@ -53,6 +53,8 @@ ROLE = {
         ("GET", "/api/v1/users"), ("POST", "/api/v1/users"), ("POST", "/api/v1/users/{name}/tokens"),
         ("PUT", "/api/v1/users/{name}/password"), ("POST", "/api/v1/users/{name}/revoke"),
         ("GET", "/api/v1/jurisdictions"), ("POST", "/api/v1/jurisdictions"))},
+    ("GET", "/api/v1/audit/response-times"): "auditor",
+    ("GET", "/api/v1/audit/equity"): "supervisor",
 }
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/login")}
 FRESH_SESSION = {("POST", "/api/v1/logout")}
