@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from infra import backtest_reports
 from infra.settings import Settings, default_data_dir
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
 from rules.engine_process import DEFAULT_CATALOG
@@ -86,10 +87,12 @@ def backtest(
         task = progress.add_task("replaying days 逐日回放", total=(last - first).days + 1)
         report = run_backtest(open_households(settings), open_alerts(settings), request,
                               progress=lambda _: progress.advance(task))
+    saved = backtest_reports.save(settings.data_dir, report.to_json())
     if as_json:
         print(report_json(report))
         return
     _print(report)
+    console.print(f"saved 已保存: {saved}")
 
 
 def _print(report: "BacktestReport") -> None:

@@ -18,6 +18,8 @@ from typing import Any, Iterator
 import pytest
 from typer.testing import CliRunner
 
+from infra import backtest_reports
+
 from domain.parameters import ParameterTable, ParameterValue
 from infra.backtest_run import BacktestRequest, ParameterFileError, load_parameter_file, run_backtest
 from infra.cli import app
@@ -168,6 +170,9 @@ def test_the_command_prints_json_and_leaves_the_live_stores_alone(history: Path,
     report = json.loads(result.output.strip().splitlines()[-1])
     assert {h: c[0] for h, c in changes(report).items()} == {"A": "earlier", "B": "new", "G": "new"}
     assert {p.name: p.read_bytes() for p in history.glob("*.sqlite")} == before
+    (saved,) = backtest_reports.names(history)  # kept for the auditor's pages
+    assert backtest_reports.load(history, saved)["rules"] == report["rules"]
+    assert backtest_reports.load(history, "../households") is None
 
 
 def test_the_table_names_rules_households_and_days(history: Path, tmp_path: Path) -> None:
