@@ -18,9 +18,8 @@ from typing import Any, Iterator
 import pytest
 from typer.testing import CliRunner
 
-from infra import backtest_reports
-
 from domain.parameters import ParameterTable, ParameterValue
+from infra import backtest_reports
 from infra.backtest_run import BacktestRequest, ParameterFileError, load_parameter_file, run_backtest
 from infra.cli import app
 from infra.event_store import open_alerts, open_households
