@@ -17,6 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from infra.bootstrap import COMPONENTS, bootstrap
+from infra.cli_audit import audit_app
 from infra.cli_identity import demo_users_table, jurisdictions_app, users_app
 from infra.runtime import Runtime
 from infra.settings import Settings, default_data_dir
@@ -28,6 +29,7 @@ parameters_app = typer.Typer(help="Policy parameters, effective-dated per region
 app.add_typer(parameters_app, name="parameters")
 app.add_typer(users_app, name="users")
 app.add_typer(jurisdictions_app, name="jurisdictions")
+app.add_typer(audit_app, name="audit")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 
