@@ -158,3 +158,30 @@ def test_the_command_reports_counts_and_then_the_broken_event(tmp_path: Path) ->
     result = _cli("--data", str(tmp_path))
     assert result.exit_code == 1
     assert "households at notification 2: edited" in result.output and expected[0] in result.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_concurrent_writers_do_not_fork_the_chain(backend: str, request: pytest.FixtureRequest,
+                                                  tmp_path: Path) -> None:
+    """Four writers, each with its own application (own connections), record at once; the chain stays one line."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from domain.household import Household
+    from tests.projections.test_rebuild import REGISTERED
+
+    settings = Settings(data_dir=tmp_path) if backend == "sqlite" else request.getfixturevalue("pg_settings")
+
+    writers = [open_households(settings) for _ in range(4)]  # opened one by one: creating tables is not the test
+
+    def write(writer: int) -> int:
+        households = writers[writer]
+        for n in range(15):
+            household = f"H-{writer}-{n}"  # each save its own aggregate: no version conflicts, only interleaving
+            households.save(Household(household, dict(REGISTERED, household=household, observation_id=household)))
+        return writer
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sorted(pool.map(write, range(4))) == [0, 1, 2, 3]
+    report = _verify(settings)
+    assert report.ok, report.broken
+    assert report.events == 4 * 15
