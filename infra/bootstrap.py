@@ -39,6 +39,7 @@ from infra.positions import PositionStore
 from infra.projection_loop import ProjectionsComponent
 from infra.runtime import Runtime
 from infra.scheduler import Scheduler
+from infra.view_cipher import view_sealer
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
@@ -72,7 +73,7 @@ def bootstrap(
         settings=settings,
         households=households,
         alerts=alerts,
-        views=ViewStore(settings.sqlite_path("views")),
+        views=ViewStore(settings.sqlite_path("views"), view_sealer(settings)),
         intake=IntakeService(households),
         policy=policy,
         workflow=AlertWorkflow(alerts, policy.table),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, Optional
 
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from infra.event_store import open_alerts, open_audit, open_households
 from infra.settings import Settings, default_data_dir
+from infra.view_cipher import view_sealer
 from projections.rebuild import ShadowReport, rebuild_in_place, rebuild_shadow
 from projections.view_store import ViewStore
 
@@ -39,15 +41,16 @@ def rebuild(
     sources = projection_sources(settings)
     path = settings.sqlite_path("views")
     total = sum(app.recorder.max_notification_id() or 0 for app in sources.values())
+    sealer = view_sealer(settings)
     started = time.perf_counter()
     with Progress(TextColumn("rebuilding 重建"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=as_json, transient=True) as progress:
         task = progress.add_task("rebuild", total=total)
         advance = lambda n: progress.advance(task, n)  # noqa: E731
         if shadow:
-            report = rebuild_shadow(sources, path, advance)
+            report = rebuild_shadow(sources, path, advance, partial(ViewStore, sealer=sealer), sealer.reveal_within)
         else:
-            views = ViewStore(path)
+            views = ViewStore(path, sealer)
             events = rebuild_in_place(sources, views, advance)
             views.close()
     seconds = time.perf_counter() - started

@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+from eventsourcing.cipher import AESCipher
 from typer.testing import CliRunner
 
 from domain.alert import Alert
@@ -14,6 +16,7 @@ from infra.cli import app
 from infra.cli_projections import projection_sources
 from infra.intake import IntakeService
 from infra.settings import Settings
+from infra.view_cipher import view_sealer
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
@@ -31,7 +34,7 @@ def _live_views(data: Path) -> dict[str, Any]:
                   explanation={"title": {"zh": "标题", "en": "title"}})
     alert.clear(on="2025-08-20", event_ids=["p-3"])
     sources["alerts"].save(alert)
-    views = ViewStore(data / "views.sqlite")
+    views = ViewStore(data / "views.sqlite", view_sealer(settings))
     ProjectionRunner(sources, views).run_once()
     views.close()
     return sources
@@ -46,8 +49,14 @@ def _sql(data: Path, statement: str) -> list[tuple[Any, ...]]:
         return db.execute(statement).fetchall()
 
 
-def test_a_shadow_rebuild_of_untouched_views_finds_no_difference(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", [None, AESCipher.create_key(16)])
+def test_a_shadow_rebuild_of_untouched_views_finds_no_difference(key: str | None, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also with sealed names: their ciphertexts differ between the copies (random nonces), their contents not."""
+    if key:
+        monkeypatch.setenv("QIANSHAO_CIPHER_KEY", key)
     sources = _live_views(tmp_path)
+    assert ("王某" in _sql(tmp_path, "SELECT members FROM households")[0][0]) is (key is None)
     result = _rebuild(tmp_path, "--shadow", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
