@@ -185,3 +185,4 @@ def test_concurrent_writers_do_not_fork_the_chain(backend: str, request: pytest.
     report = _verify(settings)
     assert report.ok, report.broken
     assert report.events == 4 * 15
+
