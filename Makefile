@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/recovery.py
+	$(BIN)/python bench/integrity.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
