@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/backtest.py
+	$(BIN)/python bench/integrity.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

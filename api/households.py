@@ -28,8 +28,9 @@ def get_household(request: Request, household_id: str,
     rows = runtime.views.query("SELECT * FROM households WHERE household = ?", (household_id,))
     if not rows or not covers(principal, rows[0]["region"], rows[0]["grid"]):
         raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在")
-    row = rows[0]
-    members = json.loads(row["members"] or "[]")
+    sealer = runtime.views.sealer
+    row = sealer.reveal_fields(rows[0], "address")
+    members = [sealer.reveal_fields(m, "name") for m in json.loads(row["members"] or "[]")]
     full = sees_full_identity(principal.role)
     if not full:
         members = [masked_member(m) for m in members]

@@ -42,6 +42,7 @@ from infra.positions import PositionStore
 from infra.projection_loop import ProjectionsComponent
 from infra.runtime import Runtime
 from infra.scheduler import Scheduler
+from infra.view_cipher import view_sealer
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
@@ -75,7 +76,7 @@ def bootstrap(
         settings=settings,
         households=households,
         alerts=alerts,
-        views=ViewStore(settings.sqlite_path("views")),
+        views=ViewStore(settings.sqlite_path("views"), view_sealer(settings)),
         intake=(intake := IntakeService(households)),
         corrections=CorrectionService(households, intake.now),
         policy=policy,

@@ -17,8 +17,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from infra.bootstrap import COMPONENTS, bootstrap
+from infra.cli_audit import audit_app
 from infra.cli_identity import demo_users_table, jurisdictions_app, users_app
 from infra.cli_rules import rules_app
+from infra.cli_keys import keys_app
+from infra.cli_projections import projections_app
 from infra.runtime import Runtime
 from infra.settings import Settings, default_data_dir
 
@@ -30,6 +33,9 @@ app.add_typer(parameters_app, name="parameters")
 app.add_typer(users_app, name="users")
 app.add_typer(jurisdictions_app, name="jurisdictions")
 app.add_typer(rules_app, name="rules")
+app.add_typer(audit_app, name="audit")
+app.add_typer(projections_app, name="projections")
+app.add_typer(keys_app, name="keys")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 

@@ -13,6 +13,14 @@ from pathlib import Path
 TOPIC_OBSERVATIONS = "qianshao.observations"
 TOPIC_OBSERVATIONS_DLQ = "qianshao.observations.dlq"
 TOPIC_EVENTS = "qianshao.events"
+CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
+
+
+def chained_recorders(backend: str) -> dict[str, str]:
+    """The recorder classes that keep the hash chain (`infra/chained_sqlite.py`, `chained_postgres.py`)."""
+    title = {"sqlite": "SQLite", "postgres": "Postgres"}[backend]
+    return {"APPLICATION_RECORDER_TOPIC": f"infra.chained_{backend}:Chained{title}ApplicationRecorder",
+            "PROCESS_RECORDER_TOPIC": f"infra.chained_{backend}:Chained{title}ProcessRecorder"}
 
 
 def default_data_dir() -> Path:
@@ -36,6 +44,8 @@ class Settings:
     health_max_lag: int = int(os.environ.get("QIANSHAO_HEALTH_MAX_LAG", "5000"))
     # The rule worker reads the store itself when it is behind and Kafka was quiet this long.
     quiet_catch_up_s: float = float(os.environ.get("QIANSHAO_QUIET_CATCH_UP_S", "1.0"))
+    # AES key (base64, from `qianshao keys new`): stored events are encrypted at rest when set.
+    cipher_key: str | None = field(default_factory=lambda: os.environ.get("QIANSHAO_CIPHER_KEY") or None)
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None) -> "Settings":
@@ -56,14 +66,19 @@ class Settings:
         return f"{self.topic_prefix}{name}"
 
     def store_env(self, app_name: str) -> dict[str, str]:
-        """eventsourcing environment for one application: its own SQLite file, or PostgreSQL."""
+        """eventsourcing environment for one application: its own SQLite file, or PostgreSQL; the
+        hash-chained recorders; the AES cipher when a key is configured."""
+        cipher = {"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": self.cipher_key} if self.cipher_key else {}
         if self.postgres:
-            return {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self.postgres}
+            return {"PERSISTENCE_MODULE": "eventsourcing.postgres", **chained_recorders("postgres"), **self.postgres,
+                    **cipher}
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(self.data_dir / f"{app_name}.sqlite"),
             "SQLITE_LOCK_TIMEOUT": "30",
+            **chained_recorders("sqlite"),
+            **cipher,
         }
 
     def sqlite_path(self, name: str) -> Path:

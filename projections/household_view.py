@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from domain.household import Household
+from projections.sealing import seal
 
 
 def apply(db: sqlite3.Connection, event: Any) -> None:
@@ -15,10 +16,10 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
         data = event.observation["data"]
         db.execute(
             "INSERT OR REPLACE INTO households (household, region, grid, address, hukou, registered_at,"
-            " members, observations, last_observed_at, last_kind) VALUES (?,?,?,?,?,?,?,1,?,?)",
+            " members, observations, last_observed_at, last_kind) VALUES (?,?,?,seal(?),?,?,?,1,?,?)",
             (
                 event.household_id, data["region"], data.get("grid"), data.get("address"), data["hukou"],
-                event.observation["observed_at"], json.dumps(_members(data["members"]), ensure_ascii=False),
+                event.observation["observed_at"], json.dumps(_members(db, data["members"]), ensure_ascii=False),
                 event.observation["observed_at"], event.observation["kind"],
             ),
         )
@@ -30,16 +31,16 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
         _revised(db, event.original, None)
 
 
-def _members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Members without their ID numbers: the view does not need them."""
-    return [{k: v for k, v in m.items() if k != "id_number"} for m in members]
+def _members(db: sqlite3.Connection, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Members without their ID numbers (the view does not need them), names sealed."""
+    return [{k: seal(db, v) if k == "name" else v for k, v in m.items() if k != "id_number"} for m in members]
 
 
 def _observed(db: sqlite3.Connection, obs: dict[str, Any]) -> None:
     row = db.execute("SELECT members FROM households WHERE household = ?", (obs["household"],)).fetchone()
     members = json.loads(row[0]) if row else []
     if obs["kind"] == "resident.joined":
-        members.append(_members([dict(obs["data"], resident=obs["resident"])])[0])
+        members.append(_members(db, [dict(obs["data"], resident=obs["resident"])])[0])
     for member in members:
         if member["resident"] == obs.get("resident") and obs["kind"] in ("resident.died", "resident.left"):
             member["status"] = "died" if obs["kind"] == "resident.died" else "left"

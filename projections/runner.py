@@ -23,11 +23,13 @@ PROJECTORS: dict[str, tuple[Projector, ...]] = {
 class ProjectionRunner:
     """Keeps the view store up to date with the given applications."""
 
-    def __init__(self, apps: Mapping[str, Any], views: ViewStore, batch: int = 1000) -> None:
+    def __init__(self, apps: Mapping[str, Any], views: ViewStore, batch: int = 1000,
+                 until: Mapping[str, int] | None = None) -> None:
         self.apps = apps
         self.views = views
         self.batch = batch
         self.applied = 0
+        self.until = until  # stop each source at this notification id (a shadow rebuild to the live positions)
 
     def run_once(self) -> int:
         return sum(self._project(name, app) for name, app in self.apps.items())
@@ -43,7 +45,10 @@ class ProjectionRunner:
         return self.lag() == 0
 
     def _project(self, name: str, app: Any) -> int:
-        notifications = app.recorder.select_notifications(self.views.position(name) + 1, self.batch)
+        start, stop = self.views.position(name) + 1, None if self.until is None else self.until.get(name, 0)
+        if stop is not None and start > stop:
+            return 0
+        notifications = app.recorder.select_notifications(start, self.batch, stop=stop)
         if not notifications:
             return 0
         events = [app.mapper.to_domain_event(n) for n in notifications]

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from projections.sealing import PLAIN, Sealer
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS access_log (
@@ -60,11 +62,13 @@ CREATE INDEX IF NOT EXISTS alerts_assigned ON alerts (assigned_to, status);
 
 
 class ViewStore:
-    """A SQLite database of read views, safe to share between threads."""
+    """A SQLite database of read views, safe to share between threads; `sealer` seals identifying fields."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, sealer: Sealer = PLAIN) -> None:
         self.path = str(path)
+        self.sealer = sealer
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.create_function("seal", 1, sealer.seal)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

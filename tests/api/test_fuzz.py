@@ -43,6 +43,7 @@ ROLE = {
     ("GET", "/api/v1/tasks"): "informant",
     ("POST", "/api/v1/parameters"): "admin",
     ("GET", "/api/v1/audit/access"): "auditor",
+    ("GET", "/api/v1/audit/integrity"): "auditor",
     ("GET", "/api/v1/statistics/gaps"): "supervisor",
     ("GET", "/api/v1/statistics/informants"): "supervisor",
     ("GET", "/api/v1/escalations"): "supervisor",

@@ -1,0 +1,89 @@
+"""SQLite recorders that keep the hash chain in the transaction that records the events.
+
+The links go into `<events table>_chain`. The previous hash is read after the event rows were
+inserted, so this transaction already holds SQLite's write lock: no other writer (thread or
+process) can slip in between, and the chain cannot fork (`prev_hash` is also UNIQUE).
+Selected through `APPLICATION_RECORDER_TOPIC` / `PROCESS_RECORDER_TOPIC` (`Settings.store_env`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from eventsourcing.persistence import Notification, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteProcessRecorder
+
+from infra.hash_chain import GENESIS, Link, chain_links
+
+
+class SQLiteChain:
+    """Mixin for a SQLite application recorder: writes, reads and heads the chain table."""
+
+    events_table_name: str
+    datastore: Any
+
+    @property
+    def chain_table(self) -> str:
+        return f"{self.events_table_name}_chain"
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements: list[str] = super().construct_create_table_statements()  # type: ignore[misc]
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {self.chain_table} (notification_id INTEGER PRIMARY KEY, "
+            "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL, "
+            "prev_hash BLOB NOT NULL UNIQUE, hash BLOB NOT NULL)"
+        )
+        return statements
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        ids = super()._insert_events(c, stored_events, **kwargs)  # type: ignore[misc]
+        if stored_events:
+            self._append_links(c, stored_events, list(ids))
+        return ids
+
+    def _append_links(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], ids: list[int]) -> None:
+        c.execute(f"SELECT hash FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
+        row = c.fetchone()
+        events = [(i, s.originator_id, s.originator_version, s.topic, s.state) for i, s in zip(ids, stored_events)]
+        links = chain_links(bytes(row[0]) if row else GENESIS, events)
+        c.executemany(
+            f"INSERT INTO {self.chain_table} VALUES (?,?,?,?,?,?)",
+            [(k.notification_id, k.originator_id, k.originator_version, k.topic, k.prev_hash, k.hash) for k in links],
+        )
+
+    def select_stored(self, start: int, limit: int) -> list[Notification]:
+        """Stored events with notification id >= start, as they are (no id conversion: a forged row is
+        still read)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE rowid >= ? ORDER BY rowid LIMIT ?", (start, limit))
+            return [Notification(id=r["rowid"], originator_id=r["originator_id"],
+                                 originator_version=r["originator_version"], topic=r["topic"], state=r["state"])
+                    for r in c.fetchall()]
+
+    def select_links(self, start: int, limit: int) -> list[Link]:
+        """Links with notification id >= start, in order."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT * FROM {self.chain_table} WHERE notification_id >= ? ORDER BY notification_id "
+                      "LIMIT ?", (start, limit))
+            return [_link(row) for row in c.fetchall()]
+
+    def chain_head(self) -> Link | None:
+        """The last link: publish or note its hash to detect a rewritten or truncated log later."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT * FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
+            row = c.fetchone()
+            return _link(row) if row else None
+
+
+def _link(row: Any) -> Link:
+    return Link(row["notification_id"], row["originator_id"], row["originator_version"], row["topic"],
+                bytes(row["prev_hash"]), bytes(row["hash"]))
+
+
+class ChainedSQLiteApplicationRecorder(SQLiteChain, SQLiteApplicationRecorder):
+    """The households, identity and audit stores on SQLite."""
+
+
+class ChainedSQLiteProcessRecorder(SQLiteChain, SQLiteProcessRecorder):
+    """The alerts store on SQLite (events, tracking records and links in one transaction)."""

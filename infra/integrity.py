@@ -1,0 +1,152 @@
+"""Verify each application's hash chain against its stored events and name the first break.
+
+The log and the chain are walked side by side in notification order:
+
+    event without a link              inserted (a row added behind the application's back)
+    link without an event             deleted  (the link still names the removed event)
+    link not following the previous   deleted  (an event and its link were both removed before it)
+    hash differs from the content     edited   (the stored row, or its link, was changed)
+
+Events recorded before the chain existed also show as `inserted` at notification 1.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping
+
+from eventsourcing.persistence import Notification
+
+from infra.hash_chain import GENESIS, Link, canonical_id, link_hash
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where and how the chain breaks."""
+
+    notification_id: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    problem: str  # edited | deleted | inserted
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ChainReport:
+    """One application's verdict: how many events were checked, the head, the first break if any."""
+
+    application: str
+    events: int = 0
+    head: str | None = None
+    seconds: float = 0.0
+    broken: ChainBreak | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"application": self.application, "ok": self.ok, "events": self.events, "head": self.head,
+                "seconds": round(self.seconds, 3), "break": self.broken.to_json() if self.broken else None}
+
+
+@dataclass
+class _Walk:
+    prev: bytes = GENESIS
+    checked: int = 0
+    last_ok: int = 0
+    progress: Callable[[int], None] = field(default=lambda n: None)
+
+
+def verify_application(name: str, recorder: Any, progress: Callable[[int], None] = lambda n: None) -> ChainReport:
+    """Walk one application's log and chain; stop at the first break."""
+    started = time.perf_counter()
+    report = ChainReport(name)
+    walk = _Walk(progress=progress)
+    for event, link in _pairs(recorder):
+        broken = _check(walk, event, link)
+        if broken is not None:
+            report.broken = broken
+            break
+    report.events, report.head = walk.checked, walk.prev.hex() if walk.checked else None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def verify_all(recorders: Mapping[str, Any], progress: Callable[[int], None] = lambda n: None) -> list[ChainReport]:
+    return [verify_application(name, recorder, progress) for name, recorder in recorders.items()]
+
+
+def _check(walk: _Walk, event: Notification | None, link: Link | None) -> ChainBreak | None:
+    if link is None:
+        assert event is not None
+        return _break(event, "inserted", "事件没有链接：绕过应用写入 / no chain link: written behind the application's back")
+    if event is None:
+        return ChainBreak(link.notification_id, link.originator_id, link.originator_version, link.topic, "deleted",
+                          "链接所指事件已不在日志中 / the chain records this event but the log no longer holds it")
+    if link.prev_hash != walk.prev:
+        return _break(event, "deleted", f"链接未接续上一个（{walk.last_ok} 之后有事件连同链接被删除） / the link does not "
+                                        f"follow the previous one: events after {walk.last_ok} were removed with "
+                                        "their links")
+    if link_hash(walk.prev, event.id, event.originator_id, event.originator_version, event.topic,
+                 event.state) != link.hash:
+        return _break(event, "edited", "内容与记录时不符 / the stored content differs from what was recorded")
+    walk.prev, walk.checked, walk.last_ok = link.hash, walk.checked + 1, event.id
+    walk.progress(1)
+    return None
+
+
+def _break(event: Notification, problem: str, detail: str) -> ChainBreak:
+    return ChainBreak(event.id, canonical_id(event.originator_id), event.originator_version, event.topic, problem,
+                      detail)
+
+
+def _pairs(recorder: Any) -> Iterator[tuple[Notification | None, Link | None]]:
+    """(event, link) by notification id, either side None where the other has no partner."""
+    events, links = _events(recorder), _links(recorder)
+    event, link = next(events, None), next(links, None)
+    while event is not None or link is not None:
+        if link is None or (event is not None and event.id < link.notification_id):
+            yield event, None
+            event = next(events, None)
+        elif event is None or link.notification_id < event.id:
+            yield None, link
+            link = next(links, None)
+        else:
+            yield event, link
+            event, link = next(events, None), next(links, None)
+
+
+def _events(recorder: Any) -> Iterator[Notification]:
+    start = 1
+    while batch := recorder.select_stored(start, BATCH):
+        yield from batch
+        start = batch[-1].id + 1
+
+
+def _links(recorder: Any) -> Iterator[Link]:
+    start = 1
+    while batch := recorder.select_links(start, BATCH):
+        yield from batch
+        start = batch[-1].notification_id + 1
+
+
+def open_applications(settings: Any) -> dict[str, Any]:
+    """Every application, opened from the settings (keep them: a dropped application closes its store)."""
+    from infra.event_store import open_alerts, open_audit, open_households, open_identity
+
+    opened = (open_households, open_alerts, open_identity, open_audit)
+    return {app.name: app for app in (opener(settings) for opener in opened)}
+
+
+def runtime_recorders(runtime: Any) -> dict[str, Any]:
+    """Every application's recorder in a running process (the API)."""
+    apps = (runtime.households, runtime.alerts, runtime.identity.app, runtime.audit.app)
+    return {app.name: app.recorder for app in apps}
