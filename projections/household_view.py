@@ -62,7 +62,7 @@ def _revised(db: sqlite3.Connection, original: dict[str, Any], replacement: dict
         return
     members = _undone(members, original)
     if replacement is not None:
-        members = _done(members, replacement)
+        members = _done(db, members, replacement)
     db.execute("UPDATE households SET members = ?, observations = observations - ? WHERE household = ?",
                (json.dumps(members, ensure_ascii=False), 0 if replacement else 1, original["household"]))
 
@@ -76,9 +76,9 @@ def _undone(members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str
     return members
 
 
-def _done(members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str, Any]]:
+def _done(db: sqlite3.Connection, members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str, Any]]:
     if obs["kind"] == "resident.joined":
-        return [*members, _members([dict(obs["data"], resident=obs["resident"])])[0]]
+        return [*members, _members(db, [dict(obs["data"], resident=obs["resident"])])[0]]
     if obs["kind"] in ("resident.died", "resident.left"):
         status = "died" if obs["kind"] == "resident.died" else "left"
         return [dict(m, status=status) if m["resident"] == obs["resident"] else m for m in members]
@@ -88,9 +88,9 @@ def _done(members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str, 
 def _registration_corrected(db: sqlite3.Connection, members: list[dict[str, Any]], obs: dict[str, Any]) -> None:
     """The corrected registration's details; each member keeps what was observed since (died, left)."""
     status = {m["resident"]: m["status"] for m in members if "status" in m}
-    corrected = {m["resident"]: m for m in _members(obs["data"]["members"])}
+    corrected = {m["resident"]: m for m in _members(db, obs["data"]["members"])}
     merged = [dict(corrected.get(m["resident"], m), **({"status": status[m["resident"]]} if m["resident"] in status
                                                         else {})) for m in members]
     data = obs["data"]
-    db.execute("UPDATE households SET address = ?, hukou = ?, members = ? WHERE household = ?",
+    db.execute("UPDATE households SET address = seal(?), hukou = ?, members = ? WHERE household = ?",
                (data.get("address"), data["hukou"], json.dumps(merged, ensure_ascii=False), obs["household"]))
