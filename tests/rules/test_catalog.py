@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from durable.lang import m
 
+from domain.instants import observed_date
 from domain.parameters import ParameterTable
 from infra.scenario import Scenario, check, envelopes, load
 from rules.catalog import CATALOG, LAPSED_REVIEW_OVERDUE, MISSED_DIBAO, NEED_URGENT_HARDSHIP, RULES_BY_ID
@@ -45,7 +46,7 @@ def engine() -> Iterator[RuleEngine]:
 def by_household(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     """The scenario's observations (without the closing tick), grouped by household."""
     households: dict[str, list[dict[str, Any]]] = {}
-    for envelope in envelopes(scenario)[:-1]:
+    for envelope in envelopes(scenario, accepted_only=True)[:-1]:
         households.setdefault(envelope["household"], []).append(envelope)
     return households
 
@@ -92,7 +93,7 @@ def test_every_rule_has_its_own_scenario_file(rule_id: str) -> None:
 def test_scenario(engine: RuleEngine, path: Path) -> None:
     scenario = load(path)
     assert scenario.expect_alerts or scenario.expect_no_alerts
-    late = [s["at"] for s in scenario.steps if datetime.fromisoformat(s["at"]).date() > scenario.as_of]
+    late = [s["at"] for s in scenario.steps if observed_date(s["at"]) > scenario.as_of]
     assert not late, "the pipeline judges at the latest observation: keep every step on or before as_of"
     assert check(scenario, open_alerts(engine, scenario)) == []
 
