@@ -137,6 +137,15 @@ def test_a_death_rescreens_the_survivors(
     assert alert in rules_open(engine, path)
 
 
+def test_a_resumed_dibao_with_missed_payments_has_a_gap_again(engine: RuleEngine) -> None:
+    """Unpaid April and May: a gap; suspended from 06-20: none; resumed 08-01, August and September unpaid: again."""
+    path, gap = OWN_SCENARIOS / "lapsed-payment-gap-resumed.yaml", ("RS-1", "LAPSED.PAYMENT_GAP", None)
+    assert gap in rules_open(engine, path, date(2025, 6, 10))
+    assert gap not in rules_open(engine, path, date(2025, 7, 10))
+    assert gap not in rules_open(engine, path, date(2025, 9, 10))  # August alone since the resumption
+    assert gap in rules_open(engine, path)
+
+
 def test_a_comparison_with_an_unknown_field_does_not_hold() -> None:
     """durable_rules alone would hold `m.a < m.b` with `b` missing; the engine guards it."""
     rule = replace(MISSED_DIBAO, id="TEST.BELOW", condition=lambda m: (m.a < m.b) | (m.c == True))  # noqa: E712
