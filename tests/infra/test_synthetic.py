@@ -385,7 +385,7 @@ def test_disability_and_rare_cases(census: Census, envelopes: list[dict[str, Any
     assert any(e["data"]["status"] == "dropped_out" for e in envelopes if e["kind"] == "resident.school_status_reported")
     assert any(e["data"]["urgency"] == "immediate" for e in envelopes if e["kind"] == "household.hardship_reported")
     for kind in ("household.emergency_reported", "household.rural_risk_reported", "household.expense_reported",
-                 "coverage.terminated", "coverage.reviewed", "resident.died", "resident.joined", "resident.left",
+                 "coverage.terminated", "coverage.reviewed", "coverage.suspended", "coverage.resumed", "resident.died", "resident.joined", "resident.left",
                  "resident.supporter_reported", "resident.care_dependency_assessed", "household.assets_reported"):
         assert census.counts[kind] > 0, kind
     assert census.counts["household.hardship_reported"] < 0.03 * census.households  # rare
