@@ -747,8 +747,10 @@ def _kind(value: Any, _: date) -> str:
 
 _shaped(_kind, Shape("string", enum=v.OBSERVATION_KINDS))
 OBSERVED_AT = Shape("string", format="date-time", note=(
-    f"ISO 8601 with a UTC offset, e.g. 2026-03-01T09:30:00+08:00; from {EARLIEST} to "
-    f"{FUTURE_SKEW.seconds // 60} minutes after the server's clock"))
+    f"ISO 8601 with a UTC offset, e.g. 2026-03-01T09:30:00+08:00; any offset is accepted, and the "
+    f"observation's date is its date in China Standard Time (2026-02-28T20:00:00Z is 2026-03-01); from "
+    f"{EARLIEST} to {FUTURE_SKEW.seconds // 60} minutes after the server's clock; not before the "
+    f"household's registration"))
 
 
 def _observed_at(now: datetime) -> Check:
