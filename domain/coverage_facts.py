@@ -3,8 +3,9 @@
 A coverage is *running* when it has started and is not terminated; one in its
 grace period is active (it still counts as enrolment) but no longer running,
 so reviews and payments are not judged for it. A suspended coverage expects no
-payment until it is resumed, and pays again from the resumption. The coverage of a resident who
-died or left is not judged either: LAPSED.DECEASED_STILL_COVERED speaks for it.
+payment until it is resumed, and pays again from the resumption. The coverage
+of a resident who died or left is not judged either: LAPSED.DECEASED_STILL_COVERED
+speaks for it.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def holder_is_member(ctx: Context, coverage: CoverageState) -> bool:
 def suspension_facts(coverage: CoverageState, on: date) -> dict[str, Any]:
     """Whether the coverage is suspended on `on`, and when the latest suspension began and ended."""
     latest = coverage.latest_suspension_on(on)
-    resumed = latest.resumed_on if latest is not None and latest.resumed_on is not None else None
+    resumed = latest.resumed_on if latest is not None else None
     return {
         "suspended": coverage.is_suspended_on(on),
         "suspended_on": latest.since.isoformat() if latest is not None else None,
