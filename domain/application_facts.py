@@ -25,11 +25,18 @@ def application_subject(ctx: Context, application: ApplicationState) -> Subject:
         "programme": application.programme,
         "submitted_on": application.submitted_on.isoformat(),
         "decided": decided,
+        "applicant_died": applicant_died(ctx, application),
     }
     if not decided:
         facts.update(handling_time(application.programme, application.submitted_on, ctx.on, ctx.params))
     return Subject("application", application.application, application.resident, known(facts),
                    list(application.evidence))
+
+
+def applicant_died(ctx: Context, application: ApplicationState) -> bool:
+    """The resident the application is for died on or before the date judged (RULES.md: not judged)."""
+    person = ctx.state.residents.get(application.resident or "")
+    return person is not None and person.died_on is not None and person.died_on <= ctx.on
 
 
 def handling_time(programme: str, submitted_on: date, on: date, params: Parameters) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 A coverage is *running* when it has started and is not terminated; one in its
 grace period is active (it still counts as enrolment) but no longer running,
-so reviews and payments are not judged for it. The coverage of a resident who
-died or left is not judged either: LAPSED.DECEASED_STILL_COVERED speaks for it.
+so reviews and payments are not judged for it. A suspended coverage expects no
+payment until it is resumed, and pays again from the resumption. The coverage
+of a resident who died or left is not judged either: LAPSED.DECEASED_STILL_COVERED
+speaks for it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def coverage_subject(ctx: Context, coverage: CoverageState) -> Subject:
         "holder_member": holder_is_member(ctx, coverage),
     }
     if active and not terminated:
-        facts["suspended"] = coverage.suspended_on is not None and coverage.suspended_on <= on
+        facts.update(suspension_facts(coverage, on))
         facts.update(review_facts(ctx.state, coverage, on, ctx.params))
         facts.update(payment_facts(coverage, on, ctx.params.get("payment.gap_months")))
     if terminated and not active:
@@ -46,6 +48,17 @@ def holder_is_member(ctx: Context, coverage: CoverageState) -> bool:
     if coverage.resident is None:
         return bool(ctx.members)
     return any(m.resident == coverage.resident for m in ctx.members)
+
+
+def suspension_facts(coverage: CoverageState, on: date) -> dict[str, Any]:
+    """Whether the coverage is suspended on `on`, and when the latest suspension began and ended."""
+    latest = coverage.latest_suspension_on(on)
+    resumed = latest.resumed_on if latest is not None else None
+    return {
+        "suspended": coverage.is_suspended_on(on),
+        "suspended_on": latest.since.isoformat() if latest is not None else None,
+        "resumed_on": resumed.isoformat() if resumed is not None and resumed <= on else None,
+    }
 
 
 def review_interval_months(state: HouseholdState, coverage: CoverageState, params: Parameters) -> int | None:
@@ -89,10 +102,13 @@ def payment_window(start: date, on: date, gap_months: int) -> tuple[int, list[st
 
 
 def payment_facts(coverage: CoverageState, on: date, gap_months: int | None) -> dict[str, Any]:
-    """Whether any of the last `payment.gap_months` complete months was paid (LAPSED.PAYMENT_GAP)."""
+    """Whether any of the last `payment.gap_months` complete months was paid (LAPSED.PAYMENT_GAP).
+
+    After a resumption the months are counted from the resumption, as from a start: the months
+    while it was suspended expected no payment."""
     if coverage.monthly_amount is None or gap_months is None:
         return {}
-    age, window = payment_window(coverage.start, on, gap_months)
+    age, window = payment_window(coverage.pays_since(on), on, gap_months)
     return {
         "monthly_amount": coverage.monthly_amount,
         "payment_gap_months": gap_months,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.dates import add_months, age_on, months_back
+from domain.exact import per, product, total
 from domain.fact_context import Context, Subject, known
 from domain.household_state import HouseholdState, observed_on
 from domain.vocabulary import HOUSEHOLD_LEVEL_PROGRAMMES
@@ -47,7 +48,7 @@ def pc_income(state: HouseholdState, members: int) -> float | None:
     income = state.latest_income()
     if income is None or members == 0:
         return None
-    return float(income["monthly_income"]) / members
+    return per(income["monthly_income"], members)
 
 
 def assets_ok(assets: dict[str, Any] | None, std: float | None, members: int, limit_months: float | None) -> bool | None:
@@ -57,7 +58,7 @@ def assets_ok(assets: dict[str, Any] | None, std: float | None, members: int, li
     if std is None or limit_months is None:
         return None
     return bool(
-        assets["financial_assets"] <= limit_months * std * members
+        assets["financial_assets"] <= product(limit_months, std, members)
         and assets["motor_vehicles"] == 0
         and assets["extra_properties"] == 0
     )
@@ -76,9 +77,9 @@ def income_facts(ctx: Context) -> dict[str, Any]:
         "income_period": latest["period"] if latest else None,
         "income_type": latest["income_type"] if latest else None,
         "pc_income": per_capita,
-        "pc_income_annual": per_capita * 12 if per_capita is not None else None,
+        "pc_income_annual": per(latest["monthly_income"], members, 12) if per_capita is not None and latest else None,
         "std": std,
-        "edge_line": round(std * multiplier, 2) if std is not None and multiplier is not None else None,
+        "edge_line": product(std, multiplier) if std is not None and multiplier is not None else None,
         "assets_ok": assets_ok(state.assets, std, members, limit_months),
         "assets_reported": state.assets is not None,
     }
@@ -120,17 +121,20 @@ def emergency_facts(ctx: Context) -> dict[str, Any]:
 
 
 def income_over_months(state: HouseholdState, months: list[str]) -> float | None:
-    """Household income summed over the months: for each month the latest report for a period
-    not after it; months before the first report take the first report."""
-    if not state.incomes:
+    """Household income summed over the months: for each month the latest report for the latest
+    period not after it; months before the first reported period take that period's latest report
+    (a corrected figure for the first period replaces the first one sent)."""
+    ordered = state.incomes_by_period()
+    if not ordered:
         return None
-    ordered = sorted(state.incomes, key=lambda i: (i["period"], i["observed_at"]))
-    total, index = 0.0, 0
+    first_period = ordered[0]["period"]
+    index = max(i for i, report in enumerate(ordered) if report["period"] == first_period)
+    amounts = []
     for month in months:
         while index + 1 < len(ordered) and ordered[index + 1]["period"] <= month:
             index += 1
-        total += ordered[index]["monthly_income"]
-    return round(total, 2)
+        amounts.append(ordered[index]["monthly_income"])
+    return total(amounts)
 
 
 def rigid_facts(ctx: Context) -> dict[str, Any]:
@@ -140,15 +144,16 @@ def rigid_facts(ctx: Context) -> dict[str, Any]:
     if not state.expenses:
         return {}
     start = add_months(on, -12)
-    spent = sum(e["amount"] for e in state.expenses if start < date.fromisoformat(e["date"]) <= on)
+    spent = total([e["amount"] for e in state.expenses if start < date.fromisoformat(e["date"]) <= on])
     if not spent:
         return {}
     ratio = params.get("rigid.expense_ratio")
     income = income_over_months(state, months_back(on, 12, include_current=True))
     return {
-        "rigid_expenses_12m": round(spent, 2),
+        "rigid_expenses_12m": spent,
         "income_12m": income,
-        "rigid_expense_limit": round(ratio * income, 2) if ratio is not None and income is not None else None,
+        # Unrounded (RULES.md): 0.6 × 29,487.96 = 17,692.776, so 17,692.78 exceeds it.
+        "rigid_expense_limit": product(ratio, income) if ratio is not None and income is not None else None,
         "prev_year_pc_disposable_income": params.get("rigid.prev_year_pc_disposable_income"),
         **rigid_status(ctx),
     }

@@ -1,16 +1,19 @@
 """Fold a household's observations into its state as of a date.
 
-Observations are applied in the order they happened (`observed_at`, then
-observation id for a stable tie-break), never in arrival order, so the state
-— and therefore the alerts — do not depend on when an offline phone synced.
-Only observations observed on or before the date judged are applied.
+Observations are applied in the order they happened (the instant of `observed_at`,
+whatever its offset, then observation id for a stable tie-break), never in arrival
+order, so the state — and therefore the alerts — do not depend on when an offline
+phone synced. Only observations observed on or before the date judged (in China
+Standard Time, `domain.instants`) are applied.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable
+
+from domain.instants import instant, observed_date
 
 
 def parse_date(value: str | None) -> date | None:
@@ -18,7 +21,13 @@ def parse_date(value: str | None) -> date | None:
 
 
 def observed_on(observation: dict[str, Any]) -> date:
-    return datetime.fromisoformat(observation["observed_at"]).date()
+    """The observation's calendar date in China Standard Time (RULES.md § Vocabulary)."""
+    return observed_date(observation["observed_at"])
+
+
+def happened_order(observation: dict[str, Any]) -> tuple[Any, str]:
+    """Sort key: the instant it happened, then the observation id (a stable tie-break)."""
+    return instant(observation["observed_at"]), observation["observation_id"]
 
 
 @dataclass
@@ -35,7 +44,7 @@ class ResidentState:
     died_on: date | None = None
     left_on: date | None = None
     disability: dict[str, Any] | None = None
-    illness: dict[str, Any] | None = None
+    illnesses: dict[str, dict[str, Any]] = field(default_factory=dict)  # condition -> its latest report
     capacity: str | None = None
     employment: str | None = None
     care_level: str | None = None
@@ -46,6 +55,13 @@ class ResidentState:
     has_capable_supporter: bool | None = None
     evidence: list[str] = field(default_factory=list)
 
+    @property
+    def seriously_ill(self) -> bool | None:
+        """RULES.md `serious illness`: any condition's latest report says `serious`; None when none was reported."""
+        if not self.illnesses:
+            return None
+        return any(report.get("serious") is True for report in self.illnesses.values())
+
     def is_member_on(self, on: date) -> bool:
         """Living and not moved out on `on` (RULES.md: members are living current members)."""
         if self.since > on:
@@ -53,6 +69,17 @@ class ResidentState:
         if self.died_on is not None and self.died_on <= on:
             return False
         return self.left_on is None or self.left_on > on
+
+
+@dataclass
+class Suspension:
+    """A `coverage.suspended` and the `coverage.resumed` that ended it, if any."""
+
+    since: date
+    resumed_on: date | None = None
+
+    def covers(self, on: date) -> bool:
+        return self.since <= on and (self.resumed_on is None or self.resumed_on > on)
 
 
 @dataclass
@@ -66,7 +93,7 @@ class CoverageState:
     review_interval_months: int | None = None
     reviews: list[date] = field(default_factory=list)
     paid_periods: set[str] = field(default_factory=set)
-    suspended_on: date | None = None
+    suspensions: list[Suspension] = field(default_factory=list)
     terminated_on: date | None = None
     termination_reason: str | None = None
     grace_until: date | None = None
@@ -84,6 +111,21 @@ class CoverageState:
         if self.terminated_on is None or self.terminated_on > on:
             return True
         return self.grace_until is not None and self.grace_until > on
+
+    def is_suspended_on(self, on: date) -> bool:
+        """Suspended on `on` and not resumed by then."""
+        return any(s.covers(on) for s in self.suspensions)
+
+    def latest_suspension_on(self, on: date) -> Suspension | None:
+        """The latest suspension begun on or before `on` (resumed or not)."""
+        begun = [s for s in self.suspensions if s.since <= on]
+        return max(begun, key=lambda s: s.since, default=None)
+
+    def pays_since(self, on: date) -> date:
+        """Since when the coverage has paid without interruption on `on`: its start, or the latest
+        resumption not after `on` (a suspended coverage pays again from that date)."""
+        resumed = [s.resumed_on for s in self.suspensions if s.resumed_on is not None and s.resumed_on <= on]
+        return max([self.start, *resumed])
 
     def is_terminated_on(self, on: date) -> bool:
         return self.terminated_on is not None and self.terminated_on <= on
@@ -151,8 +193,14 @@ class HouseholdState:
         return [r for r in self.residents.values() if r.is_member_on(on)]
 
     def latest_income(self) -> dict[str, Any] | None:
-        """Latest by reported period, then by when it was observed."""
-        return max(self.incomes, key=lambda i: (i["period"], i["observed_at"]), default=None)
+        """Latest by reported period, then by when it was observed (`incomes` are in the order they happened)."""
+        if not self.incomes:
+            return None
+        return max(enumerate(self.incomes), key=lambda pair: (pair[1]["period"], pair[0]))[1]
+
+    def incomes_by_period(self) -> list[dict[str, Any]]:
+        """Income reports by period, those of one period in the order they were observed."""
+        return sorted(self.incomes, key=lambda i: i["period"])
 
     def coverage_of(self, programme: str, resident: str | None) -> CoverageState | None:
         """The latest episode of a programme for the household (None) or a resident."""
@@ -162,7 +210,7 @@ class HouseholdState:
 
 def fold(observations: list[dict[str, Any]], on: date) -> HouseholdState:
     """Apply the observations that happened on or before `on`, in the order they happened."""
-    ordered = sorted(observations, key=lambda o: (o["observed_at"], o["observation_id"]))
+    ordered = sorted(observations, key=happened_order)
     relevant = [o for o in ordered if observed_on(o) <= on]
     registration = next(o for o in ordered if o["kind"] == "household.registered")
     state = _registered(registration)
@@ -246,6 +294,13 @@ def _parents(state: HouseholdState, obs: dict[str, Any]) -> None:
         person.parents_observed_on = observed_on(obs)
 
 
+def _illness(state: HouseholdState, obs: dict[str, Any]) -> None:
+    """Each condition's latest report counts (RULES.md `serious illness`): a cold does not hide a cancer."""
+    person = _resident(state, obs)
+    if person is not None:
+        person.illnesses[obs["data"]["condition"]] = dict(obs["data"])
+
+
 def _household_list(attribute: str) -> Callable[..., None]:
     """An applier that appends the observation's data (with its provenance) to a list."""
 
@@ -287,7 +342,7 @@ def _enrolled(state: HouseholdState, obs: dict[str, Any]) -> None:
 
 
 def _on_coverage(change: Callable[[CoverageState, dict[str, Any]], None]) -> Callable[..., None]:
-    """An applier for reviewed/paid/suspended/terminated: changes the current episode."""
+    """An applier for reviewed/paid/suspended/resumed/terminated: changes the current episode."""
 
     def apply(state: HouseholdState, obs: dict[str, Any]) -> None:
         coverage = state.coverage_of(obs["data"]["programme"], obs.get("resident"))
@@ -307,7 +362,20 @@ def _paid(c: CoverageState, d: dict[str, Any]) -> None:
 
 
 def _suspend(c: CoverageState, d: dict[str, Any]) -> None:
-    c.suspended_on = date.fromisoformat(d["date"])
+    """A new suspension; a second report while one is open corrects its date."""
+    since = date.fromisoformat(d["date"])
+    if c.suspensions and c.suspensions[-1].resumed_on is None:
+        c.suspensions[-1].since = since
+    else:
+        c.suspensions.append(Suspension(since))
+
+
+def _resume(c: CoverageState, d: dict[str, Any]) -> None:
+    """Ends the open suspension (a resumption dated before it ends it on its first day);
+    one without an open suspension corrects the date of the last resumption."""
+    resumed = date.fromisoformat(d["date"])
+    if c.suspensions:
+        c.suspensions[-1].resumed_on = max(resumed, c.suspensions[-1].since)
 
 
 def _terminate(c: CoverageState, d: dict[str, Any]) -> None:
@@ -349,7 +417,7 @@ _APPLY: dict[str, Callable[[HouseholdState, dict[str, Any]], None]] = {
     "household.rural_risk_reported": _household_list("rural_risks"),
     "household.visited": _visited,
     "resident.disability_assessed": _set_on_resident("disability", dict),
-    "resident.illness_reported": _set_on_resident("illness", dict),
+    "resident.illness_reported": _illness,
     "resident.labour_capacity_assessed": _set_on_resident("capacity", lambda d: d["capacity"]),
     "resident.employment_changed": _set_on_resident("employment", lambda d: d["status"]),
     "resident.care_dependency_assessed": _set_on_resident("care_level", lambda d: d["level"]),
@@ -363,6 +431,7 @@ _APPLY: dict[str, Callable[[HouseholdState, dict[str, Any]], None]] = {
     "coverage.reviewed": _on_coverage(_review),
     "coverage.paid": _on_coverage(_paid),
     "coverage.suspended": _on_coverage(_suspend),
+    "coverage.resumed": _on_coverage(_resume),
     "coverage.terminated": _on_coverage(_terminate),
     "application.submitted": _submitted,
     "application.decided": _decided,

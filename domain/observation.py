@@ -22,11 +22,18 @@ What consumers may rely on in `Observation.data`:
 - Identifiers (`observation_id`, `informant`, `household`, `resident`, member `resident` ids,
   `application`) are kept verbatim; they must be non-empty strings without surrounding spaces.
 
-Dates are judged against the calendar date of `observed_at` in its own offset: an event date
-(birth, death, emergency, expense, illness, review, decision, clock tick …) may be at most one day
-after it (time-zone slack); a scheduled date (coverage `start`, `grace_until`) at most 366 days
-after it; a period not after its month; nothing before 1900-01-01. A `clock.tick` date is an event
-date: ticking the clock ahead would fire deadlines early.
+Dates are judged against the calendar date of `observed_at` in China Standard Time, whatever offset
+the sender used (RULES.md § Vocabulary; `2026-02-28T20:00:00Z` was observed on 2026-03-01): an event
+date (birth, death, emergency, expense, review, decision, clock tick …) may be at most one day after
+it (slack for a phone whose clock or offset is wrong); a departure (`resident.left`) or an illness
+must not be after it at all, since what is reported as having happened cannot lie in the future; a
+scheduled date (coverage `start`, `grace_until`) at most 366 days after it; a period not after its
+month; nothing before 1900-01-01. A `clock.tick` date is an event date: ticking the clock ahead
+would fire deadlines early.
+
+What cannot have happened is refused against what is recorded, too: an observation of a household
+observed before the household's registration (422 at `observed_at`), and an `application.decided`
+for an application never submitted for that household (404 at `data.application`).
 
 Sizes are bounded (`domain.intake_limits`, which explains each bound): members per household,
 residents seen on a visit, the length of every identifier and text, money and counts. A value over
@@ -59,10 +66,11 @@ from stdnum.util import clean
 
 from domain import intake_limits as limits
 from domain import vocabulary as v
+from domain.instants import china_date
 
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and gateways drift
 EARLIEST = date(1900, 1, 1)
-EVENT_SLACK = timedelta(days=1)  # a date in UTC+14 is "tomorrow" for a server in UTC
+EVENT_SLACK = timedelta(days=1)  # a phone whose clock or offset is wrong may date an event "tomorrow"
 SCHEDULE_HORIZON = timedelta(days=366)
 
 UNPROCESSABLE, NOT_FOUND, CONFLICT = 422, 404, 409
@@ -92,6 +100,14 @@ class Registry(Protocol):
     def household_exists(self, household_id: str) -> bool: ...
 
     def resident_household(self, resident_id: str) -> str | None: ...
+
+    def registered_at(self, household_id: str) -> datetime | None:
+        """When the household's registration was observed (None: not registered)."""
+        ...
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        """An `application.submitted` with this id is recorded for the household."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -415,7 +431,23 @@ def _event_date(value: Any, observed: date) -> str:
 
 
 _shaped(_event_date, Shape("string", format="date", pattern=DATE_PATTERN,
-                           note=f"from {EARLIEST} to one day after the date of `observed_at`"))
+                           note=f"from {EARLIEST} to one day after the date of `observed_at` (China Standard Time)"))
+
+
+def _past_date(value: Any, observed: date) -> str:
+    """A date something is reported as having happened (a departure, an illness): not after the day
+    it was observed, with no slack."""
+    day = _parse_date(value)
+    if day > observed:
+        raise _Bad(
+            f"{day} is after the observation date {observed} (China Standard Time): it cannot have happened yet",
+            f"{day} 晚于观察日期 {observed}（北京时间）：尚未发生的事不能报告",
+        )
+    return day.isoformat()
+
+
+_shaped(_past_date, Shape("string", format="date", pattern=DATE_PATTERN,
+                          note=f"from {EARLIEST} to the date of `observed_at` in China Standard Time"))
 
 
 def _scheduled_date(value: Any, observed: date) -> str:
@@ -619,7 +651,7 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
                                  key="resident")),
     ),
     "resident.joined": (*PERSON, Spec("reason", _enum(v.JOIN_REASONS))),
-    "resident.left": (Spec("reason", _enum(v.LEAVE_REASONS)), Spec("date", _event_date)),
+    "resident.left": (Spec("reason", _enum(v.LEAVE_REASONS)), Spec("date", _past_date)),
     "resident.died": (Spec("date", _event_date),),
     "household.income_reported": (
         Spec("monthly_income", _money), Spec("period", _period),
@@ -649,7 +681,7 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
         Spec("category", _enum(v.DISABILITY_CATEGORIES)), Spec("grade", _int_range(1, 4)), Spec("certified", _bool),
     ),
     "resident.illness_reported": (
-        Spec("condition", _CONDITION), Spec("serious", _bool), Spec("hospitalized", _bool), Spec("date", _event_date),
+        Spec("condition", _CONDITION), Spec("serious", _bool), Spec("hospitalized", _bool), Spec("date", _past_date),
     ),
     "resident.labour_capacity_assessed": (Spec("capacity", _enum(v.CAPACITIES)),),
     "resident.employment_changed": (Spec("status", _enum(v.EMPLOYMENT)), Spec("date", _event_date)),
@@ -667,6 +699,7 @@ DATA_FIELDS: dict[str, tuple[Spec, ...]] = {
     "coverage.reviewed": (PROGRAMME, Spec("date", _event_date), Spec("outcome", _enum(v.REVIEW_OUTCOMES))),
     "coverage.paid": (PROGRAMME, Spec("period", _period), Spec("amount", _money)),
     "coverage.suspended": (PROGRAMME, Spec("date", _event_date), Spec("reason", _NOTE)),
+    "coverage.resumed": (PROGRAMME, Spec("date", _event_date)),
     "coverage.terminated": (
         PROGRAMME, Spec("date", _event_date), Spec("reason", _enum(v.TERMINATION_REASONS)),
         Spec("grace_until", _scheduled_date, required=False),
@@ -714,8 +747,10 @@ def _kind(value: Any, _: date) -> str:
 
 _shaped(_kind, Shape("string", enum=v.OBSERVATION_KINDS))
 OBSERVED_AT = Shape("string", format="date-time", note=(
-    f"ISO 8601 with a UTC offset, e.g. 2026-03-01T09:30:00+08:00; from {EARLIEST} to "
-    f"{FUTURE_SKEW.seconds // 60} minutes after the server's clock"))
+    f"ISO 8601 with a UTC offset, e.g. 2026-03-01T09:30:00+08:00; any offset is accepted, and the "
+    f"observation's date is its date in China Standard Time (2026-02-28T20:00:00Z is 2026-03-01); from "
+    f"{EARLIEST} to {FUTURE_SKEW.seconds // 60} minutes after the server's clock; not before the "
+    f"household's registration"))
 
 
 def _observed_at(now: datetime) -> Check:
@@ -832,6 +867,25 @@ def _named_in_data(kind: str, raw: dict[Any, Any]) -> list[tuple[str, str]]:
     return [(f"data.{field}", rid) for _, rid in _ids_at([value])]
 
 
+def _chronology(kind: str, household: str, observed_at: datetime | None, raw_data: Any,
+                registry: Registry) -> list[_Problem]:
+    """What cannot have happened given what is recorded: an observation of a household before its
+    registration, a decision on an application never submitted. Only for a registered household."""
+    problems = []
+    registered = registry.registered_at(household) if kind != "household.registered" else None
+    if registered is not None and observed_at is not None and observed_at < registered:
+        problems.append(_Problem(
+            "observed_at", f"is before the household's registration ({registered.isoformat()})",
+            f"早于该户的登记时间（{registered.isoformat()}）"))
+    application = raw_data.get("application") if isinstance(raw_data, dict) else None
+    if kind == "application.decided" and isinstance(application, str) and application \
+            and not registry.application_submitted(household, application):
+        problems.append(_Problem(
+            "data.application", f"application {_show(application)} was never submitted for household {household}",
+            f"户 {household} 没有提交过申请 {_show(application)}", NOT_FOUND))
+    return problems
+
+
 def _programme_level(kind: str, data: dict[str, Any], resident_given: bool) -> list[_Problem]:
     """A per-person programme names its resident; a household programme names none (dibao: either)."""
     programme = data.get("programme")
@@ -863,9 +917,9 @@ def parse_observation(envelope: Any, registry: Registry, *, now: datetime) -> Ob
         raise InvalidObservation([FieldError("", f"an observation must be a JSON object, not {_json_type(envelope)}",
                                              "观察记录必须是 JSON 对象")])
     now = now if now.utcoffset() is not None else now.replace(tzinfo=timezone.utc)
-    head, problems = _fields(envelope, envelope_specs(now), now.date())
+    head, problems = _fields(envelope, envelope_specs(now), china_date(now))
     kind: str | None = head.get("kind")
-    observed: date = head["observed_at"].date() if "observed_at" in head else now.date()
+    observed: date = china_date(head["observed_at"] if "observed_at" in head else now)
     household_rule, resident_rule = SUBJECT_RULES[v.SUBJECTS[kind]] if kind else ("optional", "optional")
     household, more = _subject_id("household", envelope.get("household"), household_rule, kind or "")
     problems += more
@@ -877,7 +931,10 @@ def parse_observation(envelope: Any, registry: Registry, *, now: datetime) -> Ob
         resident_given = not _absent(envelope.get("resident"), required=False)
         problems += _programme_level(kind, data, resident_given)
         if household is not None:
-            problems += _references(kind, household, resident, envelope.get("data"), registry)
+            references = _references(kind, household, resident, envelope.get("data"), registry)
+            problems += references
+            if not any(p.path == "household" for p in references):
+                problems += _chronology(kind, household, head.get("observed_at"), envelope.get("data"), registry)
     if problems:
         errors = [FieldError(p.path, p.message, p.message_zh) for p in problems]
         raise InvalidObservation(errors, _status(problems))

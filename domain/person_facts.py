@@ -86,9 +86,10 @@ def resident_subject(ctx: Context, person: ResidentState, shared: dict[str, Any]
 
 
 def disability_facts(person: ResidentState, params: Parameters) -> dict[str, Any]:
-    """The assessed disability (category, grade, certificate) and a serious illness, as reported."""
-    disability, illness = person.disability, person.illness
-    facts: dict[str, Any] = {"serious_illness": illness.get("serious") if illness else None}
+    """The assessed disability (category, grade, certificate) and whether any condition's latest
+    illness report says serious (RULES.md `serious illness`)."""
+    disability = person.disability
+    facts: dict[str, Any] = {"serious_illness": person.seriously_ill}
     if disability:
         category, grade = disability["category"], disability["grade"]
         extra = params.get("disability.care_extra_mental_grades") or []

@@ -1,7 +1,8 @@
 """Coverage that must change because a person's life did: a child turning 18, a death.
 
-Coverage terminated with a grace period is left out of both: someone already
-acted on it (the transition or the death was handled, the grace is deliberate).
+Coverage terminated with a grace period is left out of the age-out: the
+transition has been made. It is not left out after a death: RULES.md counts it
+as active, and a grace period is no reason to keep paying someone who has died.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def age_out_facts(ctx: Context, person: ResidentState) -> dict[str, Any]:
 
 
 def _counted_in(coverage: CoverageState, died_on: date, on: date) -> bool:
-    """A household coverage running at the death and not reviewed since (the review would recount)."""
-    if coverage.resident is not None or not running(coverage, on) or coverage.start > died_on:
+    """A household coverage active (grace included) since before the death and not reviewed since
+    (the review would recount)."""
+    if coverage.resident is not None or not coverage.is_active_on(on) or coverage.start > died_on:
         return False
     return not any(died_on <= review <= on for review in coverage.reviews)
 
@@ -53,7 +55,7 @@ def deceased_facts(ctx: Context, person: ResidentState) -> dict[str, Any]:
     died_on = person.died_on
     if died_on is None or add_months(died_on, 1) >= ctx.on:
         return {}
-    own = [c.programme for c in ctx.state.coverages if c.resident == person.resident and running(c, ctx.on)]
+    own = [c.programme for c in ctx.state.coverages if c.resident == person.resident and c.is_active_on(ctx.on)]
     counted = [c.programme for c in ctx.state.coverages if _counted_in(c, died_on, ctx.on)]
     return {
         "died_on": died_on.isoformat(),

@@ -95,6 +95,7 @@ SUBJECTS: dict[str, str] = {
     "coverage.reviewed": HOUSEHOLD_OR_RESIDENT,
     "coverage.paid": HOUSEHOLD_OR_RESIDENT,
     "coverage.suspended": HOUSEHOLD_OR_RESIDENT,
+    "coverage.resumed": HOUSEHOLD_OR_RESIDENT,
     "coverage.terminated": HOUSEHOLD_OR_RESIDENT,
     "application.submitted": HOUSEHOLD_OR_RESIDENT,
     "application.decided": HOUSEHOLD_OR_RESIDENT,

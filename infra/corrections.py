@@ -38,6 +38,14 @@ class _Correcting:
             return None
         return self.batch.resident_household(resident_id)
 
+    def registered_at(self, household_id: str) -> datetime | None:
+        if self.original["kind"] == "household.registered" and household_id == self.original["household"]:
+            return None
+        return self.batch.registered_at(household_id)
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        return self.batch.application_submitted(household_id, application)
+
 
 def _ids_of(observation: dict[str, Any]) -> set[str]:
     if observation["kind"] == "household.registered":

@@ -22,6 +22,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.access import Principal, admits
 from domain.clock import CLOCK_ID, Clock
 from domain.household import Household
+from domain.instants import instant
 from domain.observation import FieldError, InvalidObservation, Observation, parse_observation
 from domain.receipt import ObservationReceipt
 from domain.resident import Resident
@@ -99,6 +100,20 @@ class _Batch:
             return self.members[resident_id]
         resident = self.find(Resident.id_for(resident_id))
         return resident.household_id if resident is not None else None  # type: ignore[attr-defined]
+
+    def registered_at(self, household_id: str) -> datetime | None:
+        household = self.household(household_id)
+        registration = next((o for o in household.observations if o["kind"] == "household.registered"), None) \
+            if household is not None else None
+        return instant(registration["observed_at"]) if registration is not None else None
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        """Earlier items of the batch count: the household aggregate already holds them."""
+        household = self.household(household_id)
+        return household is not None and any(
+            o["kind"] == "application.submitted" and o["data"].get("application") == application
+            for o in household.observations
+        )
 
     def keep(self, *aggregates: Aggregate) -> None:
         for aggregate in aggregates:

@@ -4,6 +4,10 @@ Each file is replayed through the real pipeline — intake, event store, relay,
 Kafka, rule worker, alert store, projections — into a fresh store, then a
 `clock.tick` for `as_of` is applied and the open alerts are compared with the
 expectations.
+
+A step intake must refuse says so with `rejected: {field: data.date, status: 422}`
+(`status` optional): the scenario fails if that step is accepted, or refused
+for another field or status; any other refusal fails it too.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ class Scenario:
     steps: list[dict[str, Any]]
     expect_alerts: list[dict[str, Any]]
     expect_no_alerts: list[dict[str, Any]]
+
+    def rejections(self) -> dict[str, dict[str, Any]]:
+        """observation id -> the refusal expected (`field`, optional `status`), for steps marked `rejected`."""
+        return {step_id(self, index): step["rejected"] for index, step in enumerate(self.steps) if step.get("rejected")}
 
 
 @dataclass
@@ -109,13 +117,21 @@ def load(path: Path) -> Scenario:
     )
 
 
-def envelopes(scenario: Scenario) -> list[dict[str, Any]]:
-    """Steps as intake envelopes, with stable observation ids, then the closing tick."""
+def step_id(scenario: Scenario, index: int) -> str:
+    """The stable observation id of a step."""
+    return str(uuid.uuid5(SCENARIO_NAMESPACE, f"{scenario.path.name}:{index}"))
+
+
+def envelopes(scenario: Scenario, *, accepted_only: bool = False) -> list[dict[str, Any]]:
+    """Steps as intake envelopes, with stable observation ids, then the closing tick; with
+    `accepted_only`, without the steps intake must refuse (what the store would hold)."""
     out = []
     for index, step in enumerate(scenario.steps):
+        if accepted_only and step.get("rejected"):
+            continue
         out.append(
             {
-                "observation_id": str(uuid.uuid5(SCENARIO_NAMESPACE, f"{scenario.path.name}:{index}")),
+                "observation_id": step_id(scenario, index),
                 "informant": step.get("informant", "scenario"),
                 "observed_at": step["at"],
                 "kind": step["kind"],
@@ -145,6 +161,22 @@ def tick(on: date, salt: str = "") -> dict[str, Any]:
         "household": None,
         "data": {"date": on.isoformat()},
     }
+
+
+def check_rejections(scenario: Scenario, refused: dict[str, tuple[int, list[str]]]) -> list[str]:
+    """Differences between the refusals expected and those intake gave (observation id -> status,
+    fields), in words."""
+    failures = []
+    expected = scenario.rejections()
+    steps = {step_id(scenario, index): index + 1 for index in range(len(scenario.steps))}
+    for oid, want in expected.items():
+        got = refused.get(oid)
+        if got is None:
+            failures.append(f"step {steps[oid]} was accepted; expected a refusal at {want['field']}")
+        elif want["field"] not in got[1] or got[0] != want.get("status", got[0]):
+            failures.append(f"step {steps[oid]} refused with {got[0]} at {', '.join(got[1])}; "
+                            f"expected {want.get('status', 'a refusal')} at {want['field']}")
+    return failures
 
 
 def _matches(alert: dict[str, Any], expected: dict[str, Any]) -> bool:
@@ -194,24 +226,31 @@ class ScenarioRunner:
             ).start()
             try:
                 items = envelopes(scenario)
-                if shuffle_seed is None:
-                    rejected = self._send(runtime, items)
-                else:
-                    rejected = [r for batch in shuffled(items, shuffle_seed) for r in self._send(runtime, batch)]
+                batches = [items] if shuffle_seed is None else shuffled(items, shuffle_seed)
+                refused = {oid: found for batch in batches for oid, found in self._send(runtime, batch).items()}
                 runtime.drain()
                 open_alerts = self._open_alerts(runtime)
             finally:
                 runtime.stop()
-        return ScenarioResult(scenario, open_alerts, check(scenario, open_alerts), rejected)
+        return ScenarioResult(scenario, open_alerts, check(scenario, open_alerts) + check_rejections(scenario, {
+            oid: (status, [field for field, _ in errors]) for oid, (status, errors) in refused.items()}),
+            self._unexpected(scenario, items, refused))
 
     @staticmethod
-    def _send(runtime: Runtime, items: list[dict[str, Any]]) -> list[str]:
-        rejected = []
-        for outcome in runtime.intake.accept_batch(items):
-            if outcome.status == "rejected":
-                errors = "; ".join(f"{e.field}: {e.message}" for e in outcome.errors)
-                rejected.append(f"step {outcome.index + 1} rejected: {errors}")
-        return rejected
+    def _send(runtime: Runtime, items: list[dict[str, Any]]) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+        """observation id -> (status, [(field, message)]) of every item intake refused."""
+        return {
+            str(items[outcome.index]["observation_id"]): (outcome.http_status, [(e.field, e.message) for e in outcome.errors])
+            for outcome in runtime.intake.accept_batch(items) if outcome.status == "rejected"
+        }
+
+    @staticmethod
+    def _unexpected(scenario: Scenario, items: list[dict[str, Any]],
+                    refused: dict[str, tuple[int, list[tuple[str, str]]]]) -> list[str]:
+        """Refusals of steps not marked `rejected`, in words."""
+        expected, order = scenario.rejections(), {str(item["observation_id"]): i + 1 for i, item in enumerate(items)}
+        return [f"step {order[oid]} rejected: " + "; ".join(f"{field}: {message}" for field, message in errors)
+                for oid, (_, errors) in refused.items() if oid not in expected]
 
     @staticmethod
     def _open_alerts(runtime: Runtime) -> list[dict[str, Any]]:

@@ -30,8 +30,9 @@ Assumptions (rough shapes of a Chinese district, not statistics of any real one)
   local 80+), the elderly visiting roster (~85% of elderly at risk), orphan / de-facto child
   allowances, return-to-poverty monitoring, one-off temporary assistance after some incidents.
   Only the latest review of a coverage is sent, on time except for ~12% of dibao and ~5% of other
-  coverages; payments are sent for the last three complete months (~4% with a gap). Some
-  coverages end (income rose, death, a few wrongly while poor).
+  coverages; payments are sent for the last three complete months (~4% with a gap, ~2% with a
+  short suspension and its resumption). Some coverages end (income rose, death, a few wrongly
+  while poor).
 - People: ~6% of residents have a disability assessment (grades 1–4, the usual category mix,
   ~80% certified), ~2.5% an illness report (half serious); elderly people get living-arrangement,
   care-dependency, labour-capacity and supporter reports; school status for a third of children
@@ -921,6 +922,8 @@ def _payments(rng: random.Random, log: _Log, c: _Coverage, amount: float, limit:
     months = [m for m in _complete_months(log.ctx.as_of, 3) if m >= f"{c.start:%Y-%m}"]
     if len(months) == 3 and rng.random() < 0.04:
         months = months[:1]  # the last two months unpaid
+    elif len(months) == 3 and rng.random() < 0.02:
+        _suspend_and_resume(log, c, months[0], limit)
     for month in months:
         year, mon = int(month[:4]), int(month[5:])
         pay_day = date(year + mon // 12, mon % 12 + 1, rng.randint(3, 15))
@@ -928,6 +931,17 @@ def _payments(rng: random.Random, log: _Log, c: _Coverage, amount: float, limit:
         if pay_day > log.ctx.end.date() or at > limit:
             return
         log.emit(at, "coverage.paid", {"programme": c.programme, "period": month, "amount": amount}, c.person)
+
+
+def _suspend_and_resume(log: _Log, c: _Coverage, month: str, limit: datetime) -> None:
+    """A short suspension while something is checked: from the 20th of `month` to the 1st of the next."""
+    year, mon = int(month[:4]), int(month[5:])
+    suspended, resumed = date(year, mon, 20), date(year + mon // 12, mon % 12 + 1, 1)
+    for day, kind, data in ((suspended, "coverage.suspended", {"reason": "待核查"}), (resumed, "coverage.resumed", {})):
+        at = log.on_day(day, c.enrolled_at)
+        if day > log.ctx.end.date() or at > limit:
+            return
+        log.emit(at, kind, {"programme": c.programme, "date": day.isoformat(), **data}, c.person)
 
 
 def _terminate(log: _Log, c: _Coverage, at: datetime, reason: str, grace_until: date | None = None) -> None:

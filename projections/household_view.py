@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from domain.household import Household
+from domain.instants import CHINA, instant
 from projections.sealing import seal
 
 
@@ -20,7 +21,7 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
             (
                 event.household_id, data["region"], data.get("grid"), data.get("address"), data["hukou"],
                 event.observation["observed_at"], json.dumps(_members(db, data["members"]), ensure_ascii=False),
-                event.observation["observed_at"], event.observation["kind"],
+                _in_china(event.observation["observed_at"]), event.observation["kind"],
             ),
         )
     elif isinstance(event, Household.Observed):
@@ -47,7 +48,7 @@ def _observed(db: sqlite3.Connection, obs: dict[str, Any]) -> None:
     db.execute(
         "UPDATE households SET observations = observations + 1, members = ?,"
         " last_observed_at = MAX(COALESCE(last_observed_at, ''), ?), last_kind = ? WHERE household = ?",
-        (json.dumps(members, ensure_ascii=False), obs["observed_at"], obs["kind"], obs["household"]),
+        (json.dumps(members, ensure_ascii=False), _in_china(obs["observed_at"]), obs["kind"], obs["household"]),
     )
 
 
@@ -94,3 +95,6 @@ def _registration_corrected(db: sqlite3.Connection, members: list[dict[str, Any]
     data = obs["data"]
     db.execute("UPDATE households SET address = seal(?), hukou = ?, members = ? WHERE household = ?",
                (data.get("address"), data["hukou"], json.dumps(merged, ensure_ascii=False), obs["household"]))
+def _in_china(observed_at: str) -> str:
+    """The moment in China Standard Time: texts in one offset compare as the moments they name."""
+    return instant(observed_at).astimezone(CHINA).isoformat()

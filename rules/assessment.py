@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable
 
 from eventsourcing.application import AggregateNotFoundError
@@ -12,13 +12,14 @@ from domain.applications import HouseholdsApp
 from domain.clock import CLOCK_ID
 from domain.derived_facts import HouseholdFacts, derive
 from domain.household import Household
-from domain.household_state import fold
+from domain.household_state import fold, observed_on
+from domain.instants import instant
 from domain.parameters import ParameterTable
 
 
 def judged_on(observations: list[dict[str, Any]], today: date | None) -> date:
     """The date a household is judged on: the later of the clock and its latest observation."""
-    latest = max(datetime.fromisoformat(o["observed_at"]).date() for o in observations)
+    latest = max(observed_on(o) for o in observations)
     return max(latest, today) if today else latest
 
 
@@ -76,7 +77,7 @@ def timeline(households: HouseholdsApp, household: str) -> list[dict[str, Any]]:
             withdrawn[e.original_id] = None
             retractions[e.original_id] = {"by": e.by, "reason": e.reason, "at": e.timestamp.isoformat()}
     entries = [_entry(e, withdrawn, retractions) for e in events if hasattr(e, "observation")]
-    return sorted(entries, key=lambda entry: (entry["observed_at"], entry["recorded_at"]), reverse=True)
+    return sorted(entries, key=lambda entry: (instant(entry["observed_at"]), entry["recorded_at"]), reverse=True)
 
 
 def _entry(event: Any, withdrawn: dict[str, str | None], retractions: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -105,7 +106,9 @@ def programmes_of(observations: list[dict[str, Any]], on: date) -> dict[str, lis
     state = fold(observations, on)
     coverage = [{"programme": c.programme, "resident": c.resident, "start": c.start.isoformat(),
                  "monthly_amount": c.monthly_amount, "reviews": [r.isoformat() for r in c.reviews],
-                 "suspended_on": _iso(c.suspended_on), "terminated_on": _iso(c.terminated_on),
+                 "suspended_on": _iso(c.suspensions[-1].since if c.suspensions else None),
+                 "resumed_on": _iso(c.suspensions[-1].resumed_on if c.suspensions else None),
+                 "terminated_on": _iso(c.terminated_on),
                  "termination_reason": c.termination_reason} for c in state.coverages]
     applications = [{"application": a.application, "programme": a.programme, "resident": a.resident,
                      "submitted_on": a.submitted_on.isoformat(), "decided_on": _iso(a.decided_on),

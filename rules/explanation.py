@@ -112,6 +112,9 @@ FACT_LABELS: dict[str, tuple[str, str]] = {
     "in_grace": ("处于渐退期", "in its grace period"),
     "holder_member": ("保障对象仍为家庭成员", "covered person still a member"),
     "suspended": ("已暂停", "suspended"),
+    "suspended_on": ("最近暂停日期", "latest suspension on"),
+    "resumed_on": ("恢复发放日期", "resumed on"),
+    "applicant_died": ("申请人已去世", "the applicant has died"),
     "complete_months_old": ("已满整月数", "complete months since the start"),
     "paid_in_last_gap_months": ("近期月份有发放记录", "paid in the months checked"),
     "re_enrolled_since_exit": ("停保后已重新纳入救助", "enrolled again since the termination"),
@@ -164,5 +167,12 @@ def _show(value: Any, language: str) -> str:
     if isinstance(value, list):
         return ("、" if language == "zh" else ", ").join(map(str, value))
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return _amount(value)
     return str(value)
+
+
+def _amount(value: float) -> str:
+    """Two places as for money, more when the value is finer (a limit of 17692.776 is not 17692.78)."""
+    if round(value, 2) == value:
+        return f"{value:.2f}"
+    return f"{value:.4f}".rstrip("0")

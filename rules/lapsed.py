@@ -29,17 +29,19 @@ LAPSED_REVIEW_OVERDUE = Rule(
 )
 
 LAPSED_PAYMENT_GAP = Rule(
-    id="LAPSED.PAYMENT_GAP", version=1, category="LAPSED", subject="coverage", severity="high",
+    id="LAPSED.PAYMENT_GAP", version=2, category="LAPSED", subject="coverage", severity="high",
     title_zh="救助金发放中断", title_en="Payments stopped for an active coverage",
     condition=lambda m: running(m) & (m.suspended == False) & (m.monthly_amount > 0)
     & (m.complete_months_old >= m.payment_gap_months) & (m.paid_in_last_gap_months == False),
-    reads=("programme", "start", "active", "terminated", "holder_member", "suspended", "monthly_amount",
-           "complete_months_old", "payment_gap_months", "paid_in_last_gap_months", "unpaid_months"),
+    reads=("programme", "start", "active", "terminated", "holder_member", "suspended", "suspended_on", "resumed_on",
+           "monthly_amount", "complete_months_old", "payment_gap_months", "paid_in_last_gap_months", "unpaid_months"),
     parameters=("payment.gap_months",),
     choices=(("Only calendar months the coverage covered entirely count, both for its age and for the months "
               "checked: a coverage started mid-month is first judged on its first full month."),
              ("A suspended coverage is not judged (the suspension is itself a decision); a monthly_amount of 0 "
-              "expects no payment.")),
+              "expects no payment."),
+             ("A resumed coverage is judged again from its coverage.resumed date, counted as from a start: only "
+              "complete calendar months after the resumption count, both for its age and for the months checked.")),
 )
 
 LAPSED_EXIT_NEED_PERSISTS = Rule(
@@ -88,14 +90,15 @@ LAPSED_STATUS_EXPIRED = Rule(
 )
 
 LAPSED_DECEASED_STILL_COVERED = Rule(
-    id="LAPSED.DECEASED_STILL_COVERED", version=1, category="LAPSED", subject="resident", severity="high",
+    id="LAPSED.DECEASED_STILL_COVERED", version=2, category="LAPSED", subject="resident", severity="high",
     title_zh="已故人员仍在享受保障", title_en="A deceased person is still covered",
     condition=lambda m: (m.member == False) & (m.deceased_still_covered == True),
     reads=("died_on", "covered_after_death", "deceased_still_covered"),
     choices=("'More than one calendar month ago': the death date plus one calendar month is before the date judged.",
-             ("Still counted in a household coverage: one running at the death and not reviewed on or after the "
-              "death date."),
-             "A coverage terminated with a grace period does not count."),
+             ("Still counted in a household coverage: one active since before the death and not reviewed on or "
+              "after the death date."),
+             ("A coverage in its grace period counts (RULES.md: it is active; a grace period is no reason to keep "
+              "paying someone who has died); a suspended one counts too.")),
 )
 
 LAPSED_RULES = (LAPSED_REVIEW_OVERDUE, LAPSED_PAYMENT_GAP, LAPSED_EXIT_NEED_PERSISTS, LAPSED_AGE_OUT,

@@ -13,14 +13,16 @@ from rules.rule import Rule
 # ruff: noqa: E712
 
 LATE_APPLICATION = Rule(
-    id="LATE.APPLICATION", version=1, category="LATE", subject="application", severity="high",
+    id="LATE.APPLICATION", version=2, category="LATE", subject="application", severity="high",
     title_zh="申请超过办理时限未审批", title_en="Application not decided within its time limit",
-    condition=lambda m: (m.decided == False) & (m.elapsed_days > m.limit_days),
-    reads=("programme", "submitted_on", "decided", "elapsed_days", "limit_days", "day_unit"),
+    condition=lambda m: (m.decided == False) & (m.applicant_died == False) & (m.elapsed_days > m.limit_days),
+    reads=("programme", "submitted_on", "decided", "applicant_died", "elapsed_days", "limit_days", "day_unit"),
     parameters=("application.limit_working_days.", "poverty_monitoring.limit_days"),
     choices=("Programmes without a configured limit (elderly_visiting, rigid_expenditure) are not judged.",
              "For years chinese_calendar does not know yet, Monday to Friday are counted as working days.",
-             "A decision dated after the date judged leaves the application undecided on that date."),
+             "A decision dated after the date judged leaves the application undecided on that date.",
+             ("An application of a resident who has died (on or before the date judged) is not judged; a "
+              "household's application is judged while the household exists.")),
 )
 
 LATE_ELDERLY_VISIT = Rule(

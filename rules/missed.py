@@ -22,7 +22,7 @@ MISSED_DIBAO = Rule(
 )
 
 MISSED_DIBAO_SINGLE_MEMBER = Rule(
-    id="MISSED.DIBAO_SINGLE_MEMBER", version=1, category="MISSED", subject="resident", severity="high",
+    id="MISSED.DIBAO_SINGLE_MEMBER", version=2, category="MISSED", subject="resident", severity="high",
     title_zh="重残重病人员可单人保未纳入", title_en="Severely disabled or ill member could get dibao alone",
     condition=lambda m: (m.member == True) & (m.pc_income >= m.std) & (m.pc_income < m.edge_line)
     & ((m.disability_grade <= 2) | ((m.intellectual_or_mental == True) & (m.disability_grade == 3))
@@ -32,8 +32,9 @@ MISSED_DIBAO_SINGLE_MEMBER = Rule(
            "intellectual_or_mental", "household_enrolled_dibao", "enrolled_dibao"),
     parameters=(STD, "edge.multiplier"),
     choices=("'Between std and edge_line' is std ≤ pc_income < edge_line, as for MISSED.LOW_INCOME_EDGE.",
-             ("A disability counts whether or not it is certified; a serious illness is the latest illness report "
-              "with serious = true.")),
+             ("A disability counts whether or not it is certified; a resident is seriously ill when the latest "
+              "report of any condition says serious = true (a later report of one condition supersedes only that "
+              "condition's earlier ones).")),
 )
 
 MISSED_TEKUN = Rule(
@@ -59,7 +60,7 @@ MISSED_LOW_INCOME_EDGE = Rule(
 )
 
 MISSED_RIGID_EXPENDITURE = Rule(
-    id="MISSED.RIGID_EXPENDITURE", version=1, category="MISSED", subject="household", severity="medium",
+    id="MISSED.RIGID_EXPENDITURE", version=2, category="MISSED", subject="household", severity="medium",
     title_zh="刚性支出困难家庭未认定", title_en="Rigid-expenditure hardship household not recognised",
     condition=lambda m: (m.rigid_expenses_12m > m.rigid_expense_limit)
     & (m.pc_income_annual < m.prev_year_pc_disposable_income)
@@ -69,9 +70,11 @@ MISSED_RIGID_EXPENDITURE = Rule(
            "prev_year_pc_disposable_income", "enrolled_dibao", "all_members_tekun", "enrolled_low_income_edge",
            "enrolled_rigid_expenditure"),
     parameters=("rigid.expense_ratio", "rigid.prev_year_pc_disposable_income"),
-    choices=(("Expenses are those dated in the 12 months up to the date judged; income is summed over the 12 "
-              "calendar months ending with the month judged, each month taking the latest report for a period not "
-              "after it (months before the first report take the first report)."),
+    choices=(("Expenses are those dated in (date judged − 12 months, date judged]; income is summed over the 12 "
+              "calendar months ending with the month judged, each month taking the latest report for the latest "
+              "period not after it (months before the first reported period take that period's latest report)."),
+             ("rigid.expense_ratio × income is compared unrounded (0.6 × 29,487.96 = 17,692.776, which 17,692.78 "
+              "exceeds)."),
              "'Enrolled in tekun' for this household rule means every living member is on tekun."),
 )
 

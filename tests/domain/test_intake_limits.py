@@ -38,6 +38,12 @@ class Registry:
     def resident_household(self, resident_id: str) -> str | None:
         return "H1" if resident_id in self.h1 else None
 
+    def registered_at(self, household_id: str) -> datetime | None:
+        return datetime(2020, 1, 1, tzinfo=timezone.utc) if household_id == "H1" else None
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        return household_id == "H1"
+
 
 def member(index: int, **changes: Any) -> dict[str, Any]:
     born = date(1960, 1, 1) + timedelta(days=index)

@@ -31,17 +31,28 @@ def id_number(region: str, born: date, sequence: str = "123") -> str:
     return body + ric.calc_check_digit(body + "0")  # calc_check_digit ignores the last character
 
 
+REGISTERED_AT = datetime(2024, 6, 1, 9, 0, tzinfo=CN)
+
+
 class FakeRegistry:
-    """Households H1 (R1 adult, R2 child, R3) and H2 (R9) are already recorded."""
+    """Households H1 (R1 adult, R2 child, R3; application A-1 submitted) and H2 (R9) are already
+    recorded, both registered on 2024-06-01 at 09:00 China Standard Time."""
 
     def __init__(self) -> None:
         self.members = {"H1": {"R1", "R2", "R3"}, "H2": {"R9"}}
+        self.applications = {"H1": {"A-1"}, "H2": set()}
 
     def household_exists(self, household_id: str) -> bool:
         return household_id in self.members
 
     def resident_household(self, resident_id: str) -> str | None:
         return next((h for h, residents in self.members.items() if resident_id in residents), None)
+
+    def registered_at(self, household_id: str) -> datetime | None:
+        return REGISTERED_AT if household_id in self.members else None
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        return application in self.applications.get(household_id, set())
 
 
 HEAD_ID = id_number("420503", date(1958, 4, 12), "121")
@@ -85,6 +96,7 @@ VALID: dict[str, tuple[str | None, str | None, dict[str, Any]]] = {
     "coverage.reviewed": ("H1", "R1", {"programme": "tekun", "date": "2026-02-15", "outcome": "continue"}),
     "coverage.paid": ("H1", None, {"programme": "dibao", "period": "2026-02", "amount": 376}),
     "coverage.suspended": ("H1", None, {"programme": "low_income_edge", "date": "2026-02-20", "reason": "待复核"}),
+    "coverage.resumed": ("H1", None, {"programme": "low_income_edge", "date": "2026-02-27"}),
     "coverage.terminated": ("H1", "R2", {
         "programme": "orphan_allowance", "date": "2026-02-28", "reason": "aged_out", "grace_until": "2026-08-31"}),
     "application.submitted": ("H1", "R1", {
@@ -120,6 +132,7 @@ REQUIRED: dict[str, list[str]] = {
     "coverage.reviewed": ["programme", "date", "outcome"],
     "coverage.paid": ["programme", "period", "amount"],
     "coverage.suspended": ["programme", "date", "reason"],
+    "coverage.resumed": ["programme", "date"],
     "coverage.terminated": ["programme", "date", "reason"],
     "application.submitted": ["application", "programme", "date"],
     "application.decided": ["application", "date", "decision"],
@@ -737,3 +750,74 @@ def test_valid_envelopes_with_garbage_in_any_field_parse_or_are_refused(kind: st
     else:
         as_json = observation.to_json()
         assert json.loads(json.dumps(as_json)) == as_json
+
+
+# --- time zones and what cannot have happened (issue 10) ----------------------------------------------
+
+UTC_EVENING = "2026-02-28T20:00:00Z"  # 2026-03-01 04:00 in China Standard Time
+NEW_YORK_MORNING = "2026-02-28T20:00:00-05:00"  # 2026-03-01 09:00 in China Standard Time
+
+
+@pytest.mark.parametrize("observed_at", [UTC_EVENING, NEW_YORK_MORNING, "2026-03-01T04:00:00+08:00"])
+def test_the_observation_date_is_its_date_in_china_standard_time(observed_at: str) -> None:
+    """Dated 2026-02-28 in the sender's offset, but observed on 2026-03-01 in China."""
+    died = with_data("resident.died", date="2026-03-02")  # one day of slack after 2026-03-01
+    died["observed_at"] = observed_at
+    assert parse(died).data["date"] == "2026-03-02"
+    paid = with_data("coverage.paid", period="2026-03")
+    paid["observed_at"] = observed_at
+    assert parse(paid).data["period"] == "2026-03"
+
+
+def test_an_offset_west_of_china_can_still_be_the_day_before() -> None:
+    body = with_data("resident.died", date="2026-03-01")
+    body["observed_at"] = "2026-02-28T10:00:00-05:00"  # 2026-02-28 23:00 in China: slack reaches 03-01 only
+    assert parse(body).data["date"] == "2026-03-01"
+    body["data"]["date"] = "2026-03-02"
+    assert "after the observation date 2026-02-28" in the_error(body, "data.date").message
+
+
+@pytest.mark.parametrize("kind", ["resident.left", "resident.illness_reported"])
+def test_a_departure_or_illness_may_not_be_dated_after_its_observation_day(kind: str) -> None:
+    same_day = with_data(kind, date="2026-03-01")
+    same_day["observed_at"] = UTC_EVENING  # 2026-03-01 in China
+    assert parse(same_day).data["date"] == "2026-03-01"
+    next_day = with_data(kind, date="2026-03-02")
+    next_day["observed_at"] = UTC_EVENING
+    error = refusal(next_day)
+    assert error.status == 422 and [e.field for e in error.errors] == ["data.date"]
+    assert "cannot have happened yet" in error.errors[0].message and "北京时间" in error.errors[0].message_zh
+
+
+def test_a_death_keeps_its_day_of_slack() -> None:
+    assert parse(with_data("resident.died", date="2026-03-02")).data["date"] == "2026-03-02"
+
+
+def test_a_decision_on_an_application_never_submitted_is_not_found() -> None:
+    assert parse(envelope("application.decided")).data["application"] == "A-1"
+    error = refusal(with_data("application.decided", application="A-404"))
+    assert error.status == 404 and [e.field for e in error.errors] == ["data.application"]
+    assert "never submitted" in error.errors[0].message
+    elsewhere = envelope("application.decided", household="H2")  # A-1 was submitted for H1, not H2
+    assert refusal(elsewhere).status == 404
+
+
+@pytest.mark.parametrize("kind", ["household.visited", "resident.died", "coverage.enrolled", "clock.tick"])
+def test_nothing_about_a_household_is_observed_before_its_registration(kind: str) -> None:
+    before = envelope(kind, observed_at="2024-06-01T00:59:59Z")  # 08:59:59 in China, a second early
+    at_registration = envelope(kind, observed_at="2024-06-01T01:00:00Z")
+    for body in (before, at_registration):
+        body["data"] = {k: ("2024-06-01" if k in ("date", "start") else val) for k, val in body["data"].items()}
+    if kind == "clock.tick":  # about no household: nothing to compare with
+        assert parse(before).kind == "clock.tick"
+        return
+    error = refusal(before)
+    assert error.status == 422 and [e.field for e in error.errors] == ["observed_at"]
+    assert "before the household's registration (2024-06-01T09:00:00+08:00)" in error.errors[0].message
+    assert parse(at_registration).household == "H1"
+
+
+def test_a_resumption_names_its_programme_and_date() -> None:
+    assert parse(envelope("coverage.resumed")).data == {"programme": "low_income_edge", "date": "2026-02-27"}
+    assert set(fields(with_data("coverage.resumed", programme=..., date="2026-03-09"))) == {
+        "data.programme", "data.date"}

@@ -11,10 +11,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from infra.scenario import ScenarioRunner, load
+from infra.scenario import ScenarioRunner, check_rejections, load, step_id
 
 from tests.spec_paths import ALL_SCENARIOS as FILES
 from tests.spec_paths import EXAMPLE_SCENARIOS as SHARED
+from tests.rules.test_offsets import OFFSETS, in_offset
 from tests.spec_paths import OWN_SCENARIOS, ROOT
 
 
@@ -42,6 +43,35 @@ def test_arrival_order_does_not_change_the_open_alerts(runner: ScenarioRunner, s
 
     assert shuffled.passed and key(shuffled.open_alerts) == key(in_order.open_alerts)
     assert len(in_order.open_alerts) >= 3
+
+
+@pytest.mark.parametrize("offset", sorted(OFFSETS))
+def test_the_same_history_in_another_offset_gives_the_same_alerts_through_the_pipeline(
+    runner: ScenarioRunner, offset: str
+) -> None:
+    scenario = load(OWN_SCENARIOS / "missed-dibao-observed-at-offsets.yaml")
+    as_written, rewritten = runner.run(scenario), runner.run(in_offset(scenario, OFFSETS[offset]))
+
+    def key(alerts: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+        return {(a["household"], a["rule"], a["resident"], a["severity"]) for a in alerts}
+
+    assert as_written.passed and rewritten.passed, "\n".join([*rewritten.rejected, *rewritten.failures])
+    assert key(rewritten.open_alerts) == key(as_written.open_alerts)
+    assert {"OZ-1", "OZ-3", "OZ-6"} <= {a["household"] for a in as_written.open_alerts}
+
+
+def test_an_expected_refusal_must_happen_at_the_field_and_status_named() -> None:
+    scenario = load(OWN_SCENARIOS / "intake-refuses-what-cannot-have-happened.yaml")
+    marked = [step_id(scenario, i) for i, step in enumerate(scenario.steps) if step.get("rejected")]
+    assert len(marked) == 4
+    as_expected = {oid: (int(scenario.rejections()[oid].get("status", 422)), [scenario.rejections()[oid]["field"]])
+                   for oid in marked}
+    assert check_rejections(scenario, as_expected) == []
+    accepted = dict(list(as_expected.items())[1:])
+    wrong_field = {**as_expected, marked[0]: (422, ["data.reason"])}
+    wrong_status = {**as_expected, marked[0]: (404, ["data.date"])}
+    assert [len(check_rejections(scenario, found)) for found in (accepted, wrong_field, wrong_status)] == [1, 1, 1]
+    assert "was accepted" in check_rejections(scenario, accepted)[0]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -385,7 +385,7 @@ def test_disability_and_rare_cases(census: Census, envelopes: list[dict[str, Any
     assert any(e["data"]["status"] == "dropped_out" for e in envelopes if e["kind"] == "resident.school_status_reported")
     assert any(e["data"]["urgency"] == "immediate" for e in envelopes if e["kind"] == "household.hardship_reported")
     for kind in ("household.emergency_reported", "household.rural_risk_reported", "household.expense_reported",
-                 "coverage.terminated", "coverage.reviewed", "resident.died", "resident.joined", "resident.left",
+                 "coverage.terminated", "coverage.reviewed", "coverage.suspended", "coverage.resumed", "resident.died", "resident.joined", "resident.left",
                  "resident.supporter_reported", "resident.care_dependency_assessed", "household.assets_reported"):
         assert census.counts[kind] > 0, kind
     assert census.counts["household.hardship_reported"] < 0.03 * census.households  # rare
@@ -398,8 +398,9 @@ class LearningRegistry:
     """Knows households and residents as their registrations are parsed, like the event store would."""
 
     def __init__(self) -> None:
-        self.households: set[str] = set()
+        self.households: dict[str, datetime] = {}
         self.residents: dict[str, str] = {}
+        self.applications: set[tuple[str, str]] = set()
 
     def household_exists(self, household_id: str) -> bool:
         return household_id in self.households
@@ -407,13 +408,21 @@ class LearningRegistry:
     def resident_household(self, resident_id: str) -> str | None:
         return self.residents.get(resident_id)
 
+    def registered_at(self, household_id: str) -> datetime | None:
+        return self.households.get(household_id)
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        return (household_id, application) in self.applications
+
     def learn(self, observation: Any) -> None:
         if observation.kind == "household.registered":
-            self.households.add(observation.household)
+            self.households[observation.household] = observation.observed_at
             self.residents.update(dict.fromkeys((m["resident"] for m in observation.data["members"]),
                                                 observation.household))
         elif observation.kind == "resident.joined":
             self.residents[observation.resident] = observation.household
+        elif observation.kind == "application.submitted":
+            self.applications.add((observation.household, observation.data["application"]))
 
 
 def rejected_by_intake(envelopes: list[dict[str, Any]], as_of: date) -> list[tuple[str, str]]:

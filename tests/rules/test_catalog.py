@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from durable.lang import m
 
+from domain.instants import observed_date
 from domain.parameters import ParameterTable
 from infra.scenario import Scenario, check, envelopes, load
 from rules.catalog import CATALOG, LAPSED_REVIEW_OVERDUE, MISSED_DIBAO, NEED_URGENT_HARDSHIP, RULES_BY_ID
@@ -45,7 +46,7 @@ def engine() -> Iterator[RuleEngine]:
 def by_household(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     """The scenario's observations (without the closing tick), grouped by household."""
     households: dict[str, list[dict[str, Any]]] = {}
-    for envelope in envelopes(scenario)[:-1]:
+    for envelope in envelopes(scenario, accepted_only=True)[:-1]:
         households.setdefault(envelope["household"], []).append(envelope)
     return households
 
@@ -92,7 +93,7 @@ def test_every_rule_has_its_own_scenario_file(rule_id: str) -> None:
 def test_scenario(engine: RuleEngine, path: Path) -> None:
     scenario = load(path)
     assert scenario.expect_alerts or scenario.expect_no_alerts
-    late = [s["at"] for s in scenario.steps if datetime.fromisoformat(s["at"]).date() > scenario.as_of]
+    late = [s["at"] for s in scenario.steps if observed_date(s["at"]) > scenario.as_of]
     assert not late, "the pipeline judges at the latest observation: keep every step on or before as_of"
     assert check(scenario, open_alerts(engine, scenario)) == []
 
@@ -134,6 +135,15 @@ def test_a_death_rescreens_the_survivors(
 ) -> None:
     assert alert not in rules_open(engine, path, before)
     assert alert in rules_open(engine, path)
+
+
+def test_a_resumed_dibao_with_missed_payments_has_a_gap_again(engine: RuleEngine) -> None:
+    """Unpaid April and May: a gap; suspended from 06-20: none; resumed 08-01, August and September unpaid: again."""
+    path, gap = OWN_SCENARIOS / "lapsed-payment-gap-resumed.yaml", ("RS-1", "LAPSED.PAYMENT_GAP", None)
+    assert gap in rules_open(engine, path, date(2025, 6, 10))
+    assert gap not in rules_open(engine, path, date(2025, 7, 10))
+    assert gap not in rules_open(engine, path, date(2025, 9, 10))  # August alone since the resumption
+    assert gap in rules_open(engine, path)
 
 
 def test_a_comparison_with_an_unknown_field_does_not_hold() -> None:
