@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import alert_actions, alerts, audit, households, observation_schemas, observations, parameters, problems
 from api import sessions, statistics, tasks
 from api.body_limits import BodyLimits
+from api.pages.mount import install_pages
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
 
@@ -32,6 +33,7 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(sessions.router)
     app.include_router(audit.router)
     app.include_router(statistics.router)
+    install_pages(app)
 
     @app.get("/health", responses={200: {"description": "every component is up and keeping up"},
                                    503: {"description": "a component is down or lagging",

@@ -1,0 +1,47 @@
+"""An alert's explanation as the alert page shows it: which rule held, which facts matched (labelled),
+which parameter values were used and where they come from, and the observations it rests on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.pages.i18n import LANGUAGES, term, text
+from rules.explanation import label
+from rules.plain_language import looks_for, parameter_label
+
+
+def shown(value: Any, lang: str) -> str:
+    """A fact's value in words: yes/no, lists, money with two decimals, vocabulary in the language."""
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(shown(v, lang) for v in value) or text("none", lang)
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if value is None:
+        return "—"
+    return term(value, lang)
+
+
+def source(entry: dict[str, Any], lang: str) -> str:
+    region = entry.get("region") or "national"
+    place = text("national", lang) if region == "national" else region
+    return text("source_text", lang, region=place, since=entry.get("from", "?"))
+
+
+def explained(alert: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The explanation of `alert` (a queue row as JSON) in `lang`, or None when it has none."""
+    why = alert.get("explanation")
+    if not why:
+        return None
+    i = LANGUAGES.index(lang)
+    return {
+        "rule": why.get("rule"), "version": why.get("rule_version"), "judged_on": why.get("judged_on"),
+        "title": (why.get("title") or {}).get(lang),
+        "looks_for": looks_for(str(why.get("rule")))[i],
+        "facts": [{"label": label(name)[i], "value": shown(value, lang)} for name, value in (why.get("facts") or {}).items()],
+        "parameters": [{"name": name, "label": parameter_label(name)[i], "value": shown(entry.get("value"), lang),
+                        "source": source(entry, lang)} for name, entry in (why.get("parameters") or {}).items()],
+        "missing": [parameter_label(name)[i] for name in why.get("missing_parameters") or []],
+        "event_ids": why.get("event_ids") or [],
+    }
