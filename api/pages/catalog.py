@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.pages.explain import shown, source
+from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
 from api.pages.session import lang_of
@@ -36,7 +36,7 @@ def parameter_names(rule: Rule, table: ParameterTable) -> list[str]:
     return names
 
 
-def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str) -> list[dict[str, Any]]:
+def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str, places: Places) -> list[dict[str, Any]]:
     i = LANGUAGES.index(lang)
     rows = []
     for name in parameter_names(rule, table):
@@ -44,7 +44,7 @@ def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str)
         entry = found.to_json() if isinstance(found, Resolved) else None
         rows.append({"name": name, "label": parameter_label(name)[i],
                      "value": shown(entry["value"], lang) if entry else None,
-                     "source": source(entry, lang) if entry else None})
+                     "source": source(entry, lang, places) if entry else None})
     return rows
 
 
@@ -56,9 +56,9 @@ def catalog(request: Request, region: str = DEFAULT_REGION, on: str = "") -> Res
         day = date.fromisoformat(on) if on else runtime.assessor.clock() or date.today()
     except ValueError:
         day = runtime.assessor.clock() or date.today()
-    table, i = runtime.policy.table(), LANGUAGES.index(lang)
+    table, i, places = runtime.policy.table(), LANGUAGES.index(lang), place_namer(runtime)
     rules = [{"id": r.id, "version": r.version, "category": r.category, "subject": r.subject,
               "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
-              "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang),
+              "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang, places),
               "choices": [choice_text(c, lang) for c in r.choices]} for r in CATALOG]
     return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat()})

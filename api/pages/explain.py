@@ -3,7 +3,7 @@ which parameter values were used and where they come from, and the observations 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from api.pages.i18n import LANGUAGES, term, text
 from rules.explanation import label
@@ -23,13 +23,27 @@ def shown(value: Any, lang: str) -> str:
     return term(value, lang)
 
 
-def source(entry: dict[str, Any], lang: str) -> str:
+Places = Callable[[str], str]
+
+
+def place_namer(runtime: Any) -> Places:
+    """A region code as people say it: its name in the jurisdiction tree, with the code (or the code alone)."""
+
+    def name(code: str) -> str:
+        node = runtime.identity.jurisdictions.find(code)
+        return f"{node.name}（{code}）" if node is not None else code
+
+    return name
+
+
+def source(entry: dict[str, Any], lang: str, places: Places) -> str:
+    """Where a parameter value comes from: the region that set it (or the national default) and since when."""
     region = entry.get("region") or "national"
-    place = text("national", lang) if region == "national" else region
+    place = text("national", lang) if region == "national" else places(str(region))
     return text("source_text", lang, region=place, since=entry.get("from", "?"))
 
 
-def explained(alert: dict[str, Any], lang: str) -> dict[str, Any] | None:
+def explained(alert: dict[str, Any], lang: str, places: Places) -> dict[str, Any] | None:
     """The explanation of `alert` (a queue row as JSON) in `lang`, or None when it has none."""
     why = alert.get("explanation")
     if not why:
@@ -41,7 +55,7 @@ def explained(alert: dict[str, Any], lang: str) -> dict[str, Any] | None:
         "looks_for": looks_for(str(why.get("rule")))[i],
         "facts": [{"label": label(name)[i], "value": shown(value, lang)} for name, value in (why.get("facts") or {}).items()],
         "parameters": [{"name": name, "label": parameter_label(name)[i], "value": shown(entry.get("value"), lang),
-                        "source": source(entry, lang)} for name, entry in (why.get("parameters") or {}).items()],
+                        "source": source(entry, lang, places)} for name, entry in (why.get("parameters") or {}).items()],
         "missing": [parameter_label(name)[i] for name in why.get("missing_parameters") or []],
         "event_ids": why.get("event_ids") or [],
     }

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 
 from api.alerts import area_of, sla_of
 from api.household_view import household_360
-from api.pages.explain import explained
+from api.pages.explain import explained, place_namer
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs
 from domain.access import Action, Principal, allowed, covers
@@ -95,7 +95,7 @@ def _alert_page(request: Request, alert_id: str, principal: Principal, *, done: 
                                          "message": error.message_zh if lang == "zh" else str(error)}
     acts = allowed(principal.role, Action.ACT_ON_ALERT)
     return page(request, "alert.html", {
-        "a": alert, "why": explained(alert, lang), "acts": acts, "done": done, "problem": problem,
+        "a": alert, "why": explained(alert, lang, place_namer(runtime)), "acts": acts, "done": done, "problem": problem,
         "caseworkers": _caseworkers(runtime, row) if acts else [], "outcomes": OUTCOMES,
     }, status=status)
 

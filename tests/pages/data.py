@@ -22,7 +22,7 @@ def poor_household(household: str) -> list[dict[str, Any]]:
         envelope(f"{household}-1", household, "household.registered", {
             "region": "500103001001", "grid": GRID, "address": "渝中区某街道某社区3栋", "hukou": "urban",
             "members": [{"resident": f"{household}-R1", "name": "陈晓梅", "sex": "F", "birth_date": "1969-11-05",
-                         "id_number": "500103196911050020", "relation": "head"}]}),
+                         "id_number": "500103196911050026", "relation": "head"}]}),
         envelope(f"{household}-2", household, "household.income_reported",
                  {"monthly_income": 500, "period": "2025-07", "income_type": "stable", "source": "declared"},
                  at="2025-08-03T10:05:00+08:00"),
