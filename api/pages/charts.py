@@ -11,8 +11,16 @@ STYLE = Style(background="white", plot_background="white", foreground="#1a1a1a",
               major_label_font_size=12, value_font_size=12, title_font_size=16)
 
 
-def _config(chart: pygal.graph.graph.Graph, title: str) -> None:
+def whole_numbers(data: list[tuple[str, int]]) -> list[int]:
+    """Axis marks for counts: whole numbers only, about six of them."""
+    top = max([count for _, count in data] + [1])
+    step = max(1, -(-top // 6))
+    return list(range(0, top + step, step))
+
+
+def _config(chart: pygal.graph.graph.Graph, title: str, data: list[tuple[str, int]]) -> None:
     chart.title = title
+    chart.y_labels = whole_numbers(data)
     chart.js = []  # pygal's tooltips script would be fetched from elsewhere: none
     chart.disable_xml_declaration = True
     chart.show_legend = False
@@ -23,7 +31,7 @@ def _config(chart: pygal.graph.graph.Graph, title: str) -> None:
 def bar_chart(title: str, data: list[tuple[str, int]], horizontal: bool = True) -> str:
     """A bar chart of (label, count), as SVG markup to inline into the page."""
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(height=max(260, 28 * len(data) + 100), width=640)
-    _config(chart, title)
+    _config(chart, title, data)
     labels = [label for label, _ in data]
     chart.x_labels = labels
     chart.add(title, [count for _, count in data])
@@ -34,7 +42,8 @@ def bar_chart(title: str, data: list[tuple[str, int]], horizontal: bool = True) 
 
 def line_chart(title: str, data: list[tuple[str, int]]) -> str:
     chart = pygal.Line(height=300, width=640, x_label_rotation=30, show_minor_x_labels=True)
-    _config(chart, title)
+    _config(chart, title, data)
+    chart.print_values = False
     chart.x_labels = [label for label, _ in data]
     chart.add(title, [count for _, count in data])
     return str(chart.render(is_unicode=True))

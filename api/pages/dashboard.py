@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from api.alerts import area_of
 from api.pages import charts
+from api.pages.explain import place_namer
 from api.pages.i18n import text
 from api.pages.render import page
 from api.pages.session import lang_of, needs
@@ -26,11 +27,12 @@ def dashboard(request: Request, principal: Principal = Depends(needs(Action.READ
     runtime, lang = request.app.state.runtime, lang_of(request)
     prefix = area_of(principal) or ""
     today = runtime.assessor.clock() or date.today()
-    views = runtime.views
+    views, places = runtime.views, place_namer(runtime)
     svg = {
         "by_rule": charts.bar_chart(text("open_by_rule", lang), figures.open_by_rule(views, prefix)),
-        "by_community": charts.bar_chart(text("open_by_community", lang), figures.open_by_community(views, prefix)),
+        "by_community": charts.bar_chart(text("open_by_community", lang),
+                                         [(places(code), n) for code, n in figures.open_by_community(views, prefix)]),
         "per_week": charts.line_chart(text("found_per_week", lang), figures.found_per_week(views, prefix, WEEKS, today)),
     }
     return page(request, "dashboard.html", {"svg": svg, "totals": figures.totals(views, prefix),
-                                            "gaps": gap_statistics(views, prefix, today), "on": today.isoformat()})
+                                            "gaps": [dict(g, name=places(g["community"])) for g in gap_statistics(views, prefix, today)], "on": today.isoformat()})
