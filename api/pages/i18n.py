@@ -136,6 +136,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "requested": ("{by} 于 {on} 派发", "asked by {by} on {on}"),
     "record_visit": ("提交核实结果", "Record the visit"),
     "visited_on": ("核实日期", "Visited on"),
+    "visit_outcome": ("核实结果", "What the visit found"),
     "report_title": ("上报情况", "Report"),
     "choose_kind": ("上报类型", "What to report"),
     "submit": ("提交", "Submit"),

@@ -1,9 +1,9 @@
 """Browser tests: the pages in Debian's Chromium driven by Playwright, against a served pipeline.
 
 The browser is the system's (`/usr/bin/chromium`, installed by `.ci/run`); Playwright never downloads
-one. One Playwright and one browser per session, started and used from the test thread only (the sync
-API is bound to the thread that started it); every test gets a fresh context (its own cookies and
-storage). Screenshots go to `var/screenshots/<test>.png`.
+one. One Playwright and one browser per test module, started and used from the test thread only (the
+sync API is bound to the thread that started it, and is stopped before other modules run); every test
+gets a fresh context (its own cookies and storage). Screenshots go to `var/screenshots/<test>.png`.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from tests.people import People, seed_people
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--lang=zh-CN"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DESK = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

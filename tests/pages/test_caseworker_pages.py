@@ -5,6 +5,7 @@ then closed in the store's read view. A refused step shows the workflow's Chines
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -33,7 +34,8 @@ def test_from_the_queue_to_a_resolved_alert(desk: Page, site: Any) -> None:
     expect(desk.get_by_role("heading", name="家庭档案 CQ-P1")).to_be_visible()
     expect(desk.locator("td.person")).to_have_text("陈晓梅")  # the caseworker of the jurisdiction sees the name
     expect(desk.locator("#timeline tbody tr")).to_have_count(2)
-    expect(desk.locator("#obs-CQ-P1-2")).to_contain_text("2025-08-03T10:05:00+08:00")  # observed, then recorded
+    expect(desk.locator("#obs-CQ-P1-2 time").first).to_have_text("2025-08-03 10:05:00")  # observed, then recorded
+    expect(desk.locator("#obs-CQ-P1-2 time").nth(1)).to_have_attribute("datetime", re.compile(r"^20\d\d-.*\+00:00$"))
     screenshot(desk, "caseworker_household")
 
     desk.goto(f"/work/alerts/{alert_id}")

@@ -110,7 +110,7 @@ def test_a_verification_task_recorded_from_the_task_list(phone: PhoneFixture, si
     task = page.locator("article.task")
     expect(task).to_contain_text("CQ-F2")
     screenshot(page, "informant_tasks")
-    task.get_by_label("办理结果").select_option("found_as_reported")
+    task.get_by_label("核实结果").select_option("found_as_reported")
     task.get_by_label("说明").fill("情况属实，家中无稳定收入")
     task.get_by_role("button", name="提交核实结果").click()
     expect(page.get_by_text("已完成：提交核实结果")).to_be_visible()
