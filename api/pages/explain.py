@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from api.pages.i18n import LANGUAGES, term, text
+from domain.parameter_types import EARLIEST_EFFECTIVE
 from rules.explanation import label
 from rules.plain_language import looks_for, parameter_label
 
@@ -40,7 +41,10 @@ def source(entry: dict[str, Any], lang: str, places: Places) -> str:
     """Where a parameter value comes from: the region that set it (or the national default) and since when."""
     region = entry.get("region") or "national"
     place = text("national", lang) if region == "national" else places(str(region))
-    return text("source_text", lang, region=place, since=entry.get("from", "?"))
+    since = str(entry.get("from", "?"))
+    if since <= EARLIEST_EFFECTIVE.isoformat():  # the shipped defaults hold since the start of time
+        return text("source_always", lang, region=place)
+    return text("source_text", lang, region=place, since=since)
 
 
 def explained(alert: dict[str, Any], lang: str, places: Places) -> dict[str, Any] | None:

@@ -114,6 +114,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source": ("来源", "Where from"),
     "source_text": ("{region}，自 {since} 起施行", "{region}, in force from {since}"),
     "national": ("全国默认值", "national default"),
+    "source_always": ("{region}（长期有效）", "{region} (no start date)"),
     "missing_parameters": ("本地区尚未配置的参数", "Parameters not set for this region"),
     "evidence": ("依据的观察记录", "Observations it rests on"),
     "history": ("处理记录", "History"),
@@ -128,6 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "note_required_other": ("选择“其他”时必须填写说明。", "A note is required for “other”."),
     "done": ("已完成：{what}", "Done: {what}"),
     "read_only": ("您的角色只能查看。", "Your role reads only."),
+    "closed_no_actions": ("该预警已关闭，无需再处理。", "This alert is closed; nothing is left to do."),
     "verification": ("入户核实", "Verification"),
     "verification_found": ("核实结果：{outcome}（{by}，{on}）{note}", "Visit found: {outcome} ({by}, {on}) {note}"),
     # informant
@@ -238,7 +240,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "data.lives_alone": ("独居", "Lives alone"), "data.empty_nest": ("空巢", "Empty nest"),
     "data.left_behind": ("留守", "Left behind"), "data.special_family": ("计生特殊家庭", "Special family"),
     "data.purpose": ("走访目的", "Purpose"), "data.residents_seen": ("见到的居民编号(逗号分隔)", "Residents seen (comma-separated ids)"),
-    "household": ("家庭编号", "Household id"), "resident": ("居民编号", "Resident id"),
     "data.members": ("家庭成员", "Members"), "members.resident": ("居民编号", "Resident id"),
     "members.name": ("姓名", "Name"), "members.id_number": ("身份证号", "ID number"),
     "members.sex": ("性别", "Sex"), "members.birth_date": ("出生日期", "Birth date"),

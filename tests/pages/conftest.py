@@ -70,11 +70,11 @@ def phone(browser: Browser, site: tuple[str, Runtime, People]) -> Iterator[tuple
     context.close()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save the whole page as `var/screenshots/<name>.png` (a test artefact)."""
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Save the page (whole, or what the window shows) as `var/screenshots/<name>.png` (a test artefact)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -47,3 +47,4 @@ def test_both_languages_and_placeholders() -> None:
     assert all(len(pair) == 2 and all(pair) for pair in MESSAGES.values())
     assert text("sla_days_left", "zh", n=2) == "剩余 2 天" and text("sla_days_left", "en", n=2) == "2 days left"
     assert term("critical", "zh") == "特急" and term("unheard-of", "zh") == "unheard-of"
+    assert term("household", "zh") == "家庭" and term("resident", "zh") == "居民"

@@ -50,9 +50,13 @@ def test_the_catalog_for_a_region_and_a_date(desk: Page, site: Any) -> None:
     urban = dibao.locator('tr[data-parameter="dibao.standard_monthly.urban"]')
     expect(urban).to_contain_text("750")  # before Chongqing's 2025-07-01 rise
     expect(urban).to_contain_text("重庆市（50）")
+    window = desk.locator('article[id="NEED.EMERGENCY"] tr[data-parameter="emergency.window_days"]')
+    expect(window).to_contain_text("全国默认值（长期有效）")
     hardship = desk.locator('article[id="NEED.URGENT_HARDSHIP"]')
     expect(hardship).to_contain_text("不设时间窗口")  # a choice where the policy was silent, in Chinese
     screenshot(desk, "catalog_500103_2025-06-30")
+    hardship.scroll_into_view_if_needed()
+    screenshot(desk, "catalog_window", full_page=False)
 
     desk.get_by_label("日期").fill("2025-07-01")
     desk.get_by_role("button", name="查看").click()
