@@ -32,9 +32,12 @@ def bar_chart(title: str, data: list[tuple[str, int]], horizontal: bool = True) 
     """A bar chart of (label, count), as SVG markup to inline into the page."""
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(height=max(260, 28 * len(data) + 100), width=640)
     _config(chart, title, data)
-    labels = [label for label, _ in data]
-    chart.x_labels = labels
-    chart.add(title, [count for _, count in data])
+    chart.truncate_label = -1  # whole names: the chart makes room for them
+    # pygal sizes labels as if every character were half a square; Chinese ones are a whole square
+    chart.margin_left = 20 + max([sum(ord(c) > 0x2E80 for c in label) for label, _ in data] + [0]) * 6
+    shown = list(reversed(data)) if horizontal else data  # the largest on top
+    chart.x_labels = [label for label, _ in shown]
+    chart.add(title, [count for _, count in shown])
     if not data:
         chart.no_data_text = "—"
     return str(chart.render(is_unicode=True))

@@ -27,11 +27,11 @@ def dashboard(request: Request, principal: Principal = Depends(needs(Action.READ
     runtime, lang = request.app.state.runtime, lang_of(request)
     prefix = area_of(principal) or ""
     today = runtime.assessor.clock() or date.today()
-    views, places = runtime.views, place_namer(runtime)
+    views, places, short = runtime.views, place_namer(runtime), place_namer(runtime, with_code=False)
     svg = {
         "by_rule": charts.bar_chart(text("open_by_rule", lang), figures.open_by_rule(views, prefix)),
         "by_community": charts.bar_chart(text("open_by_community", lang),
-                                         [(places(code), n) for code, n in figures.open_by_community(views, prefix)]),
+                                         [(short(code), n) for code, n in figures.open_by_community(views, prefix)]),
         "per_week": charts.line_chart(text("found_per_week", lang), figures.found_per_week(views, prefix, WEEKS, today)),
     }
     return page(request, "dashboard.html", {"svg": svg, "totals": figures.totals(views, prefix),

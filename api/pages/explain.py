@@ -27,12 +27,14 @@ def shown(value: Any, lang: str) -> str:
 Places = Callable[[str], str]
 
 
-def place_namer(runtime: Any) -> Places:
+def place_namer(runtime: Any, with_code: bool = True) -> Places:
     """A region code as people say it: its name in the jurisdiction tree, with the code (or the code alone)."""
 
     def name(code: str) -> str:
         node = runtime.identity.jurisdictions.find(code)
-        return f"{node.name}（{code}）" if node is not None else code
+        if node is None:
+            return code
+        return f"{node.name}（{code}）" if with_code else str(node.name)
 
     return name
 
