@@ -72,6 +72,8 @@ def test_server_validation_in_chinese_next_to_the_field_and_a_registration(phone
     expect(page.locator("#f-data-monthly_income-err")).not_to_be_empty()
     expect(page.locator("#f-data-period-err")).to_have_text("必填")
     expect(page.locator("#f-data-monthly_income")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#sent li.rejected")).to_contain_text("未被接受")  # answered, so not waiting either
+    expect(page.locator("#outbox li.waiting")).to_have_count(0)
     screenshot(page, "informant_validation")
 
     page.goto("/field/register")

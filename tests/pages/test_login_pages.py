@@ -50,6 +50,20 @@ def test_a_role_opening_another_roles_page_gets_the_chinese_403_page(desk: Page,
     expect(desk).to_have_url(site[0] + "/login?next=%2Ffield%2Ftasks")
 
 
+def test_logging_in_with_the_keyboard_alone(desk: Page, site: Any) -> None:
+    desk.goto("/login")
+    desk.keyboard.press("Tab")
+    expect(desk.get_by_role("link", name="跳到正文")).to_be_focused()  # the first stop skips the menu
+    desk.get_by_label("用户名").focus()
+    desk.keyboard.type("test-caseworker")
+    desk.keyboard.press("Tab")
+    expect(desk.get_by_label("密码")).to_be_focused()
+    desk.keyboard.type("caseworker-password")
+    desk.keyboard.press("Enter")
+    expect(desk).to_have_url(site[0] + "/work")
+    assert desk.locator("html").get_attribute("lang") == "zh-CN"
+
+
 def test_the_english_switch(desk: Page, site: Any) -> None:
     desk.goto("/login")
     desk.get_by_role("link", name="English").click()

@@ -97,11 +97,12 @@
     top.hidden = false;
   }
 
-  function markSent(item) {
-    var li = document.createElement("li");
-    li.className = "sent";
+  function markSent(item, errors) {  // sent, or answered as not accepted (with the server's reasons)
+    var li = document.createElement("li"), zh = document.documentElement.lang.indexOf("zh") === 0;
+    li.className = errors ? "rejected" : "sent";
     li.setAttribute("data-observation", item.envelope.observation_id);
-    li.textContent = item.label + " — " + list.dataset.sent;
+    li.textContent = item.label + " — " + (errors ? list.dataset.rejected + "：" +
+      errors.map(function (e) { return zh ? e.message_zh : e.message; }).join("；") : list.dataset.sent);
     sentList.prepend(li);
   }
 
@@ -122,7 +123,9 @@
       answer.results.forEach(function (result, index) {
         var item = items[index];
         answered[item.envelope.observation_id] = true;
-        if (result.status === "rejected") { clearErrors(); showErrors(result.errors || []); } else { markSent(item); }
+        if (result.status !== "rejected") { markSent(item); return; }
+        markSent(item, result.errors || []);
+        if (item.envelope.kind === form.getAttribute("data-kind")) { clearErrors(); showErrors(result.errors || []); }
       });
       save(load().filter(function (i) { return !answered[i.envelope.observation_id]; }));
     }).catch(function () { /* no network or no answer: everything stays in the outbox */ })
