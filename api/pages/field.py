@@ -4,7 +4,8 @@ Reports and registrations are sent by the page's script (`static/outbox.js`) to
 `POST /field/observations`, which calls the same intake as `POST /api/v1/observations`, with the
 same gate (only what the informant may submit, in their grid) and the same answer per item. The
 script keeps unsent observations on the phone and re-sends them with their original observation
-ids, so a re-send is answered `duplicate` and nothing is doubled.
+ids, so a re-send is answered `duplicate` and nothing is doubled; a service worker (`/field/sw.js`)
+keeps the field pages in the phone's cache so that they open again without a network.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.pages import forms
-from api.pages.render import page, see_other
+from api.pages.render import HERE, page, see_other
 from api.pages.session import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, session_principal
 from api.pages.workbench import settle
 from domain.access import Action, Principal, allowed, is_grid
@@ -41,6 +42,13 @@ def informant(principal: Principal = Depends(needs(Action.RECORD_VERIFICATION)))
 
 def _today(runtime: Any) -> date:
     return runtime.assessor.clock() or date.today()
+
+
+@router.get("/field/sw.js")
+def service_worker() -> Response:
+    """The field pages' service worker, served under /field/ so that its scope is the field pages."""
+    return FileResponse(HERE / "static" / "field-sw.js", media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/field/tasks")

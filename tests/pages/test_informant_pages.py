@@ -119,3 +119,25 @@ def test_a_verification_task_recorded_from_the_task_list(phone: PhoneFixture, si
     expect(page.locator("article.task")).to_have_count(0)
     rows = runtime.views.query("SELECT state, verification_outcome FROM alerts WHERE alert_id = ?", (alert_id,))
     assert (rows[0]["state"], rows[0]["verification_outcome"]) == ("verified", "found_as_reported")
+
+
+def test_the_form_opens_again_without_a_network_and_its_report_is_sent_later(phone: PhoneFixture, site: Any) -> None:
+    context, page = phone
+    runtime = site[1]
+    raise_alerts(runtime, "CQ-F3")
+    log_in(page, "informant")
+    page.goto("/field/report?kind=household.hardship_reported")
+    expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)  # the forms are in the phone's cache
+    context.set_offline(True)
+    page.reload()  # from the phone's cache: the network is gone
+    expect(page.get_by_role("heading", name="生活困难")).to_be_visible()
+    page.get_by_label("家庭编号（本网格）").fill("CQ-F3")
+    page.get_by_label("困难类型").select_option("no_food")
+    page.get_by_label("紧急程度").select_option("immediate")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#outbox li.waiting")).to_have_count(1)
+    screenshot(page, "informant_offline_reopened")
+    context.set_offline(False)
+    expect(page.locator("#sent li.sent")).to_have_count(1)
+    reports = poll_until(lambda: observations_of(runtime, "CQ-F3", "household.hardship_reported"))
+    assert len(reports) == 1 and reports[0]["data"]["urgency"] == "immediate"

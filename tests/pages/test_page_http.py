@@ -110,3 +110,5 @@ def test_the_static_assets_are_served_by_the_application(site: Any) -> None:
     with httpx.Client(base_url=site[0], timeout=30) as client:
         assert client.get("/static/outbox.js").status_code == 200
         assert "focus-visible" in client.get("/static/pages.css").text
+        worker = client.get("/field/sw.js")  # under /field/, so that its scope is the field pages
+        assert worker.status_code == 200 and worker.headers["content-type"].startswith("text/javascript")

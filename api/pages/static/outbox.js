@@ -59,7 +59,7 @@
 
   function label(env) {
     var kind = document.querySelector("#form-h");
-    return (kind ? kind.textContent : env.kind) + " · " + (env.household || "") + " · " + env.observed_at.slice(0, 16);
+    return (kind ? kind.textContent : env.kind) + " · " + (env.household || "") + " · " + env.observed_at.slice(0, 16).replace("T", " ");
   }
 
   function render() {
@@ -157,6 +157,16 @@
   });
   var add = document.getElementById("add-member");
   if (add) { add.addEventListener("click", addMember); }
+  if ("serviceWorker" in navigator && window.isSecureContext) {  // so the page opens again without a network
+    navigator.serviceWorker.register("/field/sw.js", {scope: "/field/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {  // this page and every report form, as they are now
+      var urls = [location.pathname + location.search];
+      document.querySelectorAll("#kind option").forEach(function (o) { urls.push("/field/report?kind=" + o.value); });
+      urls = urls.filter(function (url, i) { return urls.indexOf(url) === i; });
+      return caches.open("qianshao-field-v1").then(function (cache) { return cache.addAll(urls); });
+    }).then(function () { document.documentElement.setAttribute("data-offline-ready", "true"); }).catch(function (e) { console.warn("offline cache: " + e); });  // the page still works while it stays open
+  }
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);
   flush();
