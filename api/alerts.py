@@ -48,10 +48,10 @@ def list_alerts(
     today = runtime.assessor.clock() or date.today()
     table = runtime.policy.table()
     return {"total": total, "limit": limit, "offset": offset,
-            "alerts": [dict(row_to_json(r), sla=_sla(r, table, today)) for r in rows]}
+            "alerts": [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]}
 
 
-def _sla(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | None:
+def sla_of(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | None:
     """The SLA clock of an open alert (None once closed, or when its limit is not configured)."""
     limit = table.lookup(f"sla.ack.{row['severity']}", row["region"] or "", today)
     if row["status"] != "open" or limit is None or not row.get("raised_on"):

@@ -10,10 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import alert_actions, alerts, audit, households, observation_schemas, observations, parameters, problems
-from api import admin, corrections, sessions, statistics, tasks
-from api import equity, response_times
-from api import integrity
+from api import admin, corrections, equity, integrity, response_times, sessions, statistics, tasks
 from api.body_limits import BodyLimits
+from api.pages.mount import install_pages
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
 
 
@@ -39,6 +38,7 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(response_times.router)
     app.include_router(equity.router)
     app.include_router(integrity.router)
+    install_pages(app)
 
     @app.get("/health", responses={200: {"description": "every component is up and keeping up"},
                                    503: {"description": "a component is down or lagging",

@@ -55,8 +55,13 @@ def _start(data: Optional[Path], kafka_port: Optional[int], components: frozense
         return bootstrap(settings, components).start()
 
 
+def login_url(host: str, port: int) -> str:
+    return f"http://{host}:{port}/login"
+
+
 def _banner(runtime: Runtime, host: str, port: int) -> None:
-    console.print(f"[bold]Qianshao 前哨[/] serving on [link]http://{host}:{port}[/]  (API docs: /docs)")
+    console.print(f"[bold]Qianshao 前哨[/] serving on [link]http://{host}:{port}[/]  (API docs: /docs; "
+                  f"pages: {login_url(host, port)})")
     console.print(f"Kafka bootstrap: {runtime.kafka or '(none: no Kafka component)'}   "
                   f"data: {runtime.settings.data_dir.resolve()}")
 
@@ -120,6 +125,7 @@ def demo(
         runtime.drain(timeout=600)
     _summary(runtime)
     console.print(demo_users_table(demo_users))
+    console.print(f"Pages 网页: log in at 登录 [link]{login_url(host, port)}[/] with a name and password above")
     if exit_after:
         runtime.stop()
         return

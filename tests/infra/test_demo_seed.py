@@ -86,3 +86,4 @@ def test_the_demo_command_seeds_the_tree_and_prints_the_users(tmp_path: Path) ->
         assert user.name in banner and user.jurisdiction in banner and f"{user.role}-demo" in banner
         assert service.login(user.name, f"{user.role}-demo", "127.0.0.1")
     assert len(service.users()) == len(ROLES) and service.jurisdictions.node("500103").name == "渝中区"
+    assert "http://127.0.0.1:8000/login" in banner  # where to use them

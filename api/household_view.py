@@ -1,0 +1,50 @@
+"""The household 360 view, shared by the JSON route and the caseworker pages (one service, two skins)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from domain.access import Principal, covers
+from domain.privacy import masked_member, sees_full_identity
+from projections.alert_queue import row_to_json
+from projections.households import household_row, household_alerts
+from rules.assessment import programmes, timeline
+
+
+def household_360(runtime: Any, principal: Principal, household_id: str, route: str) -> dict[str, Any] | None:
+    """The household, its alerts, coverage, applications, timeline and assessment; None when it is not in the
+    principal's jurisdiction (callers answer 404). Names and ID numbers are masked unless the role needs them;
+    the read is recorded in the access log under `route`."""
+    row = household_row(runtime.views, household_id)
+    if row is None or not covers(principal, row["region"], row["grid"]):
+        return None
+    members = json.loads(row["members"] or "[]")
+    full = sees_full_identity(principal.role)
+    if not full:
+        members = [masked_member(m) for m in members]
+    runtime.audit.record(principal, household_id, route, "full" if full else "masked")
+    return {
+        **{k: v for k, v in row.items() if k != "members"},
+        "members": members,
+        "alerts": [row_to_json(a) for a in household_alerts(runtime.views, household_id)],
+        **programmes(runtime.households, household_id, runtime.assessor.clock() or date.today()),
+        "timeline": timeline(runtime.households, household_id),
+        "assessment": assessment(runtime, household_id),
+    }
+
+
+def assessment(runtime: Any, household_id: str) -> dict[str, Any] | None:
+    """The derived facts the rules read today, and which parameters are missing or unusable for this region."""
+    judged = runtime.assessor.facts(household_id)  # no rule worker needed: an API-only process has none
+    if judged is None:
+        return None
+    on, facts = judged
+    return {
+        "judged_on": on.isoformat(),
+        "subjects": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": s.facts} for s in facts.subjects],
+        "parameters": {k: v.to_json() for k, v in sorted(facts.parameters.used.items())},
+        "missing_parameters": sorted(facts.parameters.missing),
+        "unusable_parameters": [u.to_json() for _, u in sorted(facts.parameters.unusable.items())],
+    }

@@ -1,0 +1,64 @@
+"""The published rule catalog: every rule in plain words, the parameter values in force for a chosen
+region and date (with where each comes from), and the choices made where the policy was silent.
+Public: residents may read why the system asks about them; no login needed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.pages.explain import Places, place_namer, shown, source
+from api.pages.i18n import LANGUAGES
+from api.pages.render import page
+from api.pages.session import lang_of
+from domain.parameters import ParameterTable, Resolved
+from rules.catalog import CATALOG
+from rules.choices_zh import choice_text
+from rules.plain_language import looks_for, parameter_label
+from rules.rule import Rule
+
+router = APIRouter(include_in_schema=False)
+DEFAULT_REGION = "500103"
+_REGION = re.compile(r"[0-9]{2,12}")
+
+
+def parameter_names(rule: Rule, table: ParameterTable) -> list[str]:
+    """The parameters a rule reads: `<hukou>` stands for both hukou types, a trailing dot for a family."""
+    names: list[str] = []
+    for wanted in rule.parameters:
+        expanded = [wanted.replace("<hukou>", h) for h in ("urban", "rural")] if "<hukou>" in wanted else [wanted]
+        for name in expanded:
+            names.extend(sorted(n for n in table.names() if n.startswith(name)) if name.endswith(".") else [name])
+    return names
+
+
+def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str, places: Places) -> list[dict[str, Any]]:
+    i = LANGUAGES.index(lang)
+    rows = []
+    for name in parameter_names(rule, table):
+        found = table.find(name, region, on)
+        entry = found.to_json() if isinstance(found, Resolved) else None
+        rows.append({"name": name, "label": parameter_label(name)[i],
+                     "value": shown(entry["value"], lang) if entry else None,
+                     "source": source(entry, lang, places) if entry else None})
+    return rows
+
+
+@router.get("/catalog")
+def catalog(request: Request, region: str = DEFAULT_REGION, on: str = "") -> Response:
+    runtime, lang = request.app.state.runtime, lang_of(request)
+    region = region if _REGION.fullmatch(region) else DEFAULT_REGION
+    try:
+        day = date.fromisoformat(on) if on else runtime.assessor.clock() or date.today()
+    except ValueError:
+        day = runtime.assessor.clock() or date.today()
+    table, i, places = runtime.policy.table(), LANGUAGES.index(lang), place_namer(runtime)
+    rules = [{"id": r.id, "version": r.version, "category": r.category, "subject": r.subject,
+              "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
+              "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang, places),
+              "choices": [choice_text(c, lang) for c in r.choices]} for r in CATALOG]
+    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat()})

@@ -1,0 +1,52 @@
+"""Charts as inline SVG, drawn on the server by pygal (no chart script, nothing fetched by the browser)."""
+
+from __future__ import annotations
+
+import pygal
+from pygal.style import Style
+
+STYLE = Style(background="white", plot_background="white", foreground="#1a1a1a", foreground_strong="#1a1a1a",
+              foreground_subtle="#767676", colors=("#0b5394", "#a4161a", "#1e6b2f"),
+              font_family="'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif", label_font_size=12,
+              major_label_font_size=12, value_font_size=12, title_font_size=16)
+
+
+def whole_numbers(data: list[tuple[str, int]]) -> list[int]:
+    """Axis marks for counts: whole numbers only, about six of them."""
+    top = max([count for _, count in data] + [1])
+    step = max(1, -(-top // 6))
+    return list(range(0, top + step, step))
+
+
+def _config(chart: pygal.graph.graph.Graph, title: str, data: list[tuple[str, int]]) -> None:
+    chart.title = title
+    chart.y_labels = whole_numbers(data)
+    chart.js = []  # pygal's tooltips script would be fetched from elsewhere: none
+    chart.disable_xml_declaration = True
+    chart.show_legend = False
+    chart.print_values = True
+    chart.style = STYLE
+
+
+def bar_chart(title: str, data: list[tuple[str, int]], horizontal: bool = True) -> str:
+    """A bar chart of (label, count), as SVG markup to inline into the page."""
+    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(height=max(260, 28 * len(data) + 100), width=640)
+    _config(chart, title, data)
+    chart.truncate_label = -1  # whole names: the chart makes room for them
+    # pygal sizes labels as if every character were half a square; Chinese ones are a whole square
+    chart.margin_left = 20 + max([sum(ord(c) > 0x2E80 for c in label) for label, _ in data] + [0]) * 6
+    shown = list(reversed(data)) if horizontal else data  # the largest on top
+    chart.x_labels = [label for label, _ in shown]
+    chart.add(title, [count for _, count in shown])
+    if not data:
+        chart.no_data_text = "—"
+    return str(chart.render(is_unicode=True))
+
+
+def line_chart(title: str, data: list[tuple[str, int]]) -> str:
+    chart = pygal.Line(height=300, width=640, x_label_rotation=30, show_minor_x_labels=True)
+    _config(chart, title, data)
+    chart.print_values = False
+    chart.x_labels = [label for label, _ in data]
+    chart.add(title, [count for _, count in data])
+    return str(chart.render(is_unicode=True))

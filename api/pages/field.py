@@ -1,0 +1,134 @@
+"""The informant's phone pages: my verification tasks, report what I saw, register a household.
+
+Reports and registrations are sent by the page's script (`static/outbox.js`) to
+`POST /field/observations`, which calls the same intake as `POST /api/v1/observations`, with the
+same gate (only what the informant may submit, in their grid) and the same answer per item. The
+script keeps unsent observations on the phone and re-sends them with their original observation
+ids, so a re-send is answered `duplicate` and nothing is doubled; a service worker (`/field/sw.js`)
+keeps the field pages in the phone's cache so that they open again without a network.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from api.pages import forms
+from api.pages.render import HERE, page, see_other
+from api.pages.session import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, session_principal
+from api.pages.workbench import settle
+from domain.access import Action, Principal, allowed, is_grid
+from domain.alert import VERIFICATION_OUTCOMES
+from domain.intake_limits import MAX_BATCH
+from domain.privacy import masked_member
+from infra.alert_workflow import AlertActionError
+from infra.intake import gate_for
+from projections.households import households_in_grid
+from projections.tasks import open_tasks
+
+router = APIRouter(include_in_schema=False)
+
+
+def informant(principal: Principal = Depends(needs(Action.RECORD_VERIFICATION))) -> Principal:
+    """The field pages are for the informant of a grid (the role the access table gives visits to)."""
+    if not is_grid(principal.jurisdiction):
+        raise PageError(403, "forbidden")
+    return principal
+
+
+def _today(runtime: Any) -> date:
+    return runtime.assessor.clock() or date.today()
+
+
+@router.get("/field/sw.js")
+def service_worker() -> Response:
+    """The field pages' service worker, served under /field/ so that its scope is the field pages."""
+    return FileResponse(HERE / "static" / "field-sw.js", media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/field/tasks")
+def tasks(request: Request, done: str = "", principal: Principal = Depends(informant)) -> Response:
+    total, rows = open_tasks(request.app.state.runtime.views, principal.jurisdiction)
+    return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
+                                        "done": done == "1", "problem": None})
+
+
+@router.post("/field/tasks/{alert_id}/verification")
+async def record_visit(request: Request, alert_id: str, principal: Principal = Depends(informant)) -> Response:
+    form = await request.form()
+    check_csrf(request, form.get(CSRF_FIELD))
+    runtime = request.app.state.runtime
+    rows = runtime.views.query("SELECT verification_grid, grid FROM alerts WHERE alert_id = ?", (alert_id,))
+    if not rows or (rows[0]["verification_grid"] or rows[0]["grid"]) != principal.jurisdiction:
+        raise PageError(404, "not_found")
+    visited = str(form.get("visited_on") or "")
+    try:
+        visited_on = date.fromisoformat(visited) if visited else None
+        runtime.workflow.record_verification(alert_id, str(form.get("outcome") or ""), str(form.get("note") or ""),
+                                             principal.name, _today(runtime), visited_on=visited_on)
+    except (AlertActionError, ValueError) as error:
+        return _tasks_with_problem(request, principal, error)
+    settle(runtime)
+    return see_other("/field/tasks?done=1")
+
+
+def _tasks_with_problem(request: Request, principal: Principal, error: Exception) -> Response:
+    zh = lang_of(request) == "zh"
+    if isinstance(error, AlertActionError):
+        message, status = (error.message_zh if zh else str(error)), error.status
+    else:
+        message, status = ("核实日期格式应为 YYYY-MM-DD" if zh else "the visit date must be YYYY-MM-DD"), 422
+    total, rows = open_tasks(request.app.state.runtime.views, principal.jurisdiction)
+    return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
+                                        "done": False, "problem": message}, status=status)
+
+
+def _grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
+    """The grid's households and their members (masked: the informant needs ids, not identities)."""
+    rows = households_in_grid(runtime.views, grid)
+    return [{"household": r["household"], "address": r["address"],
+             "members": [masked_member(m) for m in json.loads(r["members"] or "[]")]} for r in rows]
+
+
+@router.get("/field/report")
+def report(request: Request, kind: str = "household.visited", principal: Principal = Depends(informant)) -> Response:
+    chosen = kind if kind in forms.REPORT_KINDS else forms.REPORT_KINDS[0]
+    return page(request, "report.html", {"form": forms.report_form(chosen), "kinds": forms.REPORT_KINDS,
+                                         "households": _grid_households(request.app.state.runtime,
+                                                                        principal.jurisdiction)})
+
+
+@router.get("/field/register")
+def register(request: Request, principal: Principal = Depends(informant)) -> Response:
+    grid = principal.jurisdiction
+    return page(request, "register.html", {"fields": forms.registration_fields(), "member": forms.member_fields(0),
+                                           "grid": grid, "region": grid.split("-")[0]})
+
+
+@router.post("/field/observations")
+async def observations(request: Request) -> Response:
+    """The outbox's endpoint: a batch of envelopes, answered per item (JSON; 401 / 403 as JSON too, so the
+    script keeps what it could not send)."""
+    principal = session_principal(request)
+    if principal is None:
+        return JSONResponse({"status": "login_required"}, status_code=401)
+    if not (allowed(principal.role, Action.SUBMIT_FIELD_OBSERVATION) and is_grid(principal.jurisdiction)):
+        return JSONResponse({"status": "forbidden"}, status_code=403)
+    try:
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+        body = json.loads(await request.body())
+    except PageError:
+        return JSONResponse({"status": "csrf"}, status_code=403)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return JSONResponse({"status": "malformed"}, status_code=400)
+    items = body.get("observations") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
+        return JSONResponse({"status": "malformed"}, status_code=400)
+    mine = [dict(item, informant=principal.name) if isinstance(item, dict) else item for item in items]
+    outcomes = request.app.state.runtime.intake.accept_batch(mine, gate_for(principal))
+    return JSONResponse({"results": [o.to_json() for o in outcomes]})

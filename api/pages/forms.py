@@ -1,0 +1,86 @@
+"""The informant's forms, generated from the validator's own field table (`domain.observation.DATA_FIELDS`).
+
+Each field's input follows what its check accepts (a choice list for an enumeration, a date picker
+for a date, a month picker for a period, yes/no for a flag, a number with its bounds), so the form
+and the server can never disagree on a name or a vocabulary. The form does not validate by itself
+(`novalidate`): the server's messages, in Chinese, are shown next to the field they name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain import vocabulary as v
+from domain.observation import DATA_FIELDS, MEMBER, Spec, shape_of
+
+REPORT_KINDS = (
+    "household.visited", "household.income_reported", "resident.disability_assessed", "resident.illness_reported",
+    "household.emergency_reported", "household.hardship_reported", "resident.living_arrangement_reported",
+)
+REGISTRATION = "household.registered"
+PERIOD_PATTERN = "^[0-9]{4}-(?:0[1-9]|1[0-2])$"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input: `name` is the envelope path it fills (`data.monthly_income`), `type` how it is read."""
+
+    name: str
+    label_key: str
+    control: str  # select, date, month, number, text, textarea, boolean
+    type: str  # how the script types the value: string, number, integer, boolean, list
+    required: bool
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def id(self) -> str:
+        return "f-" + self.name.replace(".", "-").replace("[", "-").replace("]", "")
+
+
+def form_field(spec: Spec, prefix: str = "data", label_prefix: str = "data") -> FormField:
+    """The input for one field spec, from the shape of its check."""
+    shape = shape_of(spec.check)
+    name, label = f"{prefix}.{spec.name}", f"{label_prefix}.{spec.name}"
+    if shape.enum:
+        return FormField(name, label, "select", "string", spec.required, shape.enum)
+    if shape.type == "boolean":
+        return FormField(name, label, "boolean", "boolean", spec.required)
+    if shape.type in ("number", "integer"):
+        maximum = None if shape.maximum is None else int(shape.maximum)
+        return FormField(name, label, "number", shape.type, spec.required, (), shape.minimum, maximum)
+    if shape.type == "array":
+        return FormField(name, label, "text", "list", spec.required)
+    if shape.format == "date":
+        return FormField(name, label, "date", "string", spec.required)
+    if shape.pattern == PERIOD_PATTERN:
+        return FormField(name, label, "month", "string", spec.required)
+    control = "textarea" if spec.name == "note" else "text"
+    return FormField(name, label, control, "string", spec.required)
+
+
+@dataclass(frozen=True)
+class KindForm:
+    kind: str
+    about_resident: bool
+    fields: tuple[FormField, ...]
+
+
+def report_form(kind: str) -> KindForm:
+    about_resident = v.SUBJECTS[kind] == v.RESIDENT
+    return KindForm(kind, about_resident, tuple(form_field(spec) for spec in DATA_FIELDS[kind]))
+
+
+def report_forms() -> list[KindForm]:
+    return [report_form(kind) for kind in REPORT_KINDS]
+
+
+def registration_fields() -> tuple[FormField, ...]:
+    """The household's own fields (region and grid are the informant's; members come separately)."""
+    return tuple(form_field(spec) for spec in DATA_FIELDS[REGISTRATION] if spec.name in ("address", "hukou"))
+
+
+def member_fields(index: int) -> tuple[FormField, ...]:
+    return tuple(form_field(spec, prefix=f"data.members[{index}]", label_prefix="members")
+                 for spec in shape_of(MEMBER).fields)

@@ -1,0 +1,122 @@
+"""Rendering a page: the templates, what every page knows (language, user, navigation, CSRF), errors.
+
+Navigation is derived from `domain.access`: a link is shown only when the user's role may do what
+the page is for, so menus never disagree with the checks the pages themselves make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.pages import i18n
+from api.pages.session import (LANG_COOKIE, LoginRequired, PageError, csrf_token, lang_of, login_path,
+                               remember_csrf, session_principal)
+from domain.access import Action, Principal, allowed
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def when(value: object) -> str:
+    """An ISO date-time as Beijing time to the second (observed and recorded times side by side)."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+templates.env.filters["when"] = when
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    key: str
+    action: Action | None  # None: open to every signed-in user
+    roles: frozenset[str] | None = None  # further limited to these roles (the informant's field pages)
+
+
+FIELD = frozenset({"informant"})
+NAVIGATION = (
+    NavItem("/field/tasks", "nav_tasks", Action.RECORD_VERIFICATION, FIELD),
+    NavItem("/field/report", "nav_report", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
+    NavItem("/field/register", "nav_register", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
+    NavItem("/work", "nav_queue", Action.READ_ALERTS),
+    NavItem("/dashboard", "nav_dashboard", Action.READ_STATISTICS),
+    NavItem("/households", "nav_household", Action.READ_HOUSEHOLD, frozenset({"caseworker", "supervisor", "auditor"})),
+    NavItem("/catalog", "nav_catalog", None),
+)
+
+
+def may_open(principal: Principal, item: NavItem) -> bool:
+    if item.roles is not None and principal.role not in item.roles:
+        return False
+    return item.action is None or allowed(principal.role, item.action)
+
+
+def navigation(principal: Principal | None) -> list[NavItem]:
+    if principal is None:
+        return [item for item in NAVIGATION if item.action is None]
+    return [item for item in NAVIGATION if may_open(principal, item)]
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page in the other language."""
+    query = dict(request.query_params)
+    query["lang"] = "en" if lang == "zh" else "zh"
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    """Render `name` with everything the base layout needs."""
+    lang = lang_of(request)
+    principal = getattr(request.state, "principal", None) or session_principal(request)
+    base = {
+        "lang": lang, "html_lang": i18n.HTML_LANG[lang], "principal": principal, "nav": navigation(principal),
+        "csrf": csrf_token(request), "switch_url": switch_url(request, lang), "path": request.url.path,
+        "t": lambda key, **values: i18n.text(key, lang, **values), "term": lambda value: i18n.term(value, lang),
+    }
+    response = templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(LANG_COOKIE, request.query_params["lang"], samesite="lax", max_age=365 * 86400)
+    remember_csrf(request, response)
+    response.headers["Cache-Control"] = "no-store"  # pages show personal data
+    return response
+
+
+def see_other(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+async def on_page_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, PageError)
+    titles = {"forbidden": ("forbidden_title", "forbidden_text"), "not_found": ("not_found_title", "not_found_text"),
+              "csrf": ("csrf_title", "csrf_text")}
+    title, body = titles.get(error.key, ("forbidden_title", "forbidden_text"))
+    return page(request, "error.html", {"title_key": title, "text_key": body}, status=error.status)
+
+
+async def on_login_required(request: Request, error: Exception) -> Response:
+    assert isinstance(error, LoginRequired)
+    return see_other(login_path(error.next_path))
+
+
+LANDING = {"informant": "/field/tasks", "caseworker": "/work", "supervisor": "/dashboard"}
+
+
+def home_path(principal: Principal) -> str:
+    """Where a user lands after login: the first page of their job (a read-only home for the others)."""
+    return LANDING.get(principal.role, "/home")

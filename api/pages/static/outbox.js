@@ -1,0 +1,173 @@
+// The informant's outbox: every observation is kept on the phone (localStorage) until the server has
+// answered for it, and re-sent with its original observation id, so a re-send is a `duplicate` and
+// nothing is doubled. Rejected observations come back to the form with the server's messages.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var user = script.getAttribute("data-user") || "anonymous";
+  var KEY = "qianshao.outbox." + user;
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var list = document.getElementById("outbox");
+  var sentList = document.getElementById("sent");
+  var netStatus = document.getElementById("net-status");
+  var form = document.querySelector("form.observation");
+  var sending = false;
+
+  function load() { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } }
+  function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    return "obs-" + Date.now() + "-" + Math.random().toString(16).slice(2);
+  }
+
+  function observedAt() {  // local time with its UTC offset, e.g. 2026-03-01T09:30:00+08:00
+    var now = new Date(), off = -now.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
+    function two(n) { return String(Math.floor(Math.abs(n))).padStart(2, "0"); }
+    return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) + "T" + two(now.getHours()) +
+      ":" + two(now.getMinutes()) + ":" + two(now.getSeconds()) + sign + two(off / 60) + ":" + two(off % 60);
+  }
+
+  function typed(el) {
+    var raw = el.value.trim(), type = el.getAttribute("data-type");
+    if (raw === "") { return undefined; }
+    if (type === "number") { return Number(raw); }
+    if (type === "integer") { return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : Number(raw); }
+    if (type === "boolean") { return raw === "true"; }
+    if (type === "list") { return raw.split(/[,，\s]+/).filter(Boolean); }
+    return raw;
+  }
+
+  function put(target, path, value) {  // "data.members[1].name" -> target.data.members[1].name
+    var parts = path.replace(/\[(\d+)\]/g, ".$1").split("."), node = target;
+    for (var i = 0; i < parts.length - 1; i++) {
+      var next = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      node = node[parts[i]] = node[parts[i]] || next;
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+
+  function envelope() {
+    var env = {observation_id: newId(), observed_at: observedAt(), kind: form.getAttribute("data-kind"), data: {}};
+    form.querySelectorAll("[data-field]").forEach(function (el) {
+      var value = typed(el);
+      if (value !== undefined) { put(env, el.getAttribute("data-field"), value); }
+    });
+    if (env.data.members) { env.data.members = env.data.members.filter(Boolean); }
+    return env;
+  }
+
+  function label(env) {
+    var kind = document.querySelector("#form-h");
+    return (kind ? kind.textContent : env.kind) + " · " + (env.household || "") + " · " + env.observed_at.slice(0, 16).replace("T", " ");
+  }
+
+  function render() {
+    var items = load();
+    list.innerHTML = "";
+    if (!items.length) { var none = document.createElement("li"); none.textContent = list.dataset.empty; list.appendChild(none); }
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "waiting";
+      li.setAttribute("data-observation", item.envelope.observation_id);
+      li.textContent = item.label + " — " + list.dataset.waiting;
+      list.appendChild(li);
+    });
+    netStatus.hidden = navigator.onLine;
+  }
+
+  function clearErrors() {
+    form.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
+    form.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); el.removeAttribute("aria-invalid"); });
+    var top = form.querySelector("[data-form-error]"); top.hidden = true; top.textContent = "";
+  }
+
+  function showErrors(errors) {  // next to the field each message names; the rest above the form
+    var top = form.querySelector("[data-form-error]"), rest = [];
+    var zh = document.documentElement.lang.indexOf("zh") === 0;
+    errors.forEach(function (e) {
+      var message = zh ? e.message_zh : e.message;
+      var el = form.querySelector('[data-field="' + e.field + '"]');
+      var slot = el ? document.getElementById(el.getAttribute("aria-describedby")) :
+        form.querySelector('[data-field-error="' + e.field + '"]');
+      if (el) { el.classList.add("invalid"); el.setAttribute("aria-invalid", "true"); }
+      if (slot) { slot.textContent = message; } else { rest.push(message); }
+    });
+    top.textContent = list.dataset.fix + (rest.length ? " " + rest.join("；") : "");
+    top.hidden = false;
+  }
+
+  function markSent(item, errors) {  // sent, or answered as not accepted (with the server's reasons)
+    var li = document.createElement("li"), zh = document.documentElement.lang.indexOf("zh") === 0;
+    li.className = errors ? "rejected" : "sent";
+    li.setAttribute("data-observation", item.envelope.observation_id);
+    li.textContent = item.label + " — " + (errors ? list.dataset.rejected + "：" +
+      errors.map(function (e) { return zh ? e.message_zh : e.message; }).join("；") : list.dataset.sent);
+    sentList.prepend(li);
+  }
+
+  function flush() {
+    var items = load();
+    render();
+    if (sending || !items.length || !navigator.onLine) { return Promise.resolve(); }
+    sending = true;
+    return fetch("/field/observations", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      body: JSON.stringify({observations: items.map(function (i) { return i.envelope; })})
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (answer) {
+      var answered = {};
+      answer.results.forEach(function (result, index) {
+        var item = items[index];
+        answered[item.envelope.observation_id] = true;
+        if (result.status !== "rejected") { markSent(item); return; }
+        markSent(item, result.errors || []);
+        if (item.envelope.kind === form.getAttribute("data-kind")) { clearErrors(); showErrors(result.errors || []); }
+      });
+      save(load().filter(function (i) { return !answered[i.envelope.observation_id]; }));
+    }).catch(function () { /* no network or no answer: everything stays in the outbox */ })
+      .then(function () { sending = false; render(); });
+  }
+
+  function addMember() {
+    var members = document.getElementById("members");
+    var last = members.lastElementChild, index = members.children.length;
+    var copy = last.cloneNode(true);
+    copy.setAttribute("data-index", index);
+    copy.innerHTML = copy.innerHTML.replace(/members\[\d+\]/g, "members[" + index + "]")
+      .replace(/members-\d+/g, "members-" + index);
+    copy.querySelector("legend").textContent = this.getAttribute("data-label").replace("N", index + 1);
+    copy.querySelectorAll("input, select, textarea").forEach(function (el) { el.value = ""; });
+    copy.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
+    members.appendChild(copy);
+    copy.querySelector("input, select").focus();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearErrors();
+    var env = envelope(), items = load();
+    items.push({envelope: env, label: label(env)});
+    save(items);
+    if (navigator.onLine) { flush().then(function () { if (!form.querySelector(".invalid")) { form.reset(); } }); }
+    else { render(); form.reset(); }
+  });
+  var add = document.getElementById("add-member");
+  if (add) { add.addEventListener("click", addMember); }
+  if ("serviceWorker" in navigator && window.isSecureContext) {  // so the page opens again without a network
+    navigator.serviceWorker.register("/field/sw.js", {scope: "/field/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {  // this page and every report form, as they are now
+      var urls = [location.pathname + location.search];
+      document.querySelectorAll("#kind option").forEach(function (o) { urls.push("/field/report?kind=" + o.value); });
+      urls = urls.filter(function (url, i) { return urls.indexOf(url) === i; });
+      return caches.open("qianshao-field-v1").then(function (cache) { return cache.addAll(urls); });
+    }).then(function () { document.documentElement.setAttribute("data-offline-ready", "true"); }).catch(function (e) { console.warn("offline cache: " + e); });  // the page still works while it stays open
+  }
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", render);
+  flush();
+})();

@@ -1,0 +1,157 @@
+"""The caseworker workbench: the queue of my jurisdiction → household 360 → an alert explained → actions.
+
+Reads use the same projections and checks as `/api/v1/alerts` and `/api/v1/households`; actions call
+the same `AlertWorkflow` with the session's principal. A refused action shows the workflow's own
+reason (in Chinese) on the alert page with its status (409 or 422); done, the page says what was done.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any, Callable
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from api.alerts import area_of, sla_of
+from api.household_view import household_360
+from api.pages.explain import explained, place_namer
+from api.pages.render import page, see_other
+from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs
+from domain.access import Action, Principal, allowed, covers
+from domain.alert import OUTCOMES
+from infra.alert_workflow import AlertActionError
+from projections import alert_queue
+from projections.alert_queue import row_to_json
+from rules.catalog import CATALOG
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def _today(runtime: Any) -> date:
+    return runtime.assessor.clock() or date.today()
+
+
+@router.get("/work")
+def queue(request: Request, rule: str = "", severity: str = "", status: str = "open", mine: str = "",
+          overdue: str = "", offset: int = 0,
+          principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
+    runtime = request.app.state.runtime
+    filters = {"household": None, "rule": rule or None, "severity": severity if severity in SEVERITIES else None,
+               "status": status if status in ("open", "closed") else None,
+               "assigned_to": principal.name if mine else None}
+    area = area_of(principal)
+    total, rows = alert_queue.query(runtime.views, filters, escalated=None, overdue=True if overdue else None,
+                                    regions=[area] if area else [], limit=PAGE_SIZE, offset=max(0, offset))
+    table, today = runtime.policy.table(), _today(runtime)
+    alerts = [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]
+    chosen = {"rule": rule, "severity": severity, "status": status, "mine": mine, "overdue": overdue}
+    return page(request, "queue.html", {"alerts": alerts, "total": total, "chosen": chosen, "offset": offset,
+                                        "page_size": PAGE_SIZE, "rules": [r.id for r in CATALOG],
+                                        "severities": SEVERITIES, "today": today.isoformat()})
+
+
+@router.get("/households")
+def lookup(request: Request, id: str = "", principal: Principal = Depends(needs(Action.READ_HOUSEHOLD))) -> Response:
+    """Open a household by its id (auditors and supervisors have no queue row to click from)."""
+    if id.strip():
+        return see_other(f"/households/{id.strip()}")
+    return page(request, "lookup.html", {})
+
+
+@router.get("/households/{household_id}")
+def household(request: Request, household_id: str,
+              principal: Principal = Depends(needs(Action.READ_HOUSEHOLD))) -> Response:
+    view = household_360(request.app.state.runtime, principal, household_id, "GET /households/{id}")
+    if view is None:
+        raise PageError(404, "not_found")
+    return page(request, "household.html", {"h": view, "masked": principal.role != "caseworker"})
+
+
+def _alert_row(request: Request, alert_id: str, principal: Principal) -> dict[str, Any]:
+    rows = alert_queue.one(request.app.state.runtime.views, alert_id)
+    if not rows or not covers(principal, rows[0]["region"], rows[0]["grid"]):
+        raise PageError(404, "not_found")
+    return rows[0]
+
+
+def _caseworkers(runtime: Any, row: dict[str, Any]) -> list[str]:
+    """The caseworkers an alert may be assigned to: active, and their jurisdiction holds it."""
+    return sorted(u.name for u in runtime.identity.users() if u.role == "caseworker" and not u.revoked
+                  and covers(Principal(u.name, u.role, u.jurisdiction), row["region"], row["grid"]))
+
+
+def _alert_page(request: Request, alert_id: str, principal: Principal, *, done: str = "",
+                error: AlertActionError | None = None, status: int = 200) -> Response:
+    runtime = request.app.state.runtime
+    row = _alert_row(request, alert_id, principal)
+    alert = dict(row_to_json(row), sla=sla_of(row, runtime.policy.table(), _today(runtime)))
+    lang = lang_of(request)
+    problem = None if error is None else {"field": error.field,
+                                         "message": error.message_zh if lang == "zh" else str(error)}
+    acts = allowed(principal.role, Action.ACT_ON_ALERT)
+    return page(request, "alert.html", {
+        "a": alert, "why": explained(alert, lang, place_namer(runtime)), "acts": acts, "done": done, "problem": problem,
+        "caseworkers": _caseworkers(runtime, row) if acts else [], "outcomes": OUTCOMES,
+    }, status=status)
+
+
+@router.get("/work/alerts/{alert_id}")
+def alert(request: Request, alert_id: str, done: str = "",
+          principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
+    return _alert_page(request, alert_id, principal, done=done if done in ACTIONS else "")
+
+
+Step = Callable[[Any, str, Principal, FormData, date], Any]
+ACTIONS: dict[str, Step] = {
+    "assign": lambda w, a, p, f, d: w.assign(a, str(f.get("to") or p.name), p.name, d),
+    "acknowledge": lambda w, a, p, f, d: w.acknowledge(a, p.name, d),
+    "request_verification": lambda w, a, p, f, d: w.request_verification(a, p.name, d),
+    "resolve": lambda w, a, p, f, d: w.resolve(a, str(f.get("outcome") or ""), p.name, str(f.get("note") or ""), d),
+}
+
+
+@router.post("/work/alerts/{alert_id}/{action}")
+async def act(request: Request, alert_id: str, action: str,
+              principal: Principal = Depends(needs(Action.ACT_ON_ALERT))) -> Response:
+    form = await request.form()
+    check_csrf(request, form.get(CSRF_FIELD))
+    row = _alert_row(request, alert_id, principal)
+    step = ACTIONS.get(action)
+    if step is None:
+        raise PageError(404, "not_found")
+    runtime = request.app.state.runtime
+    try:
+        _check_assignee(runtime, row, action, form, principal)
+        _check_note(action, form)
+        step(runtime.workflow, alert_id, principal, form, _today(runtime))
+    except AlertActionError as error:
+        return _alert_page(request, alert_id, principal, error=error, status=error.status)
+    settle(runtime)
+    return see_other(f"/work/alerts/{alert_id}?done={action}")
+
+
+def settle(runtime: Any, deadline_s: float = 3.0) -> None:
+    """Give the projections a moment to show the change, so the page after the redirect is current
+    (bounded: on a busy system the page may show the step a moment late, never an error)."""
+    projections = getattr(runtime, "projections", None)
+    deadline = time.monotonic() + deadline_s
+    while projections is not None and projections.lag() and time.monotonic() < deadline:
+        time.sleep(0.02)  # the polling interval of a deadline-bounded wait
+
+
+def _check_assignee(runtime: Any, row: dict[str, Any], action: str, form: FormData, principal: Principal) -> None:
+    """As the API: an alert goes only to a caseworker whose jurisdiction holds it."""
+    to = str(form.get("to") or principal.name)
+    if action == "assign" and to not in _caseworkers(runtime, row):
+        raise AlertActionError(422, f"{to} is not a caseworker of this alert's jurisdiction",
+                               f"{to} 不是该预警所在辖区的经办人员", field="to")
+
+
+def _check_note(action: str, form: FormData) -> None:
+    if action == "resolve" and form.get("outcome") == "other" and not str(form.get("note") or "").strip():
+        raise AlertActionError(422, "a note is required for `other`", "选择“其他”时必须填写说明", field="note")

@@ -1,0 +1,46 @@
+"""The supervisor dashboard's figures, from the alert queue view: open alerts by rule and by community,
+overdue and escalated counts, and alerts found per ISO week."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+OVERDUE = "status = 'open' AND escalated_on IS NOT NULL AND acknowledged_by IS NULL"
+
+
+def _counts(views: Any, column: str, prefix: str) -> list[tuple[str, int]]:
+    rows = views.query(f"SELECT {column} AS k, COUNT(*) AS n FROM alerts WHERE status = 'open' AND region LIKE ?"
+                       f" GROUP BY k ORDER BY n DESC, k", (f"{prefix}%",))
+    return [(str(r["k"]), int(r["n"])) for r in rows]
+
+
+def open_by_rule(views: Any, prefix: str) -> list[tuple[str, int]]:
+    return _counts(views, "rule", prefix)
+
+
+def open_by_community(views: Any, prefix: str) -> list[tuple[str, int]]:
+    return _counts(views, "substr(region, 1, 12)", prefix)
+
+
+def totals(views: Any, prefix: str) -> dict[str, int]:
+    """Open, overdue (escalated and still not acknowledged) and escalated (open and escalated) alerts."""
+    row = views.query(
+        f"SELECT SUM(status = 'open') AS open, SUM({OVERDUE}) AS overdue,"
+        " SUM(status = 'open' AND escalated_on IS NOT NULL) AS escalated FROM alerts WHERE region LIKE ?",
+        (f"{prefix}%",))[0]
+    return {key: int(row[key] or 0) for key in ("open", "overdue", "escalated")}
+
+
+def found_per_week(views: Any, prefix: str, weeks: int, today: date) -> list[tuple[str, int]]:
+    """(ISO week `2025-W31`, alerts raised that week) for the last `weeks` weeks up to `today`, oldest first."""
+    rows = views.query("SELECT raised_on FROM alerts WHERE region LIKE ? AND raised_on IS NOT NULL", (f"{prefix}%",))
+    counts: dict[str, int] = {}
+    for row in rows:
+        year, week, _ = date.fromisoformat(row["raised_on"]).isocalendar()
+        counts[f"{year}-W{week:02d}"] = counts.get(f"{year}-W{week:02d}", 0) + 1
+    labels = []
+    for back in range(weeks - 1, -1, -1):
+        year, week, _ = date.fromordinal(today.toordinal() - 7 * back).isocalendar()
+        labels.append(f"{year}-W{week:02d}")
+    return [(label, counts.get(label, 0)) for label in labels]

@@ -1,0 +1,50 @@
+"""Every word the pages show has its Chinese: the rules' plain descriptions and choices, parameter labels,
+and every field and choice of the informant's forms (which are generated from the validator's table)."""
+
+from __future__ import annotations
+
+from api.pages import forms
+from api.pages.i18n import MESSAGES, TERMS, term, text
+from domain.parameters import ParameterTable
+from rules.catalog import CATALOG
+from rules.choices_zh import CHOICES_ZH, choice_text
+from rules.plain_language import LOOKS_FOR, PARAMETER_LABELS
+
+
+def test_every_rule_says_what_it_looks_for_and_every_choice_is_in_chinese() -> None:
+    assert {rule.id for rule in CATALOG} <= set(LOOKS_FOR)
+    untranslated = [c for rule in CATALOG for c in rule.choices if c not in CHOICES_ZH]
+    assert untranslated == []
+    choice = CATALOG[0].choices[0]
+    assert choice_text(choice, "en") == choice and choice_text(choice, "zh") != choice
+
+
+def test_every_parameter_has_a_label() -> None:
+    assert set(ParameterTable().names()) <= set(PARAMETER_LABELS)
+
+
+def test_every_form_field_and_choice_has_its_words() -> None:
+    fields = [f for form in forms.report_forms() for f in form.fields]
+    fields += [*forms.registration_fields(), *forms.member_fields(0)]
+    missing = {f.label_key for f in fields if f.label_key not in TERMS}
+    missing |= {c for f in fields for c in f.choices if c not in TERMS}
+    assert missing == set()
+    assert {form.kind for form in forms.report_forms()} <= set(TERMS)
+
+
+def test_the_form_follows_the_validators_shapes() -> None:
+    income = {f.name: f for f in forms.report_form("household.income_reported").fields}
+    assert income["data.monthly_income"].control == "number" and income["data.monthly_income"].minimum == 0
+    assert income["data.period"].control == "month"
+    assert income["data.income_type"].choices == ("stable", "irregular")
+    illness = {f.name: f for f in forms.report_form("resident.illness_reported").fields}
+    assert illness["data.serious"].control == "boolean" and illness["data.date"].control == "date"
+    assert forms.report_form("resident.illness_reported").about_resident
+    assert not forms.report_form("household.visited").about_resident
+
+
+def test_both_languages_and_placeholders() -> None:
+    assert all(len(pair) == 2 and all(pair) for pair in MESSAGES.values())
+    assert text("sla_days_left", "zh", n=2) == "剩余 2 天" and text("sla_days_left", "en", n=2) == "2 days left"
+    assert term("critical", "zh") == "特急" and term("unheard-of", "zh") == "unheard-of"
+    assert term("household", "zh") == "家庭" and term("resident", "zh") == "居民"
