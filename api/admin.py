@@ -7,7 +7,6 @@ ever shown, since only its hash is kept.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -18,7 +17,7 @@ from api.auth import require
 from api.problems import problem_response, problem_responses
 from domain.access import ROLES, Action, Principal
 from domain.jurisdiction import DuplicateJurisdiction, JurisdictionError
-from domain.user import DuplicateUser, UnknownUser, UserError, UserRevoked
+from domain.user import DuplicateUser, UnknownUser, UserError, UserInfo, UserRevoked
 from infra.identity import IdentityService
 
 router = APIRouter()
@@ -40,17 +39,6 @@ class NewUser(BaseModel):
 
 class Password(BaseModel):
     password: str = Field(min_length=8, max_length=256, description="8 to 256 characters, not the user name")
-
-
-class UserOut(BaseModel):
-    name: str
-    role: str
-    jurisdiction: str
-    revoked: bool
-    has_password: bool
-    api_tokens: int
-    active_sessions: int
-    created_on: datetime
 
 
 class IssuedToken(BaseModel):
@@ -84,10 +72,10 @@ def _refused(error: Exception) -> JSONResponse:
     return problem_response(status, en, errors=[{"field": "", "message": en, "message_zh": zh}])
 
 
-@router.get("/api/v1/users", response_model=list[UserOut], responses=problem_responses(401, 403))
+@router.get("/api/v1/users", response_model=list[UserInfo], responses=problem_responses(401, 403))
 def list_users(principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Any:
     """Every user, in the order they were added (no secrets)."""
-    return [UserOut(**vars(info)) for info in users.users()]
+    return users.users()
 
 
 @router.post("/api/v1/users", status_code=201, response_model=IssuedToken,
