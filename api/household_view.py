@@ -10,7 +10,7 @@ from domain.access import Principal, covers
 from domain.privacy import masked_member, sees_full_identity
 from projections.alert_queue import row_to_json
 from projections.households import household_row, household_alerts
-from rules.assessment import programmes, timeline
+from rules.assessment import id_numbers, programmes, timeline
 
 
 def household_360(runtime: Any, principal: Principal, household_id: str, route: str) -> dict[str, Any] | None:
@@ -20,7 +20,8 @@ def household_360(runtime: Any, principal: Principal, household_id: str, route: 
     row = household_row(runtime.views, household_id)
     if row is None or not covers(principal, row["region"], row["grid"]):
         return None
-    members = json.loads(row["members"] or "[]")
+    numbers = id_numbers(runtime.households, household_id)
+    members = [dict(m, id_number=numbers.get(m["resident"])) for m in json.loads(row["members"] or "[]")]
     full = sees_full_identity(principal.role)
     if not full:
         members = [masked_member(m) for m in members]

@@ -94,6 +94,16 @@ def _entry(event: Any, withdrawn: dict[str, str | None], retractions: dict[str, 
     return entry
 
 
+def id_numbers(households: HouseholdsApp, household: str) -> dict[str, str]:
+    """Each resident's ID number as last reported (the read views do not keep them)."""
+    numbers: dict[str, str] = {}
+    for obs in sorted(observations_of(households, household), key=lambda o: instant(o["observed_at"])):
+        members = obs["data"].get("members", []) if obs["kind"] == "household.registered" else \
+            [dict(obs["data"], resident=obs["resident"])] if obs["kind"] == "resident.joined" else []
+        numbers.update({m["resident"]: m["id_number"] for m in members if m.get("id_number")})
+    return numbers
+
+
 def programmes(households: HouseholdsApp, household: str, on: date) -> dict[str, list[dict[str, Any]]]:
     """The household's coverage episodes and applications as of `on` (一户一条救助链)."""
     return programmes_of(observations_of(households, household), on)

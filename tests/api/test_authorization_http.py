@@ -180,17 +180,25 @@ def test_a_household_outside_ones_jurisdiction_is_not_found(served: tuple[str, R
         assert response.headers["content-type"].startswith(PROBLEM) and ELSEWHERE in response.json()["detail"]
 
 
-@pytest.mark.parametrize(("role", "shown"), [("caseworker", "张三"), ("supervisor", "张*"), ("auditor", "张*"),
-                                             ("informant", "张*")])
-def test_names_are_masked_but_for_the_caseworker(served: tuple[str, Runtime, People], role: str, shown: str) -> None:
+ID_NUMBER = "50010319691105123X"
+MASKED_ID = "5001**********123X"
+
+
+@pytest.mark.parametrize(("role", "shown", "id_shown"), [
+    ("caseworker", "张三", ID_NUMBER), ("supervisor", "张*", MASKED_ID), ("auditor", "张*", MASKED_ID),
+    ("informant", "张*", MASKED_ID)])
+def test_names_and_id_numbers_are_masked_but_for_the_caseworker(served: tuple[str, Runtime, People], role: str,
+                                                                shown: str, id_shown: str) -> None:
     url, runtime, people = served
-    assert runtime.intake.accept(registration(HOUSEHOLD, "500103001001", GRID, name="张三")).status == "accepted"
+    assert runtime.intake.accept(registration(HOUSEHOLD, "500103001001", GRID, name="张三",
+                                              id_number=ID_NUMBER)).status == "accepted"
     runtime.drain()
     with httpx.Client(base_url=url, timeout=30, headers=people.headers(role)) as client:
         response = client.get(f"/api/v1/households/{HOUSEHOLD}")
     (member,) = response.json()["members"]
-    assert member["name"] == shown
+    assert (member["name"], member["id_number"]) == (shown, id_shown)
     assert ("张三" in response.text) is (role == "caseworker")  # nowhere else in the view either
+    assert (ID_NUMBER in response.text) is (role == "caseworker")
 
 
 def login(client: httpx.Client, name: str, password: str) -> httpx.Response:
