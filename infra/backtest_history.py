@@ -62,15 +62,23 @@ def recorded_history(households: HouseholdsApp, upto: date) -> RecordedHistory:
 
 
 def actual_raises(alerts: AlertsApp, start: date, end: date) -> list[Raised]:
-    """Alerts recorded as raised in [start, end], and those raised before `start` still open then."""
+    """Alerts recorded as raised in [start, end], and those raised before `start` still open then.
+
+    An alert the rules cleared on the day it was raised is left out: the live worker judges as each
+    observation arrives, so a history loaded in one go (or a burst of late reports) raises and clears
+    alerts for moments that were never the end of a day, which is all the replay judges."""
     raised: dict[UUID, Raised] = {}
     open_at_start: dict[UUID, bool] = {}
+    passing: set[UUID] = set()
     for event in _events(alerts, ALERT_TOPICS):
         day = recorded_day(event.timestamp, CHINA)
         if isinstance(event, Alert.Raised):
             raised[event.originator_id] = Raised(event.household, event.rule, event.slot, event.resident, day,
                                                  before_window=day < start)
+        elif isinstance(event, Alert.Cleared) and event.originator_id in raised \
+                and raised[event.originator_id].on == day:
+            passing.add(event.originator_id)
         if day < start:
             open_at_start[event.originator_id] = isinstance(event, OPENING)
-    return [item for alert_id, item in raised.items()
-            if (item.before_window and open_at_start.get(alert_id)) or start <= item.on <= end]
+    return [item for alert_id, item in raised.items() if alert_id not in passing
+            and ((item.before_window and open_at_start.get(alert_id)) or start <= item.on <= end)]

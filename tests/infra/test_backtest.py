@@ -73,6 +73,13 @@ HISTORY: dict[date, list[dict[str, Any]]] = {
     # A late report: it happened on day 2 and was recorded on day 6 — the replay knows it from day 6.
     _day(6): [_income("G", 785, _day(2), "2")],
 }
+# Recorded and judged in the morning of a day, before that day's HISTORY: P looks poor until a later report
+# the same day says otherwise, so the live worker raises and clears its alert within the day — a moment
+# that was never the end of a day, so the replay (which judges each day's end) never sees it.
+MORNING: dict[date, list[dict[str, Any]]] = {
+    _day(3): [_registered("P", "urban", _day(3)), _income("P", 700, _day(3), "1")],
+}
+HISTORY[_day(3)] = [{**_income("P", 900, _day(3), "2"), "observed_at": f"{_day(3)}T11:00:00+08:00"}]
 
 
 def record_history(data: Path) -> None:
@@ -90,6 +97,9 @@ def record_history(data: Path) -> None:
             for offset in range(7):
                 day = DAY1 + timedelta(days=offset)
                 clock.on(day)
+                if day in MORNING:
+                    assert all(o.status == "accepted" for o in intake.accept_batch(MORNING[day]))
+                    worker.catch_up(range(PARTITIONS))
                 outcomes = intake.accept_batch([*HISTORY.get(day, []), tick(day, "test")])
                 assert all(o.status != "rejected" for o in outcomes), [o.errors for o in outcomes]
                 worker.catch_up(range(PARTITIONS))
@@ -137,7 +147,7 @@ def test_a_raised_and_lowered_dibao_standard_lists_who_would_have_been_found_and
         "G": ("new", None, str(_day(6)), None),  # recorded on day 6, though it happened on day 2
     }
     assert dibao(report)["counts"] == {"earlier": 1, "later": 1, "not_raised": 1, "new": 2, "unchanged": 1}
-    assert report["households"] == 6 and report["days"] == 7 and report["evaluations"] > 0
+    assert report["households"] == 7 and report["days"] == 7 and report["evaluations"] > 0
 
 
 def test_the_unchanged_parameters_reproduce_what_was_raised(history: Path, engine: RuleEngine) -> None:
