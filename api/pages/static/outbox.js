@@ -192,7 +192,7 @@
     navigator.serviceWorker.register("/field/sw.js", {scope: "/field/"}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {  // this page and every report form, as they are now
-      var urls = [location.pathname + location.search];
+      var urls = [script.getAttribute("data-page") || location.pathname + location.search];
       document.querySelectorAll("#kind option").forEach(function (o) { urls.push("/field/report?kind=" + o.value); });
       urls = urls.filter(function (url, i) { return urls.indexOf(url) === i; });
       return caches.open("qianshao-field-v1").then(function (cache) { return cache.addAll(urls); });
