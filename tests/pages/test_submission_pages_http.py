@@ -45,6 +45,11 @@ def test_refusals_are_clear_chinese_messages(site: Any) -> None:
         form = client.get("/field/mine/CQ-H1-2/correct")
         assert form.status_code == 200 and 'value="500"' in form.text and 'data-corrects="CQ-H1-2"' in form.text
 
+        registration_form = client.get("/field/mine/CQ-H1-1/correct")  # the register form, filled in
+        assert registration_form.status_code == 200 and 'data-corrects="CQ-H1-1"' in registration_form.text
+        assert 'value="陈晓梅"' in registration_form.text and 'value="CQ-H1-R1"' in registration_form.text
+        assert re.search(r'<option value="F" selected>', registration_form.text)
+        assert 'id="f-household" data-field="household"' in registration_form.text and "readonly" in registration_form.text
         not_mine = client.get("/field/mine/CQ-H1-v/correct")
         assert not_mine.status_code == 403 and "只能更正或撤回本人提交的观察记录" in not_mine.text
         token = csrf_of(listed.text)
