@@ -109,6 +109,15 @@ class CorrectionService:
         self.app.save(household)
         return Outcome(0, original_id, "retracted", household.household_id, (), 200)
 
+    def in_force(self, original_id: str, principal: Principal) -> dict[str, Any]:
+        """The observation `principal` sent and may correct now (to fill a correction form with), or
+        `CorrectionRefused` saying why not: unknown, someone else's, corrected or retracted already."""
+        household = self._household_of(original_id, _Batch(self.app))
+        if household is None:
+            raise CorrectionRefused("observation_id", f"unknown observation {original_id}",
+                                    f"未知的观察记录 {original_id}", 404)
+        return self._sent_by(principal, original_id, household)
+
     @staticmethod
     def _household_of(observation_id: str, batch: _Batch) -> Household | None:
         receipt = batch.receipt(observation_id)

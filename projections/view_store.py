@@ -48,9 +48,15 @@ CREATE TABLE IF NOT EXISTS informant_activity (
     PRIMARY KEY (informant, grid, month)
 );
 CREATE INDEX IF NOT EXISTS informant_activity_region ON informant_activity (region, month);
+CREATE TABLE IF NOT EXISTS submissions (
+    observation_id TEXT PRIMARY KEY, informant TEXT NOT NULL, household TEXT, kind TEXT NOT NULL, resident TEXT,
+    observed_at TEXT, recorded_at TEXT NOT NULL, status TEXT NOT NULL, corrects TEXT, corrected_by TEXT,
+    retracted_at TEXT, retracted_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS submissions_informant ON submissions (informant, recorded_at);
 """
 # Views added after the first release: a view file without one is rebuilt from zero (views are disposable).
-TABLES_ADDED = ("informant_activity",)
+TABLES_ADDED = ("informant_activity", "submissions")
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")

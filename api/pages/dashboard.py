@@ -1,9 +1,12 @@
 """The supervisor dashboard: charts of open alerts by rule and by community, overdue and escalated
-counts, alerts found per week, and the communities' gap statistics (`projections/`)."""
+counts, alerts found per week, the communities' gap statistics, the escalated alerts still waiting and
+what each informant recorded in a month (`projections/`, the same queries as the JSON views)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -14,25 +17,50 @@ from api.pages.explain import place_namer
 from api.pages.i18n import text
 from api.pages.render import page
 from api.pages.session import lang_of, needs
-from domain.access import Action, Principal
+from domain.access import Action, Principal, allowed
 from projections import dashboard as figures
+from projections.escalations import escalations
 from projections.gap_statistics import gap_statistics
+from projections.informant_activity import activity
 
 router = APIRouter(include_in_schema=False)
 WEEKS = 12
+ESCALATIONS_SHOWN = 50
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
+def dashboard(request: Request, month: str = "",
+              principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     runtime, lang = request.app.state.runtime, lang_of(request)
     prefix = area_of(principal) or ""
     today = runtime.assessor.clock() or date.today()
-    views, places, short = runtime.views, place_namer(runtime), place_namer(runtime, with_code=False)
-    svg = {
+    views, places = runtime.views, place_namer(runtime)
+    svg = _charts(runtime, prefix, today, lang)
+    chosen = month.strip()
+    month_error = text("activity_bad_month", lang) if chosen and not MONTH.match(chosen) else None
+    picked = chosen if chosen and month_error is None else None
+    context: dict[str, Any] = {
+        "svg": svg, "totals": figures.totals(views, prefix), "on": today.isoformat(),
+        "gaps": [dict(g, name=places(g["community"])) for g in gap_statistics(views, prefix, today)],
+        "escalated": _escalated(views, principal, prefix, today),
+        "activity": activity(views, prefix, None, picked, picked), "month": chosen, "month_error": month_error,
+    }
+    return page(request, "dashboard.html", context, status=422 if month_error else 200)
+
+
+def _charts(runtime: Any, prefix: str, today: date, lang: str) -> dict[str, str]:
+    views, short = runtime.views, place_namer(runtime, with_code=False)
+    return {
         "by_rule": charts.bar_chart(text("open_by_rule", lang), figures.open_by_rule(views, prefix)),
         "by_community": charts.bar_chart(text("open_by_community", lang),
                                          [(short(code), n) for code, n in figures.open_by_community(views, prefix)]),
         "per_week": charts.line_chart(text("found_per_week", lang), figures.found_per_week(views, prefix, WEEKS, today)),
     }
-    return page(request, "dashboard.html", {"svg": svg, "totals": figures.totals(views, prefix),
-                                            "gaps": [dict(g, name=places(g["community"])) for g in gap_statistics(views, prefix, today)], "on": today.isoformat()})
+
+
+def _escalated(views: Any, principal: Principal, prefix: str, today: date) -> dict[str, Any] | None:
+    """The escalation list (`GET /api/v1/escalations`), for the roles that may read it."""
+    if not allowed(principal.role, Action.READ_ESCALATIONS):
+        return None
+    return escalations(views, prefix, today, ESCALATIONS_SHOWN, 0)

@@ -88,7 +88,7 @@ def _tasks_with_problem(request: Request, principal: Principal, error: Exception
                                         "done": False, "problem": message}, status=status)
 
 
-def _grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
+def grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
     """The grid's households and their members (masked: the informant needs ids, not identities)."""
     rows = households_in_grid(runtime.views, grid)
     return [{"household": r["household"], "address": r["address"],
@@ -99,21 +99,22 @@ def _grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
 def report(request: Request, kind: str = "household.visited", principal: Principal = Depends(informant)) -> Response:
     chosen = kind if kind in forms.REPORT_KINDS else forms.REPORT_KINDS[0]
     return page(request, "report.html", {"form": forms.report_form(chosen), "kinds": forms.REPORT_KINDS,
-                                         "households": _grid_households(request.app.state.runtime,
-                                                                        principal.jurisdiction)})
+                                         "households": grid_households(request.app.state.runtime,
+                                                                       principal.jurisdiction),
+                                         "values": {}, "correcting": None})
 
 
 @router.get("/field/register")
 def register(request: Request, principal: Principal = Depends(informant)) -> Response:
     grid = principal.jurisdiction
-    return page(request, "register.html", {"fields": forms.registration_fields(), "member": forms.member_fields(0),
-                                           "grid": grid, "region": grid.split("-")[0]})
+    return page(request, "register.html", {"fields": forms.registration_fields(), "members": [forms.member_fields(0)],
+                                           "grid": grid, "region": grid.split("-")[0], "values": {},
+                                           "correcting": None})
 
 
-@router.post("/field/observations")
-async def observations(request: Request) -> Response:
-    """The outbox's endpoint: a batch of envelopes, answered per item (JSON; 401 / 403 as JSON too, so the
-    script keeps what it could not send)."""
+def outbox_principal(request: Request) -> Principal | JSONResponse:
+    """The informant behind an outbox call, or its JSON refusal (401 no session, 403 not an informant of a
+    grid or a wrong CSRF header): the script keeps what was refused and tries again later."""
     principal = session_principal(request)
     if principal is None:
         return JSONResponse({"status": "login_required"}, status_code=401)
@@ -121,9 +122,20 @@ async def observations(request: Request) -> Response:
         return JSONResponse({"status": "forbidden"}, status_code=403)
     try:
         check_csrf(request, request.headers.get(CSRF_HEADER))
-        body = json.loads(await request.body())
     except PageError:
         return JSONResponse({"status": "csrf"}, status_code=403)
+    return principal
+
+
+@router.post("/field/observations")
+async def observations(request: Request) -> Response:
+    """The outbox's endpoint: a batch of envelopes, answered per item (JSON; 401 / 403 as JSON too, so the
+    script keeps what it could not send)."""
+    principal = outbox_principal(request)
+    if isinstance(principal, JSONResponse):
+        return principal
+    try:
+        body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError):
         return JSONResponse({"status": "malformed"}, status_code=400)
     items = body.get("observations") if isinstance(body, dict) else None

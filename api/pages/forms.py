@@ -9,6 +9,7 @@ and the server can never disagree on a name or a vocabulary. The form does not v
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from domain import vocabulary as v
 from domain.observation import DATA_FIELDS, MEMBER, Spec, shape_of
@@ -84,3 +85,26 @@ def registration_fields() -> tuple[FormField, ...]:
 def member_fields(index: int) -> tuple[FormField, ...]:
     return tuple(form_field(spec, prefix=f"data.members[{index}]", label_prefix="members")
                  for spec in shape_of(MEMBER).fields)
+
+
+def form_value(value: object) -> str:
+    """A stored value as its input shows it (`true`/`false`, `500`, ids joined by commas)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def values_of(observation: dict[str, Any]) -> dict[str, str]:
+    """An observation as the form's inputs hold it, by input name (`data.members[1].name`): what a
+    correction form opens with."""
+    values = {key: form_value(observation.get(key)) for key in ("household", "resident")}
+    for name, value in observation.get("data", {}).items():
+        if name == "members" and isinstance(value, list):
+            values.update({f"data.members[{i}].{k}": form_value(v) for i, m in enumerate(value) for k, v in m.items()})
+        else:
+            values[f"data.{name}"] = form_value(value)
+    return values

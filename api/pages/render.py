@@ -54,6 +54,7 @@ NAVIGATION = (
     NavItem("/field/tasks", "nav_tasks", Action.RECORD_VERIFICATION, FIELD),
     NavItem("/field/report", "nav_report", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
     NavItem("/field/register", "nav_register", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
+    NavItem("/field/mine", "nav_mine", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
     NavItem("/work", "nav_queue", Action.READ_ALERTS),
     NavItem("/dashboard", "nav_dashboard", Action.READ_STATISTICS),
     NavItem("/households", "nav_household", Action.READ_HOUSEHOLD, frozenset({"caseworker", "supervisor", "auditor"})),

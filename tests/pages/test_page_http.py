@@ -14,7 +14,7 @@ import pytest
 from tests.pages.data import envelope
 
 PAGES = ["/work", "/work/alerts/x", "/households", "/households/x", "/dashboard", "/field/tasks", "/field/report",
-         "/field/register", "/home"]
+         "/field/register", "/field/mine", "/field/mine/x/correct", "/home"]
 
 
 def csrf_of(html: str) -> str:

@@ -1,6 +1,7 @@
 // The informant's outbox: every observation is kept on the phone (localStorage) until the server has
 // answered for it, and re-sent with its original observation id, so a re-send is a `duplicate` and
 // nothing is doubled. Rejected observations come back to the form with the server's messages.
+// A correction (a form with data-corrects) waits and is re-sent the same way, to its own endpoint.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -48,7 +49,8 @@
   }
 
   function envelope() {
-    var env = {observation_id: newId(), observed_at: observedAt(), kind: form.getAttribute("data-kind"), data: {}};
+    var env = {observation_id: newId(), observed_at: form.getAttribute("data-observed-at") || observedAt(),
+               kind: form.getAttribute("data-kind"), data: {}};
     form.querySelectorAll("[data-field]").forEach(function (el) {
       var value = typed(el);
       if (value !== undefined) { put(env, el.getAttribute("data-field"), value); }
@@ -93,7 +95,7 @@
       if (el) { el.classList.add("invalid"); el.setAttribute("aria-invalid", "true"); }
       if (slot) { slot.textContent = message; } else { rest.push(message); }
     });
-    top.textContent = list.dataset.fix + (rest.length ? " " + rest.join("；") : "");
+    top.textContent = (rest.length < errors.length ? list.dataset.fix + " " : "") + rest.join("；");
     top.hidden = false;
   }
 
@@ -106,30 +108,52 @@
     sentList.prepend(li);
   }
 
-  function flush() {
-    var items = load();
-    render();
-    if (sending || !items.length || !navigator.onLine) { return Promise.resolve(); }
-    sending = true;
-    return fetch("/field/observations", {
+  function post(url, body) {
+    return fetch(url, {
       method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: JSON.stringify({observations: items.map(function (i) { return i.envelope; })})
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}, body: JSON.stringify(body)
     }).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
-    }).then(function (answer) {
-      var answered = {};
-      answer.results.forEach(function (result, index) {
-        var item = items[index];
-        answered[item.envelope.observation_id] = true;
+    });
+  }
+
+  function send(items) {  // new observations in one batch, then each correction; the [item, result] answered
+    var fresh = items.filter(function (i) { return !i.corrects; }), answered = [];
+    var chain = !fresh.length ? Promise.resolve() :
+      post("/field/observations", {observations: fresh.map(function (i) { return i.envelope; })}).then(function (a) {
+        a.results.forEach(function (result, index) { answered.push([fresh[index], result]); });
+      });
+    items.filter(function (i) { return i.corrects; }).forEach(function (item) {
+      chain = chain.then(function () {
+        return post("/field/observations/" + encodeURIComponent(item.corrects) + "/correction", item.envelope)
+          .then(function (a) { answered.push([item, a.result]); });
+      });
+    });
+    return chain.catch(function () { /* no network or no answer: the rest stays in the outbox */ })
+      .then(function () { return answered; });
+  }
+
+  function flush() {
+    var items = load();
+    render();
+    if (sending || !items.length || !navigator.onLine) { return Promise.resolve([]); }
+    sending = true;
+    return send(items).then(function (answered) {
+      var done = {};
+      answered.forEach(function (pair) {
+        var item = pair[0], result = pair[1];
+        done[item.envelope.observation_id] = true;
         if (result.status !== "rejected") { markSent(item); return; }
         markSent(item, result.errors || []);
-        if (item.envelope.kind === form.getAttribute("data-kind")) { clearErrors(); showErrors(result.errors || []); }
+        if (form && item.envelope.kind === form.getAttribute("data-kind") &&
+            (item.corrects || null) === form.getAttribute("data-corrects")) {
+          clearErrors(); showErrors(result.errors || []);
+        }
       });
-      save(load().filter(function (i) { return !answered[i.envelope.observation_id]; }));
-    }).catch(function () { /* no network or no answer: everything stays in the outbox */ })
-      .then(function () { sending = false; render(); });
+      save(load().filter(function (i) { return !done[i.envelope.observation_id]; }));
+      return answered;
+    }).then(function (answered) { sending = false; render(); return answered; });
   }
 
   function addMember() {
@@ -146,22 +170,29 @@
     copy.querySelector("input, select").focus();
   }
 
-  form.addEventListener("submit", function (event) {
+  function submitted(event) {
     event.preventDefault();
     clearErrors();
-    var env = envelope(), items = load();
-    items.push({envelope: env, label: label(env)});
+    var env = envelope(), items = load(), corrects = form.getAttribute("data-corrects");
+    items.push(corrects ? {envelope: env, label: label(env), corrects: corrects} : {envelope: env, label: label(env)});
     save(items);
-    if (navigator.onLine) { flush().then(function () { if (!form.querySelector(".invalid")) { form.reset(); } }); }
-    else { render(); form.reset(); }
-  });
+    if (!navigator.onLine) { render(); if (!corrects) { form.reset(); } return; }
+    flush().then(function (answered) {
+      var mine = answered.filter(function (pair) { return pair[0].envelope.observation_id === env.observation_id; })[0];
+      if (mine && mine[1].status === "rejected") { return; }  // back on the form with the server's messages
+      if (mine && corrects) { location.assign(form.getAttribute("data-done")); }
+      else if (!corrects) { form.reset(); }  // sent, or waiting in the outbox (no answer yet)
+    });
+  }
+
+  if (form) { form.addEventListener("submit", submitted); }
   var add = document.getElementById("add-member");
   if (add) { add.addEventListener("click", addMember); }
   if ("serviceWorker" in navigator && window.isSecureContext) {  // so the page opens again without a network
     navigator.serviceWorker.register("/field/sw.js", {scope: "/field/"}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {  // this page and every report form, as they are now
-      var urls = [location.pathname + location.search];
+      var urls = [script.getAttribute("data-page") || location.pathname + location.search];
       document.querySelectorAll("#kind option").forEach(function (o) { urls.push("/field/report?kind=" + o.value); });
       urls = urls.filter(function (url, i) { return urls.indexOf(url) === i; });
       return caches.open("qianshao-field-v1").then(function (cache) { return cache.addAll(urls); });

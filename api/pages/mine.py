@@ -1,0 +1,116 @@
+"""The informant's own submissions (「我的上报」): what I sent, whether it is in force, and 更正 / 撤回.
+
+The list is the `submissions` view. A correction opens the same form as the report or register page,
+filled with the original's values as the households store holds them (read through
+`runtime.corrections`, which also says why it may not be corrected); the page's outbox sends it to
+`POST /field/observations/{id}/correction` with a new observation id, so a re-send is a duplicate.
+A retraction is a plain form with its reason. Both go through `runtime.corrections`, the service behind
+`POST /api/v1/observations/{id}/correction` and `/retraction`, so the household's rules apply (only
+the sender may; a registration is corrected, never retracted).
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.pages import forms
+from api.pages.field import grid_households, informant, outbox_principal
+from api.pages.render import page, see_other
+from api.pages.session import CSRF_FIELD, check_csrf, lang_of
+from api.pages.workbench import settle
+from domain.access import Principal
+from domain.household import CorrectionRefused
+from infra.intake import Outcome
+from projections.submissions import submissions_of
+
+router = APIRouter(include_in_schema=False)
+MAX_REASON = 500  # as the API's retraction body
+DONE = ("corrected", "retracted")
+PAGE_SIZE = 100
+
+
+def _message(request: Request, zh: str, en: str) -> str:
+    return zh if lang_of(request) == "zh" else en
+
+
+def _mine(request: Request, principal: Principal, *, done: str = "", problem: str | None = None,
+          reason_error: dict[str, str] | None = None, status: int = 200) -> Response:
+    total, rows = submissions_of(request.app.state.runtime.views, principal.name, limit=PAGE_SIZE)
+    return page(request, "mine.html", {
+        "rows": rows, "total": total, "done": done if done in DONE else "", "problem": problem,
+        "reason_error": reason_error or {}, "correctable": {*forms.REPORT_KINDS, forms.REGISTRATION},
+        "max_reason": MAX_REASON}, status=status)
+
+
+@router.get("/field/mine")
+def mine(request: Request, done: str = "", principal: Principal = Depends(informant)) -> Response:
+    return _mine(request, principal, done=done)
+
+
+@router.get("/field/mine/{observation_id}/correct")
+def correction_form(request: Request, observation_id: str, principal: Principal = Depends(informant)) -> Response:
+    """The report or register form, filled with the observation in force (or the list, saying why not)."""
+    runtime = request.app.state.runtime
+    try:
+        original = runtime.corrections.in_force(observation_id, principal)
+    except CorrectionRefused as refused:
+        return _mine(request, principal, problem=_message(request, refused.message_zh, refused.message),
+                     status=refused.status)
+    kind = original["kind"]
+    if kind not in (*forms.REPORT_KINDS, forms.REGISTRATION):
+        return _mine(request, principal, status=422, problem=_message(
+            request, "这类记录不能在手机上更正，请联系经办人员", "this kind cannot be corrected on the phone; ask a caseworker"))
+    correcting = {"id": observation_id, "observed_at": original["observed_at"]}
+    values = forms.values_of(original)
+    if kind == forms.REGISTRATION:
+        data = original["data"]
+        members = [forms.member_fields(i) for i in range(max(1, len(data.get("members") or [])))]
+        return page(request, "register.html", {"fields": forms.registration_fields(), "members": members,
+                                               "grid": data.get("grid"), "region": data.get("region"),
+                                               "values": values, "correcting": correcting})
+    return page(request, "report.html", {"form": forms.report_form(kind), "kinds": forms.REPORT_KINDS,
+                                         "households": grid_households(runtime, principal.jurisdiction),
+                                         "values": values, "correcting": correcting})
+
+
+@router.post("/field/mine/{observation_id}/retraction")
+async def retract(request: Request, observation_id: str, principal: Principal = Depends(informant)) -> Response:
+    form = await request.form()
+    check_csrf(request, form.get(CSRF_FIELD))
+    reason = str(form.get("reason") or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        message = (_message(request, "请填写撤回原因", "say why it is withdrawn") if not reason else
+                   _message(request, f"撤回原因不能超过 {MAX_REASON} 字", f"at most {MAX_REASON} characters"))
+        return _mine(request, principal, reason_error={"id": observation_id, "message": message}, status=422)
+    runtime = request.app.state.runtime
+    outcome: Outcome = runtime.corrections.retract(observation_id, reason, principal)
+    if outcome.status == "rejected":
+        error = outcome.errors[0]
+        return _mine(request, principal, problem=_message(request, error.message_zh, error.message),
+                     status=outcome.http_status)
+    settle(runtime)
+    return see_other("/field/mine?done=retracted")
+
+
+@router.post("/field/observations/{observation_id}/correction")
+async def correct(request: Request, observation_id: str) -> Response:
+    """The outbox's endpoint for a correction: one envelope, answered as `{"result": …}` like a batch item
+    (JSON refusals, so the script keeps what it could not send)."""
+    principal = outbox_principal(request)
+    if isinstance(principal, JSONResponse):
+        return principal
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return JSONResponse({"status": "malformed"}, status_code=400)
+    if not isinstance(body, dict):
+        return JSONResponse({"status": "malformed"}, status_code=400)
+    runtime = request.app.state.runtime
+    outcome: Outcome = runtime.corrections.correct(observation_id, body, principal)
+    if outcome.status != "rejected":
+        settle(runtime)
+    return JSONResponse({"result": outcome.to_json()})
+
