@@ -19,7 +19,7 @@ from api.pages.i18n import term
 from api.pages.render import page, see_other, when
 from api.pages.session import PageError, lang_of, needs
 from api.pages.then_and_now import data_words, observations, standing_now
-from api.pages.time_axes import (CHINA, AxisError, Moment, china, chosen_as_of, chosen_known_at, day_axis,
+from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chosen_as_of, chosen_known_at, day_axis,
                                  parse_moment, position_of, recorded_moments)
 from domain.access import Action, Principal
 from domain.privacy import sees_full_identity
@@ -71,11 +71,7 @@ def household(request: Request, household_id: str, kind: str = "",
     history = _history(runtime, household_id, full)
     moments = recorded_moments(history)
     axis = day_axis(history, runtime.assessor.clock() or date.today())
-    problem, query = None, dict(request.query_params)
-    try:
-        known_at, as_of = chosen_known_at(query, moments, datetime.now(timezone.utc)), chosen_as_of(query, axis)
-    except AxisError as error:
-        problem, known_at, as_of = error.field, datetime.now(timezone.utc), None
+    known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = runtime.as_of.household(household_id, as_of, known_at, full)
     day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
     chosen_kind = kind if kind in KINDS else ""
@@ -89,6 +85,15 @@ def household(request: Request, household_id: str, kind: str = "",
         "observations": observations(timeline(runtime.households, household_id), history, then, known_at, day, lang),
         "facts": _facts(then, lang), "events": events,
     }, status=422 if problem else 200)
+
+
+def _chosen(query: dict[str, str], moments: list[Moment], axis: DayAxis) -> tuple[datetime, date | None, str | None]:
+    """The moment and day the form asks for; a bad typed value is named, and now (the clock's day) shown."""
+    now = datetime.now(timezone.utc)
+    try:
+        return chosen_known_at(query, moments, now), chosen_as_of(query, axis), None
+    except AxisError as error:
+        return now, None, error.field
 
 
 def _details(entry: dict[str, Any]) -> dict[str, Any]:

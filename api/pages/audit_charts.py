@@ -3,9 +3,11 @@ response-time medians per stage, and each group's share of the population next t
 
 from __future__ import annotations
 
+import math
+
 import pygal
 
-from api.pages.charts import STYLE
+from api.pages.charts import STYLE, whole_numbers
 
 SERIES_COLOURS = ("#0b5394", "#a4161a", "#1e6b2f", "#8a4b00", "#5c3d99")
 
@@ -26,8 +28,11 @@ def grouped_bars(title: str, groups: list[str], series: list[tuple[str, list[flo
     if percent:
         chart.value_formatter = lambda v: f"{v:.0%}"
         chart.range = (0, 1)
+        chart.y_labels = [i / 4 for i in range(5)]
     else:
         chart.value_formatter = lambda v: f"{v:g}"
+        top = max([v for _, values in series for v in values if v is not None] + [1])
+        chart.y_labels = whole_numbers([("", math.ceil(top))])
     chart.x_labels = list(reversed(groups))  # the first group on top
     for name, values in series:
         chart.add(name, list(reversed(values)))

@@ -28,7 +28,9 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def when(value: object) -> str:
-    """An ISO date-time as Beijing time to the second (observed and recorded times side by side)."""
+    """An ISO date-time as Beijing time to the second (observed and recorded times side by side); a date as is."""
+    if len(str(value)) == 10:
+        return str(value)
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:

@@ -52,10 +52,9 @@ def data_words(data: Any, lang: str) -> str:
     """An observation's data as "label：value" pairs (members counted, not listed)."""
     if not isinstance(data, dict):
         return ""
+    colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
     parts = []
     for key, value in data.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            parts.append(f"{term('data.' + key, lang)}：{len(value)}")
-        else:
-            parts.append(f"{term('data.' + key, lang)}：{shown(value, lang)}")
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+        counted = isinstance(value, list) and value and isinstance(value[0], dict)
+        parts.append(f"{term('data.' + key, lang)}{colon}{len(value) if counted else shown(value, lang)}")
+    return semicolon.join(parts)

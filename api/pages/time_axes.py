@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
@@ -37,9 +37,11 @@ def parse_moment(value: str, field: str = "known_at") -> datetime:
     text = value.strip().replace(" ", "T", 1)
     try:
         moment = datetime.fromisoformat(f"{text}T23:59:59.999999" if len(text) == 10 else text)
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+        moment.astimezone(timezone.utc).astimezone(CHINA)  # a moment at the calendar's edge cannot be shown
+    except (ValueError, OverflowError):
         raise AxisError(field) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    return moment
 
 
 def china(moment: datetime) -> str:
