@@ -219,3 +219,16 @@ def test_a_supervisor_reads_response_times_of_the_street_only(desk: Page, site: 
     desk.get_by_role("button", name="查看").click()
     expect(desk.locator('#response-times tr[data-group="500103001001"]')).to_have_count(1)
     assert desk.goto("/audit/integrity").status == 403  # type: ignore[union-attr]
+
+
+def test_the_timeline_fits_a_phone(phone: Any, site: Any, story: dict[str, Any]) -> None:
+    """On a 360 px screen the page itself never scrolls sideways: wide tables scroll inside their box."""
+    _, page = phone
+    log_in(page, "auditor")
+    page.goto(f"/audit/households/{HOUSEHOLD}")
+    expect(page.locator("#k")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"/audit/alerts/{story['alert']}")
+    expect(page.locator("#causes")).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "auditor_alert_story_phone")
