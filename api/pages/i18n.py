@@ -407,7 +407,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "visit_to_resolution": ("核实→办结", "visit → resolved"), "alert_to_resolution": ("预警→办结", "alert → resolved"),
     "working_days": ("工作日", "working days"), "calendar_days": ("自然日", "calendar days"), "mixed": ("混合", "mixed"),
     "unassigned": ("未分配", "unassigned"), "unknown": ("未知", "unknown"), "disabled": ("有残疾", "disabled"),
-    "community": ("社区", "community"), "caseworker_group": ("经办人", "caseworker"),
+    "community": ("社区", "community"),
     # end of the auditor pages
 }
 
