@@ -28,7 +28,9 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def when(value: object) -> str:
-    """An ISO date-time as Beijing time to the second (observed and recorded times side by side)."""
+    """An ISO date-time as Beijing time to the second (observed and recorded times side by side); a date as is."""
+    if len(str(value)) == 10:
+        return str(value)
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
@@ -59,6 +61,10 @@ NAVIGATION = (
     NavItem("/dashboard", "nav_dashboard", Action.READ_STATISTICS),
     NavItem("/households", "nav_household", Action.READ_HOUSEHOLD, frozenset({"caseworker", "supervisor", "auditor"})),
     NavItem("/catalog", "nav_catalog", None),
+    # auditor pages (issue 9); auditors reach response times and equity from /audit
+    NavItem("/audit", "nav_audit", Action.READ_AUDIT),
+    NavItem("/audit/response-times", "nav_response_times", Action.READ_STATISTICS, frozenset({"supervisor"})),
+    NavItem("/audit/equity", "nav_equity", Action.READ_STATISTICS, frozenset({"supervisor"})),
 )
 
 

@@ -1,0 +1,136 @@
+"""The auditor's pages of history: a start page, a household's timeline rebuilt on both time axes, and
+an alert's whole story with what the system held when each resolution was made.
+
+They read the same services as `/api/v1/audit/…` (`runtime.history`, `runtime.as_of`) with the same
+check (`Action.READ_AUDIT`) and the same masking; like those routes they read the event stores, not
+the household views, so they add no entry to the access log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.pages.explain import explained, place_namer, shown
+from api.pages.i18n import term
+from api.pages.render import page, see_other, when
+from api.pages.session import PageError, lang_of, needs
+from api.pages.then_and_now import data_words, observations, standing_now
+from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chosen_as_of, chosen_known_at, day_axis,
+                                 parse_moment, position_of, recorded_moments)
+from domain.access import Action, Principal
+from domain.privacy import sees_full_identity
+from projections import access_log, alert_queue
+from projections.alert_queue import row_to_json
+from rules.assessment import timeline
+from rules.explanation import label
+
+router = APIRouter(include_in_schema=False)
+KINDS = ("household", "alert", "access", "rules")
+DETAILS = ("rule", "to", "outcome", "note", "reason", "visited_on", "deadline", "route", "shown", "corrects",
+           "retracts", "error")
+HOME_ALERTS = 30
+
+
+@router.get("/audit")
+def home(request: Request, household: str = "", alert: str = "",
+         principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    """Open a household or an alert by its id; the latest alerts to start from; the reports."""
+    if household.strip():
+        return see_other(f"/audit/households/{household.strip()}")
+    if alert.strip():
+        return see_other(f"/audit/alerts/{alert.strip()}")
+    filters: dict[str, str | None] = {"household": None, "rule": None, "severity": None, "status": None,
+                                      "assigned_to": None}
+    total, rows = alert_queue.query(request.app.state.runtime.views, filters, escalated=None, regions=[],
+                                    limit=HOME_ALERTS, offset=0)
+    return page(request, "audit_home.html", {"alerts": [row_to_json(r) for r in rows], "total": total})
+
+
+def _history(runtime: Any, household: str, full: bool) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = runtime.history.events(household, access_log.ids_of(runtime.views, household),
+                                                           full)
+    if not entries:
+        raise PageError(404, "not_found")
+    return entries
+
+
+def _moment_label(moment: Moment, lang: str) -> str:
+    """A slider position in words: when (Beijing time) and what was recorded then."""
+    kinds = "、".join(dict.fromkeys(term(k, lang) for k in moment.kinds))
+    return f"{when(moment.at.isoformat())} · {kinds}"
+
+
+@router.get("/audit/households/{household_id}")
+def household(request: Request, household_id: str, kind: str = "",
+              principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
+    history = _history(runtime, household_id, full)
+    moments = recorded_moments(history)
+    axis = day_axis(history, runtime.assessor.clock() or date.today())
+    known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
+    then = runtime.as_of.household(household_id, as_of, known_at, full)
+    day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
+    chosen_kind = kind if kind in KINDS else ""
+    events = [dict(e, later=datetime.fromisoformat(e["recorded_at"]) > known_at, details=_details(e))
+              for e in history if not chosen_kind or e["type"].startswith(f"{chosen_kind}.")]
+    return page(request, "audit_household.html", {
+        "household": household_id, "then": then, "problem": problem, "kinds": KINDS, "kind": chosen_kind,
+        "known_at": china(known_at), "as_of": day.isoformat(),
+        "moments": [{"at": china(m.at), "label": _moment_label(m, lang)} for m in moments],
+        "k": position_of(moments, known_at), "axis": axis, "d": axis.position(day),
+        "observations": observations(timeline(runtime.households, household_id), history, then, known_at, day, lang),
+        "facts": _facts(then, lang), "events": events,
+    }, status=422 if problem else 200)
+
+
+def _chosen(query: dict[str, str], moments: list[Moment], axis: DayAxis) -> tuple[datetime, date | None, str | None]:
+    """The moment and day the form asks for; a bad typed value is named, and now (the clock's day) shown."""
+    now = datetime.now(timezone.utc)
+    try:
+        return chosen_known_at(query, moments, now), chosen_as_of(query, axis), None
+    except AxisError as error:
+        return now, None, error.field
+
+
+def _details(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: entry[k] for k in DETAILS if entry.get(k) not in (None, "", [])}
+
+
+def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
+    """The derived facts of each subject then, labelled in the page's language."""
+    i = 0 if lang == "zh" else 1
+    return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"],
+             "facts": [(label(name)[i], shown(value, lang)) for name, value in s["facts"].items()]}
+            for s in (then or {}).get("facts", [])]
+
+
+@router.get("/audit/alerts/{alert_id}")
+def alert_story(request: Request, alert_id: str, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
+    story = runtime.as_of.alert_story(alert_id, full)
+    if story is None:
+        raise PageError(404, "not_found")
+    history = runtime.history.events(story["household"], [], full)
+    data = {e["observation"]["observation_id"]: e["observation"].get("data") for e in history if "observation" in e}
+    now = {e["observation_id"]: e for e in timeline(runtime.households, story["household"])}
+    causes = [dict(c, now=standing_now(c, lang), data=data_words(data.get(c["observation_id"]), lang),
+                   correction=data_words(data.get(c.get("corrected_by") or ""), lang)) for c in story["caused_by"]]
+    raised = story["actions"][0] if story["actions"] else {}
+    return page(request, "audit_alert.html", {
+        "s": story, "why": explained(story, lang, place_namer(runtime)), "causes": causes,
+        "severity": raised.get("severity"), "actions": [dict(a, details=_details(a)) for a in story["actions"]],
+        "resolutions": [_resolution(r, now, lang) for r in story["resolutions"]],
+    })
+
+
+def _resolution(resolution: dict[str, Any], now: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+    """A resolution with what the system held the moment before, each observation's standing now beside it."""
+    then = resolution.get("household_then")
+    just_before = parse_moment(resolution["recorded_at"]) - timedelta(microseconds=1)
+    held = [dict(o, data_words=data_words(o.get("data"), lang),
+                 now=standing_now(now.get(o["observation_id"], {}), lang)) for o in (then or {}).get("observations_in_force", [])]
+    return {**resolution, "then": then, "held": held, "facts": _facts(then, lang), "known_at": china(just_before)}

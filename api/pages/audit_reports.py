@@ -1,0 +1,152 @@
+"""The auditor's reports as pages: saved back-tests, the log's integrity checked now, response times and
+equity. Each uses the service behind its JSON route with that route's check: back-tests and integrity
+need `READ_AUDIT`; response times and equity `READ_STATISTICS`, limited to a supervisor's jurisdiction."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.alerts import area_of
+from api.pages import charts
+from api.pages.audit_charts import grouped_bars
+from api.pages.explain import place_namer
+from api.pages.i18n import LANGUAGES, term, text
+from api.pages.render import page
+from api.pages.session import PageError, lang_of, needs
+from api.pages.time_axes import AxisError, parse_day
+from domain.access import Action, Principal
+from infra import backtest_reports
+from infra.integrity import runtime_recorders, verify_all
+from projections.equity import DIMENSIONS, equity
+from projections.response_times import GROUPINGS, STAGES, alerts_in, response_times
+from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/audit/backtests")
+def backtests(request: Request, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    data_dir = request.app.state.runtime.settings.data_dir
+    reports = [(name, backtest_reports.load(data_dir, name)) for name in backtest_reports.names(data_dir)]
+    return page(request, "audit_backtests.html", {"reports": [(n, r) for n, r in reports if r is not None]})
+
+
+def outcome_label(outcome: str, lang: str) -> str:
+    return OUTCOME_LABELS[outcome][LANGUAGES.index(lang)]
+
+
+@router.get("/audit/backtests/{name}")
+def backtest(request: Request, name: str, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    report = backtest_reports.load(request.app.state.runtime.settings.data_dir, name)
+    if report is None:
+        raise PageError(404, "not_found")
+    lang = lang_of(request)
+    svg = {rule["rule"]: charts.bar_chart(text("outcomes_of", lang, rule=rule["rule"]),
+                                          [(outcome_label(o, lang), rule["counts"][o]) for o in OUTCOMES])
+           for rule in report.get("rules", [])}
+    return page(request, "audit_backtest.html", {"name": name, "r": report, "svg": svg, "outcomes": OUTCOMES,
+                                                 "label": lambda o: outcome_label(o, lang)})
+
+
+@router.get("/audit/integrity")
+def integrity(request: Request, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    """`audit verify` run now: a full read of every log, as `GET /api/v1/audit/integrity`."""
+    started = time.perf_counter()
+    reports = [r.to_json() for r in verify_all(runtime_recorders(request.app.state.runtime))]
+    lang = lang_of(request)
+    for report in reports:
+        if report["break"]:
+            parts = report["break"]["detail"].split(" / ", 1)
+            report["break"]["words"] = parts[0] if lang == "zh" or len(parts) == 1 else parts[1]
+    return page(request, "audit_integrity.html", {
+        "reports": reports, "ok": all(r["ok"] for r in reports), "events": sum(r["events"] for r in reports),
+        "seconds": round(time.perf_counter() - started, 3)})
+
+
+def _prefix(principal: Principal, region: str) -> str:
+    """The region prefix read: the one asked for when it lies under the reader's own (as the API does)."""
+    mine = area_of(principal) or ""
+    return region if region.isdigit() and region.startswith(mine) else mine
+
+
+def _days(start: str, end: str) -> tuple[date | None, date | None]:
+    return (parse_day(start, "from") if start else None), (parse_day(end, "to") if end else None)
+
+
+@router.get("/audit/response-times")
+def response_time_page(request: Request, group_by: str = "community", region: str = "", start: str = "",
+                       end: str = "", principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
+    runtime, lang = request.app.state.runtime, lang_of(request)
+    by = group_by if group_by in GROUPINGS else "community"
+    try:
+        first, last = _days(start, end)
+    except AxisError as error:
+        first, last, problem = None, None, error.field
+    else:
+        problem = None
+    groups = response_times(alerts_in(runtime.views, _prefix(principal, region), first, last), by,
+                            _observations(runtime))
+    names = _group_namer(runtime, by, lang)
+    labels = [names(g["group"]) for g in groups]
+    svg = grouped_bars(text("median_chart", lang), labels,
+                       [(term(stage, lang), [g["stages"][stage]["median"] for g in groups]) for stage in STAGES])
+    return page(request, "audit_response_times.html", {
+        "groups": [dict(g, name=n) for g, n in zip(groups, labels)], "stages": STAGES, "svg": svg,
+        "chosen": {"group_by": by, "region": region, "start": start, "end": end}, "groupings": GROUPINGS,
+        "problem": problem}, status=422 if problem else 200)
+
+
+def _observations(runtime: Any) -> Any:
+    """The household's observations, each household read once per page."""
+    cache: dict[str, list[dict[str, Any]]] = {}
+
+    def observations_of(household: str) -> list[dict[str, Any]]:
+        if household not in cache:
+            cache[household] = runtime.assessor.observations_of(household)
+        return cache[household]
+
+    return observations_of
+
+
+def _group_namer(runtime: Any, by: str, lang: str) -> Any:
+    places = place_namer(runtime, with_code=False)
+    return lambda group: places(group) if by == "community" else term(group, lang)
+
+
+@router.get("/audit/equity")
+def equity_page(request: Request, region: str = "",
+                principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
+    runtime, lang = request.app.state.runtime, lang_of(request)
+    today = runtime.assessor.clock() or date.today()
+    found = equity(runtime.views, _prefix(principal, region), _observations(runtime), today)
+    places = place_namer(runtime, with_code=False)
+    dimensions = []
+    for dimension in DIMENSIONS:
+        groups = with_found_share(found["groups"][dimension])
+        names = [places(g["group"]) if dimension == "community" else _group_word(g["group"], lang) for g in groups]
+        svg = grouped_bars(text(dimension, lang), names, [
+            (text("population_share", lang), [g["population_share"] for g in groups]),
+            (text("found_share", lang), [g["found_share"] for g in groups])], percent=True)
+        dimensions.append({"name": dimension, "svg": svg, "groups": [dict(g, name=n) for g, n in zip(groups, names)]})
+    return page(request, "audit_equity.html", {"dimensions": dimensions, "residents": found["residents"],
+                                               "on": today.isoformat(), "region": region, "pct": percent})
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+def _group_word(group: str, lang: str) -> str:
+    return text("no_disability", lang) if group == "none" else term(group, lang)
+
+
+def with_found_share(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each group's share of all residents found (with any alert), to set beside its population share."""
+    found = [round(g["residents"] * (g["any_alert"] or 0)) for g in groups]
+    total = sum(found)
+    return [dict(g, found_share=round(n / total, 4) if total else None) for g, n in zip(groups, found)]
