@@ -3,7 +3,7 @@ whole history; the household as it was on a date as known at a moment; an alert'
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 

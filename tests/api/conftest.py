@@ -8,25 +8,16 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from api.app import create_app
-from infra.bootstrap import PIPELINE, bootstrap
-from infra.http_server import BackgroundServer
 from infra.runtime import Runtime
-from infra.settings import Settings
-from tests.people import People, seed_people
+from tests.people import People
+from tests.serving import served_pipeline
 
 
 @pytest.fixture()
 def served(broker: Any, tmp_path: Path) -> Iterator[tuple[str, Runtime, People]]:
     """A served API on a real pipeline: its URL, the runtime behind it, and one user per role."""
-    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
-    settings.topic_prefix = f"{tmp_path.name}-"
-    runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
-    people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
-    yield server.url, runtime, people
-    server.stop()
-    runtime.stop()
+    with served_pipeline(broker, tmp_path) as served:
+        yield served
 
 
 @pytest.fixture()

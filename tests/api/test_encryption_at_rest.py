@@ -12,15 +12,13 @@ import pytest
 from eventsourcing.cipher import AESCipher
 from stdnum.cn import ric
 
-from api.app import create_app
-from infra.bootstrap import PIPELINE, bootstrap
 from infra.event_store import open_households
-from infra.http_server import BackgroundServer
 from infra.intake import IntakeService
 from infra.runtime import Runtime
 from infra.settings import Settings
 from tests.conftest import poll_until
-from tests.people import GRID, People, seed_people
+from tests.people import GRID, People
+from tests.serving import served_pipeline
 
 NAME, ADDRESS = "欧阳明华", "渝中区七星岗街道和平巷17号"
 ID_NUMBER = "50010319691105002" + ric.calc_check_digit("50010319691105002?")  # it reads the first 17
@@ -49,15 +47,8 @@ def _found(data: Path) -> dict[str, list[str]]:
 
 @pytest.fixture()
 def encrypted(broker: Any, tmp_path: Path) -> Iterator[tuple[str, Runtime, People]]:
-    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2,
-                        cipher_key=AESCipher.create_key(32))
-    settings.topic_prefix = f"{tmp_path.name}-"
-    runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
-    people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
-    yield server.url, runtime, people
-    server.stop()
-    runtime.stop()
+    with served_pipeline(broker, tmp_path, cipher_key=AESCipher.create_key(32)) as served:
+        yield served
 
 
 def test_the_files_hold_no_plaintext_while_the_api_answers(encrypted: tuple[str, Runtime, People],

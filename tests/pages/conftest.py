@@ -14,12 +14,9 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from api.app import create_app
-from infra.bootstrap import PIPELINE, bootstrap
-from infra.http_server import BackgroundServer
 from infra.runtime import Runtime
-from infra.settings import Settings
-from tests.people import People, seed_people
+from tests.people import People
+from tests.serving import served_pipeline
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -40,14 +37,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture()
 def site(broker: Any, tmp_path: Path) -> Iterator[tuple[str, Runtime, People]]:
     """The served application (API and pages) on a real pipeline, with one user per role."""
-    settings = Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap, partitions=2)
-    settings.topic_prefix = f"{tmp_path.name}-"
-    runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
-    people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
-    yield server.url, runtime, people
-    server.stop()
-    runtime.stop()
+    with served_pipeline(broker, tmp_path) as served:
+        yield served
 
 
 def new_page(browser: Browser, url: str, viewport: dict[str, int] = DESK) -> tuple[BrowserContext, Page]:
