@@ -37,3 +37,18 @@ def masked_member(member: dict[str, Any]) -> dict[str, Any]:
     if isinstance(masked.get("id_number"), str):
         masked["id_number"] = mask_id_number(masked["id_number"])
     return masked
+
+
+def masked_observation(observation: dict[str, Any]) -> dict[str, Any]:
+    """The observation with every `name` and `id_number` inside its data masked (members, parents …)."""
+    return {**observation, "data": _masked(observation.get("data"))}
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (mask_name(v) if k == "name" and isinstance(v, str) else
+                    mask_id_number(v) if k == "id_number" and isinstance(v, str) else _masked(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value

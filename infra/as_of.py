@@ -23,8 +23,8 @@ from domain.household import Household
 from domain.household_state import fold, observed_on
 from domain.parameters import ParameterTable
 from domain.policy import POLICY_ID
-from domain.privacy import masked_member
-from infra.household_history import HouseholdHistory, masked_observation
+from domain.privacy import masked_member, masked_observation
+from infra.household_history import HouseholdHistory
 from rules.assessment import programmes_of, timeline as timeline_of
 
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -18,25 +18,10 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.alert import RULES_ACTOR, Alert, AlertBook
 from domain.applications import AlertsApp, AuditApp, HouseholdsApp
 from domain.household import Household
-from domain.privacy import mask_id_number, mask_name
+from domain.privacy import masked_observation
 
 HOUSEHOLD_TYPES = {"Registered": "household.registered", "Observed": "household.observed",
                    "Corrected": "household.corrected", "Retracted": "household.retracted"}
-
-
-def masked_observation(obs: dict[str, Any]) -> dict[str, Any]:
-    """The observation with every `name` and `id_number` in its data masked."""
-    return {**obs, "data": _masked(obs.get("data"))}
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: (mask_name(v) if k == "name" and isinstance(v, str) else
-                    mask_id_number(v) if k == "id_number" and isinstance(v, str) else _masked(v))
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
 
 
 @dataclass

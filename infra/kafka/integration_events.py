@@ -14,7 +14,8 @@ encrypted, and their classes are internal). Each published record is:
              | "alert.reopened",
      "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
      "occurred_at": "2026-…Z",             # when it was recorded
-     "observation": {…envelope…},          # household.* : the normalised observation; when it would
+     "observation": {…envelope…},          # household.* : the normalised observation, names and ID numbers
+                                           # masked (张*, 5001**********1234: minimum necessary); when it would
                                            # make the record larger than MAX_RECORD_BYTES, its `data` is
                                            # replaced by "data_omitted": true and "fields": [names]
                                            # (read the household from the store or the API)
@@ -36,6 +37,7 @@ from domain.alert import Alert
 from domain.clock import Clock
 from domain.household import Household
 from domain.policy import PolicyBook
+from domain.privacy import masked_observation
 from infra.kafka.json_codec import encode_json
 
 SCHEMA = "qianshao.event/1"
@@ -78,14 +80,15 @@ def to_integration_event(
     """
     if isinstance(event, Household.Registered):
         body = _base(source, position, "household.registered", event.household_id, event)
-        return {**body, "observation": event.observation}
+        return {**body, "observation": masked_observation(event.observation)}
     if isinstance(event, Household.Observed):
         household = event.observation["household"]
-        return {**_base(source, position, "household.observed", household, event), "observation": event.observation}
+        return {**_base(source, position, "household.observed", household, event),
+                "observation": masked_observation(event.observation)}
     if isinstance(event, Household.Corrected):
         household = event.observation["household"]
-        return {**_base(source, position, "household.corrected", household, event), "observation": event.observation,
-                "corrects": event.original_id}
+        return {**_base(source, position, "household.corrected", household, event),
+                "observation": masked_observation(event.observation), "corrects": event.original_id}
     if isinstance(event, Household.Retracted):
         household = event.original["household"]
         return {**_base(source, position, "household.retracted", household, event), "retracts": event.original_id,

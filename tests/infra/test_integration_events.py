@@ -49,3 +49,22 @@ def test_every_workflow_step_is_published() -> None:
     assert [p["type"] for p in published if p] == ["alert.raised", "alert.assigned", "alert.verification_requested",
                                                     "alert.verification_recorded", "alert.resolved"]
     assert published[3]["alert"]["outcome"] == "found_as_reported" and published[4]["alert"]["by"] == "cw-1"
+
+
+def test_published_observations_carry_no_names_or_id_numbers() -> None:
+    from domain.household import Household
+    from infra.kafka.integration_events import to_integration_event
+
+    registration = {"observation_id": "o-1", "informant": "g-1", "observed_at": "2026-11-02T09:00:00+08:00",
+                    "kind": "household.registered", "household": "H-1", "resident": None,
+                    "data": {"region": "500103001001", "grid": "500103001001-03", "hukou": "urban", "members": [
+                        {"resident": "R-1", "name": "陈晓梅", "id_number": "50010319691105123X", "sex": "F",
+                         "birth_date": "1969-11-05", "relation": "head"}]}}
+    household = Household("H-1", registration)
+    (registered,) = household.collect_events()
+    record = to_integration_event("households", 1, registered)
+    (member,) = record["observation"]["data"]["members"]
+    assert (member["name"], member["id_number"]) == ("陈**", "5001**********123X")
+    assert member["resident"] == "R-1" and member["birth_date"] == "1969-11-05"
+    assert "陈晓梅" not in encode_json(record).decode() and "50010319691105123X" not in encode_json(record).decode()
+    assert household.observations[0]["data"]["members"][0]["name"] == "陈晓梅"  # the store keeps the full record
