@@ -127,6 +127,19 @@ def outbox_principal(request: Request) -> Principal | JSONResponse:
     return principal
 
 
+def malformed() -> JSONResponse:
+    """The outbox's answer to a body it cannot read (the script keeps the item it could not send)."""
+    return JSONResponse({"status": "malformed"}, status_code=400)
+
+
+async def outbox_body(request: Request) -> Any:
+    """The outbox's JSON body, or None when it is not JSON."""
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
 @router.post("/field/observations")
 async def observations(request: Request) -> Response:
     """The outbox's endpoint: a batch of envelopes, answered per item (JSON; 401 / 403 as JSON too, so the
@@ -134,13 +147,10 @@ async def observations(request: Request) -> Response:
     principal = outbox_principal(request)
     if isinstance(principal, JSONResponse):
         return principal
-    try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return JSONResponse({"status": "malformed"}, status_code=400)
+    body = await outbox_body(request)
     items = body.get("observations") if isinstance(body, dict) else None
     if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
-        return JSONResponse({"status": "malformed"}, status_code=400)
+        return malformed()
     mine = [dict(item, informant=principal.name) if isinstance(item, dict) else item for item in items]
     outcomes = request.app.state.runtime.intake.accept_batch(mine, gate_for(principal))
     return JSONResponse({"results": [o.to_json() for o in outcomes]})

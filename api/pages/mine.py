@@ -11,13 +11,12 @@ the sender may; a registration is corrected, never retracted).
 
 from __future__ import annotations
 
-import json
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.pages import forms
-from api.pages.field import grid_households, informant, outbox_principal
+from api.pages.field import grid_households, informant, malformed, outbox_body, outbox_principal
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, check_csrf, lang_of
 from api.pages.workbench import settle
@@ -102,12 +101,9 @@ async def correct(request: Request, observation_id: str) -> Response:
     principal = outbox_principal(request)
     if isinstance(principal, JSONResponse):
         return principal
-    try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return JSONResponse({"status": "malformed"}, status_code=400)
+    body = await outbox_body(request)
     if not isinstance(body, dict):
-        return JSONResponse({"status": "malformed"}, status_code=400)
+        return malformed()
     runtime = request.app.state.runtime
     outcome: Outcome = runtime.corrections.correct(observation_id, body, principal)
     if outcome.status != "rejected":
