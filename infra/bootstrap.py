@@ -18,6 +18,7 @@ with `start`, `stop` and `health`:
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any, Callable, Collection
 
@@ -56,6 +57,8 @@ PIPELINE = frozenset({"relay", "projections", "rules", "intake"})  # everything 
 FLUSH_MARGIN_S = 5.0
 KAFKA_COMPONENTS = frozenset({"relay", "rules", "intake"})
 
+log = logging.getLogger(__name__)
+
 
 def bootstrap(
     settings: Settings,
@@ -76,7 +79,8 @@ def bootstrap(
         settings=settings,
         households=households,
         alerts=alerts,
-        views=ViewStore(settings.sqlite_path("views"), view_sealer(settings)),
+        views=ViewStore(settings.sqlite_path("views"), view_sealer(settings),
+                        rebuild_outdated="projections" in components),
         intake=(intake := IntakeService(households)),
         corrections=CorrectionService(households, intake.now),
         policy=policy,
@@ -87,6 +91,9 @@ def bootstrap(
         history=(history := HouseholdHistory(households, alerts, audit.app)),
         as_of=AsOf(history, lambda: policy.base),
     )
+    if runtime.views.outdated:
+        log.warning("the read views are from an older release: they are served as they are until a process "
+                    "with the projections component starts and rebuilds them")
     if KAFKA_COMPONENTS & set(components):
         _add_kafka(runtime)
     group = settings.kafka_bootstrap is not None if group_consumers is None else group_consumers

@@ -55,8 +55,11 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS submissions_informant ON submissions (informant, recorded_at);
 """
-# Views added after the first release: a view file without one is rebuilt from zero (views are disposable).
+# Views added after the first release (emptied with the rest by `_clear`).
 TABLES_ADDED = ("informant_activity", "submissions")
+# The shape of the views: bump it when a view table or column is added, and an older file (its SQLite
+# `user_version` is lower) is rebuilt from zero by the next process that runs the projections.
+VIEWS_VERSION = 1
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")
@@ -70,7 +73,9 @@ CREATE INDEX IF NOT EXISTS alerts_assigned ON alerts (assigned_to, status);
 class ViewStore:
     """A SQLite database of read views, safe to share between threads; `sealer` seals identifying fields."""
 
-    def __init__(self, path: Path | str, sealer: Sealer = PLAIN) -> None:
+    def __init__(self, path: Path | str, sealer: Sealer = PLAIN, rebuild_outdated: bool = True) -> None:
+        """`rebuild_outdated=False` (a process that does not project): an older file is given the new tables
+        and columns but keeps its rows and version, so the projections process still rebuilds it."""
         self.path = str(path)
         self.sealer = sealer
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -78,10 +83,13 @@ class ViewStore:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        lacking = self._lacks_added_tables()
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        fresh = "tracking" not in tables
+        self.outdated = not fresh and self._db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
-        self._upgrade(lacking)
+        self._upgrade(rebuild=self.outdated and rebuild_outdated, current=fresh)
+        self.outdated = self.outdated and not rebuild_outdated
         self._db.executescript(INDEXES)
 
     @contextmanager
@@ -109,26 +117,18 @@ class ViewStore:
         with self.transaction() as db:
             _clear(db)
 
-    def _lacks_added_tables(self) -> bool:
-        """An existing view file (it has positions) written before a view table was added."""
-        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return "tracking" in tables and any(table not in tables for table in TABLES_ADDED)
-
-    def _upgrade(self, lacking_tables: bool) -> None:
-        """Give a view file written before the alert workflow its new columns, then rebuild it.
-
-        Its rows were projected without those columns, so they are dropped with the
-        positions and the runner replays both stores from zero (views are disposable).
-        Checked inside the write transaction: two processes opening the file at once
-        upgrade it once.
-        """
+    def _upgrade(self, rebuild: bool, current: bool) -> None:
+        """Give an older view file its new columns and, when `rebuild`, drop its rows and positions so
+        the runner replays every store from zero (views are disposable). Done inside the write
+        transaction: two processes opening the file at once upgrade it once."""
         with self.transaction() as db:
             present = {row[1] for row in db.execute("PRAGMA table_info(alerts)")}
-            missing = [column for column in ALERT_COLUMNS_ADDED if column not in present]
-            for column in missing:
+            for column in [column for column in ALERT_COLUMNS_ADDED if column not in present]:
                 db.execute(f"ALTER TABLE alerts ADD COLUMN {column} TEXT")
-            if missing or lacking_tables:
+            if rebuild and db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION:
                 _clear(db)
+            if rebuild or current:
+                db.execute(f"PRAGMA user_version = {VIEWS_VERSION}")
 
     def close(self) -> None:
         self._db.close()

@@ -120,3 +120,24 @@ def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(tmp_path: 
     again = ViewStore(path)  # an upgraded file is not rebuilt again
     assert again.position("alerts") == 3
     again.close()
+
+
+def test_only_a_process_that_projects_rebuilds_an_outdated_file(tmp_path: Path) -> None:
+    path = tmp_path / "views.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(OLD_ALERTS)
+    old.execute("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+    old.execute("INSERT INTO alerts (alert_id, household, rule, status) VALUES ('a1', 'H1', 'R', 'open')")
+    old.execute("INSERT INTO tracking VALUES ('alerts', 7)")
+    old.commit()
+    old.close()
+
+    api_only = ViewStore(path, rebuild_outdated=False)  # serves what it has until the projections catch up
+    assert api_only.outdated and api_only.position("alerts") == 7
+    assert [r["alert_id"] for r in api_only.query("SELECT * FROM alerts")] == ["a1"]
+    assert api_only.query("SELECT * FROM informant_activity") == []  # the new views exist, empty
+    api_only.close()
+    projecting = ViewStore(path)
+    assert not projecting.outdated and projecting.position("alerts") == 0
+    assert projecting.query("SELECT * FROM alerts") == []
+    projecting.close()
