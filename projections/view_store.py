@@ -117,6 +117,11 @@ class ViewStore:
         with self.transaction() as db:
             _clear(db)
 
+    def is_outdated(self) -> bool:
+        """Whether the file still waits for a projections process to rebuild it (read afresh each time)."""
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION
+
     def _upgrade(self, rebuild: bool, current: bool) -> None:
         """Give an older view file its new columns and, when `rebuild`, drop its rows and positions so
         the runner replays every store from zero (views are disposable). Done inside the write

@@ -141,3 +141,20 @@ def test_only_a_process_that_projects_rebuilds_an_outdated_file(tmp_path: Path) 
     assert not projecting.outdated and projecting.position("alerts") == 0
     assert projecting.query("SELECT * FROM alerts") == []
     projecting.close()
+
+
+def test_an_api_only_process_says_in_health_that_its_views_wait_for_a_rebuild(tmp_path: Path) -> None:
+    from infra.bootstrap import bootstrap
+    from infra.settings import Settings
+
+    path = tmp_path / "views.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(OLD_ALERTS)
+    old.execute("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+    old.commit()
+    old.close()
+    api_only = bootstrap(Settings(data_dir=tmp_path), frozenset())
+    health = api_only.health()
+    assert health["status"] == "degraded" and "views" in health["lagging"]
+    ViewStore(path).close()  # a process with the projections component opens the file: rebuilt
+    assert api_only.health()["status"] == "ok"
