@@ -53,10 +53,11 @@ def settings_for(broker: Any, tmp_path: Path) -> Settings:
 
 @pytest.fixture()
 def small_records(broker: Any, tmp_path: Path) -> Iterator[Runtime]:
-    """A pipeline whose producer takes records of at most 4 KiB (a registration of 30 members is ~10 KiB)."""
+    """A pipeline whose producer takes requests of at most 2 KiB: a registration of 30 members is about 4 KiB
+    published (names masked), one of a single member under 1 KiB."""
     runtime = bootstrap(settings_for(broker, tmp_path), PIPELINE, group_consumers=False)
     assert runtime.relay is not None
-    runtime.relay.producer_factory = partial(make_producer, broker.bootstrap, max_request_size=4096)
+    runtime.relay.producer_factory = partial(make_producer, broker.bootstrap, max_request_size=2048)
     yield runtime.start()
     runtime.stop()
 
