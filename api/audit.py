@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from api.auth import require
 from api.problems import problem_responses
 from domain.access import Action, Principal
+from domain.instants import instant
 from domain.privacy import sees_full_identity
 from projections import access_log
 
 router = APIRouter()
 MAX_OFFSET = 1_000_000_000
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @router.get("/api/v1/audit/access", responses=problem_responses(401, 403, 422))
@@ -45,11 +44,10 @@ def _instant(value: str | None, field: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(f"{value}T23:59:59.999999" if len(value) == 10 else value)
+        return instant(f"{value}T23:59:59.999999" if len(value) == 10 else value)
     except ValueError:
         raise HTTPException(422, f"{field} must be an ISO date or date-time, e.g. 2026-03-01T09:30:00+08:00 / "
                                  f"{field} 须为 ISO 日期或时间") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
 
 
 @router.get("/api/v1/audit/households/{household_id}/events",

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
@@ -21,13 +20,13 @@ from domain.clock import CLOCK_ID
 from domain.derived_facts import derive
 from domain.household import Household
 from domain.household_state import fold, observed_on
+from domain.instants import china_date
 from domain.parameters import ParameterTable
 from domain.policy import POLICY_ID
 from domain.privacy import masked_member, masked_observation
 from infra.household_history import HouseholdHistory
 from rules.assessment import programmes_of, timeline as timeline_of
 
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def known_version(app: Application, aggregate_id: UUID, known_at: datetime) -> Any | None:
@@ -105,7 +104,7 @@ class AsOf:
         clock = known_version(self.history.households, CLOCK_ID, known_at)
         if clock is not None and clock.today:
             return date.fromisoformat(clock.today)
-        return known_at.astimezone(CHINA).date()
+        return china_date(known_at)
 
     def parameters(self, known_at: datetime) -> ParameterTable:
         """The parameter table as administrators had set it by `known_at`."""

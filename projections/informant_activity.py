@@ -11,17 +11,16 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.alert import Alert
 from domain.household import Household
+from domain.instants import china_date
 
-CHINA = ZoneInfo("Asia/Shanghai")
 COUNTS = ("observations", "registrations", "visits", "corrections", "retractions", "verifications")
 
 
 def _month(at: datetime) -> str:
-    return at.astimezone(CHINA).strftime("%Y-%m")
+    return china_date(at).strftime("%Y-%m")
 
 
 def _count(db: sqlite3.Connection, informant: str, household: str | None, at: datetime, **counts: int) -> None:

@@ -73,7 +73,7 @@ async def record_visit(request: Request, alert_id: str, principal: Principal = D
                                              principal.name, _today(runtime), visited_on=visited_on)
     except (AlertActionError, ValueError) as error:
         return _tasks_with_problem(request, principal, error)
-    settle(runtime)
+    await settle(runtime)
     return see_other("/field/tasks?done=1")
 
 

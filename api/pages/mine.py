@@ -90,7 +90,7 @@ async def retract(request: Request, observation_id: str, principal: Principal = 
         error = outcome.errors[0]
         return _mine(request, principal, problem=_message(request, error.message_zh, error.message),
                      status=outcome.http_status)
-    settle(runtime)
+    await settle(runtime)
     return see_other("/field/mine?done=retracted")
 
 
@@ -107,6 +107,6 @@ async def correct(request: Request, observation_id: str) -> Response:
     runtime = request.app.state.runtime
     outcome: Outcome = runtime.corrections.correct(observation_id, body, principal)
     if outcome.status != "rejected":
-        settle(runtime)
+        await settle(runtime)
     return JSONResponse({"result": outcome.to_json()})
 

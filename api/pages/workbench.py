@@ -7,6 +7,8 @@ reason (in Chinese) on the alert page with its status (409 or 422); done, the pa
 
 from __future__ import annotations
 
+import asyncio
+
 import time
 from datetime import date
 from typing import Any, Callable
@@ -131,17 +133,18 @@ async def act(request: Request, alert_id: str, action: str,
         step(runtime.workflow, alert_id, principal, form, _today(runtime))
     except AlertActionError as error:
         return _alert_page(request, alert_id, principal, error=error, status=error.status)
-    settle(runtime)
+    await settle(runtime)
     return see_other(f"/work/alerts/{alert_id}?done={action}")
 
 
-def settle(runtime: Any, deadline_s: float = 3.0) -> None:
+async def settle(runtime: Any, deadline_s: float = 3.0) -> None:
     """Give the projections a moment to show the change, so the page after the redirect is current
-    (bounded: on a busy system the page may show the step a moment late, never an error)."""
+    (bounded: on a busy system the page may show the step a moment late, never an error). It waits
+    without holding the event loop, so other requests are served meanwhile."""
     projections = getattr(runtime, "projections", None)
     deadline = time.monotonic() + deadline_s
     while projections is not None and projections.lag() and time.monotonic() < deadline:
-        time.sleep(0.02)  # the polling interval of a deadline-bounded wait
+        await asyncio.sleep(0.02)  # the polling interval of a deadline-bounded wait
 
 
 def _check_assignee(runtime: Any, row: dict[str, Any], action: str, form: FormData, principal: Principal) -> None:

@@ -100,8 +100,8 @@ OLD_ALERTS = """CREATE TABLE alerts (
     explanation TEXT, events TEXT NOT NULL DEFAULT '[]', updated_at TEXT)"""
 
 
-def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(tmp_path: Path) -> None:
-    path = tmp_path / "views.sqlite"
+def old_view_file(path: Path) -> None:
+    """A view file as the release before the alert workflow wrote it: one alert, projected to position 7."""
     old = sqlite3.connect(path)
     old.execute(OLD_ALERTS)
     old.execute("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
@@ -109,6 +109,11 @@ def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(tmp_path: 
     old.execute("INSERT INTO tracking VALUES ('alerts', 7)")
     old.commit()
     old.close()
+
+
+def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "views.sqlite"
+    old_view_file(path)
 
     views = ViewStore(path)
     columns = {r["name"] for r in views.query("PRAGMA table_info(alerts)")}
@@ -124,13 +129,7 @@ def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(tmp_path: 
 
 def test_only_a_process_that_projects_rebuilds_an_outdated_file(tmp_path: Path) -> None:
     path = tmp_path / "views.sqlite"
-    old = sqlite3.connect(path)
-    old.execute(OLD_ALERTS)
-    old.execute("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
-    old.execute("INSERT INTO alerts (alert_id, household, rule, status) VALUES ('a1', 'H1', 'R', 'open')")
-    old.execute("INSERT INTO tracking VALUES ('alerts', 7)")
-    old.commit()
-    old.close()
+    old_view_file(path)
 
     api_only = ViewStore(path, rebuild_outdated=False)  # serves what it has until the projections catch up
     assert api_only.outdated and api_only.position("alerts") == 7
@@ -148,11 +147,7 @@ def test_an_api_only_process_says_in_health_that_its_views_wait_for_a_rebuild(tm
     from infra.settings import Settings
 
     path = tmp_path / "views.sqlite"
-    old = sqlite3.connect(path)
-    old.execute(OLD_ALERTS)
-    old.execute("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
-    old.commit()
-    old.close()
+    old_view_file(path)
     api_only = bootstrap(Settings(data_dir=tmp_path), frozenset())
     health = api_only.health()
     assert health["status"] == "degraded" and "views" in health["lagging"]
