@@ -101,7 +101,8 @@ def household(request: Request, household_id: str, kind: str = "",
     runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
     history = _history(request, principal, household_id, full)
     record_read(request, principal, household_id)
-    moments = recorded_moments(history)
+    # what the system knew moves only with what was recorded about the household, not with who read it
+    moments = recorded_moments([e for e in history if not e["type"].startswith("access.")])
     axis = day_axis(history, runtime.assessor.clock() or date.today())
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = runtime.as_of.household(household_id, as_of, known_at, full)
