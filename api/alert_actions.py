@@ -95,8 +95,17 @@ def _authorized(request: Request, check: Callable[[Principal, str, str], Alert],
     try:
         check(principal, alert_id, route_of(request))
     except OutOfReach:
-        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在") from None
+        raise NoSuchAlert(alert_id) from None
     return principal
+
+
+class NoSuchAlert(HTTPException):
+    """The 404 of an unknown alert and of one outside the jurisdiction alike, naming the `alert` field."""
+
+    def __init__(self, alert_id: str) -> None:
+        super().__init__(404, f"no alert with id {alert_id}")
+        self.errors = [{"field": "alert", "message": f"no alert with id {alert_id}",
+                        "message_zh": f"预警 {alert_id} 不存在"}]
 
 
 def acting_on(request: Request, alert_id: str,
