@@ -41,8 +41,8 @@ class KeyMissing(KeyProblem):
 
 
 class WrongKey(KeyProblem):
-    def __init__(self, data_dir: Path, what: str) -> None:
-        super().__init__(f"密钥与数据目录 {data_dir} 不符（{what}）：数据无法用此密钥解密",
+    def __init__(self, data_dir: Path, what: str, what_zh: str) -> None:
+        super().__init__(f"密钥与数据目录 {data_dir} 不符（{what_zh}）：数据无法用此密钥解密",
                          f"the key does not belong to the data directory {data_dir} ({what}): it cannot decrypt it")
 
 
@@ -78,7 +78,8 @@ class Marker:
     """`encryption.json`: which key file belongs to the directory (None: the operator keeps the key)."""
 
     key_id: str | None
-    check: str
+    check: str  # empty: the stores were in the clear before the rotation named in `rotating_to`
+    rotating_to: str | None = None  # the new key's file while `keys rotate` has not finished
 
     def fits(self, key: str) -> bool:
         try:
@@ -96,17 +97,23 @@ def read_marker(data_dir: Path) -> Marker | None:
         return None
     try:
         found = json.loads(path.read_text())
-        return Marker(found.get("key_id"), str(found["check"]))
+        return Marker(found.get("key_id"), str(found["check"]), found.get("rotating_to"))
     except (ValueError, KeyError, TypeError) as error:
         raise KeyProblem(f"{path} 已损坏", f"{path} is damaged") from error
 
 
 def write_marker(data_dir: Path, key: str, key_id: str | None) -> Marker:
     """Record (atomically) that the directory is encrypted with `key`, and which file holds it."""
-    marker = Marker(key_id, b64encode(cipher_for(key).encrypt(CHECK_TEXT)).decode())
+    return save_marker(data_dir, Marker(key_id, b64encode(cipher_for(key).encrypt(CHECK_TEXT)).decode()))
+
+
+def save_marker(data_dir: Path, marker: Marker) -> Marker:
     data_dir.mkdir(parents=True, exist_ok=True)
     temporary = data_dir / f"{MARKER}.tmp"
-    temporary.write_text(json.dumps({"key_id": key_id, "check": marker.check}, indent=1) + "\n")
+    fields = {"key_id": marker.key_id, "check": marker.check}
+    if marker.rotating_to:
+        fields["rotating_to"] = marker.rotating_to
+    temporary.write_text(json.dumps(fields, indent=1) + "\n")
     os.replace(temporary, data_dir / MARKER)
     return marker
 
@@ -140,12 +147,23 @@ def create_key(data_dir: Path) -> tuple[str, Path]:
     return key, path
 
 
-def resolve_key(data_dir: Path, given: str | None) -> str | None:
+class RotationUnfinished(KeyProblem):
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(f"数据目录 {data_dir} 的密钥轮换未完成：请再次运行 `qianshao keys rotate`",
+                         f"a key rotation of {data_dir} did not finish: run `qianshao keys rotate` again")
+
+
+def resolve_key(data_dir: Path, given: str | None, rotating: bool = False) -> str | None:
     """The directory's key: the one given (QIANSHAO_CIPHER_KEY), else the file its marker names; a
-    KeyMissing or WrongKey when the marker says it is encrypted and no fitting key is found."""
+    KeyMissing or WrongKey when the marker says it is encrypted and no fitting key is found. While a
+    rotation is unfinished only `keys rotate` (`rotating`) may open the directory."""
     marker = read_marker(data_dir)
     if marker is None:
         return given
+    if marker.rotating_to and not rotating:
+        raise RotationUnfinished(data_dir)
+    if not marker.check:  # in the clear before the unfinished rotation
+        return None
     key = given
     if key is None:
         path = marker.key_file()

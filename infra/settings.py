@@ -75,13 +75,14 @@ class Settings:
         default_factory=lambda: parse_trusted_proxies(os.environ.get("QIANSHAO_TRUSTED_PROXIES")))
 
     @classmethod
-    def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None) -> "Settings":
+    def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None,
+                 rotating: bool = False) -> "Settings":
         from infra.keys import resolve_key  # (infra.keys builds on this module)
 
         settings = cls(kafka_port=kafka_port)
         if data_dir is not None:
             settings.data_dir = Path(data_dir)
-        settings.cipher_key = resolve_key(settings.data_dir, settings.cipher_key)
+        settings.cipher_key = resolve_key(settings.data_dir, settings.cipher_key, rotating)
         if os.environ.get("QIANSHAO_POSTGRES_DBNAME"):
             settings.postgres = {
                 "POSTGRES_DBNAME": os.environ["QIANSHAO_POSTGRES_DBNAME"],

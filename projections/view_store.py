@@ -138,6 +138,13 @@ class ViewStore:
             if rebuild or current:
                 db.execute(f"PRAGMA user_version = {VIEWS_VERSION}")
 
+    def compact(self) -> None:
+        """Rewrite the file without its free pages and empty the WAL: deleted rows leave no bytes behind
+        (after a rebuild under a new key)."""
+        with self._lock:
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self._db.close()
 
