@@ -12,10 +12,12 @@ from api.problems import problem_responses
 from api.reads import record_read, record_reads, route_of
 from domain.access import EVERYWHERE, Action, Principal
 from domain.parameters import region_prefix
+from domain.privacy import sight_of
 from domain.sla import sla_clock
 from infra.authorizer import OutOfReach
 from projections import alert_queue
 from projections.alert_queue import row_to_json
+from rules.explanation import shown_alert
 
 router = APIRouter()
 MAX_OFFSET = 1_000_000_000  # far beyond any queue, well within SQLite's 64-bit integers
@@ -49,10 +51,10 @@ def list_alerts(
     total, rows = alert_queue.query(runtime.views, filters, escalated=escalated, overdue=overdue,
                                     regions=[r for r in (region, area_of(principal)) if r], limit=limit, offset=offset)
     today = runtime.assessor.clock() or date.today()
-    table = runtime.policy.table()
+    table, sight = runtime.policy.table(), sight_of(principal.role)
     record_reads(request, principal, (r["household"] for r in rows))
     return {"total": total, "limit": limit, "offset": offset,
-            "alerts": [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]}
+            "alerts": [dict(shown_alert(row_to_json(r), sight), sla=sla_of(r, table, today)) for r in rows]}
 
 
 def sla_of(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | None:
@@ -74,7 +76,7 @@ def get_alert(request: Request, alert_id: str,
     if row is None:
         raise HTTPException(404, f"no alert with id {alert_id}")
     record_read(request, principal, row["household"], alert=alert_id)
-    return row_to_json(row)
+    return shown_alert(row_to_json(row), sight_of(principal.role))
 
 
 def alert_row(request: Request, principal: Principal, alert_id: str) -> dict[str, Any] | None:
