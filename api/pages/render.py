@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from api.pages import i18n
 from api.security_headers import NONCE
-from api.pages.session import (LANG_COOKIE, LoginRequired, PageError, csrf_token, lang_of, login_path,
+from api.pages.session import (LANG_COOKIE, BadValues, LoginRequired, PageError, csrf_token, lang_of, login_path,
                                remember_csrf, session_principal)
 from domain.access import Action, Principal, allowed
 
@@ -127,6 +127,13 @@ async def on_page_error(request: Request, error: Exception) -> Response:
               "csrf": ("csrf_title", "csrf_text")}
     title, body = titles.get(error.key, ("forbidden_title", "forbidden_text"))
     return page(request, "error.html", {"title_key": title, "text_key": body}, status=error.status)
+
+
+async def on_bad_values(request: Request, error: Exception) -> Response:
+    """The 422 page naming each value a page could not take (never a 500 for a bad query)."""
+    assert isinstance(error, BadValues)
+    return page(request, "error.html", {"title_key": "bad_value_title", "text_key": "bad_value_text",
+                                        "problems": error.problems}, status=422)
 
 
 async def on_login_required(request: Request, error: Exception) -> Response:
