@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from api.alerts import MAX_OFFSET
 from api.pages.explain import explained, place_namer, shown
 from api.pages.i18n import term
 from api.pages.render import page, see_other, when
-from api.pages.session import PageError, lang_of, needs
+from api.pages.session import PageError, lang_of, needs, one_of
 from api.reads import record_read, record_reads, route_of
 from api.pages.then_and_now import data_words, observations, standing_now
 from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chosen_as_of, chosen_known_at, day_axis,
@@ -45,9 +47,9 @@ def home(request: Request, household: str = "", alert: str = "",
          principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """Open a household or an alert by its id; the latest alerts to start from; the reports."""
     if household.strip():
-        return see_other(f"/audit/households/{household.strip()}")
+        return see_other(f"/audit/households/{quote(household.strip(), safe='')}")
     if alert.strip():
-        return see_other(f"/audit/alerts/{alert.strip()}")
+        return see_other(f"/audit/alerts/{quote(alert.strip(), safe='')}")
     filters: dict[str, str | None] = {"household": None, "rule": None, "severity": None, "status": None,
                                       "assigned_to": None}
     total, rows = alert_queue.query(request.app.state.runtime.views, filters, escalated=None, regions=[],
@@ -57,22 +59,22 @@ def home(request: Request, household: str = "", alert: str = "",
 
 
 @router.get("/audit/access")
-def access(request: Request, outcome: str = "", reason: str = "", user: str = "", household: str = "",
-           offset: str = "0", principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+def access(request: Request, outcome: str = "", reason: str = "", user: str = Query("", max_length=64),
+           household: str = Query("", max_length=128), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+           principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """The access log, refusals first to hand (`?outcome=refused`): who read or tried to read what, and why a
     refusal was refused (the same view as `GET /api/v1/audit/access`)."""
     views = request.app.state.runtime.views
-    start = int(offset) if offset.isdigit() and len(offset) <= 9 else None
-    chosen = {"outcome": outcome if outcome in OUTCOMES else "", "reason": reason if reason in REASONS else "",
-              "user": user.strip()[:64], "household": household.strip()[:128]}
+    chosen = {"outcome": one_of("outcome", outcome, OUTCOMES), "reason": one_of("reason", reason, REASONS),
+              "user": user.strip(), "household": household.strip()}
     filters = {k: v or None for k, v in chosen.items()}
-    total, rows = access_log.query(views, filters.pop("household"), filters.pop("user"), ACCESS_PAGE, start or 0,
+    total, rows = access_log.query(views, filters.pop("household"), filters.pop("user"), ACCESS_PAGE, offset,
                                    **filters)
     refusals = access_log.query(views, None, None, 1, 0, outcome=REFUSED)[0]
     return page(request, "audit_access.html", {
         "rows": rows, "total": total, "refusals": refusals, "chosen": chosen, "outcomes": OUTCOMES,
-        "reasons": REASONS, "offset": start or 0, "page_size": ACCESS_PAGE, "bad_offset": start is None,
-    }, status=200 if start is not None else 422)
+        "reasons": REASONS, "offset": offset, "page_size": ACCESS_PAGE,
+    })
 
 
 def _history(request: Request, principal: Principal, household: str, full: bool) -> list[dict[str, Any]]:
@@ -107,7 +109,7 @@ def household(request: Request, household_id: str, kind: str = "",
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = runtime.as_of.household(household_id, as_of, known_at, full)
     day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
-    chosen_kind = kind if kind in KINDS else ""
+    chosen_kind = one_of("kind", kind, KINDS)
     events = [dict(e, later=datetime.fromisoformat(e["recorded_at"]) > known_at, details=_details(e))
               for e in history if not chosen_kind or e["type"].startswith(f"{chosen_kind}.")]
     return page(request, "audit_household.html", {

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
-from api.pages.session import lang_of
+from api.pages.session import bad_value, lang_of
 from domain.parameters import ParameterTable, Resolved
 from rules.catalog import CATALOG
 from rules.choices_zh import choice_text
@@ -48,14 +48,24 @@ def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str,
     return rows
 
 
+def _region(region: str) -> str:
+    """The region asked for (the default when none); one that is not a region code is the 422 page."""
+    if region and not _REGION.fullmatch(region):
+        raise bad_value("region", "地区代码应为 2 至 12 位数字", "a region code is 2 to 12 digits")
+    return region or DEFAULT_REGION
+
+
+def _day(on: str) -> date | None:
+    try:
+        return date.fromisoformat(on) if on else None
+    except ValueError:
+        raise bad_value("on", "日期格式不正确，请按 2025-08-04 的格式输入。", "That is not a date; type it as 2025-08-04.") from None
+
+
 @router.get("/catalog")
 def catalog(request: Request, region: str = DEFAULT_REGION, on: str = "") -> Response:
     runtime, lang = request.app.state.runtime, lang_of(request)
-    region = region if _REGION.fullmatch(region) else DEFAULT_REGION
-    try:
-        day = date.fromisoformat(on) if on else runtime.assessor.clock() or date.today()
-    except ValueError:
-        day = runtime.assessor.clock() or date.today()
+    region, day = _region(region), _day(on) or runtime.assessor.clock() or date.today()
     table, i, places = runtime.policy.table(), LANGUAGES.index(lang), place_namer(runtime)
     rules = [{"id": r.id, "version": r.version, "category": r.category, "subject": r.subject,
               "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
