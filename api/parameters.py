@@ -7,13 +7,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 from api.auth import require
 from api.problems import problem_response, problem_responses
+from api.regions import REGION_SCHEMA
 from domain.access import Action, Principal
 from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from domain.parameters import Resolved, Unusable
+from domain.region_codes import check_region_code
 from infra.policy_service import PolicyError
 
 router = APIRouter()
@@ -26,7 +28,8 @@ def _iso_day(value: Any) -> date | None:
 
 class NewValue(BaseModel):
     name: str = Field(examples=["dibao.standard_monthly.urban"])
-    region: str = Field(pattern="^[0-9]{2,12}$", examples=["500000"])
+    # Read by level and checked by the policy service, which names `region` with the reason.
+    region: str = Field(examples=["500000"], json_schema_extra=REGION_SCHEMA)
     # Checked by the policy service (YYYY-MM-DD only), so that `0` or `null` is refused, not read as a date.
     effective_from: Any = Field(alias="from", examples=["2025-07-01"],
                                 json_schema_extra={"type": "string", "format": "date",
@@ -39,7 +42,8 @@ class NewValue(BaseModel):
 def in_force(
     request: Request,
     principal: Principal = Depends(require(Action.READ_PARAMETERS)),
-    region: str = Query(..., pattern="^[0-9]{2,12}$"),
+    region: Annotated[str, AfterValidator(check_region_code)] = Query(
+        ..., description="a region code read by level (RULES.md § Parameters)", json_schema_extra=REGION_SCHEMA),
     on: Annotated[date | None, BeforeValidator(_iso_day),
                   Query(description="YYYY-MM-DD (default: the clock)",
                         json_schema_extra={"pattern": EFFECTIVE_DATE_PATTERN})] = None,

@@ -4,7 +4,6 @@ Public: residents may read why the system asks about them; no login needed."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,7 @@ from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
 from api.pages.session import lang_of
+from api.regions import region_problem
 from domain.parameters import ParameterTable, Resolved
 from rules.catalog import CATALOG
 from rules.choices_zh import choice_text
@@ -23,7 +23,6 @@ from rules.rule import Rule
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_REGION = "500103"
-_REGION = re.compile(r"[0-9]{2,12}")
 
 
 def parameter_names(rule: Rule, table: ParameterTable) -> list[str]:
@@ -51,14 +50,17 @@ def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str,
 @router.get("/catalog")
 def catalog(request: Request, region: str = DEFAULT_REGION, on: str = "") -> Response:
     runtime, lang = request.app.state.runtime, lang_of(request)
-    region = region if _REGION.fullmatch(region) else DEFAULT_REGION
+    region = region.strip() or DEFAULT_REGION
+    problem = region_problem(region, lang)  # no values then: they would be some other place's
     try:
         day = date.fromisoformat(on) if on else runtime.assessor.clock() or date.today()
     except ValueError:
         day = runtime.assessor.clock() or date.today()
     table, i, places = runtime.policy.table(), LANGUAGES.index(lang), place_namer(runtime)
+    values = (lambda r: []) if problem else (lambda r: _values(r, table, region, day, lang, places))
     rules = [{"id": r.id, "version": r.version, "category": r.category, "subject": r.subject,
               "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
-              "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang, places),
+              "looks_for": looks_for(r.id)[i], "parameters": values(r),
               "choices": [choice_text(c, lang) for c in r.choices]} for r in CATALOG]
-    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat()})
+    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat(),
+                                          "region_problem": problem}, status=422 if problem else 200)

@@ -1,0 +1,41 @@
+"""Region codes in requests: the `region=` query of the read routes, checked by `domain.region_codes`.
+
+Why a shared type: every route must refuse a code that is no code (422 naming `region`, with the
+reason in Chinese and English) before it reads, rather than read it as some other place.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import AfterValidator
+
+from domain.region_codes import REGION_CODE_PATTERN, InvalidRegionCode, check_region_code
+
+# The schema states the reading as a pattern; the check itself is `check_region_code`, so a code that
+# is no code is refused with its reason rather than with the pattern.
+REGION_SCHEMA = {"pattern": REGION_CODE_PATTERN}
+
+
+def checked_region(value: str | None) -> str | None:
+    """The code itself, or InvalidRegionCode (a ValueError, so pydantic reports it against the field)."""
+    return None if value is None else check_region_code(value)
+
+
+RegionCode = Annotated[str | None, AfterValidator(checked_region)]
+
+
+def region_query(description: str) -> Any:
+    """An optional `region=` query parameter (type it `RegionCode`)."""
+    return Query(None, description=f"{description}; a region code read by level (RULES.md § Parameters)",
+                 json_schema_extra=REGION_SCHEMA)
+
+
+def region_problem(value: str, lang: str) -> str | None:
+    """Why a page's `region=` field is no region code, in the page's language (None when it is one)."""
+    try:
+        check_region_code(value)
+    except InvalidRegionCode as error:
+        return error.message_zh if lang == "zh" else error.message
+    return None
