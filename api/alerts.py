@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.auth import require
 from api.problems import problem_responses
-from api.regions import RegionCode, region_query
+from api.regions import RegionQuery
 from domain.access import Action, Principal, covers, scope_of
 from domain.region_codes import region_scope
 from domain.sla import sla_clock
@@ -32,7 +32,7 @@ def list_alerts(
     rule: str | None = None,
     status: str | None = Query(None, pattern="^(open|closed)$"),
     severity: str | None = Query(None, pattern="^(critical|high|medium|low)$"),
-    region: RegionCode = region_query("only alerts in this region"),
+    region: RegionQuery = None,
     escalated: bool | None = Query(None, description="only alerts escalated to a supervisor (or only not)"),
     assigned_to: str | None = Query(None, max_length=64, description="a caseworker's user name, or `me`"),
     overdue: bool | None = Query(None, description="only open alerts not acknowledged in time (escalated)"),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
-from api.regions import RegionCode, region_query
+from api.regions import RegionQuery
 from domain.access import Action, Principal
 from domain.region_codes import narrowed
 from projections.equity import equity
@@ -60,7 +60,7 @@ class EquityReport(BaseModel):
 @router.get("/api/v1/audit/equity", response_model=EquityReport, responses=problem_responses(401, 403, 422))
 def get_equity(
     request: Request,
-    region: RegionCode = region_query("narrow to a region under yours"),
+    region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> EquityReport:
     """By hukou, sex, age band, disability and community: alert shares next to population shares."""

@@ -7,15 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.auth import require
 from api.problems import problem_response, problem_responses
-from api.regions import REGION_SCHEMA
+from api.regions import REGION_SCHEMA, RequiredRegion
 from domain.access import Action, Principal
 from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from domain.parameters import Resolved, Unusable
-from domain.region_codes import check_region_code
 from infra.policy_service import PolicyError
 
 router = APIRouter()
@@ -41,9 +40,8 @@ class NewValue(BaseModel):
 @router.get("/api/v1/parameters", responses=problem_responses(401, 403, 422))
 def in_force(
     request: Request,
+    region: RequiredRegion,
     principal: Principal = Depends(require(Action.READ_PARAMETERS)),
-    region: Annotated[str, AfterValidator(check_region_code)] = Query(
-        ..., description="a region code read by level (RULES.md § Parameters)", json_schema_extra=REGION_SCHEMA),
     on: Annotated[date | None, BeforeValidator(_iso_day),
                   Query(description="YYYY-MM-DD (default: the clock)",
                         json_schema_extra={"pattern": EFFECTIVE_DATE_PATTERN})] = None,

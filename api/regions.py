@@ -6,7 +6,7 @@ reason in Chinese and English) before it reads, rather than read it as some othe
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 from pydantic import AfterValidator
@@ -23,13 +23,14 @@ def checked_region(value: str | None) -> str | None:
     return None if value is None else check_region_code(value)
 
 
-RegionCode = Annotated[str | None, AfterValidator(checked_region)]
-
-
-def region_query(description: str) -> Any:
-    """An optional `region=` query parameter (type it `RegionCode`)."""
-    return Query(None, description=f"{description}; a region code read by level (RULES.md § Parameters)",
-                 json_schema_extra=REGION_SCHEMA)
+READ_BY_LEVEL = "a region code read by level (RULES.md § Parameters)"
+# An optional `region=` that narrows a read to a region under the reader's own (`region: RegionQuery = None`).
+RegionQuery = Annotated[str | None, AfterValidator(checked_region),
+                        Query(description=f"narrow to a region under yours: {READ_BY_LEVEL}",
+                              json_schema_extra=REGION_SCHEMA)]
+# A required `region=`.
+RequiredRegion = Annotated[str, AfterValidator(check_region_code),
+                           Query(description=READ_BY_LEVEL, json_schema_extra=REGION_SCHEMA)]
 
 
 def region_problem(value: str, lang: str) -> str | None:

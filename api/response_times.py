@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
-from api.regions import RegionCode, region_query
+from api.regions import RegionQuery
 from domain.access import Action, Principal
 from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from domain.region_codes import narrowed
@@ -72,7 +72,7 @@ class ResponseTimes(BaseModel):
 def get_response_times(
     request: Request,
     group_by: Literal["community", "rule", "caseworker"] = Query("community"),
-    region: RegionCode = region_query("narrow to a region under yours"),
+    region: RegionQuery = None,
     start: Annotated[date | None, BeforeValidator(_iso_day), _day_query("from", "alerts raised on or after")] = None,
     end: Annotated[date | None, BeforeValidator(_iso_day), _day_query("to", "alerts raised on or before")] = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
-from api.regions import RegionCode, region_query
+from api.regions import RegionQuery
 from domain.access import Action, Principal
 from domain.region_codes import narrowed
 from projections.escalations import escalations
@@ -31,7 +31,7 @@ def _area(principal: Principal, region: str | None) -> str:
 @router.get("/api/v1/statistics/gaps", responses=problem_responses(401, 403, 422))
 def gaps(
     request: Request,
-    region: RegionCode = region_query("narrow to a region under yours"),
+    region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> dict[str, Any]:
     """Open, found this month, verified, resolved by outcome, median days to acknowledge and resolve."""
@@ -45,7 +45,7 @@ def gaps(
 @router.get("/api/v1/statistics/informants", responses=problem_responses(401, 403, 422))
 def informants(
     request: Request,
-    region: RegionCode = region_query("narrow to a region under yours"),
+    region: RegionQuery = None,
     grid: str | None = Query(None, min_length=1, max_length=32, description="only this grid"),
     since: str | None = Query(None, alias="from", pattern=MONTH, description="first month, YYYY-MM"),
     until: str | None = Query(None, alias="to", pattern=MONTH, description="last month, YYYY-MM"),
@@ -61,7 +61,7 @@ def informants(
 @router.get("/api/v1/escalations", responses=problem_responses(401, 403, 422))
 def escalated(
     request: Request,
-    region: RegionCode = region_query("narrow to a region under yours"),
+    region: RegionQuery = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(require(Action.READ_ESCALATIONS)),
