@@ -6,16 +6,20 @@ reason in Chinese and English) before it reads, rather than read it as some othe
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import AfterValidator
 
 from domain.region_codes import REGION_CODE_PATTERN, InvalidRegionCode, check_region_code
 
-# The schema states the reading as a pattern; the check itself is `check_region_code`, so a code that
-# is no code is refused with its reason rather than with the pattern.
-REGION_SCHEMA = {"pattern": REGION_CODE_PATTERN}
+
+def region_schema(schema: dict[str, Any]) -> None:
+    """The schema states the reading as a pattern on the string (of `str | None` too, as `pattern=` would);
+    the check itself is `check_region_code`, so a code that is no code is refused with its reason."""
+    for branch in schema.get("anyOf", [schema]):
+        if branch.get("type") == "string":
+            branch["pattern"] = REGION_CODE_PATTERN
 
 
 def checked_region(value: str | None) -> str | None:
@@ -27,10 +31,10 @@ READ_BY_LEVEL = "a region code read by level (RULES.md § Parameters)"
 # An optional `region=` that narrows a read to a region under the reader's own (`region: RegionQuery = None`).
 RegionQuery = Annotated[str | None, AfterValidator(checked_region),
                         Query(description=f"narrow to a region under yours: {READ_BY_LEVEL}",
-                              json_schema_extra=REGION_SCHEMA)]
+                              json_schema_extra=region_schema)]
 # A required `region=`.
 RequiredRegion = Annotated[str, AfterValidator(check_region_code),
-                           Query(description=READ_BY_LEVEL, json_schema_extra=REGION_SCHEMA)]
+                           Query(description=READ_BY_LEVEL, json_schema_extra=region_schema)]
 
 
 def region_problem(value: str, lang: str) -> str | None:
