@@ -11,10 +11,12 @@ from api.auth import require
 from api.problems import problem_responses
 from api.regions import RegionQuery
 from domain.access import Action, Principal, covers, scope_of
+from domain.privacy import sight_of
 from domain.region_codes import region_scope
 from domain.sla import sla_clock
 from projections import alert_queue
 from projections.alert_queue import row_to_json
+from rules.explanation import shown_alert
 
 router = APIRouter()
 MAX_OFFSET = 1_000_000_000  # far beyond any queue, well within SQLite's 64-bit integers
@@ -48,9 +50,9 @@ def list_alerts(
                                     regions=[r for r in (region and region_scope(region), area_of(principal)) if r],
                                     limit=limit, offset=offset)
     today = runtime.assessor.clock() or date.today()
-    table = runtime.policy.table()
+    table, sight = runtime.policy.table(), sight_of(principal.role)
     return {"total": total, "limit": limit, "offset": offset,
-            "alerts": [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]}
+            "alerts": [dict(shown_alert(row_to_json(r), sight), sla=sla_of(r, table, today)) for r in rows]}
 
 
 def sla_of(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | None:
@@ -69,4 +71,4 @@ def get_alert(request: Request, alert_id: str,
     rows = alert_queue.one(request.app.state.runtime.views, alert_id)
     if not rows or not covers(principal, rows[0]["region"], rows[0]["grid"]):
         raise HTTPException(404, f"no alert with id {alert_id}")
-    return row_to_json(rows[0])
+    return shown_alert(row_to_json(rows[0]), sight_of(principal.role))

@@ -7,36 +7,35 @@ from datetime import date
 from typing import Any
 
 from domain.access import Principal, covers
-from domain.privacy import masked_member, sees_full_identity
+from domain.privacy import Sight, shown_facts, shown_member, sight_of
 from projections.alert_queue import row_to_json
 from projections.households import household_row, household_alerts
 from rules.assessment import id_numbers, programmes, timeline
+from rules.explanation import shown_alert
 
 
 def household_360(runtime: Any, principal: Principal, household_id: str, route: str) -> dict[str, Any] | None:
     """The household, its alerts, coverage, applications, timeline and assessment; None when it is not in the
-    principal's jurisdiction (callers answer 404). Names and ID numbers are masked unless the role needs them;
-    the read is recorded in the access log under `route`."""
+    principal's jurisdiction (callers answer 404). Names, ID numbers and birth dates are shown as the role's
+    row of `domain.privacy.SIGHTS` says; the read is recorded in the access log under `route`."""
     row = household_row(runtime.views, household_id)
     if row is None or not covers(principal, row["region"], row["grid"]):
         return None
     numbers = id_numbers(runtime.households, household_id)
     members = [dict(m, id_number=numbers.get(m["resident"])) for m in json.loads(row["members"] or "[]")]
-    full = sees_full_identity(principal.role)
-    if not full:
-        members = [masked_member(m) for m in members]
-    runtime.audit.record(principal, household_id, route, "full" if full else "masked")
+    sight = sight_of(principal.role)
+    runtime.audit.record(principal, household_id, route, "full" if sight.full else "masked")
     return {
         **{k: v for k, v in row.items() if k != "members"},
-        "members": members,
-        "alerts": [row_to_json(a) for a in household_alerts(runtime.views, household_id)],
+        "members": [shown_member(m, sight) for m in members],
+        "alerts": [shown_alert(row_to_json(a), sight) for a in household_alerts(runtime.views, household_id)],
         **programmes(runtime.households, household_id, runtime.assessor.clock() or date.today()),
         "timeline": timeline(runtime.households, household_id),
-        "assessment": assessment(runtime, household_id),
+        "assessment": assessment(runtime, household_id, sight),
     }
 
 
-def assessment(runtime: Any, household_id: str) -> dict[str, Any] | None:
+def assessment(runtime: Any, household_id: str, sight: Sight) -> dict[str, Any] | None:
     """The derived facts the rules read today, and which parameters are missing or unusable for this region."""
     judged = runtime.assessor.facts(household_id)  # no rule worker needed: an API-only process has none
     if judged is None:
@@ -44,7 +43,8 @@ def assessment(runtime: Any, household_id: str) -> dict[str, Any] | None:
     on, facts = judged
     return {
         "judged_on": on.isoformat(),
-        "subjects": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": s.facts} for s in facts.subjects],
+        "subjects": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": shown_facts(s.facts, sight)}
+                     for s in facts.subjects],
         "parameters": {k: v.to_json() for k, v in sorted(facts.parameters.used.items())},
         "missing_parameters": sorted(facts.parameters.missing),
         "unusable_parameters": [u.to_json() for _, u in sorted(facts.parameters.unusable.items())],

@@ -9,6 +9,10 @@ secret it could store by mistake). Jurisdiction rules by role:
 - auditor, admin, integration: `0` (everywhere) or any node of the tree; `domain.access.covers`
   ignores it for them (they are not limited to a place), it only records where they belong.
 
+Setting a password ends every session and API token the user held (`end_tokens`), in the aggregate
+so that no entrypoint (CLI, API, a future page) can forget it; a user's role and jurisdiction are
+fixed at creation today, and a change of either, when added, must end them the same way.
+
 `TokenOwner` points from a token's public id to its user, so a token is verified without
 scanning users; `UserDirectory` lists the names, so users can be listed without reading the log.
 """
@@ -178,12 +182,32 @@ class User(Aggregate):
         self.tokens[token_id]["revoked"] = True
 
     def set_password(self, password_hash: str) -> None:
+        """A new password (a change or an administrator's reset) ends every session and API token:
+        whoever held one may have learnt the old password, so nothing issued under it survives."""
+        self._refuse_if_revoked()
+        self._password_set(password_hash=password_hash)
+        self.end_tokens("password")
+
+    def rehash_password(self, password_hash: str) -> None:
+        """The same password hashed with newer argon2 parameters (at login): nothing ends."""
         self._refuse_if_revoked()
         self._password_set(password_hash=password_hash)
 
     @event("PasswordSet")
     def _password_set(self, password_hash: str) -> None:
         self.password_hash = password_hash
+
+    def end_tokens(self, reason: str) -> None:
+        """End every live session and API token at once (a password set; a role or jurisdiction
+        change, when one is added, must call this too: what a token allowed would change under it)."""
+        live = [token_id for token_id, token in self.tokens.items() if not token["revoked"]]
+        if live:
+            self._tokens_ended(reason=reason, token_ids=live)
+
+    @event("TokensEnded")
+    def _tokens_ended(self, reason: str, token_ids: list[str]) -> None:
+        for token_id in token_ids:
+            self.tokens[token_id]["revoked"] = True
 
     def revoke(self) -> None:
         """Stop the user: every token and the password stop working (kept in history)."""

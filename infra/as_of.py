@@ -23,9 +23,10 @@ from domain.household_state import fold, observed_on
 from domain.instants import china_date
 from domain.parameters import ParameterTable
 from domain.policy import POLICY_ID
-from domain.privacy import masked_member, masked_observation
+from domain.privacy import FULL, MASKED, masked_member, masked_observation, shown_facts
 from infra.household_history import HouseholdHistory
 from rules.assessment import programmes_of, timeline as timeline_of
+from rules.explanation import shown_explanation
 
 
 
@@ -57,6 +58,7 @@ class AsOf:
         state = fold(aggregate.observations, on)
         facts = derive(state, on, self.parameters(known_at))
         members = [_member(r) for r in state.residents.values()]
+        sight = FULL if full_identity else MASKED
         return {
             "household": household, "as_of": on.isoformat(), "known_at": known_at.isoformat(),
             "members": members if full_identity else [masked_member(m) for m in members],
@@ -64,10 +66,11 @@ class AsOf:
             "observations_in_force": [_brief(o, full_identity) for o in aggregate.observations
                                       if observed_on(o) <= on],
             "withdrawn_by_then": dict(aggregate.withdrawn),
-            "facts": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": s.facts}
+            "facts": [{"kind": s.kind, "key": s.key, "resident": s.resident, "facts": shown_facts(s.facts, sight)}
                       for s in facts.subjects],
             "parameters": {k: v.to_json() for k, v in sorted(facts.parameters.used.items())},
-            "open_alerts": self.open_alerts(household, on, known_at),
+            "open_alerts": [dict(a, explanation=shown_explanation(a["explanation"], sight))
+                            for a in self.open_alerts(household, on, known_at)],
         }
 
     def alert_story(self, alert_id: str, full_identity: bool) -> dict[str, Any] | None:
@@ -84,9 +87,10 @@ class AsOf:
                   for oid in raised.explanation.get("event_ids", [])]
         return {
             "alert_id": alert_id, "household": raised.household, "rule": raised.rule,
-            "rule_version": raised.rule_version, "raised_on": raised.raised_on, "explanation": raised.explanation,
+            "rule_version": raised.rule_version, "raised_on": raised.raised_on,
+            "explanation": shown_explanation(raised.explanation, FULL if full_identity else MASKED),
             "caused_by": causes,
-            "actions": self.history.alert_events(UUID(alert_id)),
+            "actions": self.history.alert_events(UUID(alert_id), full_identity),
             "resolutions": [self._shown(raised.household, e, full_identity) for e in events
                             if isinstance(e, Alert.Resolved)],
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
@@ -16,14 +17,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from infra.at_rest import prepare_encryption
 from infra.bootstrap import COMPONENTS, bootstrap
 from infra.cli_audit import audit_app
 from infra.cli_identity import demo_users_table, jurisdictions_app, users_app
 from infra.cli_rules import rules_app
 from infra.cli_keys import keys_app
 from infra.cli_projections import projections_app
+from infra.http_server import server_config
 from infra.runtime import Runtime
-from infra.settings import Settings, default_data_dir
+from infra.settings import Settings, SettingsError, default_data_dir
 
 app = typer.Typer(help="Qianshao 前哨 — proactive discovery for social assistance", no_args_is_help=True)
 scenario_app = typer.Typer(help="Scenario files: stories with the alerts they must produce")
@@ -50,7 +53,9 @@ def today() -> date:
 
 
 def _start(data: Optional[Path], kafka_port: Optional[int], components: frozenset[str] = COMPONENTS) -> Runtime:
+    """Check (or, for a new data directory, create) the key, then start the components."""
     settings = Settings.from_env(data_dir=data or default_data_dir(), kafka_port=kafka_port)
+    console.print(prepare_encryption(settings).note(), highlight=False)
     with console.status("starting backends…"):
         return bootstrap(settings, components).start()
 
@@ -70,7 +75,7 @@ def _serve(runtime: Runtime, host: str, port: int) -> None:
     """Serve the API until Ctrl-C (the scheduler component ticks the clock once a day)."""
     from api.app import create_app
 
-    config = uvicorn.Config(create_app(runtime), host=host, port=port, log_level="warning", lifespan="off")
+    config = server_config(create_app(runtime), host, port, runtime.settings.trusted_proxies, lifespan="off")
     server = uvicorn.Server(config)
     _banner(runtime, host, port)
     try:
@@ -265,4 +270,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("kafka").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    app()
+    try:
+        app()
+    except SettingsError as error:  # a setting or key that cannot be used: say why, no traceback
+        Console(stderr=True).print(f"{error.message_zh}\n{error.message}", style="red", markup=False,
+                                   highlight=False, soft_wrap=True)
+        sys.exit(2)

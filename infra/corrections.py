@@ -5,6 +5,10 @@ a duplicate) validated like any other, then put by the household in the place of
 the one it names; a retraction withdraws one. Only the sender may do either, and
 only where they may still submit (the same gate as intake). The household's
 history keeps the original, the correction and the retraction.
+
+Informants are not shown stored ID numbers or birth dates (`domain.privacy`): a
+correction that leaves them empty, or sends an ID number back as its mask, keeps
+the stored values, and a refusal about a kept value does not quote it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any, Callable
 from domain.access import Principal, admits, covers
 from domain.household import CorrectionRefused, Household
 from domain.observation import FieldError, InvalidObservation, parse_observation
+from domain.privacy import kept_identity
 from domain.receipt import ObservationReceipt
 from infra.event_store import HouseholdsApp
 from infra.intake import Outcome, _Batch, fingerprint
@@ -53,6 +58,18 @@ def _ids_of(observation: dict[str, Any]) -> set[str]:
     return {observation["resident"]} if observation["kind"] == "resident.joined" else set()
 
 
+def _unquoted(error: FieldError, kept: dict[str, str]) -> FieldError:
+    """A refusal about a person's ID number or birth date that does not quote the stored one it was
+    checked against (the informant was not shown it)."""
+    person = error.field.rpartition(".")[0]
+    quoted = [value for path, value in kept.items() if path.rpartition(".")[0] == person
+              and (path == error.field or value in error.message)]
+    if not quoted:
+        return error
+    return FieldError(error.field, "does not agree with the ID number or birth date on record: type both again",
+                      "与已登记的身份证号或出生日期不一致，请将两项都重新填写")
+
+
 def _refused(observation_id: str | None, refusal: CorrectionRefused) -> Outcome:
     error = FieldError(refusal.field, refusal.message, refusal.message_zh)
     return Outcome(0, observation_id, "rejected", None, (error,), refusal.status)
@@ -81,14 +98,17 @@ class CorrectionService:
         resent = self._resent(new_id, envelope, batch) if new_id else None
         if resent is not None:
             return resent
+        kept: dict[str, str] = {}
         try:
             original = self._sent_by(principal, original_id, household)
-            observation = parse_observation(envelope, _Correcting(batch, original), now=self.now())
+            filled, kept = kept_identity(envelope, original)
+            observation = parse_observation(filled, _Correcting(batch, original), now=self.now())
             household.correct(original_id, observation.to_json(), principal.name)
         except CorrectionRefused as refusal:
             return _refused(original_id, refusal)
         except InvalidObservation as invalid:
-            return Outcome(0, new_id, "rejected", None, tuple(invalid.errors), invalid.status)
+            errors = tuple(_unquoted(e, kept) for e in invalid.errors)
+            return Outcome(0, new_id, "rejected", None, errors, invalid.status)
         receipt = ObservationReceipt(observation.observation_id, fingerprint(envelope), household.household_id)
         self.app.save(receipt, household)
         return Outcome(0, observation.observation_id, "accepted", household.household_id)

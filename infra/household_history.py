@@ -3,8 +3,9 @@
 Every event of the household (registration, observations, corrections, retractions), of each
 of its alerts (raised, workflow actions, cleared, escalated), of its alert book (rules that
 failed) and each recorded read of its personal data, in the order they were recorded, with
-who, when it happened, when it was recorded and the observation(s) it came from. Names and
-ID numbers inside observations are masked unless the reader's role needs them.
+who, when it happened, when it was recorded and the observation(s) it came from. Names, ID numbers
+and birth dates inside observations, and facts that move on a birthday, are shown as
+`domain.privacy` says for a masked role unless the reader's role needs them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.alert import RULES_ACTOR, Alert, AlertBook
 from domain.applications import AlertsApp, AuditApp, HouseholdsApp
 from domain.household import Household
-from domain.privacy import masked_observation
+from domain.privacy import FULL, MASKED, masked_observation
+from rules.explanation import shown_explanation
 
 HOUSEHOLD_TYPES = {"Registered": "household.registered", "Observed": "household.observed",
                    "Corrected": "household.corrected", "Retracted": "household.retracted"}
@@ -48,7 +50,7 @@ class HouseholdHistory:
             return []
         entries += self._alert_book(household)
         for alert_id in self.alert_ids(household):
-            entries += self.alert_events(alert_id)
+            entries += self.alert_events(alert_id, full_identity)
         entries += self._accesses(access_ids)
         return sorted(entries, key=lambda e: (e["recorded_at"], e["source"], e["version"]))
 
@@ -70,13 +72,13 @@ class HouseholdHistory:
                        {"rule": e.rule, **({"error": e.error} if hasattr(e, "error") else {})},
                        list(getattr(e, "cause", []))) for e in failures]
 
-    def alert_events(self, alert_id: UUID) -> list[dict[str, Any]]:
-        """Every event of one alert, raised first."""
+    def alert_events(self, alert_id: UUID, full_identity: bool = False) -> list[dict[str, Any]]:
+        """Every event of one alert, raised first (its explanation as a masked role sees it, unless full)."""
         try:
             events = list(self.alerts.events.get(alert_id))
         except AggregateNotFoundError:
             return []
-        return [_alert_entry(e, events[0]) for e in events]
+        return [_alert_entry(e, events[0], full_identity) for e in events]
 
     def _accesses(self, access_ids: Iterable[str]) -> list[dict[str, Any]]:
         entries = []
@@ -113,14 +115,14 @@ ALERT_TYPES = {"Raised": "alert.raised", "Assigned": "alert.assigned", "Acknowle
 ALERT_DETAILS = ("to", "grid", "outcome", "note", "visited_on", "deadline", "reason")
 
 
-def _alert_entry(event: Any, raised: Any) -> dict[str, Any]:
+def _alert_entry(event: Any, raised: Any, full_identity: bool) -> dict[str, Any]:
     """One alert event, naming its rule and, for raising and clearing, the observations behind it."""
     kind = ALERT_TYPES.get(type(event).__name__, "alert.other")
     details: dict[str, Any] = {"alert": str(event.originator_id), "rule": raised.rule,
                                **{k: getattr(event, k) for k in ALERT_DETAILS if hasattr(event, k)}}
     if isinstance(event, Alert.Raised):
         details.update(severity=event.severity, subject=event.subject, resident=event.resident,
-                       explanation=event.explanation)
+                       explanation=shown_explanation(event.explanation, FULL if full_identity else MASKED))
         causes = list(event.explanation.get("event_ids", []))
         return _entry("alerts", event, kind, RULES_ACTOR, event.raised_on, details, causes)
     causes = list(getattr(event, "event_ids", []))

@@ -88,18 +88,18 @@ class IdentityService:
         return token
 
     def set_password(self, name: str, password: str) -> None:
+        """Set (change or reset) a password; every session and API token of the user ends with it."""
         user = self._user(name)
         user.set_password(self.hasher.hash(check_password(user.name, password)))
         self.app.save(user)
+        self._forget_user(user.name)
 
     def revoke(self, name: str) -> None:
         """Stop a user: every token, session and the password stop working."""
         user = self._user(name)
         user.revoke()
         self.app.save(user)
-        with self._verified_lock:
-            for key in [k for k, (owner, _) in self._verified.items() if owner == user.name]:
-                del self._verified[key]
+        self._forget_user(user.name)
 
     def user(self, name: str) -> UserInfo:
         return self._user(name).info(self.clock())
@@ -150,7 +150,7 @@ class IdentityService:
         self.throttle.succeeded(keys[0])
         assert user.password_hash is not None
         if self.hasher.check_needs_rehash(user.password_hash):
-            user.set_password(self.hasher.hash(password))
+            user.rehash_password(self.hasher.hash(password))
         token, owner = self._issue(user, session=True)
         self.app.save(user, owner)
         return token
@@ -197,6 +197,12 @@ class IdentityService:
     def _forget(self, key: str) -> None:
         with self._verified_lock:
             self._verified.pop(key, None)
+
+    def _forget_user(self, name: str) -> None:
+        """Drop the user's verified tokens from memory (they are refused anyway: the user is read each time)."""
+        with self._verified_lock:
+            for key in [k for k, (owner, _) in self._verified.items() if owner == name]:
+                del self._verified[key]
 
     def _owner_of(self, token_id: str) -> str | None:
         try:

@@ -6,6 +6,7 @@ Embedded by default (SQLite files under the data directory, the bundled broker);
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,28 @@ def chained_recorders(backend: str) -> dict[str, str]:
     title = {"sqlite": "SQLite", "postgres": "Postgres"}[backend]
     return {"APPLICATION_RECORDER_TOPIC": f"infra.chained_{backend}:Chained{title}ApplicationRecorder",
             "PROCESS_RECORDER_TOPIC": f"infra.chained_{backend}:Chained{title}ProcessRecorder"}
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used, with the reason in Chinese and English (the CLI prints both, exit 2)."""
+
+    def __init__(self, message_zh: str, message: str) -> None:
+        super().__init__(f"{message_zh} / {message}")
+        self.message_zh = message_zh
+        self.message = message
+
+
+def parse_trusted_proxies(text: str | None) -> tuple[str, ...]:
+    """`QIANSHAO_TRUSTED_PROXIES`: comma-separated addresses or networks (CIDR) of the reverse proxies
+    whose `X-Forwarded-For` names the client; empty (the default): no header is believed."""
+    entries = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise SettingsError(f"QIANSHAO_TRUSTED_PROXIES 中的 {entry!r} 不是 IP 地址或网段",
+                                f"QIANSHAO_TRUSTED_PROXIES: {entry!r} is not an IP address or network") from error
+    return entries
 
 
 def default_data_dir() -> Path:
@@ -44,14 +67,22 @@ class Settings:
     health_max_lag: int = int(os.environ.get("QIANSHAO_HEALTH_MAX_LAG", "5000"))
     # The rule worker reads the store itself when it is behind and Kafka was quiet this long.
     quiet_catch_up_s: float = float(os.environ.get("QIANSHAO_QUIET_CATCH_UP_S", "1.0"))
-    # AES key (base64, from `qianshao keys new`): stored events are encrypted at rest when set.
+    # AES key (base64): stored events are encrypted at rest when set. `from_env` takes QIANSHAO_CIPHER_KEY, else
+    # the data directory's key file (`infra/keys.py`); `serve`/`demo` create one for a new data directory.
     cipher_key: str | None = field(default_factory=lambda: os.environ.get("QIANSHAO_CIPHER_KEY") or None)
+    # Reverse proxies trusted to name the client in X-Forwarded-For (none by default: the peer address counts).
+    trusted_proxies: tuple[str, ...] = field(
+        default_factory=lambda: parse_trusted_proxies(os.environ.get("QIANSHAO_TRUSTED_PROXIES")))
 
     @classmethod
-    def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None) -> "Settings":
+    def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None,
+                 rotating: bool = False) -> "Settings":
+        from infra.keys import resolve_key  # (infra.keys builds on this module)
+
         settings = cls(kafka_port=kafka_port)
         if data_dir is not None:
             settings.data_dir = Path(data_dir)
+        settings.cipher_key = resolve_key(settings.data_dir, settings.cipher_key, rotating)
         if os.environ.get("QIANSHAO_POSTGRES_DBNAME"):
             settings.postgres = {
                 "POSTGRES_DBNAME": os.environ["QIANSHAO_POSTGRES_DBNAME"],

@@ -90,7 +90,7 @@ def _raised(db: sqlite3.Connection, e: Any) -> None:
     db.execute(
         "INSERT OR REPLACE INTO alerts (alert_id, household, region, grid, rule, rule_version, category, severity,"
         " subject_kind, subject, resident, episode, status, state, raised_on, title_zh, title_en, explanation,"
-        " events, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?,?)",
+        " events, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,seal(?),?,?)",
         (
             str(e.originator_id), e.household, e.region, getattr(e, "grid", None), e.rule, e.rule_version,
             e.category, e.severity, e.subject_kind, e.subject, e.resident, e.episode, OPEN, e.raised_on,

@@ -1,7 +1,9 @@
-"""Sealed fields in the read views: residents' names and addresses are encrypted when a key is configured.
+"""Sealed fields in the read views: residents' names and addresses, and alerts' explanations (the facts
+they cite: incomes, illnesses, ages), are encrypted when a key is configured.
 
-Views hold only what their readers need (never ID numbers); what identifies a person is sealed with
-the event stores' AES key, so neither store file holds it in the clear. A sealed value is the text
+Views hold only what their readers need (never ID numbers); what identifies a person or describes
+their circumstances is sealed with the event stores' AES key, so neither store file holds it in the
+clear; `ViewStore.query` opens sealed values as it reads them. A sealed value is the text
 `sealed:` + base64(AES-GCM ciphertext); without a key values are stored as they are. Projections seal
 through the SQL function `seal(text)` that `ViewStore` registers on its connection.
 """

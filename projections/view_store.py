@@ -59,7 +59,7 @@ CREATE INDEX IF NOT EXISTS submissions_informant ON submissions (informant, reco
 TABLES_ADDED = ("informant_activity", "submissions")
 # The shape of the views: bump it when a view table or column is added, and an older file (its SQLite
 # `user_version` is lower) is rebuilt from zero by the next process that runs the projections.
-VIEWS_VERSION = 1
+VIEWS_VERSION = 2  # 2: alerts' explanations sealed (they hold incomes, illnesses, ages)
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")
@@ -109,8 +109,11 @@ class ViewStore:
         return int(row[0]) if row else 0
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts, every sealed column value opened (an alert's explanation, an address)."""
         with self._lock:
-            return [dict(row) for row in self._db.execute(sql, params).fetchall()]
+            rows = self._db.execute(sql, params).fetchall()
+        reveal = self.sealer.reveal
+        return [{key: reveal(value) for key, value in dict(row).items()} for row in rows]
 
     def reset(self) -> None:
         """Drop every view row and position: the next run rebuilds from zero."""
@@ -134,6 +137,13 @@ class ViewStore:
                 _clear(db)
             if rebuild or current:
                 db.execute(f"PRAGMA user_version = {VIEWS_VERSION}")
+
+    def compact(self) -> None:
+        """Rewrite the file without its free pages and empty the WAL: deleted rows leave no bytes behind
+        (after a rebuild under a new key)."""
+        with self._lock:
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self._db.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.derived_facts import HouseholdFacts, Subject
+from domain.privacy import Sight, shown_facts
 from rules.rule import Rule
 
 FACT_LABELS: dict[str, tuple[str, str]] = {
@@ -146,19 +147,40 @@ def _parameters_used(rule: Rule, household: HouseholdFacts) -> dict[str, Any]:
 def explain(rule: Rule, subject: Subject, household: HouseholdFacts) -> dict[str, Any]:
     """The full, self-contained reason an alert was raised."""
     facts = {name: subject.facts.get(name) for name in rule.reads if name in subject.facts}
-    zh = "；".join(f"{label(k)[0]}：{_show(v, 'zh')}" for k, v in facts.items())
-    en = "; ".join(f"{label(k)[1]}: {_show(v, 'en')}" for k, v in facts.items())
     return {
         "rule": rule.id,
         "rule_version": rule.version,
         "title": {"zh": rule.title_zh, "en": rule.title_en},
-        "text": {"zh": f"{rule.title_zh}。{zh}", "en": f"{rule.title_en}. {en}"},
+        "text": _text(rule.title_zh, rule.title_en, facts),
         "judged_on": household.on.isoformat(),
         "facts": facts,
         "parameters": _parameters_used(rule, household),
         "missing_parameters": sorted(household.parameters.missing),
         "event_ids": list(dict.fromkeys(subject.evidence)),
     }
+
+
+def _text(title_zh: str, title_en: str, facts: dict[str, Any]) -> dict[str, str]:
+    zh = "；".join(f"{label(k)[0]}：{_show(v, 'zh')}" for k, v in facts.items())
+    en = "; ".join(f"{label(k)[1]}: {_show(v, 'en')}" for k, v in facts.items())
+    return {"zh": f"{title_zh}。{zh}", "en": f"{title_en}. {en}"}
+
+
+def shown_explanation(explanation: dict[str, Any] | None, sight: Sight) -> dict[str, Any] | None:
+    """The explanation as `sight` may see it: facts that move on the birthday withheld, its text
+    written again from the facts left (domain/privacy.py says why)."""
+    if not explanation or sight.birth == "date" or not isinstance(explanation.get("facts"), dict):
+        return explanation
+    facts = shown_facts(explanation["facts"], sight)
+    if facts == explanation["facts"]:
+        return explanation
+    title = explanation.get("title") or {}
+    return {**explanation, "facts": facts, "text": _text(title.get("zh", ""), title.get("en", ""), facts)}
+
+
+def shown_alert(alert: dict[str, Any], sight: Sight) -> dict[str, Any]:
+    """An alert (a queue row as JSON) with its explanation as `sight` may see it."""
+    return {**alert, "explanation": shown_explanation(alert.get("explanation"), sight)}
 
 
 def _show(value: Any, language: str) -> str:

@@ -13,6 +13,7 @@ the randomized `dev` profile (new examples each run, so local runs keep explorin
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -34,6 +35,10 @@ settings.register_profile(
 # `ci` profile whenever a variable named CI exists (even CI=false).
 settings.register_profile("dev", settings.get_profile("default"))
 settings.load_profile("ci" if os.environ.get("CI", "").strip().lower() == "true" else "dev")
+
+# Keys that `serve`/`demo` create for new data directories go to a scratch directory, never the
+# real ~/.config/qianshao/keys (set before any test, so child processes inherit it too).
+os.environ["QIANSHAO_KEY_DIR"] = tempfile.mkdtemp(prefix="qianshao-test-keys-")
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from api.pages.workbench import settle
 from domain.access import Action, Principal, allowed, is_grid
 from domain.alert import VERIFICATION_OUTCOMES
 from domain.intake_limits import MAX_BATCH
-from domain.privacy import masked_member
+from domain.privacy import shown_member, sight_of
 from infra.alert_workflow import AlertActionError
 from infra.intake import gate_for
 from projections.households import households_in_grid
@@ -89,10 +89,11 @@ def _tasks_with_problem(request: Request, principal: Principal, error: Exception
 
 
 def grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
-    """The grid's households and their members (masked: the informant needs ids, not identities)."""
-    rows = households_in_grid(runtime.views, grid)
+    """The grid's households and their members as an informant sees them (`domain.privacy`: the names, to
+    find people; birth years, not dates; no ID numbers)."""
+    rows, sight = households_in_grid(runtime.views, grid), sight_of("informant")
     return [{"household": r["household"], "address": r["address"],
-             "members": [masked_member(m) for m in json.loads(r["members"] or "[]")]} for r in rows]
+             "members": [shown_member(m, sight) for m in json.loads(r["members"] or "[]")]} for r in rows]
 
 
 @router.get("/field/report")

@@ -4,6 +4,8 @@ The list is the `submissions` view. A correction opens the same form as the repo
 filled with the original's values as the households store holds them (read through
 `runtime.corrections`, which also says why it may not be corrected); the page's outbox sends it to
 `POST /field/observations/{id}/correction` with a new observation id, so a re-send is a duplicate.
+Stored ID numbers and birth dates are not filled in (an informant sees neither, `domain.privacy`):
+their inputs are left empty, which keeps them, and each says so; opening the form is a recorded read.
 A retraction is a plain form with its reason. Both go through `runtime.corrections`, the service behind
 `POST /api/v1/observations/{id}/correction` and `/retraction`, so the household's rules apply (only
 the sender may; a registration is corrected, never retracted).
@@ -11,6 +13,7 @@ the sender may; a registration is corrected, never retracted).
 
 from __future__ import annotations
 
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
@@ -22,6 +25,7 @@ from api.pages.session import CSRF_FIELD, check_csrf, lang_of
 from api.pages.workbench import settle
 from domain.access import Principal
 from domain.household import CorrectionRefused
+from domain.privacy import KEPT_ON_CORRECTION, people_of
 from infra.intake import Outcome
 from projections.submissions import submissions_of
 
@@ -63,16 +67,32 @@ def correction_form(request: Request, observation_id: str, principal: Principal 
         return _mine(request, principal, status=422, problem=_message(
             request, "这类记录不能在手机上更正，请联系经办人员", "this kind cannot be corrected on the phone; ask a caseworker"))
     correcting = {"id": observation_id, "observed_at": original["observed_at"]}
-    values = forms.values_of(original)
+    values, kept = _unshown(original, forms.values_of(original), request)
+    runtime.audit.record(principal, original["household"], "GET /field/mine/{id}/correct", "masked")
     if kind == forms.REGISTRATION:
         data = original["data"]
         members = [forms.member_fields(i) for i in range(max(1, len(data.get("members") or [])))]
         return page(request, "register.html", {"fields": forms.registration_fields(), "members": members,
                                                "grid": data.get("grid"), "region": data.get("region"),
-                                               "values": values, "correcting": correcting})
+                                               "values": values, "correcting": correcting, "kept": kept})
     return page(request, "report.html", {"form": forms.report_form(kind), "kinds": forms.REPORT_KINDS,
                                          "households": grid_households(runtime, principal.jurisdiction),
                                          "values": values, "correcting": correcting})
+
+
+def _unshown(original: dict[str, Any], values: dict[str, str], request: Request
+             ) -> tuple[dict[str, str], dict[str, str]]:
+    """The form's values without stored ID numbers and birth dates, and a hint for each input left empty:
+    left so, the correction keeps the stored value (`domain.privacy.kept_identity`)."""
+    hints: dict[str, str] = {}
+    for index, person in enumerate(people_of(original).values()):
+        for field in KEPT_ON_CORRECTION:
+            name = f"data.members[{index}].{field}"
+            if values.pop(name, "") and isinstance(person.get(field), str):
+                year = person["birth_date"][:4] if field == "birth_date" else ""
+                hints[name] = (_message(request, f"已登记（{year}年），留空则保持不变", f"on record ({year}); leave empty to keep it")
+                               if year else _message(request, "已登记，留空则保持不变", "on record; leave empty to keep it"))
+    return values, hints
 
 
 @router.post("/field/mine/{observation_id}/retraction")

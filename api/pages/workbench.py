@@ -24,10 +24,12 @@ from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs
 from domain.access import Action, Principal, allowed, covers
 from domain.alert import OUTCOMES
+from domain.privacy import sight_of
 from infra.alert_workflow import AlertActionError
 from projections import alert_queue
 from projections.alert_queue import row_to_json
 from rules.catalog import CATALOG
+from rules.explanation import shown_alert
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -91,7 +93,8 @@ def _alert_page(request: Request, alert_id: str, principal: Principal, *, done: 
                 error: AlertActionError | None = None, status: int = 200) -> Response:
     runtime = request.app.state.runtime
     row = _alert_row(request, alert_id, principal)
-    alert = dict(row_to_json(row), sla=sla_of(row, runtime.policy.table(), _today(runtime)))
+    alert = dict(shown_alert(row_to_json(row), sight_of(principal.role)),
+                 sla=sla_of(row, runtime.policy.table(), _today(runtime)))
     lang = lang_of(request)
     problem = None if error is None else {"field": error.field,
                                          "message": error.message_zh if lang == "zh" else str(error)}

@@ -1,9 +1,13 @@
 """Integration events: the stable JSON published on `qianshao.events`.
 
 Stored events are never published as they are (they may be compressed or
-encrypted, and their classes are internal). Each published record is:
+encrypted, and their classes are internal). A record carries no personal data at
+all, masked or not: ids, kinds, changed field names, codes, dates of the system's
+own life and log positions. A consumer that needs what was observed reads the
+household from the store or the API, as the rule worker does (it uses only
+`source` and `position`). Each published record is:
 
-    {"schema": "qianshao.event/1",
+    {"schema": "qianshao.event/2",
      "event_id": "households:42",          # source application and notification id: unique, use to dedupe
      "source": "households" | "alerts",
      "position": 42,
@@ -14,16 +18,15 @@ encrypted, and their classes are internal). Each published record is:
              | "alert.reopened",
      "household": "H-…" | null,            # also the Kafka key ("clock" for ticks)
      "occurred_at": "2026-…Z",             # when it was recorded
-     "observation": {…envelope…},          # household.* : the normalised observation, names and ID numbers
-                                           # masked (张*, 5001**********1234: minimum necessary); when it would
-                                           # make the record larger than MAX_RECORD_BYTES, its `data` is
-                                           # replaced by "data_omitted": true and "fields": [names]
-                                           # (read the household from the store or the API)
+     "observation": {"observation_id", "kind", "household", "resident", "informant", "observed_at",
+                     "fields": [names]},   # household.* but retracted: which data fields it reported, not their values
+     "region", "grid", "residents": [ids], # household.registered: where, and the members' resident ids
      "corrects": "OBS-…",                  # household.corrected: the observation it replaces
-     "retracts": "OBS-…", "by", "reason",  # household.retracted: the observation withdrawn
+     "retracts": "OBS-…", "by",            # household.retracted: the observation withdrawn (the reason is not published)
      "date": "YYYY-MM-DD",                 # clock.ticked
      "parameter": {name, region, from, value, set_by, reason},   # parameter.set
-     "alert": {…}}                         # alert.* : id, rule, severity, status, subject, resident …
+     "alert": {…}}                         # alert.* : id, rule, severity, status, subject, resident, who and when
+                                           # (notes and reasons, free text about the case, are not published)
 
 Other stored events (receipts, the resident index, alert books) are internal and
 not published.
@@ -37,22 +40,16 @@ from domain.alert import Alert
 from domain.clock import Clock
 from domain.household import Household
 from domain.policy import PolicyBook
-from domain.privacy import masked_observation
-from infra.kafka.json_codec import encode_json
 
-SCHEMA = "qianshao.event/1"
+SCHEMA = "qianshao.event/2"
 CLOCK_KEY = "clock"
-MAX_RECORD_BYTES = 64 * 1024
+OBSERVATION_KEYS = ("observation_id", "kind", "household", "resident", "informant", "observed_at")
 
 
-def compact(record: dict[str, Any]) -> dict[str, Any]:
-    """The record itself, or, when too large for a Kafka record, without the observation's data."""
-    observation = record.get("observation")
-    if not isinstance(observation, dict) or len(encode_json(record)) <= MAX_RECORD_BYTES:
-        return record
+def observation_summary(observation: dict[str, Any]) -> dict[str, Any]:
+    """What an observation was (ids, kind, who sent it, when it happened, the fields it reported), not what it said."""
     data = observation.get("data") or {}
-    slim = {k: v for k, v in observation.items() if k != "data"}
-    return {**record, "observation": {**slim, "data_omitted": True, "fields": sorted(data)}}
+    return {**{k: observation.get(k) for k in OBSERVATION_KEYS}, "fields": sorted(data)}
 
 
 def _base(source: str, position: int, kind: str, household: str | None, event: Any) -> dict[str, Any]:
@@ -65,6 +62,13 @@ def _base(source: str, position: int, kind: str, household: str | None, event: A
         "household": household,
         "occurred_at": event.timestamp.isoformat(),
     }
+
+
+def _where(registration: dict[str, Any]) -> dict[str, Any]:
+    """A registration's region and grid codes and its members' resident ids."""
+    data = registration.get("data") or {}
+    residents = [m.get("resident") for m in data.get("members") or [] if isinstance(m, dict)]
+    return {"region": data.get("region"), "grid": data.get("grid"), "residents": residents}
 
 
 def _alert(event: Any, alert: dict[str, Any]) -> dict[str, Any]:
@@ -80,19 +84,19 @@ def to_integration_event(
     """
     if isinstance(event, Household.Registered):
         body = _base(source, position, "household.registered", event.household_id, event)
-        return {**body, "observation": masked_observation(event.observation)}
+        return {**body, "observation": observation_summary(event.observation), **_where(event.observation)}
     if isinstance(event, Household.Observed):
         household = event.observation["household"]
         return {**_base(source, position, "household.observed", household, event),
-                "observation": masked_observation(event.observation)}
+                "observation": observation_summary(event.observation)}
     if isinstance(event, Household.Corrected):
         household = event.observation["household"]
         return {**_base(source, position, "household.corrected", household, event),
-                "observation": masked_observation(event.observation), "corrects": event.original_id}
+                "observation": observation_summary(event.observation), "corrects": event.original_id}
     if isinstance(event, Household.Retracted):
         household = event.original["household"]
         return {**_base(source, position, "household.retracted", household, event), "retracts": event.original_id,
-                "by": event.by, "reason": event.reason}
+                "by": event.by}
     if isinstance(event, Clock.Ticked):
         return {**_base(source, position, "clock.ticked", None, event), "date": event.date}
     if isinstance(event, PolicyBook.ValueSet):
@@ -124,14 +128,14 @@ def _alert_event(
         Alert.Acknowledged: ("alert.acknowledged", lambda e: {"by": e.by, "on": e.on}),
         Alert.Escalated: ("alert.escalated", lambda e: {"to": e.to, "on": e.on, "deadline": e.deadline}),
         Alert.Resolved: ("alert.resolved", lambda e: {"status": "closed", "reason": e.outcome, "by": e.by,
-                                                      "note": e.note, "on": e.on}),
+                                                      "on": e.on}),
         Alert.Assigned: ("alert.assigned", lambda e: {"to": e.to, "by": e.by, "on": e.on}),
         Alert.VerificationRequested: ("alert.verification_requested",
                                       lambda e: {"grid": e.grid, "by": e.by, "on": e.on}),
         Alert.VerificationRecorded: ("alert.verification_recorded",
-                                     lambda e: {"outcome": e.outcome, "note": e.note, "visited_on": e.visited_on,
+                                     lambda e: {"outcome": e.outcome, "visited_on": e.visited_on,
                                                 "by": e.by, "on": e.on}),
-        Alert.Reopened: ("alert.reopened", lambda e: {"status": "open", "reason": e.reason, "by": e.by, "on": e.on}),
+        Alert.Reopened: ("alert.reopened", lambda e: {"status": "open", "by": e.by, "on": e.on}),
     }
     for cls, (kind, fields) in named.items():
         if isinstance(event, cls):

@@ -27,7 +27,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError, MessageSizeTooLargeError
 
 from domain.applications import TrackedApplication
-from infra.kafka.integration_events import CLOCK_KEY, compact, to_integration_event
+from infra.kafka.integration_events import CLOCK_KEY, to_integration_event
 from infra.supervisor import ComponentHealth, SupervisedLoop
 from infra.positions import PositionStore
 
@@ -196,7 +196,6 @@ class Relay:
     def _send(self, record: dict[str, Any]) -> list[Any]:
         """Send one record (to every partition for broadcasts); futures, or the error send raised."""
         assert self.producer is not None
-        record = compact(record)
         targets: list[tuple[str | None, int | None]]
         if record["type"] in BROADCAST:
             targets = [(CLOCK_KEY, p) for p in range(self.partitions)]

@@ -109,3 +109,25 @@ def test_tokens_have_a_public_id_and_a_long_random_secret() -> None:
                                    "qs_0123456789AB_" + "a" * 43, "qs_0123456789ab_" + "a" * 43 + "!", None, 42])
 def test_a_malformed_token_has_no_id(token: object) -> None:
     assert token_id_of(token) is None
+
+
+def test_setting_a_password_ends_every_session_and_api_token(tree: JurisdictionTree) -> None:
+    user = User.create("wang.fang", "caseworker", "500103", tree)
+    user.issue_token("a" * 12, "hash-a", session=False, expires_at=None)
+    user.issue_token("b" * 12, "hash-b", session=True, expires_at=NOW + timedelta(hours=12))
+    user.revoke_token("a" * 12)
+    user.set_password("new-hash")
+    assert user.token_hash("a" * 12, NOW) is None and user.token_hash("b" * 12, NOW) is None
+    user.issue_token("c" * 12, "hash-c", session=True, expires_at=NOW + timedelta(hours=12))
+    assert user.token_hash("c" * 12, NOW) == "hash-c"  # what is issued after the new password works
+    ended = [e for e in user.collect_events() if type(e).__name__ == "TokensEnded"]
+    assert [(e.reason, e.token_ids) for e in ended] == [("password", ["b" * 12])]  # type: ignore[attr-defined]
+
+
+def test_a_first_password_or_a_rehash_ends_nothing(tree: JurisdictionTree) -> None:
+    user = User.create("wang.fang", "caseworker", "500103", tree)
+    user.set_password("first-hash")  # no token yet: nothing to end, no event
+    user.issue_token("a" * 12, "hash-a", session=True, expires_at=NOW + timedelta(hours=12))
+    user.rehash_password("same-password-newer-parameters")
+    assert user.token_hash("a" * 12, NOW) == "hash-a"
+    assert "TokensEnded" not in [type(e).__name__ for e in user.collect_events()]

@@ -24,8 +24,8 @@ from infra.settings import Settings
 REGION = "500103001001"
 
 
-def register(household: str, members: int, name: str = "王某") -> dict[str, Any]:
-    people = [{"resident": f"{household}-{i}", "name": name, "sex": "F", "birth_date": "1970-01-0" + str(1 + i % 9),
+def register(household: str, members: int, name: str = "王某", resident: str = "") -> dict[str, Any]:
+    people = [{"resident": f"{resident or household}-{i}", "name": name, "sex": "F", "birth_date": "1970-01-0" + str(1 + i % 9),
                "relation": "head" if i == 1 else "other"} for i in range(1, members + 1)]
     return {"observation_id": f"{household}-reg", "informant": "grid-1", "observed_at": "2026-11-02T09:00:00+08:00",
             "kind": "household.registered", "household": household,
@@ -53,8 +53,8 @@ def settings_for(broker: Any, tmp_path: Path) -> Settings:
 
 @pytest.fixture()
 def small_records(broker: Any, tmp_path: Path) -> Iterator[Runtime]:
-    """A pipeline whose producer takes requests of at most 2 KiB: a registration of 30 members is about 4 KiB
-    published (names masked), one of a single member under 1 KiB."""
+    """A pipeline whose producer takes requests of at most 2 KiB: a registration of 30 members with 60-character
+    resident ids is over 2 KiB published (their ids, no personal data), one of a single member under 1 KiB."""
     runtime = bootstrap(settings_for(broker, tmp_path), PIPELINE, group_consumers=False)
     assert runtime.relay is not None
     runtime.relay.producer_factory = partial(make_producer, broker.bootstrap, max_request_size=2048)
@@ -64,7 +64,7 @@ def small_records(broker: Any, tmp_path: Path) -> Iterator[Runtime]:
 
 def test_a_record_the_broker_refuses_is_dead_lettered_and_everything_after_it_flows(small_records: Runtime) -> None:
     runtime = small_records
-    big = register("H-BIG", 30, name="欧阳" * 12)
+    big = register("H-BIG", 30, resident="R-" + "长" * 20 + "x" * 35)
     outcomes = runtime.intake.accept_batch([big, poor("H-BIG"), register("H-SMALL", 1), poor("H-SMALL")])
     assert [o.status for o in outcomes] == ["accepted"] * 4
     runtime.drain()

@@ -27,7 +27,7 @@ def envelopes() -> list[dict[str, Any]]:
 
 
 def identity(data: Path) -> IdentityService:
-    return IdentityService(open_identity(Settings(data_dir=data)), hasher=FAST)
+    return IdentityService(open_identity(Settings.from_env(data_dir=data)), hasher=FAST)
 
 
 def test_every_region_and_grid_households_use_is_in_the_tree_under_its_parents(

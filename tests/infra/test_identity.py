@@ -120,6 +120,20 @@ def test_password_changes_take_effect(identity: IdentityService) -> None:
         identity.set_password("nobody", "battery staple")
 
 
+def test_a_password_reset_ends_the_sessions_and_api_tokens_issued_before_it(identity: IdentityService) -> None:
+    api_token = identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
+    session = identity.login("li.lei", "correct horse", "10.0.0.1")
+    other = service(Path(identity.app.env["SQLITE_DBNAME"]).parent, identity.clock)  # another process's cache
+    assert other.authenticate(session) is not None and identity.authenticate(api_token) is not None
+    identity.set_password("li.lei", "battery staple")
+    assert [identity.authenticate(session), identity.authenticate(api_token)] == [None, None]
+    assert [other.authenticate(session), other.authenticate(api_token)] == [None, None]
+    fresh, token = identity.login("li.lei", "battery staple", "10.0.0.1"), identity.issue_token("li.lei")
+    assert identity.authenticate(fresh) is not None and identity.authenticate(token) is not None
+    info = identity.user("li.lei")
+    assert (info.api_tokens, info.active_sessions) == (1, 1)
+
+
 def test_five_failures_for_one_user_lock_that_user_from_every_address(identity: IdentityService,
                                                                       clock: Clock) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
@@ -210,8 +224,8 @@ def test_the_store_holds_argon2_hashes_and_never_a_token_or_password(tmp_path: P
     password = "长城-correct-horse-7731"
     token = identity.add_user("li.lei", "caseworker", "500103", password=password)
     session = identity.login("li.lei", password, "10.0.0.1")
-    identity.set_password("li.lei", password + "!")
     assert identity.authenticate(token) and identity.authenticate(session)
+    identity.set_password("li.lei", password + "!")  # (which ends both)
     stored = b"".join(path.read_bytes() for path in tmp_path.glob("identity.sqlite*"))
     assert stored.count(b"$argon2id$") >= 4  # two tokens, two passwords
     for secret in (token, token.split("_", 2)[2], session.split("_", 2)[2], password, password + "!"):

@@ -4,6 +4,8 @@ list rebuilds identically."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +63,9 @@ def test_each_observation_sent_with_its_status(tmp_path: Path) -> None:
     assert by_id["o3"]["retracted_at"] is not None
     assert [r["recorded_at"] for r in rows] == sorted((r["recorded_at"] for r in rows), reverse=True)
     assert submissions_of(views, "grid-2")[0] == 1
-    stored = views.query("SELECT retracted_reason FROM submissions WHERE observation_id = 'o3'")[0]
-    assert stored["retracted_reason"].startswith(PREFIX)  # the free text is not in the file in the clear
+    with closing(sqlite3.connect(tmp_path / "views.sqlite")) as raw:  # as stored (views.query opens sealed values)
+        stored = raw.execute("SELECT retracted_reason FROM submissions WHERE observation_id = 'o3'").fetchone()[0]
+    assert stored.startswith(PREFIX)  # the free text is not in the file in the clear
 
     before = views.query("SELECT * FROM submissions ORDER BY observation_id")
     views.reset()
