@@ -1,24 +1,25 @@
-"""The FastAPI application: intake, alert queue, household view, health."""
+"""The FastAPI application: intake, alert queue, household view, health, the pages and `/docs`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import alert_actions, alerts, audit, households, observation_schemas, observations, parameters, problems
-from api import admin, corrections, equity, integrity, response_times, sessions, statistics, tasks
+from api import admin, corrections, equity, health, integrity, response_times, sessions, statistics, tasks
 from api.body_limits import BodyLimits
+from api.docs import install_docs
 from api.pages.mount import install_pages
 from api.problems import on_http_error, on_unexpected_error, on_validation_error
+from api.security_headers import SecurityHeaders
 
 
 def create_app(runtime: Any) -> FastAPI:
     """An API bound to a started runtime (see infra.runtime)."""
-    app = FastAPI(title="Qianshao 前哨", version="0.1.0")
+    app = FastAPI(title="Qianshao 前哨", version="0.1.0", docs_url=None, redoc_url=None)  # /docs: api.docs
     app.state.runtime = runtime
     app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation_error)  # type: ignore[arg-type]
@@ -38,15 +39,9 @@ def create_app(runtime: Any) -> FastAPI:
     app.include_router(response_times.router)
     app.include_router(equity.router)
     app.include_router(integrity.router)
+    app.include_router(health.router)
     install_pages(app)
-
-    @app.get("/health", responses={200: {"description": "every component is up and keeping up"},
-                                   503: {"description": "a component is down or lagging",
-                                         "content": {"application/json": {"schema": {"type": "object"}}}}})
-    def health() -> JSONResponse:
-        """Each component up or down, with its lag, last error and restarts (cheap: poll it every second)."""
-        report = runtime.health()
-        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+    install_docs(app)
 
     def openapi() -> dict[str, Any]:
         """FastAPI's document, plus the schemas that routes reading raw JSON refer to by `$ref`."""
@@ -57,5 +52,10 @@ def create_app(runtime: Any) -> FastAPI:
             schemas.update(observation_schemas.components())
         return app.openapi_schema  # type: ignore[return-value]
 
+    def middleware_stack() -> Any:
+        """Security headers outside everything, even the last-resort 500 (sent by Starlette's outermost layer)."""
+        return SecurityHeaders(FastAPI.build_middleware_stack(app))
+
     app.openapi = openapi  # type: ignore[method-assign]
+    app.build_middleware_stack = middleware_stack  # type: ignore[method-assign]
     return app

@@ -174,6 +174,9 @@ def _validation_error(error: Mapping[str, Any]) -> dict[str, Any]:
     return {"field": _field(error["loc"]), "message": error["msg"], "message_zh": message_zh}
 
 
+field_problem = _validation_error  # one refused value as `{field, message, message_zh}` (the pages' 422 too)
+
+
 async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     """422 naming each field; a body that is not JSON at all is a 400, as on the intake route."""
     if any(e.get("type") == "json_invalid" for e in exc.errors()):

@@ -1,4 +1,4 @@
-"""Region codes in requests: the `region=` query of the read routes, checked by `domain.region_codes`.
+"""Region codes in requests: the `region=` query of the read routes and pages, checked by `domain.region_codes`.
 
 Why a shared type: every route must refuse a code that is no code (422 naming `region`, with the
 reason in Chinese and English) before it reads, rather than read it as some other place.
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Query
 from pydantic import AfterValidator
 
+from api.pages.session import bad_value
 from domain.region_codes import REGION_CODE_PATTERN, InvalidRegionCode, check_region_code
 
 
@@ -37,10 +38,12 @@ RequiredRegion = Annotated[str, AfterValidator(check_region_code),
                            Query(description=READ_BY_LEVEL, json_schema_extra=region_schema)]
 
 
-def region_problem(value: str, lang: str) -> str | None:
-    """Why a page's `region=` field is no region code, in the page's language (None when it is one)."""
-    try:
-        check_region_code(value)
-    except InvalidRegionCode as error:
-        return error.message_zh if lang == "zh" else error.message
-    return None
+def page_region(value: str) -> str:
+    """A page's `region=` field ("" when left empty); one that is no region code is the 422 page naming
+    `region` with the reason, in Chinese and English."""
+    if value:
+        try:
+            check_region_code(value)
+        except InvalidRegionCode as error:
+            raise bad_value("region", error.message_zh, error.message) from error
+    return value

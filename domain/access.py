@@ -35,6 +35,7 @@ class Action(str, Enum):
     MANAGE_USERS = "manage_users"
     MANAGE_JURISDICTIONS = "manage_jurisdictions"
     READ_AUDIT = "read_audit"
+    READ_OPERATIONS = "read_operations"  # /health in full: lag, errors, restarts, addresses, pids
 
 
 A = Action
@@ -47,8 +48,8 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     "auditor": frozenset({A.READ_HOUSEHOLD, A.READ_ALERTS, A.READ_ESCALATIONS, A.READ_STATISTICS,
                           A.READ_PARAMETERS, A.READ_AUDIT}),
     "admin": frozenset({A.MANAGE_USERS, A.MANAGE_JURISDICTIONS, A.SET_PARAMETERS, A.READ_PARAMETERS,
-                        A.TICK_CLOCK}),
-    "integration": frozenset({A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK}),
+                        A.TICK_CLOCK, A.READ_OPERATIONS}),
+    "integration": frozenset({A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.READ_OPERATIONS}),
 }
 
 # Roles whose jurisdiction does not limit what they read (auditors read everything).

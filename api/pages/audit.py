@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -17,7 +18,7 @@ from fastapi.responses import Response
 from api.pages.explain import explained, place_namer, shown
 from api.pages.i18n import term
 from api.pages.render import page, see_other, when
-from api.pages.session import PageError, lang_of, needs
+from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.then_and_now import data_words, observations, standing_now
 from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chosen_as_of, chosen_known_at, day_axis,
                                  parse_moment, position_of, recorded_moments)
@@ -40,9 +41,9 @@ def home(request: Request, household: str = "", alert: str = "",
          principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """Open a household or an alert by its id; the latest alerts to start from; the reports."""
     if household.strip():
-        return see_other(f"/audit/households/{household.strip()}")
+        return see_other(f"/audit/households/{quote(household.strip(), safe='')}")
     if alert.strip():
-        return see_other(f"/audit/alerts/{alert.strip()}")
+        return see_other(f"/audit/alerts/{quote(alert.strip(), safe='')}")
     filters: dict[str, str | None] = {"household": None, "rule": None, "severity": None, "status": None,
                                       "assigned_to": None}
     total, rows = alert_queue.query(request.app.state.runtime.views, filters, escalated=None, regions=[],
@@ -74,7 +75,7 @@ def household(request: Request, household_id: str, kind: str = "",
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = runtime.as_of.household(household_id, as_of, known_at, full)
     day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
-    chosen_kind = kind if kind in KINDS else ""
+    chosen_kind = one_of("kind", kind, KINDS)
     events = [dict(e, later=datetime.fromisoformat(e["recorded_at"]) > known_at, details=_details(e))
               for e in history if not chosen_kind or e["type"].startswith(f"{chosen_kind}.")]
     return page(request, "audit_household.html", {

@@ -7,7 +7,7 @@ import math
 
 import pygal
 
-from api.pages.charts import STYLE, whole_numbers
+from api.pages.charts import STYLE, csp_ready, whole_numbers
 
 SERIES_COLOURS = ("#0b5394", "#a4161a", "#1e6b2f", "#8a4b00", "#5c3d99")
 
@@ -38,4 +38,4 @@ def grouped_bars(title: str, groups: list[str], series: list[tuple[str, list[flo
         chart.add(name, list(reversed(values)))
     if not groups:
         chart.no_data_text = "—"
-    return str(chart.render(is_unicode=True))
+    return csp_ready(str(chart.render(is_unicode=True)))

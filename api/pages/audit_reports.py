@@ -17,9 +17,9 @@ from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
 from api.pages.i18n import LANGUAGES, term, text
 from api.pages.render import page
-from api.pages.session import PageError, lang_of, needs
+from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
-from api.regions import region_problem
+from api.regions import page_region
 from domain.access import Action, Principal
 from domain.region_codes import narrowed
 from infra import backtest_reports
@@ -70,11 +70,11 @@ def integrity(request: Request, principal: Principal = Depends(needs(Action.READ
         "seconds": round(time.perf_counter() - started, 3)})
 
 
-def _prefix(principal: Principal, region: str, problem: str | None) -> str:
+def _prefix(principal: Principal, region: str) -> str:
     """The region prefix read: the one asked for when it lies under the reader's own (as the API does);
-    the reader's own when the one asked for is no code (the page says why)."""
+    a value that is not a region code is the 422 page naming it and why."""
     mine = area_of(principal) or ""
-    return mine if problem else narrowed(mine, region)
+    return narrowed(mine, page_region(region))
 
 
 def _days(start: str, end: str) -> tuple[date | None, date | None]:
@@ -85,16 +85,14 @@ def _days(start: str, end: str) -> tuple[date | None, date | None]:
 def response_time_page(request: Request, group_by: str = "community", region: str = "", start: str = "",
                        end: str = "", principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     runtime, lang = request.app.state.runtime, lang_of(request)
-    by = group_by if group_by in GROUPINGS else "community"
-    region = region.strip()
-    region_error = region_problem(region, lang) if region else None
+    by = one_of("group_by", group_by, GROUPINGS) or "community"
     try:
         first, last = _days(start, end)
     except AxisError as error:
         first, last, problem = None, None, error.field
     else:
         problem = None
-    groups = response_times(alerts_in(runtime.views, _prefix(principal, region, region_error), first, last), by,
+    groups = response_times(alerts_in(runtime.views, _prefix(principal, region), first, last), by,
                             _observations(runtime))
     names = _group_namer(runtime, by, lang)
     labels = [names(g["group"]) for g in groups]
@@ -103,7 +101,7 @@ def response_time_page(request: Request, group_by: str = "community", region: st
     return page(request, "audit_response_times.html", {
         "groups": [dict(g, name=n) for g, n in zip(groups, labels)], "stages": STAGES, "svg": svg,
         "chosen": {"group_by": by, "region": region, "start": start, "end": end}, "groupings": GROUPINGS,
-        "problem": problem, "region_problem": region_error}, status=422 if problem or region_error else 200)
+        "problem": problem}, status=422 if problem else 200)
 
 
 def _observations(runtime: Any) -> Any:
@@ -128,9 +126,7 @@ def equity_page(request: Request, region: str = "",
                 principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     runtime, lang = request.app.state.runtime, lang_of(request)
     today = runtime.assessor.clock() or date.today()
-    region = region.strip()
-    region_error = region_problem(region, lang) if region else None
-    found = equity(runtime.views, _prefix(principal, region, region_error), _observations(runtime), today)
+    found = equity(runtime.views, _prefix(principal, region), _observations(runtime), today)
     places = place_namer(runtime, with_code=False)
     dimensions = []
     for dimension in DIMENSIONS:
@@ -141,8 +137,7 @@ def equity_page(request: Request, region: str = "",
             (text("found_share", lang), [g["found_share"] for g in groups])], percent=True)
         dimensions.append({"name": dimension, "svg": svg, "groups": [dict(g, name=n) for g, n in zip(groups, names)]})
     return page(request, "audit_equity.html", {"dimensions": dimensions, "residents": found["residents"],
-                                               "on": today.isoformat(), "region": region, "pct": percent,
-                                               "region_problem": region_error}, status=422 if region_error else 200)
+                                               "on": today.isoformat(), "region": region, "pct": percent})
 
 
 def percent(share: float | None) -> str:

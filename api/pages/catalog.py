@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
-from api.pages.session import lang_of
-from api.regions import region_problem
+from api.pages.session import bad_value, lang_of
+from api.regions import page_region
 from domain.parameters import ParameterTable, Resolved
 from rules.catalog import CATALOG
 from rules.choices_zh import choice_text
@@ -47,20 +47,26 @@ def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str,
     return rows
 
 
+def _region(region: str) -> str:
+    """The region asked for (the default when none); one that is not a region code (read by level) is the
+    422 page naming it and why."""
+    return page_region(region) or DEFAULT_REGION
+
+
+def _day(on: str) -> date | None:
+    try:
+        return date.fromisoformat(on) if on else None
+    except ValueError:
+        raise bad_value("on", "日期格式不正确，请按 2025-08-04 的格式输入。", "That is not a date; type it as 2025-08-04.") from None
+
+
 @router.get("/catalog")
 def catalog(request: Request, region: str = DEFAULT_REGION, on: str = "") -> Response:
     runtime, lang = request.app.state.runtime, lang_of(request)
-    region = region.strip() or DEFAULT_REGION
-    problem = region_problem(region, lang)  # no values then: they would be some other place's
-    try:
-        day = date.fromisoformat(on) if on else runtime.assessor.clock() or date.today()
-    except ValueError:
-        day = runtime.assessor.clock() or date.today()
+    region, day = _region(region), _day(on) or runtime.assessor.clock() or date.today()
     table, i, places = runtime.policy.table(), LANGUAGES.index(lang), place_namer(runtime)
-    values = (lambda r: []) if problem else (lambda r: _values(r, table, region, day, lang, places))
     rules = [{"id": r.id, "version": r.version, "category": r.category, "subject": r.subject,
               "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
-              "looks_for": looks_for(r.id)[i], "parameters": values(r),
+              "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang, places),
               "choices": [choice_text(c, lang) for c in r.choices]} for r in CATALOG]
-    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat(),
-                                          "region_problem": problem}, status=422 if problem else 200)
+    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat()})

@@ -19,7 +19,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.pages import forms
 from api.pages.render import HERE, page, see_other
-from api.pages.session import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, session_principal
+from api.pages.session import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, one_of,
+                               session_principal)
 from api.pages.workbench import settle
 from domain.access import Action, Principal, allowed, is_grid
 from domain.alert import VERIFICATION_OUTCOMES
@@ -98,7 +99,7 @@ def grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
 
 @router.get("/field/report")
 def report(request: Request, kind: str = "household.visited", principal: Principal = Depends(informant)) -> Response:
-    chosen = kind if kind in forms.REPORT_KINDS else forms.REPORT_KINDS[0]
+    chosen = one_of("kind", kind, forms.REPORT_KINDS) or forms.REPORT_KINDS[0]
     return page(request, "report.html", {"form": forms.report_form(chosen), "kinds": forms.REPORT_KINDS,
                                          "households": grid_households(request.app.state.runtime,
                                                                        principal.jurisdiction),

@@ -43,6 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden_text": ("您的角色无权打开此页面。", "Your role may not open this page."),
     "not_found_title": ("未找到", "Not found"),
     "not_found_text": ("您的辖区内没有该记录。", "There is no such record in your jurisdiction."),
+    "bad_value_title": ("参数有误", "Invalid value"),
+    "bad_value_text": ("以下参数的值无法使用，请修改后重试。", "These values cannot be used; change them and try again."),
     "csrf_title": ("表单已过期", "Form expired"),
     "csrf_text": ("表单校验失败，请返回后刷新页面再提交。", "The form could not be verified; go back, reload and submit again."),
     "back_home": ("返回首页", "Back to the start page"),

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -38,6 +38,25 @@ class PageError(Exception):
         super().__init__(key)
         self.status = status
         self.key = key
+
+
+class BadValues(Exception):
+    """Query or form values a page cannot take: the 422 page names each (`field`, `message`, `message_zh`)."""
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        super().__init__(", ".join(p["field"] for p in problems))
+        self.problems = problems
+
+
+def bad_value(field: str, message_zh: str, message: str) -> BadValues:
+    return BadValues([{"field": field, "message": message, "message_zh": message_zh}])
+
+
+def one_of(field: str, value: str, choices: Sequence[str]) -> str:
+    """`value` when it is empty or one of `choices` (a vocabulary); anything else is the 422 page naming them."""
+    if value and value not in choices:
+        raise bad_value(field, f"必须是以下之一：{'、'.join(choices)}", f"must be one of: {', '.join(choices)}")
+    return value
 
 
 class LoginRequired(Exception):
@@ -100,7 +119,8 @@ def csrf_token(request: Request) -> str:
 
 def check_csrf(request: Request, submitted: Any) -> None:
     """Refuse (403) a form or script call whose token is not this session's."""
-    if not isinstance(submitted, str) or not hmac.compare_digest(submitted, csrf_token(request)):
+    # compared as bytes: compare_digest refuses a str that is not ASCII, and a form may send anything
+    if not isinstance(submitted, str) or not hmac.compare_digest(submitted.encode(), csrf_token(request).encode()):
         raise PageError(403, "csrf")
 
 

@@ -8,6 +8,7 @@ it was moved (its position differs from the one the page was drawn with).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -94,14 +95,20 @@ def day_axis(entries: list[dict[str, Any]], today: date) -> DayAxis:
     return DayAxis(first, max([today, *days]))
 
 
-def _moved(query: Mapping[str, str], slider: str) -> int | None:
-    """The slider's position when the form was sent with it moved, else None."""
+POSITION = re.compile(r"[0-9]{1,9}")  # a slider's position: ASCII digits of a sane length (int() takes more)
+
+
+def _moved(query: Mapping[str, str], slider: str, field: str) -> int | None:
+    """The slider's position when the form was sent with it moved, else None; a position that is not a
+    number is the typed input's error (`field`), as a typed value that is not a date would be."""
     now, drawn = query.get(slider, ""), query.get(f"{slider}0", "")
-    return int(now) if now.isdigit() and now != drawn else None
+    if now and not POSITION.fullmatch(now):
+        raise AxisError(field)
+    return int(now) if now and now != drawn else None
 
 
 def chosen_known_at(query: Mapping[str, str], moments: list[Moment], now: datetime) -> datetime:
-    moved = _moved(query, "k")
+    moved = _moved(query, "k", "known_at")
     if moved is not None and moments:
         return moments[min(moved, len(moments) - 1)].at
     typed = query.get("known_at", "").strip()
@@ -110,7 +117,7 @@ def chosen_known_at(query: Mapping[str, str], moments: list[Moment], now: dateti
 
 def chosen_as_of(query: Mapping[str, str], axis: DayAxis) -> date | None:
     """None: nothing chosen, so the service takes the system's today as known then."""
-    moved = _moved(query, "d")
+    moved = _moved(query, "d", "as_of")
     if moved is not None:
         return axis.day(moved)
     typed = query.get("as_of", "").strip()

@@ -13,15 +13,17 @@ import time
 from datetime import date
 from typing import Any, Callable
 
-from fastapi import APIRouter, Depends, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from api.alerts import area_of, sla_of
+from api.alerts import MAX_OFFSET, area_of, sla_of
 from api.household_view import household_360
 from api.pages.explain import explained, place_namer
 from api.pages.render import page, see_other
-from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs
+from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs, one_of
 from domain.access import Action, Principal, allowed, covers
 from domain.alert import OUTCOMES
 from domain.privacy import sight_of
@@ -34,6 +36,8 @@ from rules.explanation import shown_alert
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 SEVERITIES = ("critical", "high", "medium", "low")
+STATES = ("open", "closed")
+RULES = tuple(r.id for r in CATALOG)
 
 
 def _today(runtime: Any) -> date:
@@ -42,9 +46,12 @@ def _today(runtime: Any) -> date:
 
 @router.get("/work")
 def queue(request: Request, rule: str = "", severity: str = "", status: str = "open", mine: str = "",
-          overdue: str = "", offset: int = 0,
+          overdue: str = "", offset: int = Query(0, ge=0, le=MAX_OFFSET),
           principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
     runtime = request.app.state.runtime
+    rule, severity = one_of("rule", rule, RULES), one_of("severity", severity, SEVERITIES)
+    status, mine, overdue = one_of("status", status, STATES), one_of("mine", mine, ("1",)), one_of("overdue", overdue,
+                                                                                                 ("1",))
     filters = {"household": None, "rule": rule or None, "severity": severity if severity in SEVERITIES else None,
                "status": status if status in ("open", "closed") else None,
                "assigned_to": principal.name if mine else None}
@@ -55,7 +62,7 @@ def queue(request: Request, rule: str = "", severity: str = "", status: str = "o
     alerts = [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]
     chosen = {"rule": rule, "severity": severity, "status": status, "mine": mine, "overdue": overdue}
     return page(request, "queue.html", {"alerts": alerts, "total": total, "chosen": chosen, "offset": offset,
-                                        "page_size": PAGE_SIZE, "rules": [r.id for r in CATALOG],
+                                        "page_size": PAGE_SIZE, "rules": RULES,
                                         "severities": SEVERITIES, "today": today.isoformat()})
 
 
@@ -63,7 +70,7 @@ def queue(request: Request, rule: str = "", severity: str = "", status: str = "o
 def lookup(request: Request, id: str = "", principal: Principal = Depends(needs(Action.READ_HOUSEHOLD))) -> Response:
     """Open a household by its id (auditors and supervisors have no queue row to click from)."""
     if id.strip():
-        return see_other(f"/households/{id.strip()}")
+        return see_other(f"/households/{quote(id.strip(), safe='')}")
     return page(request, "lookup.html", {})
 
 

@@ -26,10 +26,13 @@ INCOME = envelope("h-2", "household.income_reported",
                   at="2025-08-03T10:05:00+08:00")
 
 
-def test_health_needs_nothing(api: tuple[httpx.Client, Runtime]) -> None:
+def test_health_needs_nothing_and_shows_details_to_an_operator(api: tuple[httpx.Client, Runtime],
+                                                                people: People) -> None:
     client, runtime = api
-    body = client.get("/health").json()
-    assert body["status"] == "ok" and body["kafka"] == runtime.kafka
+    body = httpx.get(f"{client.base_url}/health").json()
+    assert body["status"] == "ok" and "kafka" not in body and body["components"]["relay"] == {"status": "up"}
+    full = client.get("/health", headers=people.headers("admin")).json()
+    assert full["kafka"] == runtime.kafka and "lag" in full["components"]["relay"]
 
 
 def test_posted_observation_becomes_a_visible_alert(api: tuple[httpx.Client, Runtime]) -> None:

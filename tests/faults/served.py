@@ -61,9 +61,10 @@ class Served:
         return self
 
     def health(self) -> dict[str, Any] | None:
-        """The /health report with its HTTP status, or None when the server does not answer."""
+        """The /health report in full (as the admin: lags, errors, the broker's pid) with its HTTP status, or
+        None when the server does not answer."""
         try:
-            response = httpx.get(f"{self.url}/health", timeout=2)
+            response = httpx.get(f"{self.url}/health", timeout=2, headers=self.headers("admin"))
         except httpx.HTTPError:
             return None
         return {"http_status": response.status_code, **response.json()}
