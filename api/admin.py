@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from api.auth import require
 from api.problems import problem_response, problem_responses
 from domain.access import ROLES, Action, Principal
-from domain.jurisdiction import DuplicateJurisdiction, JurisdictionError
+from domain.jurisdiction import EVERYWHERE_CODE, DuplicateJurisdiction, JurisdictionError, level_of
 from domain.user import DuplicateUser, UnknownUser, UserError, UserInfo, UserRevoked
 from infra.identity import IdentityService
 
@@ -28,11 +28,21 @@ ADMIN = Depends(require(Action.MANAGE_USERS))
 TREE_ADMIN = Depends(require(Action.MANAGE_JURISDICTIONS))
 
 
+def _tree_code(code: str | None) -> str | None:
+    """A code the tree can hold, read by level (MalformedCode otherwise, reported against its field)."""
+    if code is not None and code != EVERYWHERE_CODE:
+        level_of(code)
+    return code
+
+
+TreeCode = Annotated[str, AfterValidator(_tree_code)]
+
+
 class NewUser(BaseModel):
     name: str = Field(pattern=NAME, description="letters, digits, `_ . @ -`; 2 to 64 characters")
     role: str = Field(json_schema_extra={"enum": list(ROLES)})
-    jurisdiction: str = Field(pattern=f"^0$|{CODE}", description="a node of the tree (a grid for informants), "
-                                                                 "or 0 (everywhere: auditors, admins, integration)")
+    jurisdiction: TreeCode = Field(pattern=f"^0$|{CODE}", description="a node of the tree (a grid for informants), "
+                                                                      "or 0 (everywhere: auditors, admins, integration)")
     password: str | None = Field(None, min_length=8, max_length=256, description="for people who log in on the web; "
                                                                                  "not the user name")
 
@@ -47,9 +57,9 @@ class IssuedToken(BaseModel):
 
 
 class NewJurisdiction(BaseModel):
-    code: str = Field(pattern=CODE, description="region code (2, 4, 6, 9 or 12 digits) or grid code (community-NN)")
+    code: TreeCode = Field(pattern=CODE, description="region code (2, 4, 6, 9 or 12 digits) or grid code (community-NN)")
     name: str = Field(min_length=1, max_length=64)
-    parent: str | None = Field(None, pattern=CODE, description="the node right above; only a province has none")
+    parent: TreeCode | None = Field(None, pattern=CODE, description="the node right above; only a province has none")
 
 
 class JurisdictionOut(BaseModel):

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from api.auth import require
 from api.problems import problem_responses
 from api.reads import record_read, record_reads, route_of
-from domain.access import EVERYWHERE, Action, Principal
-from domain.parameters import region_prefix
+from api.regions import RegionQuery
+from domain.access import Action, Principal, scope_of
 from domain.privacy import sight_of
+from domain.region_codes import region_scope
 from domain.sla import sla_clock
 from infra.authorizer import OutOfReach
 from projections import alert_queue
@@ -25,7 +26,7 @@ MAX_OFFSET = 1_000_000_000  # far beyond any queue, well within SQLite's 64-bit 
 
 def area_of(principal: Principal) -> str | None:
     """The region prefix a principal's reads are limited to (None: everywhere)."""
-    return None if principal.role in EVERYWHERE else region_prefix(principal.jurisdiction.split("-")[0])
+    return scope_of(principal)
 
 
 @router.get("/api/v1/alerts", responses=problem_responses(401, 403, 422))
@@ -35,7 +36,7 @@ def list_alerts(
     rule: str | None = None,
     status: str | None = Query(None, pattern="^(open|closed)$"),
     severity: str | None = Query(None, pattern="^(critical|high|medium|low)$"),
-    region: str | None = Query(None, pattern="^[0-9]{2,12}$"),
+    region: RegionQuery = None,
     escalated: bool | None = Query(None, description="only alerts escalated to a supervisor (or only not)"),
     assigned_to: str | None = Query(None, max_length=64, description="a caseworker's user name, or `me`"),
     overdue: bool | None = Query(None, description="only open alerts not acknowledged in time (escalated)"),
@@ -49,7 +50,8 @@ def list_alerts(
     assignee = principal.name if assigned_to == "me" else assigned_to
     filters = {"household": household, "rule": rule, "status": status, "severity": severity, "assigned_to": assignee}
     total, rows = alert_queue.query(runtime.views, filters, escalated=escalated, overdue=overdue,
-                                    regions=[r for r in (region, area_of(principal)) if r], limit=limit, offset=offset)
+                                    regions=[r for r in (region and region_scope(region), area_of(principal)) if r],
+                                    limit=limit, offset=offset)
     today = runtime.assessor.clock() or date.today()
     table, sight = runtime.policy.table(), sight_of(principal.role)
     record_reads(request, principal, (r["household"] for r in rows))

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
+from api.regions import RegionQuery
 from domain.access import Action, Principal
+from domain.region_codes import narrowed
 from projections.equity import equity
 
 router = APIRouter()
@@ -58,13 +60,13 @@ class EquityReport(BaseModel):
 @router.get("/api/v1/audit/equity", response_model=EquityReport, responses=problem_responses(401, 403, 422))
 def get_equity(
     request: Request,
-    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> EquityReport:
     """By hukou, sex, age band, disability and community: alert shares next to population shares."""
     runtime = request.app.state.runtime
     mine = area_of(principal) or ""
-    prefix = region if region and region.startswith(mine) else mine
+    prefix = narrowed(mine, region)
     today = runtime.assessor.clock() or date.today()
     found = equity(runtime.views, prefix, runtime.assessor.observations_of, today)
     return EquityReport.model_validate({"region": prefix or "all", "on": today, **found})

@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from api.auth import require
 from api.problems import problem_response, problem_responses
+from api.regions import RequiredRegion, region_schema
 from domain.access import Action, Principal
 from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from domain.parameters import Resolved, Unusable
@@ -26,7 +27,8 @@ def _iso_day(value: Any) -> date | None:
 
 class NewValue(BaseModel):
     name: str = Field(examples=["dibao.standard_monthly.urban"])
-    region: str = Field(pattern="^[0-9]{2,12}$", examples=["500000"])
+    # Read by level and checked by the policy service, which names `region` with the reason.
+    region: str = Field(examples=["500000"], json_schema_extra=region_schema)
     # Checked by the policy service (YYYY-MM-DD only), so that `0` or `null` is refused, not read as a date.
     effective_from: Any = Field(alias="from", examples=["2025-07-01"],
                                 json_schema_extra={"type": "string", "format": "date",
@@ -38,8 +40,8 @@ class NewValue(BaseModel):
 @router.get("/api/v1/parameters", responses=problem_responses(401, 403, 422))
 def in_force(
     request: Request,
+    region: RequiredRegion,
     principal: Principal = Depends(require(Action.READ_PARAMETERS)),
-    region: str = Query(..., pattern="^[0-9]{2,12}$"),
     on: Annotated[date | None, BeforeValidator(_iso_day),
                   Query(description="YYYY-MM-DD (default: the clock)",
                         json_schema_extra={"pattern": EFFECTIVE_DATE_PATTERN})] = None,

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domain.jurisdiction import JurisdictionError
 from domain.parameter_types import ParameterRefused
+from domain.region_codes import InvalidRegionCode
 
 MEDIA_TYPE = "application/problem+json"
 LOCATIONS = ("body", "query", "path", "header", "cookie")  # FastAPI's first `loc` element, dropped from `field`
@@ -163,6 +165,8 @@ def _validation_error(error: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(cause, ParameterRefused) and cause.problems:
         first = cause.problems[0]
         return {"field": _field(error["loc"]), "message": first.message, "message_zh": first.message_zh}
+    if isinstance(cause, (InvalidRegionCode, JurisdictionError)):
+        return {"field": _field(error["loc"]), "message": cause.message, "message_zh": cause.message_zh}
     template = VALIDATION_ZH.get(error.get("type", ""), "参数不合法")
     try:
         message_zh = template.format(**context)

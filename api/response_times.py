@@ -15,8 +15,10 @@ from pydantic import BaseModel, BeforeValidator, Field
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
+from api.regions import RegionQuery
 from domain.access import Action, Principal
 from domain.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
+from domain.region_codes import narrowed
 from projections.response_times import alerts_in, response_times
 
 router = APIRouter()
@@ -70,7 +72,7 @@ class ResponseTimes(BaseModel):
 def get_response_times(
     request: Request,
     group_by: Literal["community", "rule", "caseworker"] = Query("community"),
-    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    region: RegionQuery = None,
     start: Annotated[date | None, BeforeValidator(_iso_day), _day_query("from", "alerts raised on or after")] = None,
     end: Annotated[date | None, BeforeValidator(_iso_day), _day_query("to", "alerts raised on or before")] = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
@@ -78,7 +80,7 @@ def get_response_times(
     """Median and 90th percentile of each stage, by community, rule or caseworker."""
     runtime = request.app.state.runtime
     mine = area_of(principal) or ""
-    prefix = region if region and region.startswith(mine) else mine
+    prefix = narrowed(mine, region)
     cache: dict[str, list[dict[str, object]]] = {}
 
     def observations_of(household: str) -> list[dict[str, object]]:

@@ -12,7 +12,9 @@ from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
 from api.reads import record_reads
+from api.regions import RegionQuery
 from domain.access import Action, Principal
+from domain.region_codes import narrowed
 from projections.escalations import escalations
 from projections.gap_statistics import gap_statistics
 from projections.informant_activity import activity
@@ -24,13 +26,13 @@ MONTH = "^[0-9]{4}-(0[1-9]|1[0-2])$"
 def _area(principal: Principal, region: str | None) -> str:
     """The region prefix to read: the one asked for when it lies within yours, else yours."""
     mine = area_of(principal) or ""
-    return region if region and region.startswith(mine) else mine
+    return narrowed(mine, region)
 
 
 @router.get("/api/v1/statistics/gaps", responses=problem_responses(401, 403, 422))
 def gaps(
     request: Request,
-    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> dict[str, Any]:
     """Open, found this month, verified, resolved by outcome, median days to acknowledge and resolve."""
@@ -44,7 +46,7 @@ def gaps(
 @router.get("/api/v1/statistics/informants", responses=problem_responses(401, 403, 422))
 def informants(
     request: Request,
-    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    region: RegionQuery = None,
     grid: str | None = Query(None, min_length=1, max_length=32, description="only this grid"),
     since: str | None = Query(None, alias="from", pattern=MONTH, description="first month, YYYY-MM"),
     until: str | None = Query(None, alias="to", pattern=MONTH, description="last month, YYYY-MM"),
@@ -60,7 +62,7 @@ def informants(
 @router.get("/api/v1/escalations", responses=problem_responses(401, 403, 422))
 def escalated(
     request: Request,
-    region: str | None = Query(None, pattern="^[0-9]{2,12}$", description="narrow to a region under yours"),
+    region: RegionQuery = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(require(Action.READ_ESCALATIONS)),

@@ -2,9 +2,9 @@
 
 Every request is made by a `Principal` (an authenticated user). `allowed(role, action)`
 answers from `PERMISSIONS`; `covers(principal, region, grid)` says whether a
-household lies within the user's jurisdiction. A jurisdiction is a region code
-(6–12 digits: district, street, community; trailing zero pairs stand for the whole
-prefix, as for parameters) or a grid code (`<community code>-<nn>`).
+household lies within the user's jurisdiction. A jurisdiction is a region code read
+by level as parameters are (`domain.region_codes`: `500103100` is town 100 alone, only
+a 6-digit code abbreviates) or a grid code (`<community code>-<nn>`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from domain.parameters import region_prefix
+from domain.region_codes import InvalidRegionCode, covers_region, region_scope
 
+NOWHERE = "-"  # the scope of a jurisdiction that is no code (recorded before codes were read by level): no region
 ROLES = ("informant", "caseworker", "supervisor", "auditor", "admin", "integration")
 
 
@@ -79,7 +80,20 @@ def covers(principal: Principal, region: str | None, grid: str | None) -> bool:
     code = principal.jurisdiction
     if is_grid(code):
         return grid == code
-    return region is not None and region.startswith(region_prefix(code))
+    try:
+        return covers_region(code, region)
+    except InvalidRegionCode:
+        return False
+
+
+def scope_of(principal: Principal) -> str | None:
+    """The region prefix a principal's reads are limited to (None: everywhere; a grid: its community)."""
+    if principal.role in EVERYWHERE:
+        return None
+    try:
+        return region_scope(principal.jurisdiction.split("-")[0])
+    except InvalidRegionCode:
+        return NOWHERE
 
 
 PROGRAMME_PREFIXES = ("coverage.", "application.")

@@ -6,6 +6,9 @@ a place came under the system. Region codes are the administrative codes without
 (province 2 digits, city 4, district 6, street/township 9, community/village 12, as households
 carry them); a grid is `<12-digit community>-<nn>`. A node's parent is the level right above it,
 and its code extends the parent's, so the parent of any code can be read from the code itself.
+Codes are read by level (`domain.region_codes`): no part is zeros (`500103000`, `500103100000`),
+and a 6-digit code ending in `00` is refused here, since it abbreviates a province or city whose
+node is written `50` or `5105`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import stable_id
+from domain.region_codes import InvalidRegionCode, check_region_code, region_scope
 
 TREE_ID = stable_id("jurisdiction-tree")
 EVERYWHERE_CODE = "0"  # not a node: the jurisdiction of roles that no place limits (see domain.user)
@@ -39,12 +43,23 @@ class JurisdictionError(ValueError):
 
 
 class MalformedCode(JurisdictionError):
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, why: InvalidRegionCode | None = None) -> None:
+        if why is not None:
+            super().__init__(why.message_zh, why.message)
+            return
         super().__init__(
             f"代码 {code!r} 无效：地区代码为 2、4、6、9 或 12 位数字，网格代码为“12 位社区代码-两位数字”",
             f"code {code!r} is not a region code of 2, 4, 6, 9 or 12 digits nor a grid code "
             "(<12-digit community>-<nn>)",
         )
+
+
+class AbbreviatedCode(MalformedCode):
+    def __init__(self, code: str) -> None:
+        scope = region_scope(code)
+        zh, en = ("省", "province") if len(scope) == 2 else ("市", "city")
+        JurisdictionError.__init__(self, f"代码 {code} 是{zh}级代码 {scope} 的六位写法；辖区树中请写作 {scope}",
+                                   f"code {code} abbreviates the {en} {scope}; the tree names it {scope}")
 
 
 class BadName(JurisdictionError):
@@ -91,11 +106,22 @@ def level_of(code: str) -> str:
     """The level a code names (`province` … `grid`), or MalformedCode."""
     if not isinstance(code, str):
         raise MalformedCode(repr(code))
-    if _GRID.fullmatch(code):
+    grid = _GRID.fullmatch(code)
+    if grid:
+        _checked(grid.group(1))
         return "grid"
     if _DIGITS.fullmatch(code) and len(code) in REGION_LEVELS:
+        if region_scope(_checked(code)) != code:
+            raise AbbreviatedCode(code)
         return REGION_LEVELS[len(code)]
     raise MalformedCode(code)
+
+
+def _checked(code: str) -> str:
+    try:
+        return check_region_code(code)
+    except InvalidRegionCode as why:
+        raise MalformedCode(code, why) from why
 
 
 def parent_code(code: str) -> str | None:
@@ -106,6 +132,12 @@ def parent_code(code: str) -> str | None:
     lengths = sorted(REGION_LEVELS)
     index = lengths.index(len(code))
     return code[: lengths[index - 1]] if index else None
+
+
+def _recorded_level(code: str) -> str:
+    """The level of a node already in the tree, by its shape: one added before codes were read by level
+    (`500103000`) is still listed, though no user can be given it now."""
+    return "grid" if "-" in code else REGION_LEVELS.get(len(code), "community")
 
 
 @dataclass(frozen=True)
@@ -177,7 +209,7 @@ class JurisdictionTree(Aggregate):
         found = self.nodes.get(code)
         if found is None:
             raise UnknownJurisdiction(code)
-        return JurisdictionNode(code, str(found["name"]), level_of(code), found["parent"])
+        return JurisdictionNode(code, str(found["name"]), _recorded_level(code), found["parent"])
 
     def flat(self) -> list[JurisdictionNode]:
         """Every node in tree order (a parent before its children: codes extend their parent's)."""

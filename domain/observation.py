@@ -67,6 +67,7 @@ from stdnum.util import clean
 from domain import intake_limits as limits
 from domain import vocabulary as v
 from domain.instants import china_date
+from domain.region_codes import HOUSEHOLD_REGION_PATTERN, InvalidRegionCode, check_region_code
 
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and gateways drift
 EARLIEST = date(1900, 1, 1)
@@ -395,7 +396,6 @@ def _int_range(low: int, high: int | None = None) -> Check:
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}")
-_REGION = re.compile(r"[0-9]{6,12}")
 _RIC = re.compile(r"[0-9]{17}[0-9X]")
 DATE_PATTERN, PERIOD_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 
@@ -484,15 +484,19 @@ _shaped(_period, Shape("string", pattern=PERIOD_PATTERN,
 
 
 def _region(value: Any, _: date) -> str:
-    if not isinstance(value, str) or not _REGION.fullmatch(value):
-        raise _Bad(
-            f'must be an administrative division code of 6 to 12 digits, as a string such as "420503" (got {_show(value)})',
-            f"必须是 6 至 12 位数字的行政区划代码字符串（收到 {_show(value)}）",
-        )
-    return value
+    """A county (6 digits), town (9) or community (12) code, read by level as jurisdictions are."""
+    try:
+        check_region_code(value)
+    except InvalidRegionCode as error:
+        raise _Bad(f'{error.message} (a string such as "420503")', error.message_zh) from error
+    if len(value) < 6:
+        raise _Bad(f"must be a county, town or community code of 6, 9 or 12 digits (got {_show(value)})",
+                   f"住户所在地须为 6、9 或 12 位的区县、乡镇/街道或社区/村代码（收到 {_show(value)}）")
+    return str(value)
 
 
-_shaped(_region, Shape("string", pattern="^[0-9]{6,12}$", note="an administrative division code"))
+_shaped(_region, Shape("string", pattern=HOUSEHOLD_REGION_PATTERN,
+                       note="a county, town or community code (6, 9 or 12 digits, read by level)"))
 
 
 def _id_number(value: Any, _: date) -> str:

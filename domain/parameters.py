@@ -2,8 +2,9 @@
 
 A value is keyed by (name, region prefix, effective date). Lookup takes the
 longest region prefix that has a value for the name, then the latest value
-not after the date judged. A code ending in zero pairs stands for its prefix
-(``500000`` is all of Chongqing), so codes are normalised before matching.
+not after the date judged. Codes are read by level (`domain.region_codes`):
+only a 6-digit code abbreviates (``500000`` is all of Chongqing), a town
+``500103100`` is that town alone, so a value is keyed by `region_scope(code)`.
 A value in force that does not have its declared type (domain.parameter_types) is
 reported as unusable and never returned by `lookup`: unknown, so rules needing it do not hold.
 """
@@ -15,17 +16,10 @@ from datetime import date
 from typing import Any, Iterable
 
 from domain.parameter_types import check, json_safe
+from domain.region_codes import LEVELS, InvalidRegionCode, region_scope
 
 START_OF_TIME = date(1900, 1, 1)
 NATIONAL = ""
-
-
-def region_prefix(code: str) -> str:
-    """Strip trailing zero pairs: ``510500`` -> ``5105``; ``000000`` -> national."""
-    code = code.strip()
-    while len(code) >= 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ def _national(name: str, value: Any) -> ParameterValue:
 
 
 def _local(name: str, region: str, since: date, value: Any) -> ParameterValue:
-    return ParameterValue(name, region_prefix(region), since, value, "example")
+    return ParameterValue(name, region_scope(region), since, value, "example")
 
 
 WORKING_DAY_LIMITS = {
@@ -195,8 +189,8 @@ class ParameterTable:
 
     def _find(self, name: str, region: str, on: date) -> Resolved | Unusable | None:
         regions = self._by_name.get(name, {})
-        code = region_prefix(region)
-        for length in range(len(code), -1, -1):
+        code = _lookup_scope(region)
+        for length in [n for n in sorted(LEVELS, reverse=True) if n <= len(code)] + [0]:
             candidates = regions.get(code[:length])
             if not candidates:
                 continue
@@ -222,3 +216,14 @@ class ParameterTable:
         for value in extra:
             table.add(value)
         return table
+
+
+def _lookup_scope(region: str) -> str:
+    """The scope a region's values are looked up from; a household region that is not a code (one
+    registered before codes were read by level) gets national values only, never a neighbour's."""
+    if not region:
+        return NATIONAL
+    try:
+        return region_scope(region)
+    except InvalidRegionCode:
+        return NATIONAL

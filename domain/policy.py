@@ -14,7 +14,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import stable_id
-from domain.parameters import ParameterTable, ParameterValue, region_prefix
+from domain.parameters import ParameterTable, ParameterValue
+from domain.region_codes import is_region_code, region_scope
 
 POLICY_ID = stable_id("policy-book")
 
@@ -32,16 +33,19 @@ class PolicyBook(Aggregate):
 
     @event("ValueSet")
     def set_value(self, name: str, region: str, effective_from: str, value: Any, set_by: str, reason: str) -> None:
-        """Add (or replace, for the same name, region and date) one dated value."""
+        """Add (or replace, for the same name, region and date) one dated value.
+
+        The region is read by level when replayed, so values set before codes were read so apply to
+        the place their code names; one whose code is no code at all (accepted then) applies nowhere."""
         self.values.append(
-            {"name": name, "region": region_prefix(region), "from": effective_from, "value": value,
-             "set_by": set_by, "reason": reason}
+            {"name": name, "region": region_scope(region) if is_region_code(region) else None,
+             "from": effective_from, "value": value, "set_by": set_by, "reason": reason}
         )
 
     def parameter_values(self) -> list[ParameterValue]:
         return [
             ParameterValue(v["name"], v["region"], date.fromisoformat(v["from"]), v["value"], f"set by {v['set_by']}")
-            for v in self.values
+            for v in self.values if v["region"] is not None
         ]
 
     def table(self, base: ParameterTable) -> ParameterTable:

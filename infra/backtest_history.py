@@ -20,6 +20,7 @@ from domain.applications import AlertsApp, HouseholdsApp
 from domain.household import Household
 from domain.parameters import ParameterValue
 from domain.policy import PolicyBook
+from domain.region_codes import is_region_code, region_scope
 from rules.backtest import Raised, RecordedHistory, RecordedObservation, RecordedValue, recorded_day
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -53,8 +54,10 @@ def recorded_history(households: HouseholdsApp, upto: date) -> RecordedHistory:
         if day > upto:
             continue
         if isinstance(event, PolicyBook.ValueSet):
-            value = ParameterValue(event.name, event.region, date.fromisoformat(event.effective_from), event.value,
-                                   f"set by {event.set_by}")
+            if not is_region_code(event.region):
+                continue  # applies nowhere, as in the live PolicyBook
+            value = ParameterValue(event.name, region_scope(event.region), date.fromisoformat(event.effective_from),
+                                   event.value, f"set by {event.set_by}")
             history.parameter_values.append(RecordedValue(day, value))
         elif event.originator_id in names:
             history.observations.append(RecordedObservation(names[event.originator_id], day, event.observation))

@@ -18,7 +18,8 @@ import yaml
 
 from domain.applications import AlertsApp, HouseholdsApp
 from domain.parameter_types import Problem
-from domain.parameters import ParameterTable, ParameterValue, region_prefix
+from domain.parameters import ParameterTable, ParameterValue
+from domain.region_codes import region_scope
 from infra.backtest_history import actual_raises, recorded_history
 from infra.policy_service import PolicyError, check_value
 from rules.backtest import ParametersByDay, ProgressCallback, Replay
@@ -63,7 +64,7 @@ def _value(entry: Any) -> ParameterValue:
                                    "每一项须为 {name, value, region, from}")])
     name, region, value = entry.get("name"), str(entry.get("region", "")), entry.get("value")
     since = check_value(str(name), region, entry.get("from"), value)
-    return ParameterValue(str(name), region_prefix(region), since, value, "backtest")
+    return ParameterValue(str(name), region_scope(region), since, value, "backtest")
 
 
 @dataclass

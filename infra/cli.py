@@ -208,7 +208,7 @@ def _report(result: object, as_json: bool) -> None:
 def parameters_set(
     name: str = typer.Argument(..., help="e.g. dibao.standard_monthly.urban"),
     value: str = typer.Argument(..., help="a JSON value: 800, 1.5, true, [3, 4]"),
-    region: str = typer.Option(..., "--region", help="admin code; 500000 = all of Chongqing"),
+    region: str = typer.Option(..., "--region", help="admin code read by level: 500000 = all of Chongqing, 500103100 = town 100 alone"),
     effective_from: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
     by: str = typer.Option(..., "--by", help="who sets it (recorded)"),
     reason: str = typer.Option("", "--reason"),
@@ -248,7 +248,12 @@ def parameters_show(
     from infra.event_store import open_households
     from infra.policy_service import PolicyService
     from domain.parameters import ParameterTable
+    from domain.region_codes import InvalidRegionCode, check_region_code
 
+    try:
+        check_region_code(region)
+    except InvalidRegionCode as error:
+        raise typer.BadParameter(f"{error.message_zh} / {error.message}", param_hint="--region") from error
     settings = Settings.from_env(data_dir=data or default_data_dir())
     table = PolicyService(open_households(settings), ParameterTable()).table()
     day = date.fromisoformat(on) if on else today()

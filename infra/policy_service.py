@@ -6,18 +6,16 @@ check), so the rule worker can ask for it before every batch.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.parameter_types import ParameterRefused, Problem, check, effective_date
-from domain.parameters import ParameterTable, ParameterValue, region_prefix
+from domain.parameters import ParameterTable, ParameterValue
 from domain.policy import POLICY_ID, PolicyBook
+from domain.region_codes import InvalidRegionCode, check_region_code, region_scope
 from infra.event_store import HouseholdsApp
-
-_REGION = re.compile(r"[0-9]{2,12}")
 
 
 class PolicyError(ValueError):
@@ -63,7 +61,7 @@ class PolicyService:
         book.set_value(name=name, region=region, effective_from=since.isoformat(), value=value,
                        set_by=set_by, reason=reason)
         self.app.save(book)
-        return ParameterValue(name, region_prefix(region), since, value, f"set by {set_by}")
+        return ParameterValue(name, region_scope(region), since, value, f"set by {set_by}")
 
     @staticmethod
     def _check(name: str, region: str, effective_from: date | str, value: Any) -> date:
@@ -73,9 +71,10 @@ class PolicyService:
 def check_value(name: str, region: str, effective_from: date | str, value: Any) -> date:
     """The effective date of a value that may be set; PolicyError with every problem otherwise."""
     problems = check(name, value)
-    if not (isinstance(region, str) and _REGION.fullmatch(region)):
-        problems.append(Problem("region", "region must be an administrative code of 2 to 12 digits",
-                                "地区必须是 2 至 12 位数字的行政区划代码"))
+    try:
+        check_region_code(region)
+    except InvalidRegionCode as error:
+        problems.append(Problem("region", error.message, error.message_zh))
     since: date | None = None
     try:
         since = effective_date(effective_from)

@@ -22,7 +22,8 @@ from typing import Any, Iterable
 
 import yaml
 
-from domain.parameters import START_OF_TIME, ParameterTable, ParameterValue, region_prefix
+from domain.parameters import START_OF_TIME, ParameterTable, ParameterValue
+from domain.region_codes import InvalidRegionCode, region_scope
 from infra.kafka.broker import EmbeddedBroker
 from infra.bootstrap import bootstrap
 from infra.runtime import Runtime
@@ -81,15 +82,16 @@ def _plain(value: Any) -> Any:
 
 
 def _parameter_values(region: str, raw: dict[str, Any] | None) -> list[ParameterValue]:
+    scope = region_scope(region)
     values = []
     for name, spec in (raw or {}).items():
         dated = spec if isinstance(spec, list) and spec and isinstance(spec[0], dict) and "from" in spec[0] else None
         if dated is None:
-            values.append(ParameterValue(name, region_prefix(region), START_OF_TIME, _plain(spec), "scenario"))
+            values.append(ParameterValue(name, scope, START_OF_TIME, _plain(spec), "scenario"))
             continue
         for item in dated:
             since = item["from"] if isinstance(item["from"], date) else date.fromisoformat(str(item["from"]))
-            values.append(ParameterValue(name, region_prefix(region), since, _plain(item["value"]), "scenario"))
+            values.append(ParameterValue(name, scope, since, _plain(item["value"]), "scenario"))
     return values
 
 
@@ -105,12 +107,16 @@ def load(path: Path) -> Scenario:
         raise ScenarioError(f"{path}: missing {', '.join(missing)}")
     as_of = raw["as_of"] if isinstance(raw["as_of"], date) else date.fromisoformat(str(raw["as_of"]))
     expect = raw.get("expect") or {}
+    try:
+        parameters = _parameter_values(str(raw["region"]), raw.get("parameters"))
+    except InvalidRegionCode as error:
+        raise ScenarioError(f"{path}: region: {error.message_zh} / {error.message}") from error
     return Scenario(
         path=path,
         name=str(raw["name"]),
         region=str(raw["region"]),
         as_of=as_of,
-        parameters=_parameter_values(str(raw["region"]), raw.get("parameters")),
+        parameters=parameters,
         steps=[_plain(step) for step in raw["steps"] or []],
         expect_alerts=[_plain(e) for e in expect.get("alerts") or []],
         expect_no_alerts=[_plain(e) for e in expect.get("no_alerts") or []],

@@ -4,7 +4,6 @@ need `READ_AUDIT`; response times and equity `READ_STATISTICS`, limited to a sup
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 from typing import Any
@@ -18,9 +17,11 @@ from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
 from api.pages.i18n import LANGUAGES, term, text
 from api.pages.render import page
-from api.pages.session import PageError, bad_value, lang_of, needs, one_of
+from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
+from api.regions import page_region
 from domain.access import Action, Principal
+from domain.region_codes import narrowed
 from infra import backtest_reports
 from infra.integrity import runtime_recorders, verify_all
 from projections.equity import DIMENSIONS, equity
@@ -69,16 +70,11 @@ def integrity(request: Request, principal: Principal = Depends(needs(Action.READ
         "seconds": round(time.perf_counter() - started, 3)})
 
 
-REGION = re.compile(r"[0-9]{2,12}")  # as the API's `region` query
-
-
 def _prefix(principal: Principal, region: str) -> str:
     """The region prefix read: the one asked for when it lies under the reader's own (as the API does);
-    a value that is not a region code is the 422 page."""
-    if region and not REGION.fullmatch(region):
-        raise bad_value("region", "地区代码应为 2 至 12 位数字", "a region code is 2 to 12 digits")
+    a value that is not a region code is the 422 page naming it and why."""
     mine = area_of(principal) or ""
-    return region if region and region.startswith(mine) else mine
+    return narrowed(mine, page_region(region))
 
 
 def _days(start: str, end: str) -> tuple[date | None, date | None]:

@@ -4,7 +4,6 @@ Public: residents may read why the system asks about them; no login needed."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,7 @@ from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
 from api.pages.session import bad_value, lang_of
+from api.regions import page_region
 from domain.parameters import ParameterTable, Resolved
 from rules.catalog import CATALOG
 from rules.choices_zh import choice_text
@@ -23,7 +23,6 @@ from rules.rule import Rule
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_REGION = "500103"
-_REGION = re.compile(r"[0-9]{2,12}")
 
 
 def parameter_names(rule: Rule, table: ParameterTable) -> list[str]:
@@ -49,10 +48,9 @@ def _values(rule: Rule, table: ParameterTable, region: str, on: date, lang: str,
 
 
 def _region(region: str) -> str:
-    """The region asked for (the default when none); one that is not a region code is the 422 page."""
-    if region and not _REGION.fullmatch(region):
-        raise bad_value("region", "地区代码应为 2 至 12 位数字", "a region code is 2 to 12 digits")
-    return region or DEFAULT_REGION
+    """The region asked for (the default when none); one that is not a region code (read by level) is the
+    422 page naming it and why."""
+    return page_region(region) or DEFAULT_REGION
 
 
 def _day(on: str) -> date | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.access import PERMISSIONS, ROLES, Action, Principal, action_for_kind, admits, allowed, covers
+from domain.access import (NOWHERE, PERMISSIONS, ROLES, Action, Principal, action_for_kind, admits, allowed, covers,
+                           scope_of)
 
 A = Action
 # The table of DESIGN.md § Users and issue 7, written out by hand: (role, action) -> allowed.
@@ -44,14 +45,28 @@ COMMUNITY = "500103001001"
     ("500103", COMMUNITY, GRID, True),          # a district covers its communities
     ("500103001", COMMUNITY, GRID, True),       # a street too
     ("500103002", COMMUNITY, GRID, False),      # not the neighbouring street
-    ("500000", COMMUNITY, GRID, True),          # trailing zero pairs stand for the prefix (all of Chongqing)
+    ("500000", COMMUNITY, GRID, True),          # a 6-digit code ending 0000 is its province (all of Chongqing)
     ("510500", COMMUNITY, GRID, False),
+    ("500103100", "500103100001", "500103100001-01", True),   # town 100 covers its villages
+    ("500103100", "500103101001", "500103101001-01", False),  # but not town 101 (issue 14)
+    ("500103001100", "500103001100", "500103001100-01", True),  # village 100 of town 001
+    ("500103001100", "500103001101", "500103001101-01", False),
+    ("500103100000", "500103100001", "500103100001-01", False),  # no code (recorded before): covers nothing
     (GRID, COMMUNITY, GRID, True),              # an informant's grid
     (GRID, COMMUNITY, "500103001001-04", False),
     ("500103", None, None, False),              # nothing known: not covered
 ])
 def test_covers(jurisdiction: str, region: str | None, grid: str | None, inside: bool) -> None:
     assert covers(Principal("u", "caseworker", jurisdiction), region, grid) is inside
+
+
+@pytest.mark.parametrize(("jurisdiction", "scope"), [
+    ("500103100", "500103100"), ("500000", "50"), ("510500", "5105"), (GRID, COMMUNITY),
+    ("500103100000", NOWHERE), ("500103100000-01", NOWHERE),
+])
+def test_the_scope_of_reads_is_the_jurisdiction_read_by_level(jurisdiction: str, scope: str) -> None:
+    assert scope_of(Principal("u", "supervisor", jurisdiction)) == scope
+    assert scope_of(Principal("u", "auditor", "0")) is None
 
 
 @pytest.mark.parametrize("role", ["auditor", "admin", "integration"])

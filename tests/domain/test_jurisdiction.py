@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from domain.applications import IdentityApp
-from domain.jurisdiction import (TREE_ID, BadName, DuplicateJurisdiction, GridNotUnderCommunity, JurisdictionError,
+from domain.jurisdiction import (TREE_ID, AbbreviatedCode, BadName, DuplicateJurisdiction, GridNotUnderCommunity, JurisdictionError,
                                  JurisdictionTree, MalformedCode, NotUnderParent, ParentRequired, UnknownJurisdiction,
                                  UnknownParent, level_of, parent_code)
 
@@ -33,10 +33,31 @@ def test_a_code_says_its_level_and_its_parent(code: str, level: str, parent: str
 
 
 @pytest.mark.parametrize("code", ["", "5", "500", "50010", "5001030010", "500103001001-3", "500103001-03",
-                                  "500103001001-003", "50a103", " 50", "0", "500103001001-ab"])
+                                  "500103001001-003", "50a103", " 50", "0", "500103001001-ab",
+                                  "00", "5000", "500001", "500103000", "500103100000", "500103100000-01"])
 def test_anything_else_is_not_a_code(code: str) -> None:
     with pytest.raises(MalformedCode):
         level_of(code)
+
+
+@pytest.mark.parametrize(("code", "level"), [("500103100", "street"), ("500103001100", "community"),
+                                             ("500103100100-01", "grid")])
+def test_zeros_that_number_a_place_are_its_code(code: str, level: str) -> None:
+    assert level_of(code) == level
+
+
+@pytest.mark.parametrize(("code", "written"), [("500000", "50"), ("510500", "5105")])
+def test_a_six_digit_abbreviation_is_no_node_the_tree_names_the_place_itself(code: str, written: str) -> None:
+    with pytest.raises(AbbreviatedCode) as refused:
+        level_of(code)
+    assert written in refused.value.message and written in refused.value.message_zh
+
+
+def test_a_node_recorded_before_codes_were_read_by_level_is_still_listed() -> None:
+    tree = chongqing()
+    tree.add("500103002", "朝天门街道", "500103")
+    tree._added(code="500103000", name="旧节点", parent="500103")  # as a replayed old event would
+    assert tree.node("500103000").level == "street" and "500103000" in [n.code for n in tree.flat()]
 
 
 def test_nodes_come_back_flat_in_tree_order_with_their_level_and_nested() -> None:
@@ -66,6 +87,9 @@ def test_nodes_come_back_flat_in_tree_order_with_their_level_and_nested() -> Non
     ("500103001001-03", "500103001001", DuplicateJurisdiction),
     ("50", None, DuplicateJurisdiction),
     ("5001-01", "5001", MalformedCode),
+    ("500103000", "500103", MalformedCode),  # a town part 000 is no town
+    ("500103001000", "500103001", MalformedCode),
+    ("500000", None, AbbreviatedCode),
 ])
 def test_the_tree_refuses_a_node_that_does_not_fit_and_records_nothing(
         code: str, parent: str | None, refusal: type[JurisdictionError]) -> None:

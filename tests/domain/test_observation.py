@@ -446,10 +446,13 @@ def test_types_are_not_coerced(kind: str, name: str, value: Any) -> None:
     ("resident.disability_assessed", "grade", 5, "from 1 to 4"),
     ("coverage.enrolled", "review_interval_months", 0, "from 1 to 60"),
     ("coverage.enrolled", "review_interval_months", 61, "from 1 to 60"),
-    ("household.registered", "region", "42050", "6 to 12 digits"),
-    ("household.registered", "region", "4205030010011", "6 to 12 digits"),
-    ("household.registered", "region", "42050a", "6 to 12 digits"),
-    ("household.registered", "region", "٤٢٠٥٠٣", "6 to 12 digits"),  # Arabic-Indic digits are not digits here
+    ("household.registered", "region", "42050", "it has 5 digits"),
+    ("household.registered", "region", "4205030010011", "it has 13 digits"),
+    ("household.registered", "region", "42050a", "digits 0-9 only"),
+    ("household.registered", "region", "٤٢٠٥٠٣", "digits 0-9 only"),  # Arabic-Indic digits are not digits here
+    ("household.registered", "region", "4205", "6, 9 or 12 digits"),  # a city: households live in a county or below
+    ("household.registered", "region", "420503000", "town or street part is 000"),  # read by level (RULES.md)
+    ("household.registered", "region", "420503100000", "community or village part is 000"),
     ("household.registered", "members", [], "non-empty list"),
     ("resident.illness_reported", "condition", "   ", "non-empty string"),
 ])
@@ -459,7 +462,9 @@ def test_numbers_and_codes_have_ranges(kind: str, name: str, value: Any, words: 
 
 def test_region_limits_are_inclusive() -> None:
     assert parse(with_data("household.registered", region="420503"))
+    assert parse(with_data("household.registered", region="420503100"))
     assert parse(with_data("household.registered", region="420503001001"))
+    assert parse(with_data("household.registered", region="420503001100"))  # village 100: zeros are its number
 
 
 # --- dates and periods ----------------------------------------------------------------------------

@@ -44,6 +44,9 @@ def test_each_role_may_have_its_kind_of_jurisdiction(tree: JurisdictionTree, rol
     ("caseworker", "500104", UnknownJurisdiction),
     ("admin", "500104", UnknownJurisdiction),  # "0" or a node of the tree
     ("auditor", "everywhere", MalformedCode),
+    ("caseworker", "500103000", MalformedCode),  # a town part 000 is no town (codes read by level)
+    ("supervisor", "500103100000", MalformedCode),  # a village part 000 is no village
+    ("caseworker", "500000", MalformedCode),  # abbreviates province 50: the tree names it 50
     ("boss", "500103", UnknownRole),
 ])
 def test_a_jurisdiction_the_role_cannot_have_is_refused(tree: JurisdictionTree, role: str, code: str,

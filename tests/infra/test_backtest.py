@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from domain.parameters import ParameterTable, ParameterValue
 from infra import backtest_reports
+from infra.backtest_history import recorded_history
 from infra.backtest_run import BacktestRequest, ParameterFileError, load_parameter_file, run_backtest
 from infra.cli import app
 from infra.event_store import open_alerts, open_households
@@ -199,13 +200,35 @@ def test_the_table_names_rules_households_and_days(history: Path, tmp_path: Path
 def test_a_bad_parameter_file_is_refused_naming_the_entry(tmp_path: Path) -> None:
     file = tmp_path / "bad.yaml"
     file.write_text("- {name: dibao.standard_monthly.urban, value: cheap, region: '500000', from: 2026-01-01}\n"
-                    "- {name: no.such, value: 1, region: '500000', from: '2026-13-01'}\n", encoding="utf-8")
+                    "- {name: no.such, value: 1, region: '500000', from: '2026-13-01'}\n"
+                    "- {name: dibao.standard_monthly.urban, value: 800, region: '500103000', from: 2026-01-01}\n",
+                    encoding="utf-8")
     with pytest.raises(ParameterFileError) as refused:
         load_parameter_file(file)
-    assert {p.field for p in refused.value.problems} == {"[0].value", "[1].name", "[1].from"}
+    assert {p.field for p in refused.value.problems} == {"[0].value", "[1].name", "[1].from", "[2].region"}
+    (region,) = [p for p in refused.value.problems if p.field == "[2].region"]
+    assert "town or street part is 000" in region.message and "500103000" in region.message_zh
     result = CliRunner().invoke(app, ["rules", "backtest", "--from", str(DAY1), "--to", str(LAST),
                                       "--parameters", str(file), "--data", str(tmp_path / "none")])
     assert result.exit_code == 2 and "[0].value" in result.output
+
+
+def test_a_file_value_for_a_town_is_keyed_by_the_town_read_by_level(tmp_path: Path) -> None:
+    file = tmp_path / "towns.yaml"
+    file.write_text("- {name: dibao.standard_monthly.urban, value: 800, region: '500103100', from: 2026-01-01}\n"
+                    "- {name: dibao.standard_monthly.urban, value: 810, region: '510500', from: 2026-01-01}\n",
+                    encoding="utf-8")
+    assert [v.region for v in load_parameter_file(file)] == ["500103100", "5105"]
+
+
+def test_recorded_values_are_replayed_where_their_code_says(tmp_path: Path) -> None:
+    """A value recorded for `500000` is Chongqing's in the replay as it is live, not a key no household matches."""
+    households = open_households(Settings(data_dir=tmp_path))
+    policy = PolicyService(households, ParameterTable())
+    policy.set_value("dibao.standard_monthly.urban", "500000", "2026-01-01", 800, "admin-1")
+    policy.set_value("dibao.standard_monthly.urban", "500103100", "2026-01-01", 900, "admin-1")
+    history = recorded_history(households, date(2099, 1, 1))
+    assert [(r.value.region, r.value.value) for r in history.parameter_values] == [("50", 800), ("500103100", 900)]
 
 
 def test_rules_alone_still_prints_the_catalog() -> None:

@@ -89,6 +89,12 @@ def test_users_passwd_prompts_or_takes_the_password(data: Path) -> None:
      "must be under a community or village"),
     (["jurisdictions", "add", "500103", "重复"], "500103 already exists"),
     (["jurisdictions", "add", "5001031", "七位"], "is not a region code of 2, 4, 6, 9 or 12 digits"),
+    (["jurisdictions", "add", "500103001000", "零村", "--parent", "500103001"],
+     "'500103001000' is not a region code: its community or village part is 000"),
+    (["jurisdictions", "add", "500103000", "零镇", "--parent", "500103"], "its town or street part is 000"),
+    (["jurisdictions", "add", "500000", "重庆"], "code 500000 abbreviates the province 50; the tree names it 50"),
+    (["users", "add", "li.lei", "--role", "caseworker", "--jurisdiction", "500103000"],
+     "不是有效的行政区划代码：其中乡镇/街道级部分为 000"),
 ])
 def test_bad_input_is_refused_clearly_with_exit_2_and_nothing_stored(data: Path, args: list[str], said: str) -> None:
     code, output = invoke(*args, data=data)

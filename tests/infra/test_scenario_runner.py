@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from infra.scenario import ScenarioRunner, check_rejections, load, step_id
+from infra.scenario import ScenarioError, ScenarioRunner, check_rejections, load, step_id
 
 from tests.spec_paths import ALL_SCENARIOS as FILES
 from tests.spec_paths import EXAMPLE_SCENARIOS as SHARED
@@ -94,3 +94,24 @@ def test_cli_json_lines_and_exit_code(tmp_path: Path) -> None:
 def test_cli_prints_pass() -> None:
     done = _cli(str(SHARED / "review-overdue.yaml"))
     assert done.returncode == 0 and "PASS" in done.stdout
+
+
+def _scenario_in(tmp_path: Path, region: str) -> Path:
+    file = tmp_path / "town.yaml"
+    file.write_text(f'name: 一个镇\nregion: "{region}"\nas_of: 2025-08-04\n'
+                    "parameters: {dibao.standard_monthly.urban: 2000}\nsteps: []\n", encoding="utf-8")
+    return file
+
+
+def test_a_scenarios_parameters_are_keyed_by_its_region_read_by_level(tmp_path: Path) -> None:
+    (value,) = load(_scenario_in(tmp_path, "500103100")).parameters
+    assert (value.region, value.value) == ("500103100", 2000)  # town 100 alone, not towns 100-199
+
+
+def test_a_scenario_whose_region_is_no_code_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as refused:
+        load(_scenario_in(tmp_path, "500103100000"))
+    assert "region" in str(refused.value) and "community or village part is 000" in str(refused.value)
+    done = _cli("--json", str(_scenario_in(tmp_path, "5001031")))
+    (line,) = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert done.returncode == 1 and line["passed"] is False and "it has 7 digits" in line["error"]

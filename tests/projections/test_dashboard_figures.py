@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from domain.region_codes import region_scope
 from projections import dashboard
+from projections.gap_statistics import gap_statistics
 from projections.view_store import ViewStore
 
 
@@ -29,3 +31,17 @@ def test_figures(tmp_path: Path) -> None:
     assert dashboard.totals(views, prefix) == {"open": 3, "overdue": 1, "escalated": 2}
     weeks = dashboard.found_per_week(views, prefix, 3, date(2025, 8, 6))
     assert weeks == [("2025-W30", 0), ("2025-W31", 1), ("2025-W32", 2)]
+
+
+def test_a_towns_figures_leave_the_neighbouring_towns_out(tmp_path: Path) -> None:
+    """The views match `region LIKE scope%`: with the scope read by level, town 100 is not towns 100–199."""
+    views = ViewStore(tmp_path / "views.sqlite")
+    for n, region in enumerate(["500103100001", "500103100100", "500103101001", "500103199001", "500103001100"]):
+        alert(views, n, region, "MISSED.DIBAO", "2025-08-04")
+    town = region_scope("500103100")
+    assert dashboard.open_by_community(views, town) == [("500103100001", 1), ("500103100100", 1)]
+    assert dashboard.totals(views, town)["open"] == 2
+    assert {row["community"] for row in gap_statistics(views, town, date(2025, 8, 6))} == {"500103100001",
+                                                                                         "500103100100"}
+    assert dashboard.totals(views, region_scope("500103001100"))["open"] == 1  # village 100 of town 001 alone
+    assert dashboard.totals(views, region_scope("500000"))["open"] == 5
