@@ -5,7 +5,7 @@ The alert aggregate decides what each action may do; these routes only read the
 request, name the actor and today's date, and answer the alert's workflow
 fields or a problem+json (404 unknown alert, 409 refused transition, 422 a bad
 value). The actor is always the authenticated user, never a body field; an alert
-outside the user's jurisdiction answers 404 (see `acting_on`).
+outside the user's jurisdiction answers 404, judged on the alert aggregate (see `acting_on`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.auth import require
 from api.problems import problem_response, problem_responses
-from domain.access import Action, Principal, covers, is_grid
+from api.reads import route_of
+from domain.access import Action, Principal, covers
 from domain.alert import OUTCOMES, VERIFICATION_OUTCOMES, Alert
 from domain.observation import NOT_BLANK_PATTERN
 from infra.alert_workflow import AlertActionError
+from infra.authorizer import OutOfReach
 
 router = APIRouter()
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -87,29 +89,36 @@ class AlertWorkflowState(BaseModel):
     close_reason: str | None
 
 
-def _alert_row(request: Request, alert_id: str) -> dict[str, Any] | None:
-    rows = request.app.state.runtime.views.query(
-        "SELECT region, grid, verification_grid FROM alerts WHERE alert_id = ?", (alert_id,))
-    return rows[0] if rows else None
+def _authorized(request: Request, check: Callable[[Principal, str, str], Alert], principal: Principal,
+                alert_id: str) -> Principal:
+    """The principal, once `check` found the alert in the alerts store and within reach (else 404, as if absent)."""
+    try:
+        check(principal, alert_id, route_of(request))
+    except OutOfReach:
+        raise NoSuchAlert(alert_id) from None
+    return principal
+
+
+class NoSuchAlert(HTTPException):
+    """The 404 of an unknown alert and of one outside the jurisdiction alike, naming the `alert` field."""
+
+    def __init__(self, alert_id: str) -> None:
+        super().__init__(404, f"no alert with id {alert_id}")
+        self.errors = [{"field": "alert", "message": f"no alert with id {alert_id}",
+                        "message_zh": f"预警 {alert_id} 不存在"}]
 
 
 def acting_on(request: Request, alert_id: str,
               principal: Principal = Depends(require(Action.ACT_ON_ALERT))) -> Principal:
-    """A caseworker or supervisor acting on an alert of their jurisdiction (else 404, as if absent)."""
-    row = _alert_row(request, alert_id)
-    if row is not None and not covers(principal, row["region"], row["grid"]):
-        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
-    return principal
+    """A caseworker or supervisor acting on an alert of their jurisdiction, judged on the alert aggregate
+    itself, never on a read view that may not have caught up (else 404, as if absent)."""
+    return _authorized(request, request.app.state.runtime.authorizer.alert, principal, alert_id)
 
 
 def verifying(request: Request, alert_id: str,
               principal: Principal = Depends(require(Action.RECORD_VERIFICATION))) -> Principal:
-    """The informant of the grid the verification visit was sent to (else 404)."""
-    row = _alert_row(request, alert_id)
-    grid = row and (row["verification_grid"] or row["grid"])
-    if row is not None and not (is_grid(principal.jurisdiction) and grid == principal.jurisdiction):
-        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
-    return principal
+    """The informant of the grid the verification visit was sent to, by the alert aggregate (else 404)."""
+    return _authorized(request, request.app.state.runtime.authorizer.verification, principal, alert_id)
 
 
 def _today(request: Request) -> date:
@@ -140,14 +149,16 @@ def assign(request: Request, alert_id: str, body: Assign, principal: Principal =
 
 def _assignee_problem(request: Request, alert_id: str, to: str) -> Any:
     """An alert is assigned to a caseworker whose jurisdiction holds it (422 naming `to` otherwise)."""
-    identity, row = request.app.state.runtime.identity, _alert_row(request, alert_id)
+    runtime = request.app.state.runtime
+    identity, alert = runtime.identity, runtime.authorizer.load_alert(alert_id)
     try:
         user = identity.user(to)
     except Exception:  # noqa: BLE001 - an unknown user is answered like a wrong one
         user = None
     assignee = Principal(user.name, user.role, user.jurisdiction) if user is not None and not user.revoked else None
-    if assignee is not None and assignee.role == "caseworker" and (row is None or covers(assignee, row["region"],
-                                                                                          row["grid"])):
+    place = runtime.authorizer.alert_place(alert) if alert is not None else None
+    if assignee is not None and assignee.role == "caseworker" and place is not None and covers(
+            assignee, place.region, place.grid):
         return None
     message = f"{to} is not a caseworker of this alert's jurisdiction"
     return problem_response(422, message, errors=[{"field": "to", "message": message,

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.auth import require
 from api.problems import problem_responses
+from api.reads import record_read, record_reads, route_of
 from api.regions import RegionQuery
-from domain.access import Action, Principal, covers, scope_of
+from domain.access import Action, Principal, scope_of
 from domain.privacy import sight_of
 from domain.region_codes import region_scope
 from domain.sla import sla_clock
+from infra.authorizer import OutOfReach
 from projections import alert_queue
 from projections.alert_queue import row_to_json
 from rules.explanation import shown_alert
@@ -42,7 +44,8 @@ def list_alerts(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     principal: Principal = Depends(require(Action.READ_ALERTS)),
 ) -> dict[str, Any]:
-    """Open alerts first, most severe first; filters combine; only alerts within your jurisdiction."""
+    """Open alerts first, most severe first; filters combine; only alerts within your jurisdiction (each
+    household listed is recorded as read in the access log)."""
     runtime = request.app.state.runtime
     assignee = principal.name if assigned_to == "me" else assigned_to
     filters = {"household": household, "rule": rule, "status": status, "severity": severity, "assigned_to": assignee}
@@ -51,6 +54,7 @@ def list_alerts(
                                     limit=limit, offset=offset)
     today = runtime.assessor.clock() or date.today()
     table, sight = runtime.policy.table(), sight_of(principal.role)
+    record_reads(request, principal, (r["household"] for r in rows))
     return {"total": total, "limit": limit, "offset": offset,
             "alerts": [dict(shown_alert(row_to_json(r), sight), sla=sla_of(r, table, today)) for r in rows]}
 
@@ -68,7 +72,22 @@ def sla_of(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | Non
             responses=problem_responses(401, 403, 404, 422, e404="no such alert in your jurisdiction"))
 def get_alert(request: Request, alert_id: str,
               principal: Principal = Depends(require(Action.READ_ALERTS))) -> dict[str, Any]:
-    rows = alert_queue.one(request.app.state.runtime.views, alert_id)
-    if not rows or not covers(principal, rows[0]["region"], rows[0]["grid"]):
+    """One alert, judged on the alert aggregate (404 outside your jurisdiction, whether or not the views have
+    caught up); the read is recorded in the access log."""
+    row = alert_row(request, principal, alert_id)
+    if row is None:
         raise HTTPException(404, f"no alert with id {alert_id}")
-    return shown_alert(row_to_json(rows[0]), sight_of(principal.role))
+    record_read(request, principal, row["household"], alert=alert_id)
+    return shown_alert(row_to_json(row), sight_of(principal.role))
+
+
+def alert_row(request: Request, principal: Principal, alert_id: str) -> dict[str, Any] | None:
+    """The alert's queue row, if the alerts store holds it within the principal's jurisdiction (a refusal is
+    recorded); folded from the alert's own events while the views have not caught up."""
+    runtime = request.app.state.runtime
+    try:
+        alert = runtime.authorizer.alert(principal, alert_id, route_of(request))
+    except OutOfReach:
+        return None
+    rows = alert_queue.one(runtime.views, alert_id)
+    return rows[0] if rows else alert_queue.row_from_events(runtime.alerts.events.get(alert.id))

@@ -1,5 +1,6 @@
-"""Audit views under /api/v1/audit/…: who read which household's personal data, and when; a household's
-whole history; the household as it was on a date as known at a moment; an alert's story."""
+"""Audit views under /api/v1/audit/…: who read which household's personal data, and when, and who was refused;
+a household's whole history; the household as it was on a date as known at a moment; an alert's story. Each
+of the last three is itself a read of personal data, recorded in the access log."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from api.auth import require
 from api.problems import problem_responses
+from api.reads import record_read, route_of
 from domain.access import Action, Principal
+from domain.access_log import OUTCOMES, REASONS
 from domain.instants import instant
 from domain.privacy import sees_full_identity
+from infra.authorizer import OutOfReach
 from projections import access_log
 
 router = APIRouter()
@@ -22,14 +26,20 @@ MAX_OFFSET = 1_000_000_000
 @router.get("/api/v1/audit/access", responses=problem_responses(401, 403, 422))
 def list_access(
     request: Request,
-    household: str | None = Query(None, max_length=64),
+    household: str | None = Query(None, max_length=128),
     user: str | None = Query(None, max_length=64),
+    outcome: str | None = Query(None, pattern=f"^({'|'.join(OUTCOMES)})$", description="granted reads or refusals"),
+    reason: str | None = Query(None, pattern=f"^({'|'.join(REASONS)})$", description="why an attempt was refused"),
+    alert: str | None = Query(None, max_length=128, description="reads and refusals through one alert"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     principal: Principal = Depends(require(Action.READ_AUDIT)),
 ) -> dict[str, Any]:
-    """Every recorded read of personal data (who, role, household, route, full or masked), newest first."""
-    total, rows = access_log.query(request.app.state.runtime.views, household, user, limit, offset)
+    """Every recorded read of personal data (who, role, household, route, full or masked) and every refused
+    attempt (`outcome=refused`, with its `reason`: outside_jurisdiction, role_not_allowed, not_found), newest
+    first."""
+    total, rows = access_log.query(request.app.state.runtime.views, household, user, limit, offset,
+                                   outcome=outcome, reason=reason, alert=alert)
     return {"total": total, "limit": limit, "offset": offset, "access": rows}
 
 
@@ -66,10 +76,12 @@ def household_events(
     when it happened (`occurred_at`), when it was recorded, and the observations it came from."""
     runtime = request.app.state.runtime
     start, end = _instant(since, "from"), _instant(until, "to")
+    _authorized(request, principal, household_id)
     entries = runtime.history.events(household_id, access_log.ids_of(runtime.views, household_id),
                                      sees_full_identity(principal.role))
     if not entries:
         raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在")
+    record_read(request, principal, household_id)
     chosen = [e for e in entries if _matches(e, kind, start, end)]
     return {"household": household_id, "total": len(chosen), "limit": limit, "offset": offset,
             "events": chosen[offset:offset + limit]}
@@ -97,11 +109,13 @@ def household_as_of(
     the system knew them at `known_at` (late reports and later corrections left out)."""
     moment = _instant(known_at, "known_at") or datetime.now(timezone.utc)
     day = _instant(as_of, "as_of")
+    _authorized(request, principal, household_id)
     rebuilt = request.app.state.runtime.as_of.household(household_id, day.date() if day else None, moment,
                                                         sees_full_identity(principal.role))
     if rebuilt is None:
         raise HTTPException(404, f"household {household_id} was not recorded by {moment.isoformat()} / "
                                  f"该时刻之前没有家庭 {household_id} 的记录")
+    record_read(request, principal, household_id)
     return rebuilt
 
 
@@ -112,7 +126,20 @@ def alert_story(request: Request, alert_id: Annotated[str, Path(min_length=1, ma
     """An alert's whole story: the observations that raised it (and whether they are still in force),
     every action with who and when, and for each resolution what the household looked like to the
     system at that moment."""
+    try:
+        request.app.state.runtime.authorizer.alert(principal, alert_id, route_of(request))
+    except OutOfReach:
+        raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在") from None
     story = request.app.state.runtime.as_of.alert_story(alert_id, sees_full_identity(principal.role))
     if story is None:
         raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
+    record_read(request, principal, story["household"], alert=alert_id)
     return story
+
+
+def _authorized(request: Request, principal: Principal, household_id: str) -> None:
+    """A household the households store holds (auditors read everywhere); else 404, the attempt recorded."""
+    try:
+        request.app.state.runtime.authorizer.household(principal, household_id, route_of(request))
+    except OutOfReach:
+        raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在") from None

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.reads import record_role_refusal
 from domain.access import Action, Principal, allowed
 
 bearer = HTTPBearer(auto_error=False, description="the API token `qianshao users add` printed, or a login session")
@@ -41,10 +42,12 @@ def current_principal(
 
 
 def require(action: Action) -> Callable[..., Principal]:
-    """A dependency: the authenticated principal, if its role may do `action` (else 403)."""
+    """A dependency: the authenticated principal, if its role may do `action` (else 403, recorded in the access
+    log when the action is over personal data)."""
 
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+    def dependency(request: Request, principal: Principal = Depends(current_principal)) -> Principal:
         if not allowed(principal.role, action):
+            record_role_refusal(request, principal, action)
             raise Forbidden(principal, action)
         return principal
 

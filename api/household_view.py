@@ -6,8 +6,9 @@ import json
 from datetime import date
 from typing import Any
 
-from domain.access import Principal, covers
+from domain.access import Principal
 from domain.privacy import Sight, shown_facts, shown_member, sight_of
+from infra.authorizer import OutOfReach
 from projections.alert_queue import row_to_json
 from projections.households import household_row, household_alerts
 from rules.assessment import id_numbers, programmes, timeline
@@ -17,9 +18,15 @@ from rules.explanation import shown_alert
 def household_360(runtime: Any, principal: Principal, household_id: str, route: str) -> dict[str, Any] | None:
     """The household, its alerts, coverage, applications, timeline and assessment; None when it is not in the
     principal's jurisdiction (callers answer 404). Names, ID numbers and birth dates are shown as the role's
-    row of `domain.privacy.SIGHTS` says; the read is recorded in the access log under `route`."""
+    row of `domain.privacy.SIGHTS` says; the read is recorded in the access log under `route`. Where the
+    household lies is judged on the households store (a view that lags never lets an outsider in); a refusal
+    is recorded too."""
+    try:
+        runtime.authorizer.household(principal, household_id, route)
+    except OutOfReach:
+        return None
     row = household_row(runtime.views, household_id)
-    if row is None or not covers(principal, row["region"], row["grid"]):
+    if row is None:  # registered, but the views have not caught up yet
         return None
     numbers = id_numbers(runtime.households, household_id)
     members = [dict(m, id_number=numbers.get(m["resident"])) for m in json.loads(row["members"] or "[]")]

@@ -136,7 +136,8 @@ async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONRe
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
-    return problem_response(exc.status_code, str(exc.detail), headers=headers)
+    # an exception may name its fields (`errors`), as a route's own problem response does
+    return problem_response(exc.status_code, str(exc.detail), headers=headers, errors=getattr(exc, "errors", None))
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.alerts import area_of
 from api.auth import require
 from api.problems import problem_responses
+from api.reads import record_reads
 from api.regions import RegionQuery
 from domain.access import Action, Principal
 from domain.region_codes import narrowed
@@ -71,5 +72,6 @@ def escalated(
     runtime = request.app.state.runtime
     prefix = _area(principal, region)
     today = runtime.assessor.clock() or date.today()
-    return {"region": prefix or "all", "on": today.isoformat(),
-            **escalations(runtime.views, prefix, today, limit, offset)}
+    listed = escalations(runtime.views, prefix, today, limit, offset)
+    record_reads(request, principal, (a["household"] for a in listed["alerts"]))
+    return {"region": prefix or "all", "on": today.isoformat(), **listed}

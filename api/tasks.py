@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from api.auth import require
 from api.problems import problem_responses
+from api.reads import record_reads
 from domain.access import Action, Principal
 
 from projections.tasks import open_tasks
@@ -26,4 +27,5 @@ def list_tasks(
     """Open verification requests for your grid (who asked, when, about which alert)."""
     grid = principal.jurisdiction
     total, tasks = open_tasks(request.app.state.runtime.views, grid, limit, offset)
+    record_reads(request, principal, (t["household"] for t in tasks))
     return {"grid": grid, "total": total, "limit": limit, "offset": offset, "tasks": tasks}

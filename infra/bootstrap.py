@@ -26,6 +26,7 @@ from domain.parameters import ParameterTable
 from infra.alert_workflow import AlertWorkflow
 from infra.engine_component import EngineComponent
 from infra.access_audit import AccessAudit
+from infra.authorizer import Authorizer
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
 from infra.identity import IdentityService
 from infra.as_of import AsOf
@@ -90,6 +91,7 @@ def bootstrap(
         audit=(audit := AccessAudit(open_audit(settings))),
         history=(history := HouseholdHistory(households, alerts, audit.app)),
         as_of=AsOf(history, lambda: policy.base),
+        authorizer=Authorizer(households, alerts, audit),
     )
     if runtime.views.outdated:
         log.warning("the read views are from an older release: they are served as they are until a process "

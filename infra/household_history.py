@@ -16,6 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain.access_log import REFUSED
 from domain.alert import RULES_ACTOR, Alert, AlertBook
 from domain.applications import AlertsApp, AuditApp, HouseholdsApp
 from domain.household import Household
@@ -84,8 +85,10 @@ class HouseholdHistory:
         entries = []
         for access_id in access_ids:
             for e in self.audit.events.get(UUID(access_id)):
-                entries.append(_entry("audit", e, "access.recorded", e.user, e.timestamp.isoformat(),
-                                      {"role": e.role, "route": e.route, "shown": e.shown}, []))
+                kind = "access.refused" if e.outcome == REFUSED else "access.recorded"
+                details = {"role": e.role, "route": e.route, "shown": e.shown, "outcome": e.outcome}
+                entries.append(_entry("audit", e, kind, e.user, e.timestamp.isoformat(),
+                                      {**details, **({"reason": e.reason} if e.reason else {})}, []))
         return entries
 
 

@@ -18,6 +18,7 @@ from kafka import TopicPartition
 from domain.applications import AlertsApp, HouseholdsApp
 from infra.alert_workflow import AlertWorkflow
 from infra.access_audit import AccessAudit
+from infra.authorizer import Authorizer
 from infra.identity import IdentityService
 from infra.as_of import AsOf
 from infra.corrections import CorrectionService
@@ -56,6 +57,7 @@ class Runtime:
     audit: AccessAudit
     history: HouseholdHistory
     as_of: AsOf
+    authorizer: Authorizer
     kafka: str | None = None
     topics: dict[str, int] = field(default_factory=dict)
     components: list[Component] = field(default_factory=list)

@@ -1,4 +1,5 @@
-"""The access log view: every recorded read of personal data, newest first, for auditors."""
+"""The access log view: every recorded read of personal data and every refused attempt, newest first, for
+auditors."""
 
 from __future__ import annotations
 
@@ -7,17 +8,24 @@ from typing import Any
 
 from domain.access_log import Access
 
+FILTERS = ("household", "user", "outcome", "reason", "alert")
+
 
 def apply(db: sqlite3.Connection, event: Any) -> None:
     if isinstance(event, Access.Recorded):
-        db.execute("INSERT OR REPLACE INTO access_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+        db.execute("INSERT OR REPLACE INTO access_log (access_id, at, household, user, role, route, shown, outcome,"
+                   " reason, alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (str(event.originator_id), event.timestamp.isoformat(), event.household, event.user, event.role,
-                    event.route, event.shown))
+                    event.route, event.shown, event.outcome, event.reason, event.alert))
 
 
-def query(views: Any, household: str | None, user: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
+def query(views: Any, household: str | None, user: str | None, limit: int, offset: int,
+          **more: str | None) -> tuple[int, list[dict]]:
+    """Newest first; every filter given (`household`, `user`, and `outcome`, `reason`, `alert`) must match."""
     where, params = [], []
-    for column, value in (("household", household), ("user", user)):
+    for column, value in (("household", household), ("user", user), *more.items()):
+        if column not in FILTERS:
+            raise ValueError(f"no access log filter {column}")
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)

@@ -166,3 +166,23 @@ def query(
 
 def one(views: Any, alert_id: str) -> list[dict[str, Any]]:
     return views.query("SELECT * FROM alerts WHERE alert_id = ?", (alert_id,))
+
+
+def row_from_events(events: Any) -> dict[str, Any] | None:
+    """The queue row an alert's stored events project to, folded apart from the views: what a read
+    answers for an alert the views have not caught up with yet (the same projection, so the same row)."""
+    from projections.view_store import SCHEMA  # the views' own table definitions
+
+    db = sqlite3.connect(":memory:")
+    db.row_factory = sqlite3.Row
+    db.create_function("seal", 1, lambda value: value)  # in memory only: the row as the views' reads open it
+    try:
+        db.executescript(SCHEMA)
+        alert_id = None
+        for event in events:
+            apply(db, event)
+            alert_id = str(event.originator_id)
+        row = db.execute("SELECT * FROM alerts WHERE alert_id = ?", (alert_id,)).fetchone()
+        return dict(row) if row else None
+    finally:
+        db.close()

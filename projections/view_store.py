@@ -19,7 +19,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS access_log (
     access_id TEXT PRIMARY KEY, at TEXT NOT NULL, household TEXT NOT NULL, user TEXT NOT NULL,
-    role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL
+    role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'granted', reason TEXT, alert TEXT
 );
 CREATE INDEX IF NOT EXISTS access_log_household ON access_log (household, at);
 CREATE INDEX IF NOT EXISTS access_log_user ON access_log (user, at);
@@ -63,10 +64,13 @@ VIEWS_VERSION = 2  # 2: alerts' explanations sealed (they hold incomes, illnesse
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")
+# Columns added to `access_log` (refusals): the rows before them were all granted reads, so no rebuild.
+ACCESS_COLUMNS_ADDED = (("outcome", "TEXT NOT NULL DEFAULT 'granted'"), ("reason", "TEXT"), ("alert", "TEXT"))
 # Indexes on added columns, created once the columns surely exist.
 INDEXES = """
 CREATE INDEX IF NOT EXISTS alerts_tasks ON alerts (verification_grid, state, verification_requested_on);
 CREATE INDEX IF NOT EXISTS alerts_assigned ON alerts (assigned_to, status);
+CREATE INDEX IF NOT EXISTS access_log_outcome ON access_log (outcome, at);
 """
 
 
@@ -133,6 +137,9 @@ class ViewStore:
             present = {row[1] for row in db.execute("PRAGMA table_info(alerts)")}
             for column in [column for column in ALERT_COLUMNS_ADDED if column not in present]:
                 db.execute(f"ALTER TABLE alerts ADD COLUMN {column} TEXT")
+            logged = {row[1] for row in db.execute("PRAGMA table_info(access_log)")}
+            for column, kind in [(c, k) for c, k in ACCESS_COLUMNS_ADDED if c not in logged]:
+                db.execute(f"ALTER TABLE access_log ADD COLUMN {column} {kind}")
             if rebuild and db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION:
                 _clear(db)
             if rebuild or current:

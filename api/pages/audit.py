@@ -3,7 +3,8 @@ an alert's whole story with what the system held when each resolution was made.
 
 They read the same services as `/api/v1/audit/…` (`runtime.history`, `runtime.as_of`) with the same
 check (`Action.READ_AUDIT`) and the same masking; like those routes they read the event stores, not
-the household views, so they add no entry to the access log.
+the household views, and like every read of personal data each is recorded in the access log (refusals
+too), which `/audit/access` lists.
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from api.alerts import MAX_OFFSET
 from api.pages.explain import explained, place_namer, shown
 from api.pages.i18n import term
 from api.pages.render import page, see_other, when
 from api.pages.session import PageError, lang_of, needs, one_of
+from api.reads import record_read, record_reads, route_of
 from api.pages.then_and_now import data_words, observations, standing_now
 from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chosen_as_of, chosen_known_at, day_axis,
                                  parse_moment, position_of, recorded_moments)
 from domain.access import Action, Principal
+from domain.access_log import OUTCOMES, REASONS, REFUSED
 from domain.privacy import sees_full_identity
+from infra.authorizer import OutOfReach
 from projections import access_log, alert_queue
 from projections.alert_queue import row_to_json
 from rules.assessment import timeline
@@ -34,6 +39,7 @@ KINDS = ("household", "alert", "access", "rules")
 DETAILS = ("rule", "to", "outcome", "note", "reason", "visited_on", "deadline", "route", "shown", "corrects",
            "retracts", "error")
 HOME_ALERTS = 30
+ACCESS_PAGE = 100
 
 
 @router.get("/audit")
@@ -48,10 +54,36 @@ def home(request: Request, household: str = "", alert: str = "",
                                       "assigned_to": None}
     total, rows = alert_queue.query(request.app.state.runtime.views, filters, escalated=None, regions=[],
                                     limit=HOME_ALERTS, offset=0)
+    record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "audit_home.html", {"alerts": [row_to_json(r) for r in rows], "total": total})
 
 
-def _history(runtime: Any, household: str, full: bool) -> list[dict[str, Any]]:
+@router.get("/audit/access")
+def access(request: Request, outcome: str = "", reason: str = "", user: str = Query("", max_length=64),
+           household: str = Query("", max_length=128), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+           principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    """The access log, refusals first to hand (`?outcome=refused`): who read or tried to read what, and why a
+    refusal was refused (the same view as `GET /api/v1/audit/access`)."""
+    views = request.app.state.runtime.views
+    chosen = {"outcome": one_of("outcome", outcome, OUTCOMES), "reason": one_of("reason", reason, REASONS),
+              "user": user.strip(), "household": household.strip()}
+    filters = {k: v or None for k, v in chosen.items()}
+    total, rows = access_log.query(views, filters.pop("household"), filters.pop("user"), ACCESS_PAGE, offset,
+                                   **filters)
+    refusals = access_log.query(views, None, None, 1, 0, outcome=REFUSED)[0]
+    return page(request, "audit_access.html", {
+        "rows": rows, "total": total, "refusals": refusals, "chosen": chosen, "outcomes": OUTCOMES,
+        "reasons": REASONS, "offset": offset, "page_size": ACCESS_PAGE,
+    })
+
+
+def _history(request: Request, principal: Principal, household: str, full: bool) -> list[dict[str, Any]]:
+    """The household's events, once the households store holds it (else the 404 page, the attempt recorded)."""
+    runtime = request.app.state.runtime
+    try:
+        runtime.authorizer.household(principal, household, route_of(request))
+    except OutOfReach:
+        raise PageError(404, "not_found") from None
     entries: list[dict[str, Any]] = runtime.history.events(household, access_log.ids_of(runtime.views, household),
                                                            full)
     if not entries:
@@ -69,8 +101,10 @@ def _moment_label(moment: Moment, lang: str) -> str:
 def household(request: Request, household_id: str, kind: str = "",
               principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
-    history = _history(runtime, household_id, full)
-    moments = recorded_moments(history)
+    history = _history(request, principal, household_id, full)
+    record_read(request, principal, household_id)
+    # what the system knew moves only with what was recorded about the household, not with who read it
+    moments = recorded_moments([e for e in history if not e["type"].startswith("access.")])
     axis = day_axis(history, runtime.assessor.clock() or date.today())
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = runtime.as_of.household(household_id, as_of, known_at, full)
@@ -112,9 +146,14 @@ def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
 @router.get("/audit/alerts/{alert_id}")
 def alert_story(request: Request, alert_id: str, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
+    try:
+        runtime.authorizer.alert(principal, alert_id, route_of(request))
+    except OutOfReach:
+        raise PageError(404, "not_found") from None
     story = runtime.as_of.alert_story(alert_id, full)
     if story is None:
         raise PageError(404, "not_found")
+    record_read(request, principal, story["household"], alert=alert_id)
     history = runtime.history.events(story["household"], [], full)
     data = {e["observation"]["observation_id"]: e["observation"].get("data") for e in history if "observation" in e}
     now = {e["observation_id"]: e for e in timeline(runtime.households, story["household"])}

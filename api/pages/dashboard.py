@@ -17,6 +17,7 @@ from api.pages.explain import place_namer
 from api.pages.i18n import text
 from api.pages.render import page
 from api.pages.session import lang_of, needs
+from api.reads import record_reads
 from domain.access import Action, Principal, allowed
 from projections import dashboard as figures
 from projections.escalations import escalations
@@ -43,7 +44,7 @@ def dashboard(request: Request, month: str = "",
     context: dict[str, Any] = {
         "svg": svg, "totals": figures.totals(views, prefix), "on": today.isoformat(),
         "gaps": [dict(g, name=places(g["community"])) for g in gap_statistics(views, prefix, today)],
-        "escalated": _escalated(views, principal, prefix, today),
+        "escalated": _escalated(request, views, principal, prefix, today),
         "activity": activity(views, prefix, None, picked, picked), "month": chosen, "month_error": month_error,
     }
     return page(request, "dashboard.html", context, status=422 if month_error else 200)
@@ -59,8 +60,10 @@ def _charts(runtime: Any, prefix: str, today: date, lang: str) -> dict[str, str]
     }
 
 
-def _escalated(views: Any, principal: Principal, prefix: str, today: date) -> dict[str, Any] | None:
+def _escalated(request: Request, views: Any, principal: Principal, prefix: str, today: date) -> dict[str, Any] | None:
     """The escalation list (`GET /api/v1/escalations`), for the roles that may read it."""
     if not allowed(principal.role, Action.READ_ESCALATIONS):
         return None
-    return escalations(views, prefix, today, ESCALATIONS_SHOWN, 0)
+    listed = escalations(views, prefix, today, ESCALATIONS_SHOWN, 0)
+    record_reads(request, principal, (a["household"] for a in listed["alerts"]))
+    return listed

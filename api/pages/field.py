@@ -22,11 +22,13 @@ from api.pages.render import HERE, page, see_other
 from api.pages.session import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, one_of,
                                session_principal)
 from api.pages.workbench import settle
+from api.reads import record_reads, route_of
 from domain.access import Action, Principal, allowed, is_grid
 from domain.alert import VERIFICATION_OUTCOMES
 from domain.intake_limits import MAX_BATCH
 from domain.privacy import shown_member, sight_of
 from infra.alert_workflow import AlertActionError
+from infra.authorizer import OutOfReach
 from infra.intake import gate_for
 from projections.households import households_in_grid
 from projections.tasks import open_tasks
@@ -55,6 +57,7 @@ def service_worker() -> Response:
 @router.get("/field/tasks")
 def tasks(request: Request, done: str = "", principal: Principal = Depends(informant)) -> Response:
     total, rows = open_tasks(request.app.state.runtime.views, principal.jurisdiction)
+    record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
                                         "done": done == "1", "problem": None})
 
@@ -64,9 +67,10 @@ async def record_visit(request: Request, alert_id: str, principal: Principal = D
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     runtime = request.app.state.runtime
-    rows = runtime.views.query("SELECT verification_grid, grid FROM alerts WHERE alert_id = ?", (alert_id,))
-    if not rows or (rows[0]["verification_grid"] or rows[0]["grid"]) != principal.jurisdiction:
-        raise PageError(404, "not_found")
+    try:  # judged on the alert aggregate, as the API's `verifying`
+        runtime.authorizer.verification(principal, alert_id, route_of(request))
+    except OutOfReach:
+        raise PageError(404, "not_found") from None
     visited = str(form.get("visited_on") or "")
     try:
         visited_on = date.fromisoformat(visited) if visited else None
@@ -85,6 +89,7 @@ def _tasks_with_problem(request: Request, principal: Principal, error: Exception
     else:
         message, status = ("核实日期格式应为 YYYY-MM-DD" if zh else "the visit date must be YYYY-MM-DD"), 422
     total, rows = open_tasks(request.app.state.runtime.views, principal.jurisdiction)
+    record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
                                         "done": False, "problem": message}, status=status)
 
@@ -100,10 +105,10 @@ def grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
 @router.get("/field/report")
 def report(request: Request, kind: str = "household.visited", principal: Principal = Depends(informant)) -> Response:
     chosen = one_of("kind", kind, forms.REPORT_KINDS) or forms.REPORT_KINDS[0]
+    households = grid_households(request.app.state.runtime, principal.jurisdiction)
+    record_reads(request, principal, (h["household"] for h in households))
     return page(request, "report.html", {"form": forms.report_form(chosen), "kinds": forms.REPORT_KINDS,
-                                         "households": grid_households(request.app.state.runtime,
-                                                                       principal.jurisdiction),
-                                         "values": {}, "correcting": None})
+                                         "households": households, "values": {}, "correcting": None})
 
 
 @router.get("/field/register")

@@ -361,6 +361,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disability": ("残疾", "Disability"),
     "no_disability": ("无残疾", "no disability"),
     "equity_on": ("共 {n} 位居民，统计日期 {on}", "{n} residents, as of {on}"),
+    # the access log and its refusals (issue 14, finding 9)
+    "nav_access_log": ("个人信息查阅与拒绝记录", "Reads of personal data and refusals"),
+    "access_title": ("个人信息查阅记录", "Reads of personal data"),
+    "access_intro": ("每一次查阅个人信息都有记录，每一次被拒绝的尝试也有：谁、何时、通过哪个页面或接口、为什么被拒绝。",
+                     "Every read of personal data is recorded, and so is every refused attempt: who, when, "
+                     "through which page or API route, and why it was refused."),
+    "access_outcome": ("结果", "Outcome"),
+    "access_reason": ("拒绝原因", "Why refused"),
+    "access_user": ("用户", "User"),
+    "access_role": ("角色", "Role"),
+    "access_route": ("页面或接口", "Page or route"),
+    "access_shown": ("显示内容", "Shown"),
+    "access_at": ("时间", "When"),
+    "access_none": ("没有符合条件的记录。", "No records match."),
+    "access_refusals_total": ("共 {n} 次被拒绝的尝试", "{n} refused attempts"),
     # end of the auditor pages
 }
 
@@ -448,6 +463,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "alert.reopened": ("重新打开", "reopened"), "access.recorded": ("查阅个人信息", "personal data read"),
     "rules.evaluation_failed": ("规则判断出错", "rule failed"), "rules.evaluation_recovered": ("规则恢复判断", "rule recovered"),
     "access": ("查阅记录", "reads"), "full": ("完整", "full"), "masked": ("脱敏", "masked"),
+    "access.refused": ("查阅被拒绝", "read refused"), "granted": ("已允许", "granted"), "refused": ("被拒绝", "refused"),
+    "outside_jurisdiction": ("不在本人辖区", "outside the jurisdiction"),
+    "role_not_allowed": ("角色无权查看", "role not allowed"), "not_found": ("不存在", "not found"),
+    "nothing": ("未显示", "nothing"),
     "edited": ("被修改", "edited"), "deleted": ("被删除", "deleted"), "inserted": ("被插入", "inserted"),
     "households": ("家庭日志", "households log"), "alerts": ("预警日志", "alerts log"),
     "identity": ("账号日志", "identity log"), "audit": ("查阅日志", "access log"),

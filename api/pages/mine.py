@@ -23,6 +23,7 @@ from api.pages.field import grid_households, informant, malformed, outbox_body, 
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, check_csrf, lang_of
 from api.pages.workbench import settle
+from api.reads import record_read, record_reads
 from domain.access import Principal
 from domain.household import CorrectionRefused
 from domain.privacy import KEPT_ON_CORRECTION, people_of
@@ -42,6 +43,7 @@ def _message(request: Request, zh: str, en: str) -> str:
 def _mine(request: Request, principal: Principal, *, done: str = "", problem: str | None = None,
           reason_error: dict[str, str] | None = None, status: int = 200) -> Response:
     total, rows = submissions_of(request.app.state.runtime.views, principal.name, limit=PAGE_SIZE)
+    record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "mine.html", {
         "rows": rows, "total": total, "done": done if done in DONE else "", "problem": problem,
         "reason_error": reason_error or {}, "correctable": {*forms.REPORT_KINDS, forms.REGISTRATION},
@@ -68,7 +70,7 @@ def correction_form(request: Request, observation_id: str, principal: Principal 
             request, "这类记录不能在手机上更正，请联系经办人员", "this kind cannot be corrected on the phone; ask a caseworker"))
     correcting = {"id": observation_id, "observed_at": original["observed_at"]}
     values, kept = _unshown(original, forms.values_of(original), request)
-    runtime.audit.record(principal, original["household"], "GET /field/mine/{id}/correct", "masked")
+    record_read(request, principal, original["household"])
     if kind == forms.REGISTRATION:
         data = original["data"]
         members = [forms.member_fields(i) for i in range(max(1, len(data.get("members") or [])))]

@@ -21,6 +21,7 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from api.pages.i18n import language
+from api.reads import record_role_refusal
 from domain.access import Action, Principal, allowed
 
 SESSION_COOKIE = "qianshao_session"
@@ -95,8 +96,9 @@ def signed_in(request: Request) -> Principal:
 def needs(action: Action) -> Callable[..., Principal]:
     """A dependency: the signed-in user, if their role may do `action` (else the 403 page)."""
 
-    def dependency(principal: Principal = Depends(signed_in)) -> Principal:
+    def dependency(request: Request, principal: Principal = Depends(signed_in)) -> Principal:
         if not allowed(principal.role, action):
+            record_role_refusal(request, principal, action)
             raise PageError(403, "forbidden")
         return principal
 

@@ -19,11 +19,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from api.alerts import MAX_OFFSET, area_of, sla_of
+from api.alerts import MAX_OFFSET, alert_row, area_of, sla_of
 from api.household_view import household_360
 from api.pages.explain import explained, place_namer
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs, one_of
+from api.reads import record_read, record_reads
 from domain.access import Action, Principal, allowed, covers
 from domain.alert import OUTCOMES
 from domain.privacy import sight_of
@@ -60,6 +61,7 @@ def queue(request: Request, rule: str = "", severity: str = "", status: str = "o
                                     regions=[area] if area else [], limit=PAGE_SIZE, offset=max(0, offset))
     table, today = runtime.policy.table(), _today(runtime)
     alerts = [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]
+    record_reads(request, principal, (r["household"] for r in rows))
     chosen = {"rule": rule, "severity": severity, "status": status, "mine": mine, "overdue": overdue}
     return page(request, "queue.html", {"alerts": alerts, "total": total, "chosen": chosen, "offset": offset,
                                         "page_size": PAGE_SIZE, "rules": RULES,
@@ -84,22 +86,28 @@ def household(request: Request, household_id: str,
 
 
 def _alert_row(request: Request, alert_id: str, principal: Principal) -> dict[str, Any]:
-    rows = alert_queue.one(request.app.state.runtime.views, alert_id)
-    if not rows or not covers(principal, rows[0]["region"], rows[0]["grid"]):
+    """The alert's row, judged on the alert aggregate as the API does (a 404 page outside the jurisdiction)."""
+    row = alert_row(request, principal, alert_id)
+    if row is None:
         raise PageError(404, "not_found")
-    return rows[0]
+    return row
 
 
 def _caseworkers(runtime: Any, row: dict[str, Any]) -> list[str]:
-    """The caseworkers an alert may be assigned to: active, and their jurisdiction holds it."""
+    """The caseworkers an alert may be assigned to: active, and their jurisdiction holds it (where the alert
+    aggregate says its household lies)."""
+    alert = runtime.authorizer.load_alert(row["alert_id"])
+    place = runtime.authorizer.alert_place(alert) if alert is not None else None
     return sorted(u.name for u in runtime.identity.users() if u.role == "caseworker" and not u.revoked
-                  and covers(Principal(u.name, u.role, u.jurisdiction), row["region"], row["grid"]))
+                  and place is not None and covers(Principal(u.name, u.role, u.jurisdiction), place.region,
+                                                   place.grid))
 
 
 def _alert_page(request: Request, alert_id: str, principal: Principal, *, done: str = "",
                 error: AlertActionError | None = None, status: int = 200) -> Response:
     runtime = request.app.state.runtime
     row = _alert_row(request, alert_id, principal)
+    record_read(request, principal, row["household"], alert=alert_id)
     alert = dict(shown_alert(row_to_json(row), sight_of(principal.role)),
                  sla=sla_of(row, runtime.policy.table(), _today(runtime)))
     lang = lang_of(request)

@@ -28,9 +28,9 @@ def test_reads_are_recorded_with_who_and_what_was_shown(api: tuple[httpx.Client,
 
     listed = client.get("/api/v1/audit/access", params={"household": HOUSEHOLD}, headers=people.headers("auditor"))
     assert listed.status_code == 200 and listed.json()["total"] == 2
-    seen = {(a["user"], a["role"], a["shown"], a["route"]) for a in listed.json()["access"]}
-    assert seen == {("test-caseworker", "caseworker", "full", "GET /api/v1/households/{id}"),
-                    ("test-supervisor", "supervisor", "masked", "GET /api/v1/households/{id}")}
+    seen = {(a["user"], a["role"], a["shown"], a["route"], a["outcome"]) for a in listed.json()["access"]}
+    assert seen == {("test-caseworker", "caseworker", "full", "GET /api/v1/households/{id}", "granted"),
+                    ("test-supervisor", "supervisor", "masked", "GET /api/v1/households/{id}", "granted")}
     mine: Any = client.get("/api/v1/audit/access", params={"user": "test-supervisor"},
                            headers=people.headers("auditor")).json()
     assert [a["household"] for a in mine["access"]] == [HOUSEHOLD]
@@ -44,7 +44,7 @@ def test_only_auditors_list_the_reads(api: tuple[httpx.Client, Runtime], people:
         assert response.headers["content-type"].startswith("application/problem+json")
 
 
-def test_a_read_outside_the_jurisdiction_is_not_found_and_not_recorded(
+def test_a_read_outside_the_jurisdiction_is_not_found_and_recorded_as_refused(
     api: tuple[httpx.Client, Runtime], people: People
 ) -> None:
     client, runtime = api
@@ -56,4 +56,8 @@ def test_a_read_outside_the_jurisdiction_is_not_found_and_not_recorded(
     assert client.get("/api/v1/households/CQ-AUD-2", headers=people.headers("supervisor")).status_code == 404
     runtime.drain()
     listed = client.get("/api/v1/audit/access", params={"household": "CQ-AUD-2"}, headers=people.headers("auditor"))
-    assert listed.json()["total"] == 0
+    assert [(a["user"], a["outcome"], a["reason"], a["shown"]) for a in listed.json()["access"]] == [
+        ("test-supervisor", "refused", "outside_jurisdiction", "nothing")]
+    granted = client.get("/api/v1/audit/access", params={"household": "CQ-AUD-2", "outcome": "granted"},
+                         headers=people.headers("auditor"))
+    assert granted.json()["total"] == 0
