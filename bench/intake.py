@@ -20,11 +20,11 @@ from rich.progress import Progress
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.serving import ServedRuntime  # noqa: E402
-from infra.demo_seed import seed_demo  # noqa: E402
+from api.cli.demo.seed import seed_demo  # noqa: E402
 from infra.event_store import open_identity  # noqa: E402
-from infra.identity import IdentityService  # noqa: E402
+from domain.identity.identity_service import IdentityService  # noqa: E402
 from infra.settings import Settings  # noqa: E402
-from infra.synthetic import generate_district  # noqa: E402
+from api.cli.demo.synthetic import generate_district  # noqa: E402
 
 BATCH = 500
 

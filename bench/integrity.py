@@ -18,12 +18,12 @@ from rich.progress import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.applications import HouseholdsApp  # noqa: E402
-from infra.cli_projections import projection_sources  # noqa: E402
-from infra.intake import IntakeService  # noqa: E402
+from domain.households.application import HouseholdsApp  # noqa: E402
+from api.cli.projections import projection_sources  # noqa: E402
+from domain.households.intake import IntakeService  # noqa: E402
 from infra.integrity import open_applications, verify_all  # noqa: E402
 from infra.settings import Settings  # noqa: E402
-from infra.synthetic import generate_district  # noqa: E402
+from api.cli.demo.synthetic import generate_district  # noqa: E402
 from infra.view_cipher import view_sealer  # noqa: E402
 from projections.rebuild import rebuild_in_place  # noqa: E402
 from projections.view_store import ViewStore  # noqa: E402

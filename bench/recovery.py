@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.parameters import ParameterTable  # noqa: E402
+from domain.policy.parameters import ParameterTable  # noqa: E402
 from infra.bootstrap import PIPELINE, bootstrap  # noqa: E402
 from infra.event_store import open_alerts, open_households  # noqa: E402
-from infra.intake import IntakeService  # noqa: E402
+from domain.households.intake import IntakeService  # noqa: E402
 from infra.kafka.clients import partition_for  # noqa: E402
-from infra.scenario import tick  # noqa: E402
+from api.cli.scenario import tick  # noqa: E402
 from infra.settings import Settings  # noqa: E402
-from infra.synthetic import generate_district  # noqa: E402
+from api.cli.demo.synthetic import generate_district  # noqa: E402
 from rules.catalog import CATALOG  # noqa: E402
 from rules.engine_process import EngineProcess  # noqa: E402
 from rules.findings import Judge  # noqa: E402

@@ -23,13 +23,13 @@ from rich.progress import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.derived_facts import derive  # noqa: E402
-from domain.household_state import fold  # noqa: E402
-from domain.applications import AlertsApp  # noqa: E402
-from domain.parameters import ParameterTable  # noqa: E402
+from domain.facts.derived import derive  # noqa: E402
+from domain.households.state import fold  # noqa: E402
+from domain.alerts.application import AlertsApp  # noqa: E402
+from domain.policy.parameters import ParameterTable  # noqa: E402
 from infra.event_store import open_alerts  # noqa: E402
 from infra.settings import Settings  # noqa: E402
-from infra.synthetic import generate_district  # noqa: E402
+from api.cli.demo.synthetic import generate_district  # noqa: E402
 from rules.alerting import reconcile, save_changes  # noqa: E402
 from rules.catalog import CATALOG  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402

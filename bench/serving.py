@@ -20,7 +20,7 @@ class ServedRuntime:
 
     def __init__(self, data_dir: Path, only: str = "api,relay,rules,projections,intake") -> None:
         self.port = free_port()
-        command = [sys.executable, "-m", "infra", "serve", "--data", str(data_dir), "--port", str(self.port),
+        command = [sys.executable, "-m", "api.cli", "serve", "--data", str(data_dir), "--port", str(self.port),
                    "--only", only]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60

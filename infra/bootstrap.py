@@ -22,24 +22,24 @@ import logging
 from functools import partial
 from typing import Any, Callable, Collection
 
-from domain.parameters import ParameterTable
-from infra.alert_workflow import AlertWorkflow
+from domain.policy.parameters import ParameterTable
+from domain.alerts.workflow import AlertWorkflow
 from infra.engine_component import EngineComponent
-from infra.access_audit import AccessAudit
-from infra.authorizer import Authorizer
+from domain.audit.access_audit import AccessAudit
+from domain.identity.authorizer import Authorizer
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
-from infra.identity import IdentityService
-from infra.as_of import AsOf
-from infra.corrections import CorrectionService
-from infra.household_history import HouseholdHistory
-from infra.intake import IntakeService
+from domain.identity.identity_service import IdentityService
+from projections.as_of import AsOf
+from domain.households.corrections import CorrectionService
+from projections.household_history import HouseholdHistory
+from domain.households.intake import IntakeService
 from infra.kafka.broker import EmbeddedBroker
 from infra.kafka.broker_keeper import BrokerKeeper
 from infra.kafka.clients import make_consumer, make_producer, partition_for
 from infra.kafka.intake_consumer import KafkaIntake
 from infra.kafka.relay import DeadLetters, Relay, RelayComponent
 from infra.kafka.rule_feed import RuleFeed
-from infra.policy_service import PolicyService
+from domain.policy.policy_service import PolicyService
 from infra.positions import PositionStore
 from infra.projection_loop import ProjectionsComponent
 from infra.runtime import Runtime
@@ -180,6 +180,6 @@ def _add_kafka_intake(runtime: Runtime, group: bool) -> None:
 
 
 def _add_scheduler(runtime: Runtime) -> None:
-    from infra.scenario import tick
+    from domain.households.clock import tick
 
     runtime.add(Scheduler(runtime.intake, tick))

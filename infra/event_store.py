@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from domain.applications import AuditApp, AlertsApp, HouseholdsApp, IdentityApp, TrackedApplication
+from domain.audit.application import AuditApp
+from domain.alerts.application import AlertsApp
+from domain.households.application import HouseholdsApp
+from domain.identity.application import IdentityApp
 from infra.settings import Settings
-
-__all__ = ["AlertsApp", "HouseholdsApp", "IdentityApp", "TrackedApplication", "open_alerts", "open_households",
-           "open_identity"]
 
 
 def open_households(settings: Settings) -> HouseholdsApp:
@@ -29,3 +29,8 @@ def open_identity(settings: Settings) -> IdentityApp:
 
 def open_audit(settings: Settings) -> AuditApp:
     return AuditApp(env=settings.store_env("audit"))
+
+
+def projection_sources(settings: Settings) -> dict[str, object]:
+    """The applications the read views follow (as in `infra.bootstrap`)."""
+    return {"households": open_households(settings), "alerts": open_alerts(settings), "audit": open_audit(settings)}

@@ -150,7 +150,7 @@ def _compact(db: sqlite3.Connection) -> None:
 
 def _rebuild_views(settings: Settings) -> None:
     """Replay the stores into the views with the new key's sealer (views are disposable)."""
-    from infra.cli_projections import projection_sources
+    from infra.event_store import projection_sources
     from infra.view_cipher import view_sealer
     from projections.rebuild import rebuild_in_place
     from projections.view_store import ViewStore

@@ -15,19 +15,20 @@ from typing import Any
 
 from kafka import TopicPartition
 
-from domain.applications import AlertsApp, HouseholdsApp
-from infra.alert_workflow import AlertWorkflow
-from infra.access_audit import AccessAudit
-from infra.authorizer import Authorizer
-from infra.identity import IdentityService
-from infra.as_of import AsOf
-from infra.corrections import CorrectionService
-from infra.household_history import HouseholdHistory
-from infra.intake import IntakeService
+from domain.alerts.application import AlertsApp
+from domain.households.application import HouseholdsApp
+from domain.alerts.workflow import AlertWorkflow
+from domain.audit.access_audit import AccessAudit
+from domain.identity.authorizer import Authorizer
+from domain.identity.identity_service import IdentityService
+from projections.as_of import AsOf
+from domain.households.corrections import CorrectionService
+from projections.household_history import HouseholdHistory
+from domain.households.intake import IntakeService
 from infra.kafka.clients import ensure_topics, make_consumer
 from infra.kafka.intake_consumer import KafkaIntake
 from infra.kafka.relay import Relay
-from infra.policy_service import PolicyService
+from domain.policy.policy_service import PolicyService
 from infra.settings import TOPIC_OBSERVATIONS, Settings
 from infra.supervisor import Component, SupervisedLoop, Supervisor
 from projections.runner import ProjectionRunner

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.supervisor import ComponentHealth, SupervisedLoop
 
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from domain.access_log import Access
+from domain.audit.access_log import Access
 
 FILTERS = ("household", "user", "outcome", "reason", "alert")
 

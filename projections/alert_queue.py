@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import Any
 
-from domain.alert import CLOSED, CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert, next_state
+from domain.alerts.alert import CLOSED, CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert, next_state
 
 
 def apply(db: sqlite3.Connection, event: Any) -> None:

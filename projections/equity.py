@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
 
-from domain.household_state import HouseholdState, ResidentState, fold
+from domain.households.state import HouseholdState, ResidentState, fold
 
 CATEGORIES = ("NEED", "MISSED", "LAPSED", "LATE")
 DIMENSIONS = ("hukou", "sex", "age_band", "disability", "community")

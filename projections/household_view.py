@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from domain.household import Household
+from domain.households.household import Household
 from domain.instants import CHINA, instant
 from projections.sealing import seal
 

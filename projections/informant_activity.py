@@ -12,8 +12,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from domain.alert import Alert
-from domain.household import Household
+from domain.alerts.alert import Alert
+from domain.households.household import Household
 from domain.instants import china_date
 
 COUNTS = ("observations", "registrations", "visits", "corrections", "retractions", "verifications")

@@ -4,7 +4,7 @@ Each alert's stages come from its own history in the alert queue view (raised, a
 verification recorded with the day of the visit, resolved) and, for the first stage, from the
 observations its explanation names as evidence (the latest of them completed the condition).
 Every stage is measured in calendar days and in Chinese working days; the headline median and
-90th percentile use the unit the alert's SLA counts in (`domain.sla`: calendar days for critical
+90th percentile use the unit the alert's SLA counts in (`domain.alerts.sla`: calendar days for critical
 alerts, working days otherwise). Grouped by community, rule or caseworker.
 """
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from domain.household import Household
+from domain.households.household import Household
 
 IN_FORCE, CORRECTED, RETRACTED = "in_force", "corrected", "retracted"
 

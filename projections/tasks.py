@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.alert import VERIFICATION_REQUESTED
+from domain.alerts.alert import VERIFICATION_REQUESTED
 from projections.view_store import ViewStore
 
 COLUMNS = ("alert_id, household, region, grid, rule, severity, title_zh, title_en, raised_on, assigned_to,"

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from domain.alert import Alert, AlertBook
+from domain.alerts.alert import Alert, AlertBook
 from rules.findings import DERIVATION, Failure, Finding
 
 

@@ -8,13 +8,13 @@ from typing import Any, Callable
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.applications import HouseholdsApp
-from domain.clock import CLOCK_ID
-from domain.derived_facts import HouseholdFacts, derive
-from domain.household import Household
-from domain.household_state import fold, observed_on
+from domain.households.application import HouseholdsApp
+from domain.households.clock import CLOCK_ID
+from domain.facts.derived import HouseholdFacts, derive
+from domain.households.household import Household
+from domain.households.state import fold, observed_on
 from domain.instants import instant
-from domain.parameters import ParameterTable
+from domain.policy.parameters import ParameterTable
 
 
 def judged_on(observations: list[dict[str, Any]], today: date | None) -> date:

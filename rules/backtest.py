@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Sequence
 
-from domain.parameters import ParameterTable, ParameterValue
-from domain.applications import AlertsApp
+from domain.policy.parameters import ParameterTable, ParameterValue
+from domain.alerts.application import AlertsApp
 from rules.alerting import reconcile
 from rules.assessment import judged_on
 from rules.findings import Judge

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.derived_facts import HouseholdFacts, Subject
+from domain.facts.derived import HouseholdFacts, Subject
 from domain.privacy import Sight, shown_facts
 from rules.rule import Rule
 

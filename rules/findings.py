@@ -7,9 +7,9 @@ from datetime import date
 import re
 from typing import Any, Callable, Iterable, Sequence
 
-from domain.derived_facts import HouseholdFacts, Subject, derive
-from domain.household_state import fold
-from domain.parameters import ParameterTable
+from domain.facts.derived import HouseholdFacts, Subject, derive
+from domain.households.state import fold
+from domain.policy.parameters import ParameterTable
 from rules.engine import Match, RuleEngine
 from rules.engine_process import EngineProcess
 from rules.explanation import explain

@@ -1,7 +1,7 @@
 """Untimely handling (LATE.*): an application or a visit not handled within its time limit.
 
 LATE.ALERT_UNHANDLED is not a rule over household facts: it escalates open
-alerts (see `rules.worker` and `domain.sla`).
+alerts (see `rules.worker` and `domain.alerts.sla`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a rule is: a stable id, a version, a subject, a severity and a condition.
 
 Conditions are written in durable_rules' expression language over one subject
-fact (see `domain.derived_facts`), so they read like RULES.md. A rule module
+fact (see `domain.facts.derived`), so they read like RULES.md. A rule module
 never calls the engine itself; `rules.engine` compiles the catalog.
 """
 

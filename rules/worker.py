@@ -27,12 +27,13 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from eventsourcing.utils import get_topic
 
-from domain.alert import Alert, AlertBook, supervisor_of
-from domain.applications import AlertsApp, HouseholdsApp
-from domain.clock import Clock
-from domain.household import Household
-from domain.policy import PolicyBook
-from domain.sla import ack_deadline, is_unhandled
+from domain.alerts.alert import Alert, AlertBook, supervisor_of
+from domain.alerts.application import AlertsApp
+from domain.households.application import HouseholdsApp
+from domain.households.clock import Clock
+from domain.households.household import Household
+from domain.policy.book import PolicyBook
+from domain.alerts.sla import ack_deadline, is_unhandled
 from rules.alerting import AlertChanges, reconcile
 from rules.assessment import clock_of, judged_on, observations_of
 from rules.findings import Failure, Judge

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
-from infra.identity import IdentityService
+from domain.identity.identity_service import IdentityService
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)  # real argon2id, cheaper for tests
 GRID = "500103001001-03"

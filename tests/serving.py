@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from api.app import create_app
+from api.http.app import create_app
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.http_server import BackgroundServer
 from infra.runtime import Runtime

@@ -16,19 +16,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.alerts import MAX_OFFSET
+from api.http.routes.alerts import MAX_OFFSET
 from api.pages.explain import explained, place_namer, shown
 from api.pages.i18n import term
 from api.pages.render import page, see_other, when
 from api.pages.session import PageError, lang_of, needs, one_of
-from api.reads import record_read, record_reads, route_of
+from api.http.reads import record_read, record_reads, route_of
 from api.pages.then_and_now import data_words, observations, standing_now
 from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chosen_as_of, chosen_known_at, day_axis,
                                  parse_moment, position_of, recorded_moments)
-from domain.access import Action, Principal
-from domain.access_log import OUTCOMES, REASONS, REFUSED
+from domain.identity.access import Action, Principal
+from domain.audit.access_log import OUTCOMES, REASONS, REFUSED
 from domain.privacy import sees_full_identity
-from infra.authorizer import OutOfReach
+from domain.identity.authorizer import OutOfReach
 from projections import access_log, alert_queue
 from projections.alert_queue import row_to_json
 from rules.assessment import timeline

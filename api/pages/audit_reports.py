@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.alerts import area_of
+from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
@@ -19,10 +19,10 @@ from api.pages.i18n import LANGUAGES, term, text
 from api.pages.render import page
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
-from api.regions import page_region
-from domain.access import Action, Principal
+from api.http.regions import page_region
+from domain.identity.access import Action, Principal
 from domain.region_codes import narrowed
-from infra import backtest_reports
+from rules import backtest_reports
 from infra.integrity import runtime_recorders, verify_all
 from projections.equity import DIMENSIONS, equity
 from projections.response_times import GROUPINGS, STAGES, alerts_in, response_times

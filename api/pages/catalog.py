@@ -14,8 +14,8 @@ from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
 from api.pages.session import bad_value, lang_of
-from api.regions import page_region
-from domain.parameters import ParameterTable, Resolved
+from api.http.regions import page_region
+from domain.policy.parameters import ParameterTable, Resolved
 from rules.catalog import CATALOG
 from rules.choices_zh import choice_text
 from rules.plain_language import looks_for, parameter_label

@@ -11,14 +11,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.alerts import area_of
+from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.explain import place_namer
 from api.pages.i18n import text
 from api.pages.render import page
 from api.pages.session import lang_of, needs
-from api.reads import record_reads
-from domain.access import Action, Principal, allowed
+from api.http.reads import record_reads
+from domain.identity.access import Action, Principal, allowed
 from projections import dashboard as figures
 from projections.escalations import escalations
 from projections.gap_statistics import gap_statistics

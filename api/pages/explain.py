@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from api.pages.i18n import LANGUAGES, term, text
-from domain.parameter_types import EARLIEST_EFFECTIVE
+from domain.policy.parameter_types import EARLIEST_EFFECTIVE
 from rules.explanation import label
 from rules.plain_language import looks_for, parameter_label
 

@@ -22,14 +22,14 @@ from api.pages.render import HERE, page, see_other
 from api.pages.session import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, one_of,
                                session_principal)
 from api.pages.workbench import settle
-from api.reads import record_reads, route_of
-from domain.access import Action, Principal, allowed, is_grid
-from domain.alert import VERIFICATION_OUTCOMES
-from domain.intake_limits import MAX_BATCH
+from api.http.reads import record_reads, route_of
+from domain.identity.access import Action, Principal, allowed, is_grid
+from domain.alerts.alert import VERIFICATION_OUTCOMES
+from domain.households.intake_limits import MAX_BATCH
 from domain.privacy import shown_member, sight_of
-from infra.alert_workflow import AlertActionError
-from infra.authorizer import OutOfReach
-from infra.intake import gate_for
+from domain.alerts.workflow import AlertActionError
+from domain.identity.authorizer import OutOfReach
+from domain.households.intake import gate_for
 from projections.households import households_in_grid
 from projections.tasks import open_tasks
 

@@ -8,9 +8,9 @@ from fastapi.responses import Response
 from api.pages.render import home_path, navigation, page, see_other
 from api.pages.session import (CSRF_FIELD, SESSION_COOKIE, check_csrf, end_session, lang_of, session_principal, signed_in,
                                start_session)
-from domain.access import Principal
-from domain.login_throttle import LoginLocked
-from domain.user import LoginFailed, UserError
+from domain.identity.access import Principal
+from domain.identity.login_throttle import LoginLocked
+from domain.identity.user import LoginFailed, UserError
 
 router = APIRouter(include_in_schema=False)
 READ_ONLY_ROLES = frozenset({"auditor"})

@@ -23,11 +23,11 @@ from api.pages.field import grid_households, informant, malformed, outbox_body, 
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, check_csrf, lang_of
 from api.pages.workbench import settle
-from api.reads import record_read, record_reads
-from domain.access import Principal
-from domain.household import CorrectionRefused
+from api.http.reads import record_read, record_reads
+from domain.identity.access import Principal
+from domain.households.household import CorrectionRefused
 from domain.privacy import KEPT_ON_CORRECTION, people_of
-from infra.intake import Outcome
+from domain.households.intake import Outcome
 from projections.submissions import submissions_of
 
 router = APIRouter(include_in_schema=False)

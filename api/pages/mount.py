@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from api.pages import audit, audit_reports, catalog, dashboard, field, login, mine, workbench
 from api.pages.render import HERE, on_bad_values, on_login_required, on_page_error
 from api.pages.session import BadValues, LoginRequired, PageError
-from api.problems import field_problem, on_validation_error
+from api.http.problems import field_problem, on_validation_error
 
 PAGE_MODULES = (login, workbench, field, mine, dashboard, catalog, audit, audit_reports)
 

@@ -1,6 +1,6 @@
 """Rendering a page: the templates, what every page knows (language, user, navigation, CSRF), errors.
 
-Navigation is derived from `domain.access`: a link is shown only when the user's role may do what
+Navigation is derived from `domain.identity.access`: a link is shown only when the user's role may do what
 the page is for, so menus never disagree with the checks the pages themselves make.
 """
 
@@ -21,10 +21,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from api.pages import i18n
-from api.security_headers import NONCE
+from api.http.security_headers import NONCE
 from api.pages.session import (LANG_COOKIE, BadValues, LoginRequired, PageError, csrf_token, lang_of, login_path,
                                remember_csrf, session_principal)
-from domain.access import Action, Principal, allowed
+from domain.identity.access import Action, Principal, allowed
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))

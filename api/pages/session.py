@@ -4,7 +4,7 @@ The cookie holds the identity service's session token (HttpOnly, SameSite=Lax, `
 `QIANSHAO_COOKIE_SECURE=true`), so pages and the JSON API share one login and one logout. Every
 form and every script call carries a CSRF token: signed in, an HMAC of the session token (a page
 of another site can neither read it nor compute it); before login, a random value also set as a
-SameSite=Strict cookie (double submit). Role checks use `domain.access.allowed`, the same table
+SameSite=Strict cookie (double submit). Role checks use `domain.identity.access.allowed`, the same table
 as the API.
 """
 
@@ -21,8 +21,8 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from api.pages.i18n import language
-from api.reads import record_role_refusal
-from domain.access import Action, Principal, allowed
+from api.http.reads import record_role_refusal
+from domain.identity.access import Action, Principal, allowed
 
 SESSION_COOKIE = "qianshao_session"
 CSRF_COOKIE = "qianshao_csrf"

@@ -11,7 +11,7 @@ from typing import Any
 
 from api.pages.explain import shown
 from api.pages.i18n import term, text
-from domain.household_state import observed_on
+from domain.households.state import observed_on
 from domain.instants import instant
 
 NOT_RECORDED, WITHDRAWN, NOT_HAPPENED, IN_FORCE = "not_recorded_yet", "withdrawn_then", "not_happened_yet", "in_force_then"

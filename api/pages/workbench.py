@@ -19,16 +19,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from api.alerts import MAX_OFFSET, alert_row, area_of, sla_of
-from api.household_view import household_360
+from api.http.routes.alerts import MAX_OFFSET, alert_row, area_of, sla_of
+from api.http.household_view import household_360
 from api.pages.explain import explained, place_namer
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs, one_of
-from api.reads import record_read, record_reads
-from domain.access import Action, Principal, allowed, covers
-from domain.alert import OUTCOMES
+from api.http.reads import record_read, record_reads
+from domain.identity.access import Action, Principal, allowed, covers
+from domain.alerts.alert import OUTCOMES
 from domain.privacy import sight_of
-from infra.alert_workflow import AlertActionError
+from domain.alerts.workflow import AlertActionError
 from projections import alert_queue
 from projections.alert_queue import row_to_json
 from rules.catalog import CATALOG

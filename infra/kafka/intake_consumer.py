@@ -16,7 +16,7 @@ from typing import Any, Callable
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import MessageSizeTooLargeError
 
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.kafka.poll_loop import one_by_one, poll_once
 from infra.supervisor import ComponentHealth, SupervisedLoop
 

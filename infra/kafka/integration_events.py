@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from domain.alert import Alert
-from domain.clock import Clock
-from domain.household import Household
-from domain.policy import PolicyBook
+from domain.alerts.alert import Alert
+from domain.households.clock import Clock
+from domain.households.household import Household
+from domain.policy.book import PolicyBook
 
 SCHEMA = "qianshao.event/2"
 CLOCK_KEY = "clock"

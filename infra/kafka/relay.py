@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping
 from kafka import KafkaProducer
 from kafka.errors import KafkaError, MessageSizeTooLargeError
 
-from domain.applications import TrackedApplication
+from domain.tracked_application import TrackedApplication
 from infra.kafka.integration_events import CLOCK_KEY, to_integration_event
 from infra.supervisor import ComponentHealth, SupervisedLoop
 from infra.positions import PositionStore

@@ -1,7 +1,7 @@
 """The access table over real HTTP: which role gets which answer from each endpoint, who must
 authenticate, jurisdictions (404 outside), masked identities, and logging in and out.
 
-The expected answers are written out by hand below, not derived from `domain.access`, so that a
+The expected answers are written out by hand below, not derived from `domain.identity.access`, so that a
 change to the table there shows up here as a failing case to look at.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.app import create_app
+from api.http.app import create_app
 from infra.runtime import Runtime
 from tests.people import GRID, People
 

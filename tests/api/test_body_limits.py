@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.body_limits import has_unpaired_surrogate, json_depth
+from api.http.body_limits import has_unpaired_surrogate, json_depth
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from eventsourcing.cipher import AESCipher
 from stdnum.cn import ric
 
 from infra.event_store import open_households
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.runtime import Runtime
 from infra.settings import Settings
 from tests.conftest import poll_until

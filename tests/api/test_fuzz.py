@@ -26,12 +26,12 @@ from hypothesis import settings
 from schemathesis.engine import events
 from schemathesis.engine.statistic import Statistic
 
-from api.app import create_app
+from api.http.app import create_app
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.http_server import BackgroundServer
 from infra.runtime import Runtime
 from infra.settings import Settings
-from infra.synthetic import iter_district
+from api.cli.demo.synthetic import iter_district
 from tests.conftest import poll_until
 from tests.people import People, seed_people
 

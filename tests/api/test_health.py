@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.health import summary
-from domain.access import Principal
+from api.http.app import create_app
+from api.http.routes.health import summary
+from domain.identity.access import Principal
 
 REPORT = {"status": "degraded", "down": ["broker"], "lagging": ["relay"], "max_lag": 5000,
           "kafka": "10.0.0.7:9092",

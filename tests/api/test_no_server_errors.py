@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.body_limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from api.http.app import create_app
+from api.http.body_limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.http_server import BackgroundServer
 from infra.settings import Settings

@@ -21,14 +21,14 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from pydantic import ValidationError
 
-from api.alert_actions import RecordVerification
-from api.app import create_app
-from api.observation_schemas import BATCH, REGISTRATION, model_name
-from domain import intake_limits as limits
+from api.http.routes.alert_actions import RecordVerification
+from api.http.app import create_app
+from api.http.observation_schemas import BATCH, REGISTRATION, model_name
+from domain.households import intake_limits as limits
 from domain import vocabulary as v
-from domain.observation import BLANK_PATTERN, WHITESPACE, InvalidObservation, parse_observation
+from domain.households.observation import BLANK_PATTERN, WHITESPACE, InvalidObservation, parse_observation
 from infra.runtime import Runtime
-from infra.synthetic import iter_district
+from api.cli.demo.synthetic import iter_district
 from tests.domain.test_observation import NOW, VALID, FakeRegistry, envelope
 from tests.people import People
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.policy import POLICY_ID, PolicyBook
+from domain.policy.book import POLICY_ID, PolicyBook
 from infra.runtime import Runtime
 from tests.people import People
 

@@ -11,7 +11,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from api.security_headers import FIXED, NONCE, SecurityHeaders, content_security_policy, headers_for
+from api.http.security_headers import FIXED, NONCE, SecurityHeaders, content_security_policy, headers_for
 
 
 def page(request: object) -> Response:

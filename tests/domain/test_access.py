@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.access import (NOWHERE, PERMISSIONS, ROLES, Action, Principal, action_for_kind, admits, allowed, covers,
+from domain.identity.access import (NOWHERE, PERMISSIONS, ROLES, Action, Principal, action_for_kind, admits, allowed, covers,
                            scope_of)
 
 A = Action

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from eventsourcing.application import Application
 
-from domain.access_log import GRANTED, NOTHING, OUTSIDE_JURISDICTION, REFUSED, Access
+from domain.audit.access_log import GRANTED, NOTHING, OUTSIDE_JURISDICTION, REFUSED, Access
 
 
 def test_a_refusal_keeps_who_what_and_why() -> None:

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import pytest
 
-from domain.alert import ACTIONS, CONDITION_CLEARED, OPEN_STATES, TRANSITIONS, Alert, AlertBook, next_state
-from domain.alert_errors import InvalidTransition, InvalidValue, SlotTaken
+from domain.alerts.alert import ACTIONS, CONDITION_CLEARED, OPEN_STATES, TRANSITIONS, Alert, AlertBook, next_state
+from domain.alerts.errors import InvalidTransition, InvalidValue, SlotTaken
 
 SLOT = "MISSED.DIBAO|household:H1"
 RAISED_ON = "2025-08-01"

@@ -15,16 +15,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.application_facts import handling_time
-from domain.coverage_facts import payment_window, review_interval_months
+from domain.facts.applications import handling_time
+from domain.facts.coverage import payment_window, review_interval_months
 from domain.dates import add_months, age_on, birthday
-from domain.derived_facts import derive
-from domain.fact_context import Parameters
-from domain.household_facts import assets_ok, income_over_months, pc_income
-from domain.household_state import HouseholdState, fold
-from domain.parameters import ParameterTable
-from domain.parent_facts import parent_flags
-from domain.person_facts import no_labour
+from domain.facts.derived import derive
+from domain.facts.context import Parameters
+from domain.facts.household import assets_ok, income_over_months, pc_income
+from domain.households.state import HouseholdState, fold
+from domain.policy.parameters import ParameterTable
+from domain.facts.parents import parent_flags
+from domain.facts.person import no_labour
 from domain.working_days import is_working_day, working_days_after
 
 TABLE = ParameterTable()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.household import CorrectionRefused, Household
+from domain.households.household import CorrectionRefused, Household
 
 
 def obs(oid: str, kind: str, data: dict[str, Any], by: str = "informant-1", resident: str | None = None) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from stdnum.cn import ric
 
-from domain import intake_limits as limits
-from domain.observation import FieldError, InvalidObservation, Observation, parse_observation
+from domain.households import intake_limits as limits
+from domain.households.observation import FieldError, InvalidObservation, Observation, parse_observation
 
 CN = timezone(timedelta(hours=8))
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=CN)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.applications import IdentityApp
-from domain.jurisdiction import (TREE_ID, AbbreviatedCode, BadName, DuplicateJurisdiction, GridNotUnderCommunity, JurisdictionError,
+from domain.identity.application import IdentityApp
+from domain.identity.jurisdiction import (TREE_ID, AbbreviatedCode, BadName, DuplicateJurisdiction, GridNotUnderCommunity, JurisdictionError,
                                  JurisdictionTree, MalformedCode, NotUnderParent, ParentRequired, UnknownJurisdiction,
                                  UnknownParent, level_of, parent_code)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from domain.login_throttle import LoginLocked, LoginThrottle
+from domain.identity.login_throttle import LoginLocked, LoginThrottle
 
 T0 = datetime(2025, 11, 3, 9, 0, tzinfo=timezone.utc)
 MINUTE = timedelta(minutes=1)

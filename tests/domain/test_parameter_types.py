@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.parameter_types import (
+from domain.policy.parameter_types import (
     PARAMETER_TYPES,
     WORKING_DAY_PROGRAMMES,
     ParameterRefused,
@@ -15,7 +15,7 @@ from domain.parameter_types import (
     effective_date,
     json_safe,
 )
-from domain.parameters import (
+from domain.policy.parameters import (
     NATIONAL_DEFAULTS,
     REGIONAL_ONLY,
     SHIPPED_VALUES,

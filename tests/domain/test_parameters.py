@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from domain.parameters import ParameterTable, ParameterValue
+from domain.policy.parameters import ParameterTable, ParameterValue
 from domain.region_codes import region_scope
 
 TOWN_100, TOWN_101 = "500103100", "500103101"

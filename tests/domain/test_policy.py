@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.parameters import ParameterTable
-from domain.policy import PolicyBook
+from domain.policy.parameters import ParameterTable
+from domain.policy.book import PolicyBook
 
 STANDARD = "dibao.standard_monthly.urban"
 

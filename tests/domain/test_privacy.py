@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.access import ROLES
+from domain.identity.access import ROLES
 from domain.privacy import (
     FULL, MASKED, NAMES_ONLY, kept_identity, mask_id_number, mask_name, masked_member, sees_full_identity,
     shown_facts, shown_member, shown_observation, sight_of,

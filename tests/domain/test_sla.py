@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from domain.sla import ack_deadline, is_unhandled
+from domain.alerts.sla import ack_deadline, is_unhandled
 from domain.working_days import add_working_days, is_working_day, working_days_after
 
 

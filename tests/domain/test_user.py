@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from domain.api_token import new_token, token_id_of
-from domain.jurisdiction import JurisdictionError, JurisdictionTree, MalformedCode, UnknownJurisdiction
-from domain.user import (BadUserName, JurisdictionNotForRole, UnknownRole, User, UserError, UserRevoked, WeakPassword,
+from domain.identity.api_token import new_token, token_id_of
+from domain.identity.jurisdiction import JurisdictionError, JurisdictionTree, MalformedCode, UnknownJurisdiction
+from domain.identity.user import (BadUserName, JurisdictionNotForRole, UnknownRole, User, UserError, UserRevoked, WeakPassword,
                          check_jurisdiction, check_name, check_password)
 
 NOW = datetime(2025, 11, 3, 9, 0, tzinfo=timezone.utc)

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from infra.event_store import open_identity
-from infra.identity import IdentityService
+from domain.identity.identity_service import IdentityService
 from infra.kafka.broker import free_port
 from infra.settings import Settings
 from tests.people import People, seed_people
@@ -47,7 +47,7 @@ class Served:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.people is None:
             self.people = _people_of(self.data_dir)
-        command = [sys.executable, "-m", "infra", "serve", "--data", str(self.data_dir), "--port", str(self.port),
+        command = [sys.executable, "-m", "api.cli", "serve", "--data", str(self.data_dir), "--port", str(self.port),
                    "--only", self.only]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env,

@@ -13,11 +13,11 @@ import pytest
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
 
-from domain.alert import AlertBook
-from domain.policy import POLICY_ID, PolicyBook
+from domain.alerts.alert import AlertBook
+from domain.policy.book import POLICY_ID, PolicyBook
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.kafka.clients import make_producer
-from infra.policy_service import PolicyError
+from domain.policy.policy_service import PolicyError
 from infra.runtime import Runtime
 from infra.settings import Settings
 

@@ -18,8 +18,8 @@ from typing import Any, Callable
 
 import pytest
 
-from infra.scenario import tick
-from infra.synthetic import generate_district
+from domain.households.clock import tick
+from api.cli.demo.synthetic import generate_district
 from tests.conftest import poll_until
 from tests.faults.served import Served, pid_alive
 

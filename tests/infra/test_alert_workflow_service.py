@@ -8,10 +8,10 @@ from typing import Any, Callable
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.alert import Alert, AlertBook
-from domain.applications import AlertsApp
-from domain.parameters import ParameterTable
-from infra.alert_workflow import AlertActionError, AlertWorkflow
+from domain.alerts.alert import Alert, AlertBook
+from domain.alerts.application import AlertsApp
+from domain.policy.parameters import ParameterTable
+from domain.alerts.workflow import AlertActionError, AlertWorkflow
 
 SLOT = "MISSED.DIBAO|household:H1"
 ON = date(2025, 8, 10)

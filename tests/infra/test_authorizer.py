@@ -8,10 +8,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from domain.access import Principal
-from domain.access_log import NOT_FOUND, OUTSIDE_JURISDICTION, REFUSED
-from domain.alert import Alert, AlertBook
-from infra.authorizer import OutOfReach, Place
+from domain.identity.access import Principal
+from domain.audit.access_log import NOT_FOUND, OUTSIDE_JURISDICTION, REFUSED
+from domain.alerts.alert import Alert, AlertBook
+from domain.identity.authorizer import OutOfReach, Place
 from infra.bootstrap import bootstrap
 from infra.runtime import Runtime
 from infra.settings import Settings

@@ -18,16 +18,16 @@ from typing import Any, Iterator
 import pytest
 from typer.testing import CliRunner
 
-from domain.parameters import ParameterTable, ParameterValue
-from infra import backtest_reports
-from infra.backtest_history import recorded_history
-from infra.backtest_run import BacktestRequest, ParameterFileError, load_parameter_file, run_backtest
-from infra.cli import app
+from domain.policy.parameters import ParameterTable, ParameterValue
+from rules import backtest_reports
+from rules.backtest_history import recorded_history
+from rules.backtest_run import BacktestRequest, ParameterFileError, load_parameter_file, run_backtest
+from api.cli.main import app
 from infra.event_store import open_alerts, open_households
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.kafka.clients import partition_for
-from infra.policy_service import PolicyService
-from infra.scenario import tick
+from domain.policy.policy_service import PolicyService
+from domain.households.clock import tick
 from infra.settings import Settings
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine

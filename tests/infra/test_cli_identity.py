@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from domain.access import Principal
-from infra.cli import app
+from domain.identity.access import Principal
+from api.cli.main import app
 from infra.event_store import open_identity
-from infra.identity import IdentityService
+from domain.identity.identity_service import IdentityService
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ PLACES = [("50", "重庆市"), ("5001", "市辖区"), ("500103", "渝中区"), (
 
 def qianshao(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     """The real command in its own process, as an administrator's script runs it."""
-    return subprocess.run([sys.executable, "-m", "infra", *args, "--data", str(data)], cwd=ROOT, text=True,
+    return subprocess.run([sys.executable, "-m", "api.cli", *args, "--data", str(data)], cwd=ROOT, text=True,
                           capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from domain.parameters import ParameterTable
-from infra.cli import app
+from domain.policy.parameters import ParameterTable
+from api.cli.main import app
 from infra.event_store import open_households
-from infra.policy_service import PolicyService
+from domain.policy.policy_service import PolicyService
 from infra.settings import Settings
 
 STANDARD = "dibao.standard_monthly.urban"

@@ -11,10 +11,10 @@ import pytest
 from eventsourcing.cipher import AESCipher
 from typer.testing import CliRunner
 
-from domain.alert import Alert
-from infra.cli import app
-from infra.cli_projections import projection_sources
-from infra.intake import IntakeService
+from domain.alerts.alert import Alert
+from api.cli.main import app
+from api.cli.projections import projection_sources
+from domain.households.intake import IntakeService
 from infra.settings import Settings
 from infra.view_cipher import view_sealer
 from projections.runner import ProjectionRunner

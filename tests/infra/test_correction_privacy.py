@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.observation import FieldError
-from infra.corrections import _unquoted
+from domain.households.observation import FieldError
+from domain.households.corrections import _unquoted
 
 KEPT = {"data.members[0].birth_date": "1969-11-05"}
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
-from domain.access import ROLES, Principal
-from infra.demo_seed import seed_demo
+from domain.identity.access import ROLES, Principal
+from api.cli.demo.seed import seed_demo
 from infra.event_store import open_identity
-from infra.identity import IdentityService
+from domain.identity.identity_service import IdentityService
 from infra.settings import Settings
-from infra.synthetic import generate_district
+from api.cli.demo.synthetic import generate_district
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 
@@ -76,7 +76,7 @@ def test_seeding_again_adds_nothing_and_the_passwords_still_work(tmp_path: Path,
 
 def test_the_demo_command_seeds_the_tree_and_prints_the_users(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-m", "infra", "demo", "--households", "30", "--exit",
+    result = subprocess.run([sys.executable, "-m", "api.cli", "demo", "--households", "30", "--exit",
                              "--data", str(tmp_path)], cwd=root, text=True, capture_output=True, timeout=300,
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr

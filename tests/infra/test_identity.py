@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from domain.access import Principal
-from domain.jurisdiction import UnknownJurisdiction
-from domain.login_throttle import LoginLocked
-from domain.user import DuplicateUser, LoginFailed, UnknownUser, UserRevoked, WeakPassword
+from domain.identity.access import Principal
+from domain.identity.jurisdiction import UnknownJurisdiction
+from domain.identity.login_throttle import LoginLocked
+from domain.identity.user import DuplicateUser, LoginFailed, UnknownUser, UserRevoked, WeakPassword
 from infra.event_store import open_identity
-from infra.identity import SESSION_LIFETIME, IdentityService
+from domain.identity.identity_service import SESSION_LIFETIME, IdentityService
 from infra.settings import Settings
 
 T0 = datetime(2025, 11, 3, 9, 0, tzinfo=timezone.utc)

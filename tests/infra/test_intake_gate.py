@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from domain.access import Principal
+from domain.identity.access import Principal
 from infra.event_store import open_households
-from infra.intake import IntakeService, gate_for
+from domain.households.intake import IntakeService, gate_for
 from infra.settings import Settings
 
 COMMUNITY = "500103001001"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from domain.alert import Alert
-from domain.household import Household
-from domain.observation import DATA_FIELDS, Spec, shape_of
+from domain.alerts.alert import Alert
+from domain.households.household import Household
+from domain.households.observation import DATA_FIELDS, Spec, shape_of
 from domain.vocabulary import OBSERVATION_KINDS
 from infra.kafka.integration_events import OBSERVATION_KEYS, SCHEMA, to_integration_event
 from infra.kafka.json_codec import encode_json
@@ -105,7 +105,7 @@ def test_the_store_keeps_the_whole_record() -> None:
 
 
 def test_clock_ticks_keep_their_date() -> None:
-    from domain.clock import Clock
+    from domain.households.clock import Clock
 
     clock = Clock()
     clock.tick("2026-11-30", "tick-1")

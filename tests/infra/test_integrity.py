@@ -13,10 +13,10 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from infra.cli import app
+from api.cli.main import app
 from infra.event_store import open_households
 from infra.integrity import ChainReport, open_applications, verify_application
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.settings import Settings
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
 from tests.infra.test_postgres import pg_settings  # noqa: F401 - the fixture
@@ -130,7 +130,7 @@ def test_an_inserted_event_is_named_even_after_later_genuine_events(store: tuple
     [(last,)] = rows("SELECT MAX(rowid) FROM stored_events")
     forged = uuid.uuid4()
     tamper(f"INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES "
-           f"('{forged if settings.postgres else forged.hex}', 1, 'domain.household:Household.Registered', "
+           f"('{forged if settings.postgres else forged.hex}', 1, 'domain.households.household:Household.Registered', "
            f"{'convert_to(' + chr(39) + '{}' + chr(39) + ', ' + chr(39) + 'UTF8' + chr(39) + ')' if settings.postgres else 'x' + chr(39) + '7b7d' + chr(39)})")
     IntakeService(open_households(settings)).accept(dict(INCOME, observation_id="p-9", observed_at="2025-09-03T10:00:00+08:00"))
     report = _verify(settings)
@@ -154,7 +154,7 @@ def test_the_command_reports_counts_and_then_the_broken_event(tmp_path: Path) ->
         "households", "alerts", "identity", "audit"}
     tamper, rows = _sqlite(settings)
     expected = _row(rows, 2)
-    tamper("UPDATE stored_events SET topic = 'domain.household:Household.Observed' WHERE rowid = 2")
+    tamper("UPDATE stored_events SET topic = 'domain.households.household:Household.Observed' WHERE rowid = 2")
     result = _cli("--data", str(tmp_path))
     assert result.exit_code == 1
     assert "households at notification 2: edited" in result.output and expected[0] in result.output
@@ -166,7 +166,7 @@ def test_concurrent_writers_do_not_fork_the_chain(backend: str, request: pytest.
     """Four writers, each with its own application (own connections), record at once; the chain stays one line."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from domain.household import Household
+    from domain.households.household import Household
     from tests.projections.test_rebuild import REGISTERED
 
     settings = Settings(data_dir=tmp_path) if backend == "sqlite" else request.getfixturevalue("pg_settings")

@@ -15,7 +15,7 @@ from eventsourcing.cipher import AESCipher
 from infra.at_rest import first_states, is_plain, prepare_encryption
 from infra.event_store import open_households
 from infra.http_server import server_config
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.integrity import open_applications, verify_all
 from infra.key_rotation import rotate
 from infra.keys import (MARKER, KeyMissing, PlainStore, RotationUnfinished, WrongKey, key_dir, read_marker,

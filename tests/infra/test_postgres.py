@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from domain.clock import Clock
+from domain.households.clock import Clock
 from infra.event_store import open_alerts, open_households
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.settings import Settings

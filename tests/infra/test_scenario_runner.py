@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from infra.scenario import ScenarioError, ScenarioRunner, check_rejections, load, step_id
+from api.cli.scenario import ScenarioError, ScenarioRunner, check_rejections, load, step_id
 
 from tests.spec_paths import ALL_SCENARIOS as FILES
 from tests.spec_paths import EXAMPLE_SCENARIOS as SHARED
@@ -75,7 +75,7 @@ def test_an_expected_refusal_must_happen_at_the_field_and_status_named() -> None
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "infra", "scenario", "run", *args],
+    return subprocess.run([sys.executable, "-m", "api.cli", "scenario", "run", *args],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 

@@ -19,10 +19,10 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
-from domain import intake_limits as limits
+from domain.households import intake_limits as limits
 from domain import vocabulary as v
-from domain.observation import InvalidObservation, parse_observation
-from infra.synthetic import (MOST_ASSETS, MOST_EXPENSE, MOST_LOSS, MOST_MULTIPLE, STANDARD, district,
+from domain.households.observation import InvalidObservation, parse_observation
+from api.cli.demo.synthetic import (MOST_ASSETS, MOST_EXPENSE, MOST_LOSS, MOST_MULTIPLE, STANDARD, district,
                              generate_district, iter_district)
 
 CST = timezone(timedelta(hours=8))

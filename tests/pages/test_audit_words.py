@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.pages.i18n import TERMS, text
 from api.pages.then_and_now import IN_FORCE, NOT_HAPPENED, NOT_RECORDED, WITHDRAWN
-from infra.household_history import ALERT_TYPES, HOUSEHOLD_TYPES
+from projections.household_history import ALERT_TYPES, HOUSEHOLD_TYPES
 from projections.response_times import GROUPINGS, STAGES
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
 

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from typer.testing import CliRunner
 
-from infra.cli import app
+from api.cli.main import app
 from tests.conftest import poll_until
 from tests.pages.conftest import log_in, screenshot
 from tests.pages.data import poor_household, tick

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.pages import forms
 from api.pages.i18n import MESSAGES, TERMS, term, text
-from domain.parameters import ParameterTable
+from domain.policy.parameters import ParameterTable
 from rules.catalog import CATALOG
 from rules.choices_zh import CHOICES_ZH, choice_text
 from rules.plain_language import LOOKS_FOR, PARAMETER_LABELS

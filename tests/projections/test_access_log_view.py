@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from domain.access_log import NOTHING, REFUSED, ROLE_NOT_ALLOWED, Access
+from domain.audit.access_log import NOTHING, REFUSED, ROLE_NOT_ALLOWED, Access
 from projections import access_log
 from projections.view_store import VIEWS_VERSION, ViewStore
 

@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from domain.alert import Alert
-from domain.applications import AlertsApp
+from domain.alerts.alert import Alert
+from domain.alerts.application import AlertsApp
 from projections.runner import ProjectionRunner
 from projections.tasks import open_tasks
 from projections.view_store import ViewStore

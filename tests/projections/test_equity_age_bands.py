@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.household_state import ResidentState
+from domain.households.state import ResidentState
 from projections.equity import age_band
 
 TODAY = date(2025, 8, 6)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.alert import Alert
-from domain.household import Household
-from infra.event_store import AlertsApp, HouseholdsApp
+from domain.alerts.alert import Alert
+from domain.households.household import Household
+from domain.alerts.application import AlertsApp
+from domain.households.application import HouseholdsApp
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore, advance
 

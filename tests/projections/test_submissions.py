@@ -9,8 +9,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from domain.household import Household
-from infra.event_store import HouseholdsApp
+from domain.households.household import Household
+from domain.households.application import HouseholdsApp
 from projections.runner import ProjectionRunner
 from projections.sealing import PREFIX, Sealer
 from projections.submissions import submissions_of

@@ -5,10 +5,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from domain.alert import AlertBook
-from domain.parameters import ParameterTable
-from infra.alert_workflow import AlertWorkflow
-from infra.event_store import AlertsApp
+from domain.alerts.alert import AlertBook
+from domain.policy.parameters import ParameterTable
+from domain.alerts.workflow import AlertWorkflow
+from domain.alerts.application import AlertsApp
 from rules.alerting import reconcile, save_changes
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine

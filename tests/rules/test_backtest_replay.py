@@ -10,8 +10,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from domain.applications import AlertsApp
-from domain.parameters import ParameterTable, ParameterValue
+from domain.alerts.application import AlertsApp
+from domain.policy.parameters import ParameterTable, ParameterValue
 from rules.backtest import ParametersByDay, RecordedHistory, RecordedObservation, RecordedValue, Replay
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine

@@ -17,8 +17,8 @@ import pytest
 from durable.lang import m
 
 from domain.instants import observed_date
-from domain.parameters import ParameterTable
-from infra.scenario import Scenario, check, envelopes, load
+from domain.policy.parameters import ParameterTable
+from api.cli.scenario import Scenario, check, envelopes, load
 from rules.catalog import CATALOG, LAPSED_REVIEW_OVERDUE, MISSED_DIBAO, NEED_URGENT_HARDSHIP, RULES_BY_ID
 from rules.engine import RuleEngine, _field_names
 from rules.explanation import FACT_LABELS

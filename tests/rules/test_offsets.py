@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from domain.instants import instant, observed_date
-from infra.scenario import Scenario, load
+from api.cli.scenario import Scenario, load
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine
 from tests.rules.test_catalog import open_alerts

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.parameters import ParameterTable
-from infra.scenario import envelopes, load
+from domain.policy.parameters import ParameterTable
+from api.cli.scenario import envelopes, load
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine
 from rules.findings import Judge

@@ -11,15 +11,15 @@ from typing import Any, Iterator
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from domain.alert import AlertBook
+from domain.alerts.alert import AlertBook
 from infra.event_store import open_alerts, open_households
-from infra.intake import IntakeService
+from domain.households.intake import IntakeService
 from infra.kafka.clients import partition_for
 from infra.settings import Settings
 from rules.catalog import CATALOG
 from rules.engine import RuleEngine
 from rules.findings import Judge
-from domain.parameters import ParameterTable
+from domain.policy.parameters import ParameterTable
 from rules.worker import RuleWorker, tracking_name
 
 PARTITIONS = 2

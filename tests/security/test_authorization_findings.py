@@ -26,8 +26,8 @@ from uuid import UUID
 import httpx
 import pytest
 
-from api.app import create_app
-from domain.alert import Alert, AlertBook
+from api.http.app import create_app
+from domain.alerts.alert import Alert, AlertBook
 from infra.bootstrap import bootstrap
 from infra.http_server import BackgroundServer
 from infra.runtime import Runtime

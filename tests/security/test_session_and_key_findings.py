@@ -22,13 +22,13 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from api.app import create_app
+from api.http.app import create_app
 from infra.bootstrap import bootstrap
-from infra.cli import today
+from api.cli.main import today
 from infra.http_server import BackgroundServer
 from infra.keys import MARKER, key_dir
 from infra.settings import Settings
-from infra.synthetic import generate_district
+from api.cli.demo.synthetic import generate_district
 from tests.faults.served import Served
 from tests.people import seed_people
 
@@ -154,7 +154,7 @@ def _in_clear(data_dir: Path, secrets: dict[str, set[str]]) -> dict[str, dict[st
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "infra", *args], cwd=ROOT, text=True, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, text=True, capture_output=True,
                           timeout=300, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
 
 

@@ -27,7 +27,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from api.app import create_app
+from api.http.app import create_app
 from infra.bootstrap import PIPELINE, bootstrap
 from infra.http_server import BackgroundServer
 from infra.runtime import Runtime

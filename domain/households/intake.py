@@ -1,0 +1,241 @@
+"""The intake service: validate observations and record them in the event store.
+
+Used by the HTTP endpoint and the Kafka intake consumer alike. Each accepted
+observation is saved with an `ObservationReceipt`, so a re-sent observation id
+is answered as a duplicate and changes nothing. A batch is validated item by
+item (later items may refer to households registered earlier in the batch) and
+then saved in one transaction; a bad item is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Sequence
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.identity.access import Principal, admits
+from domain.households.clock import CLOCK_ID, Clock
+from domain.households.household import Household
+from domain.instants import instant
+from domain.households.observation import FieldError, InvalidObservation, Observation, parse_observation
+from domain.households.receipt import ObservationReceipt
+from domain.households.resident import Resident
+from domain.households.application import HouseholdsApp
+
+
+Gate = Callable[[Observation, "str | None", "str | None"], "tuple[FieldError, int] | None"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer for one item: accepted, duplicate, or rejected with the reasons."""
+
+    index: int
+    observation_id: str | None
+    status: str
+    household: str | None = None
+    errors: tuple[FieldError, ...] = ()
+    http_status: int = 202
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"index": self.index, "observation_id": self.observation_id, "status": self.status}
+        if self.household:
+            body["household"] = self.household
+        if self.errors:
+            body["errors"] = [{"field": e.field, "message": e.message, "message_zh": e.message_zh} for e in self.errors]
+        return body
+
+
+def fingerprint(envelope: Any) -> str:
+    """Content hash of an envelope, to tell a true re-send from a reused id."""
+    return hashlib.sha256(json.dumps(envelope, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class _Batch:
+    """Aggregates touched by a batch, visible to its later items before saving.
+
+    `optimistic` skips looking up each observation's receipt: new observations are
+    the common case, and a receipt that exists already makes the batch's save fail,
+    after which every item is redone carefully (see `IntakeService._one_by_one`).
+    """
+
+    app: HouseholdsApp
+    optimistic: bool = False
+    aggregates: dict[Any, Aggregate] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)
+
+    def find(self, aggregate_id: Any) -> Aggregate | None:
+        if aggregate_id in self.aggregates:
+            return self.aggregates[aggregate_id]
+        try:
+            return self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def receipt(self, observation_id: str) -> Aggregate | None:
+        receipt_id = ObservationReceipt.id_for(observation_id)
+        if self.optimistic and receipt_id not in self.aggregates:
+            return None
+        return self.find(receipt_id)
+
+    def household(self, household_id: str) -> Household | None:
+        household = self.find(Household.id_for(household_id))
+        if household is not None:
+            self.keep(household)
+        return household  # type: ignore[return-value]
+
+    def household_exists(self, household_id: str) -> bool:
+        return self.household(household_id) is not None
+
+    def resident_household(self, resident_id: str) -> str | None:
+        """Members of households already loaded are known without another look-up."""
+        if resident_id in self.members:
+            return self.members[resident_id]
+        resident = self.find(Resident.id_for(resident_id))
+        return resident.household_id if resident is not None else None  # type: ignore[attr-defined]
+
+    def registered_at(self, household_id: str) -> datetime | None:
+        household = self.household(household_id)
+        registration = next((o for o in household.observations if o["kind"] == "household.registered"), None) \
+            if household is not None else None
+        return instant(registration["observed_at"]) if registration is not None else None
+
+    def application_submitted(self, household_id: str, application: str) -> bool:
+        """Earlier items of the batch count: the household aggregate already holds them."""
+        household = self.household(household_id)
+        return household is not None and any(
+            o["kind"] == "application.submitted" and o["data"].get("application") == application
+            for o in household.observations
+        )
+
+    def keep(self, *aggregates: Aggregate) -> None:
+        for aggregate in aggregates:
+            self.aggregates[aggregate.id] = aggregate
+            if isinstance(aggregate, Household):
+                self.members.update(dict.fromkeys(aggregate.resident_ids, aggregate.household_id))
+            elif isinstance(aggregate, Resident):
+                self.members[aggregate.resident_id] = aggregate.household_id
+
+
+class IntakeService:
+    """Accepts observations into the households application."""
+
+    def __init__(self, app: HouseholdsApp, now: Callable[[], datetime] | None = None) -> None:
+        self.app = app
+        self.now = now or (lambda: datetime.now(timezone.utc))
+
+    def accept(self, envelope: Any, gate: Gate | None = None) -> Outcome:
+        return self.accept_batch([envelope], gate)[0]
+
+    def accept_batch(self, envelopes: Sequence[Any], gate: Gate | None = None) -> list[Outcome]:
+        """Validate every item, save the good ones together, answer per item.
+
+        `gate(observation, region, grid)` may refuse a valid item (who may submit what, where):
+        it sees the household's location, also for households registered earlier in the batch.
+        """
+        batch = _Batch(self.app, optimistic=True)
+        outcomes = [self._stage(i, envelope, batch, gate) for i, envelope in enumerate(envelopes)]
+        pending = [a for a in batch.aggregates.values() if a.pending_events]
+        if pending:
+            try:
+                self.app.save(*pending)
+            except IntegrityError:
+                return self._one_by_one(envelopes, gate)
+        return outcomes
+
+    def _one_by_one(self, envelopes: Sequence[Any], gate: Gate | None) -> list[Outcome]:
+        """A concurrent writer got there first: redo each item in its own transaction."""
+        outcomes = []
+        for index, envelope in enumerate(envelopes):
+            batch = _Batch(self.app)
+            outcome = self._stage(index, envelope, batch, gate)
+            try:
+                self.app.save(*[a for a in batch.aggregates.values() if a.pending_events])
+            except IntegrityError:
+                outcome = self._stage(index, envelope, _Batch(self.app), gate)
+            outcomes.append(outcome)
+        return outcomes
+
+    def _stage(self, index: int, envelope: Any, batch: _Batch, gate: Gate | None = None) -> Outcome:
+        observation_id = envelope.get("observation_id") if isinstance(envelope, dict) else None
+        oid = observation_id if isinstance(observation_id, str) and observation_id else None
+        duplicate = self._duplicate(index, oid, envelope, batch) if oid else None
+        if duplicate is not None:
+            return duplicate
+        try:
+            observation = parse_observation(envelope, batch, now=self.now())
+        except InvalidObservation as invalid:
+            resent = self._duplicate(index, oid, envelope, _Batch(self.app)) if oid and batch.optimistic else None
+            return resent or Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
+        refused = self._gated(index, observation, batch, gate) if gate is not None else None
+        if refused is not None:
+            return refused
+        batch.keep(*self._record(observation, fingerprint(envelope), batch))
+        return Outcome(index, observation.observation_id, "accepted", observation.household)
+
+    @staticmethod
+    def _gated(index: int, observation: Observation, batch: _Batch, gate: Gate) -> Outcome | None:
+        if observation.kind == "household.registered":
+            region, grid = observation.data["region"], observation.data["grid"]
+        elif observation.household is not None:
+            household = batch.household(observation.household)
+            registration = household.observations[0]["data"] if household is not None else {}
+            region, grid = registration.get("region"), registration.get("grid")
+        else:
+            region = grid = None
+        error = gate(observation, region, grid)
+        if error is None:
+            return None
+        return Outcome(index, observation.observation_id, "rejected", None, (error[0],), error[1])
+
+    def _duplicate(self, index: int, oid: str, envelope: Any, batch: _Batch) -> Outcome | None:
+        receipt = batch.receipt(oid)
+        if receipt is None:
+            return None
+        if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
+            return Outcome(index, oid, "duplicate", receipt.household_id, (), 200)  # type: ignore[attr-defined]
+        error = FieldError(
+            "observation_id",
+            "this observation_id was already used for a different observation",
+            "该 observation_id 已用于另一条不同的观察记录",
+        )
+        return Outcome(index, oid, "rejected", None, (error,), 409)
+
+    def _record(self, observation: Observation, content: str, batch: _Batch) -> list[Aggregate]:
+        """The aggregates an accepted observation creates or changes."""
+        receipt = ObservationReceipt(observation.observation_id, content, observation.household)
+        if observation.kind == "clock.tick":
+            clock = batch.find(CLOCK_ID) or Clock()
+            clock.tick(date=observation.data["date"], observation_id=observation.observation_id)  # type: ignore[attr-defined]
+            return [receipt, clock]
+        payload = observation.to_json()
+        assert observation.household is not None
+        if observation.kind == "household.registered":
+            household = Household(observation.household, payload)
+            residents = [Resident(m["resident"], observation.household) for m in observation.data["members"]]
+            return [receipt, household, *residents]
+        household = batch.household(observation.household)
+        household.observe(payload)  # type: ignore[union-attr]
+        if observation.kind == "resident.joined" and observation.resident:
+            return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
+        return [receipt, household]  # type: ignore[list-item]
+
+
+def gate_for(principal: Principal) -> Gate:
+    """The gate that lets through only what `principal` may submit (domain.identity.access.admits)."""
+
+    def gate(observation: Observation, region: str | None, grid: str | None) -> tuple[FieldError, int] | None:
+        registering = observation.kind == "household.registered"
+        denial = admits(principal, observation.kind, region, grid, registering)
+        if denial is None:
+            return None
+        return FieldError(denial.field, denial.message, denial.message_zh), denial.status
+
+    return gate

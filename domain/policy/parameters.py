@@ -1,0 +1,229 @@
+"""Policy parameters, effective-dated per region (RULES.md § Parameters).
+
+A value is keyed by (name, region prefix, effective date). Lookup takes the
+longest region prefix that has a value for the name, then the latest value
+not after the date judged. Codes are read by level (`domain.region_codes`):
+only a 6-digit code abbreviates (``500000`` is all of Chongqing), a town
+``500103100`` is that town alone, so a value is keyed by `region_scope(code)`.
+A value in force that does not have its declared type (domain.policy.parameter_types) is
+reported as unusable and never returned by `lookup`: unknown, so rules needing it do not hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+from domain.policy.parameter_types import check, json_safe
+from domain.region_codes import LEVELS, InvalidRegionCode, region_scope
+
+START_OF_TIME = date(1900, 1, 1)
+NATIONAL = ""
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    """One dated value of one parameter for one region prefix."""
+
+    name: str
+    region: str
+    effective_from: date
+    value: Any
+    source: str = "default"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "region": self.region or "national",
+            "from": self.effective_from.isoformat(),
+            "value": self.value,
+            "source": self.source,
+        }
+
+
+def _national(name: str, value: Any) -> ParameterValue:
+    return ParameterValue(name, NATIONAL, START_OF_TIME, value)
+
+
+def _local(name: str, region: str, since: date, value: Any) -> ParameterValue:
+    return ParameterValue(name, region_scope(region), since, value, "example")
+
+
+WORKING_DAY_LIMITS = {
+    "dibao": 30,
+    "tekun": 25,
+    "temporary_assistance": 15,
+    "disability_living_subsidy": 30,
+    "disability_care_subsidy": 30,
+    "orphan_allowance": 33,
+    "defacto_child_allowance": 33,
+    "low_income_edge": 30,
+    "elderly_allowance": 20,
+}
+
+NATIONAL_DEFAULTS: tuple[ParameterValue, ...] = (
+    _national("dibao.asset_limit_months", 24),
+    _national("dibao.review_months.stable", 12),
+    _national("dibao.review_months.irregular", 6),
+    _national("review.default_months", 12),
+    _national("edge.multiplier", 1.5),
+    _national("rigid.expense_ratio", 0.6),
+    _national("rigid.valid_months", 12),
+    _national("disability.living_subsidy_low_income", False),
+    _national("disability.care_extra_mental_grades", []),
+    _national("elderly_allowance.min_age", 80),
+    _national("elderly_allowance.requires_local_hukou", True),
+    _national("child.age_limit", 18),
+    _national("child.missing_months", 6),
+    _national("school.compulsory_ages", [6, 15]),
+    _national("visiting.min_age", 60),
+    _national("visiting.interval_days", 30),
+    _national("visiting.high_risk_interval_days", 7),
+    _national("emergency.window_days", 30),
+    _national("poverty_monitoring.line_annual", 8050),
+    _national("poverty_monitoring.limit_days", 15),
+    _national("payment.gap_months", 2),
+    _national("age_out.notice_days", 30),
+    _national("sla.ack.critical", 1),
+    _national("sla.ack.high", 3),
+    _national("sla.ack.medium", 7),
+    _national("sla.ack.low", 15),
+    _national("alert.snooze_days", 90),
+    *(
+        _national(f"application.limit_working_days.{programme}", days)
+        for programme, days in WORKING_DAY_LIMITS.items()
+    ),
+)
+
+EXAMPLE_LOCALITIES: tuple[ParameterValue, ...] = (
+    # Chongqing (50): 750/610 before 2025-07-01, 770/630 from then.
+    _local("dibao.standard_monthly.urban", "500000", START_OF_TIME, 750),
+    _local("dibao.standard_monthly.rural", "500000", START_OF_TIME, 610),
+    _local("dibao.standard_monthly.urban", "500000", date(2025, 7, 1), 770),
+    _local("dibao.standard_monthly.rural", "500000", date(2025, 7, 1), 630),
+    _local("tekun.standard_monthly", "500000", date(2025, 1, 1), 1001),
+    # Luzhou (5105): 788/580 from 2024-07-01.
+    _local("dibao.standard_monthly.urban", "510500", date(2024, 7, 1), 788),
+    _local("dibao.standard_monthly.rural", "510500", date(2024, 7, 1), 580),
+)
+
+SHIPPED_VALUES: tuple[ParameterValue, ...] = NATIONAL_DEFAULTS + EXAMPLE_LOCALITIES
+
+# Parameters with no national default: each region must set them (RULES.md § Parameters).
+REGIONAL_ONLY = (
+    "dibao.standard_monthly.urban",
+    "dibao.standard_monthly.rural",
+    "tekun.standard_monthly",
+    "rigid.prev_year_pc_disposable_income",
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A looked-up value together with where it came from, for explanations."""
+
+    name: str
+    value: Any
+    region: str
+    effective_from: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "region": self.region or "national",
+            "from": self.effective_from.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """A value in force that no rule may compute with (stored before its type was checked)."""
+
+    name: str
+    value: Any
+    region: str
+    effective_from: date
+    reason: str
+    reason_zh: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "region": self.region or "national",
+            "from": self.effective_from.isoformat(),
+            "value": json_safe(self.value),
+            "reason": self.reason,
+            "reason_zh": self.reason_zh,
+        }
+
+
+class ParameterTable:
+    """All known values; answers `lookup(name, region, on)`."""
+
+    def __init__(self, values: Iterable[ParameterValue] = SHIPPED_VALUES) -> None:
+        self._by_name: dict[str, dict[str, list[ParameterValue]]] = {}
+        self._cache: dict[tuple[str, str, date], Resolved | Unusable | None] = {}
+        for value in values:
+            self.add(value)
+
+    def add(self, value: ParameterValue) -> None:
+        self._cache.clear()
+        regions = self._by_name.setdefault(value.name, {})
+        dated = [v for v in regions.get(value.region, []) if v.effective_from != value.effective_from]
+        dated.append(value)
+        dated.sort(key=lambda v: v.effective_from)
+        regions[value.region] = dated
+
+    def lookup(self, name: str, region: str, on: date) -> Resolved | None:
+        """Longest region prefix with a value in force on `on`; None when unknown or unusable."""
+        found = self.find(name, region, on)
+        return found if isinstance(found, Resolved) else None
+
+    def find(self, name: str, region: str, on: date) -> Resolved | Unusable | None:
+        """The value in force on `on`, usable or not; None when there is none."""
+        key = (name, region, on)
+        if key not in self._cache:
+            self._cache[key] = self._find(name, region, on)
+        return self._cache[key]
+
+    def _find(self, name: str, region: str, on: date) -> Resolved | Unusable | None:
+        regions = self._by_name.get(name, {})
+        code = _lookup_scope(region)
+        for length in [n for n in sorted(LEVELS, reverse=True) if n <= len(code)] + [0]:
+            candidates = regions.get(code[:length])
+            if not candidates:
+                continue
+            in_force = [v for v in candidates if v.effective_from <= on]
+            if in_force:
+                chosen = in_force[-1]
+                problems = check(name, chosen.value)
+                if problems:
+                    return Unusable(name, chosen.value, chosen.region, chosen.effective_from,
+                                    "; ".join(p.message for p in problems), "；".join(p.message_zh for p in problems))
+                return Resolved(name, chosen.value, chosen.region, chosen.effective_from)
+        return None
+
+    def names(self) -> list[str]:
+        """Every parameter name known, with or without a value."""
+        return sorted(set(self._by_name) | set(REGIONAL_ONLY))
+
+    def values(self) -> list[ParameterValue]:
+        return [v for regions in self._by_name.values() for vs in regions.values() for v in vs]
+
+    def with_values(self, extra: Iterable[ParameterValue]) -> "ParameterTable":
+        table = ParameterTable(self.values())
+        for value in extra:
+            table.add(value)
+        return table
+
+
+def _lookup_scope(region: str) -> str:
+    """The scope a region's values are looked up from; a household region that is not a code (one
+    registered before codes were read by level) gets national values only, never a neighbour's."""
+    if not region:
+        return NATIONAL
+    try:
+        return region_scope(region)
+    except InvalidRegionCode:
+        return NATIONAL

@@ -1,6 +1,0 @@
-"""`python -m infra …` is the same as the `qianshao` command."""
-
-from infra.cli import main
-
-if __name__ == "__main__":  # the rule engine runs in a spawned child, which re-imports this module
-    main()
