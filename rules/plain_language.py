@@ -7,7 +7,7 @@ parameter name has an entry (a test checks it).
 
 from __future__ import annotations
 
-from domain.vocabulary import PROGRAMME_NAMES
+from domain.labels import PROGRAMME_NAMES
 
 LOOKS_FOR: dict[str, tuple[str, str]] = {
     "NEED.URGENT_HARDSHIP": ("家庭报告了需要立即解决的生活困难，但在报告之后还没有临时救助的纳入或申请。",

@@ -19,6 +19,7 @@ from domain.households.observations.problems import (FieldError, InvalidObservat
 from domain.households.observations.references import Registry, registry_problems
 from domain.households.observations.shapes import Check, Shape, Spec, shaped
 from domain.instants import china_date
+from domain.labels import PROGRAMME_NAMES
 
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and gateways drift
 
@@ -140,7 +141,7 @@ def _programme_level(kind: str, data: dict[str, Any], resident_given: bool) -> l
     programme = data.get("programme")
     if programme is None or not kind.startswith(("coverage.", "application.")):
         return []
-    zh, en = v.PROGRAMME_NAMES[programme]
+    zh, en = PROGRAMME_NAMES[programme]
     if programme in v.RESIDENT_LEVEL_PROGRAMMES and not resident_given:
         return [Problem("resident", f"is required: {programme} ({en}) is granted to one person",
                          f"必须填写：{programme}（{zh}）是个人项目")]
