@@ -7,6 +7,8 @@ the allowed values); programme levels are frozensets (for membership tests).
 
 from __future__ import annotations
 
+from domain.labels import PROGRAMME_NAMES
+
 HUKOU = ("urban", "rural")
 SEX = ("F", "M")
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
@@ -36,22 +38,7 @@ REVIEW_OUTCOMES = ("continue", "adjust", "exit")
 TERMINATION_REASONS = ("income_above_standard", "died", "moved_away", "aged_out", "other")
 DECISIONS = ("approved", "rejected")
 
-# Programme id -> (Chinese name, English name), in the order of RULES.md § Programmes.
-PROGRAMME_NAMES: dict[str, tuple[str, str]] = {
-    "dibao": ("最低生活保障", "minimum living guarantee"),
-    "tekun": ("特困人员救助供养", "extreme-poverty support"),
-    "low_income_edge": ("低保边缘家庭", "low-income edge household"),
-    "rigid_expenditure": ("刚性支出困难家庭", "rigid-expenditure hardship household"),
-    "temporary_assistance": ("临时救助", "temporary assistance"),
-    "disability_living_subsidy": ("困难残疾人生活补贴", "living subsidy for disabled people in hardship"),
-    "disability_care_subsidy": ("重度残疾人护理补贴", "care subsidy for severely disabled people"),
-    "elderly_allowance": ("高龄津贴", "old-age allowance"),
-    "orphan_allowance": ("孤儿基本生活费", "orphan allowance"),
-    "defacto_child_allowance": ("事实无人抚养儿童基本生活补贴", "allowance for de-facto unsupported children"),
-    "elderly_visiting": ("特殊困难老年人探访关爱", "visiting care for elderly people in difficulty"),
-    "poverty_monitoring": ("防止返贫监测对象", "return-to-poverty monitoring"),
-}
-PROGRAMMES = tuple(PROGRAMME_NAMES)
+PROGRAMMES = tuple(PROGRAMME_NAMES)  # in the order of RULES.md § Programmes; their names: domain.labels
 # Granted to one person: a coverage or application of these names its `resident`.
 RESIDENT_LEVEL_PROGRAMMES = frozenset({
     "tekun", "disability_living_subsidy", "disability_care_subsidy", "elderly_allowance",

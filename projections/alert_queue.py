@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import Any, Callable
 
-from domain.alerts.alert import CLOSED, CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert, next_state
+from domain.alerts.alert import CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert
 
 
 def apply(db: sqlite3.Connection, event: Any) -> None:
@@ -20,69 +20,65 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
     if isinstance(event, Alert.Raised):
         _raised(db, event)
         return
-    for cls, project in PROJECTORS:
+    for cls, entry in HISTORY_ENTRIES:
         if isinstance(event, cls):
-            project(db, event)
+            _append(db, event, entry(event))
+            _set(db, event, **_workflow_after(db, event))
             return
 
 
-def _assigned(db: sqlite3.Connection, e: Any) -> None:
-    state = _state(db, e, "assign")
-    _append(db, e, {"type": "assigned", "to": e.to})
-    _set(db, e, state=state, assigned_to=e.to)
-
-
-def _acknowledged(db: sqlite3.Connection, e: Any) -> None:
-    state = _state(db, e, "acknowledge")
-    _append(db, e, {"type": "acknowledged"})
-    db.execute("UPDATE alerts SET state = ?, acknowledged_by = ?, assigned_to = COALESCE(assigned_to, ?)"
-               " WHERE alert_id = ?", (state, e.by, e.by, str(e.originator_id)))
-
-
-def _verification_requested(db: sqlite3.Connection, e: Any) -> None:
-    state = _state(db, e, "request_verification")
-    _append(db, e, {"type": "verification_requested", "grid": e.grid})
-    _set(db, e, state=state, verification_requested_on=e.on, verification_requested_by=e.by,
-         verification_grid=e.grid, verification_outcome=None)
-
-
-def _verification_recorded(db: sqlite3.Connection, e: Any) -> None:
-    state = _state(db, e, "record_verification")
-    _append(db, e, {"type": "verification_recorded", "outcome": e.outcome, "note": e.note,
-                    "visited_on": e.visited_on})
-    _set(db, e, state=state, verification_outcome=e.outcome)
-
-
-def _resolved(db: sqlite3.Connection, e: Any) -> None:
-    _append(db, e, {"type": "resolved", "reason": e.outcome, "note": e.note})
-    _set(db, e, status="closed", state=CLOSED, closed_on=e.on, close_reason=e.outcome)
-
-
-def _cleared(db: sqlite3.Connection, e: Any) -> None:
-    _append(db, e, {"type": "cleared", "reason": CONDITION_CLEARED, "event_ids": e.event_ids})
-    _set(db, e, status="closed", state=CLOSED, closed_on=e.on, close_reason=CONDITION_CLEARED)
-
-
-def _escalated(db: sqlite3.Connection, e: Any) -> None:
-    _append(db, e, {"type": "escalated", "to": e.to, "deadline": e.deadline})
-    _set(db, e, escalated_on=e.on, escalated_to=e.to)
-
-
-def _reopened(db: sqlite3.Connection, e: Any) -> None:
-    _append(db, e, {"type": "reopened", "reason": e.reason})
-    _set(db, e, status="open", state=OPEN, closed_on=None, close_reason=None, assigned_to=None)
-
-
-PROJECTORS = (
-    (Alert.Assigned, _assigned),
-    (Alert.Acknowledged, _acknowledged),
-    (Alert.VerificationRequested, _verification_requested),
-    (Alert.VerificationRecorded, _verification_recorded),
-    (Alert.Resolved, _resolved),
-    (Alert.Cleared, _cleared),
-    (Alert.Escalated, _escalated),
-    (Alert.Reopened, _reopened),
+# What each workflow event adds to the visible history (the row's state comes from the aggregate).
+HISTORY_ENTRIES: tuple[tuple[type, Callable[[Any], dict[str, Any]]], ...] = (
+    (Alert.Assigned, lambda e: {"type": "assigned", "to": e.to}),
+    (Alert.Acknowledged, lambda e: {"type": "acknowledged"}),
+    (Alert.VerificationRequested, lambda e: {"type": "verification_requested", "grid": e.grid}),
+    (Alert.VerificationRecorded, lambda e: {"type": "verification_recorded", "outcome": e.outcome, "note": e.note,
+                                            "visited_on": e.visited_on}),
+    (Alert.Resolved, lambda e: {"type": "resolved", "reason": e.outcome, "note": e.note}),
+    (Alert.Cleared, lambda e: {"type": "cleared", "reason": CONDITION_CLEARED, "event_ids": e.event_ids}),
+    (Alert.Escalated, lambda e: {"type": "escalated", "to": e.to, "deadline": e.deadline}),
+    (Alert.Reopened, lambda e: {"type": "reopened", "reason": e.reason}),
 )
+
+WORKFLOW_COLUMNS = ("status", "state", "assigned_to", "acknowledged_by", "closed_on", "close_reason", "escalated_to",
+                    "verification_requested_on", "verification_requested_by", "verification_grid",
+                    "verification_outcome")
+VERIFICATION_COLUMNS = {"verification_requested_on": "requested_on", "verification_requested_by": "requested_by",
+                        "verification_grid": "grid", "verification_outcome": "outcome"}
+
+
+def _workflow_after(db: sqlite3.Connection, e: Any) -> dict[str, Any]:
+    """The workflow columns `e` changes, found by applying `e` with the aggregate's own event method
+    (`Alert._assigned`, …: the same `TRANSITIONS`) to an `Alert` holding the row's workflow state."""
+    row = db.execute(f"SELECT {', '.join(WORKFLOW_COLUMNS)} FROM alerts WHERE alert_id = ?",
+                     (str(e.originator_id),)).fetchone()
+    if row is None:
+        return {}
+    before = {**dict(zip(WORKFLOW_COLUMNS, row)), "state": row[1] or OPEN}
+    alert = _alert_in(before)
+    e.apply(alert)
+    after = _columns_of(alert)
+    if isinstance(e, Alert.Escalated):
+        after["escalated_on"] = e.on  # the queue's own column: when it reached the supervisor
+    return {name: value for name, value in after.items() if before.get(name) != value}
+
+
+def _alert_in(columns: dict[str, Any]) -> Alert:
+    """An `Alert` with only the workflow state of a queue row (never saved: the event methods read nothing else)."""
+    alert = object.__new__(Alert)
+    for name in ("status", "state", "assigned_to", "acknowledged_by", "closed_on", "close_reason", "escalated_to"):
+        setattr(alert, name, columns[name])
+    verification = {key: columns[column] for column, key in VERIFICATION_COLUMNS.items()}
+    alert.verification = verification if any(v is not None for v in verification.values()) else None
+    return alert
+
+
+def _columns_of(alert: Alert) -> dict[str, Any]:
+    verification = alert.verification or {}
+    return {"status": alert.status, "state": alert.state, "assigned_to": alert.assigned_to,
+            "acknowledged_by": alert.acknowledged_by, "closed_on": alert.closed_on,
+            "close_reason": alert.close_reason, "escalated_to": alert.escalated_to,
+            **{column: verification.get(key) for column, key in VERIFICATION_COLUMNS.items()}}
 
 
 def _raised(db: sqlite3.Connection, e: Any) -> None:
@@ -99,12 +95,6 @@ def _raised(db: sqlite3.Connection, e: Any) -> None:
             e.timestamp.isoformat(),
         ),
     )
-
-
-def _state(db: sqlite3.Connection, e: Any, action: str) -> str:
-    """The row's state after `action`, by the aggregate's own table."""
-    row = db.execute("SELECT state FROM alerts WHERE alert_id = ?", (str(e.originator_id),)).fetchone()
-    return next_state(row[0] if row and row[0] else OPEN, action)
 
 
 def _append(db: sqlite3.Connection, e: Any, entry: dict[str, Any]) -> None:

@@ -19,14 +19,13 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.audit.access_log import REFUSED
 from domain.alerts.alert import RULES_ACTOR, Alert, AlertBook
 from domain.alerts.application import AlertsApp
+from domain.event_kinds import kind_of
 from domain.audit.application import AuditApp
 from domain.households.application import HouseholdsApp
 from domain.households.household import Household
 from domain.privacy import FULL, MASKED, masked_observation
 from rules.explanation import shown_explanation
 
-HOUSEHOLD_TYPES = {"Registered": "household.registered", "Observed": "household.observed",
-                   "Corrected": "household.corrected", "Retracted": "household.retracted"}
 
 
 @dataclass
@@ -70,8 +69,7 @@ class HouseholdHistory:
         except AggregateNotFoundError:
             return []
         failures = [e for e in events if isinstance(e, (AlertBook.EvaluationFailed, AlertBook.EvaluationRecovered))]
-        return [_entry("alerts", e, "rules.evaluation_failed" if isinstance(e, AlertBook.EvaluationFailed)
-                       else "rules.evaluation_recovered", RULES_ACTOR, e.on,
+        return [_entry("alerts", e, kind_of(e) or "rules.other", RULES_ACTOR, e.on,
                        {"rule": e.rule, **({"error": e.error} if hasattr(e, "error") else {})},
                        list(getattr(e, "cause", []))) for e in failures]
 
@@ -102,7 +100,7 @@ def _entry(source: str, event: Any, kind: str, by: str, occurred: str, details: 
 
 
 def _household_entry(event: Any, full_identity: bool) -> dict[str, Any]:
-    kind = HOUSEHOLD_TYPES.get(type(event).__name__, "household.other")
+    kind = kind_of(event) or "household.other"
     if isinstance(event, Household.Retracted):
         return _entry("households", event, kind, event.by, event.timestamp.isoformat(),
                       {"retracts": event.original_id, "reason": event.reason}, [event.original_id])
@@ -113,16 +111,12 @@ def _household_entry(event: Any, full_identity: bool) -> dict[str, Any]:
     return _entry("households", event, kind, obs["informant"], obs["observed_at"], details, [obs["observation_id"]])
 
 
-ALERT_TYPES = {"Raised": "alert.raised", "Assigned": "alert.assigned", "Acknowledged": "alert.acknowledged",
-               "VerificationRequested": "alert.verification_requested",
-               "VerificationRecorded": "alert.verification_recorded", "Resolved": "alert.resolved",
-               "Cleared": "alert.cleared", "Escalated": "alert.escalated", "Reopened": "alert.reopened"}
 ALERT_DETAILS = ("to", "grid", "outcome", "note", "visited_on", "deadline", "reason")
 
 
 def _alert_entry(event: Any, raised: Any, full_identity: bool) -> dict[str, Any]:
     """One alert event, naming its rule and, for raising and clearing, the observations behind it."""
-    kind = ALERT_TYPES.get(type(event).__name__, "alert.other")
+    kind = kind_of(event) or "alert.other"
     details: dict[str, Any] = {"alert": str(event.originator_id), "rule": raised.rule,
                                **{k: getattr(event, k) for k in ALERT_DETAILS if hasattr(event, k)}}
     if isinstance(event, Alert.Raised):

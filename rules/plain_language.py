@@ -7,7 +7,7 @@ parameter name has an entry (a test checks it).
 
 from __future__ import annotations
 
-from domain.vocabulary import PROGRAMME_NAMES
+from domain.policy.declarations import LABELS
 
 LOOKS_FOR: dict[str, tuple[str, str]] = {
     "NEED.URGENT_HARDSHIP": ("家庭报告了需要立即解决的生活困难，但在报告之后还没有临时救助的纳入或申请。",
@@ -68,39 +68,7 @@ LOOKS_FOR: dict[str, tuple[str, str]] = {
                              "An alert not acknowledged in time is escalated to the supervisor."),
 }
 
-PARAMETER_LABELS: dict[str, tuple[str, str]] = {
-    "dibao.standard_monthly.urban": ("城市低保标准(元/人·月)", "urban dibao standard (CNY per person per month)"),
-    "dibao.standard_monthly.rural": ("农村低保标准(元/人·月)", "rural dibao standard (CNY per person per month)"),
-    "tekun.standard_monthly": ("特困供养标准(元/人·月)", "extreme-poverty support standard (CNY per month)"),
-    "dibao.asset_limit_months": ("财产限额(相当于低保标准的月数)", "asset limit (months of the standard)"),
-    "dibao.review_months.stable": ("收入稳定家庭低保复核周期(月)", "dibao review interval, stable income (months)"),
-    "dibao.review_months.irregular": ("收入不稳定家庭低保复核周期(月)", "dibao review interval, irregular income (months)"),
-    "review.default_months": ("其他救助复核周期(月)", "review interval of other programmes (months)"),
-    "edge.multiplier": ("低保边缘线倍数", "low-income edge multiplier"),
-    "rigid.expense_ratio": ("刚性支出占收入比例", "rigid expenses as a share of income"),
-    "rigid.valid_months": ("刚性支出认定有效期(月)", "rigid-expenditure status valid for (months)"),
-    "rigid.prev_year_pc_disposable_income": ("上年人均可支配收入(元)", "previous year's per-capita disposable income"),
-    "disability.living_subsidy_low_income": ("低保边缘家庭可享残疾人生活补贴", "edge households get the living subsidy"),
-    "disability.care_extra_mental_grades": ("护理补贴扩展的智力/精神残疾等级", "added intellectual/mental care grades"),
-    "elderly_allowance.min_age": ("高龄津贴起始年龄", "old-age allowance from age"),
-    "elderly_allowance.requires_local_hukou": ("高龄津贴要求本地户籍", "old-age allowance needs local hukou"),
-    "child.age_limit": ("未成年年龄线", "child age limit"),
-    "child.missing_months": ("父母失联认定月数", "months before a parent counts as missing"),
-    "school.compulsory_ages": ("义务教育年龄", "compulsory-school ages"),
-    "visiting.min_age": ("探访关爱起始年龄", "visiting care from age"),
-    "visiting.interval_days": ("探访周期(天)", "visit interval (days)"),
-    "visiting.high_risk_interval_days": ("高风险老人探访周期(天)", "visit interval, high risk (days)"),
-    "emergency.window_days": ("突发事件追溯天数", "emergency window (days)"),
-    "poverty_monitoring.line_annual": ("防止返贫监测标准(元/人·年)", "monitoring line (CNY per person per year)"),
-    "poverty_monitoring.limit_days": ("监测对象认定时限(天)", "monitoring decision limit (days)"),
-    "payment.gap_months": ("发放中断认定月数", "months without payment that count"),
-    "age_out.notice_days": ("满 18 周岁提前提示天数", "notice days before the 18th birthday"),
-    "alert.snooze_days": ("不符合条件后暂停提醒天数", "days an alert sleeps after 'not eligible'"),
-    **{f"sla.ack.{level}": (f"{zh}预警签收时限", f"acknowledgement limit, {level}")
-       for level, zh in (("critical", "特急"), ("high", "紧急"), ("medium", "一般"), ("low", "较低"))},
-    **{f"application.limit_working_days.{p}": (f"{names[0]}申请办理时限(工作日)", f"{names[1]} decision limit (working days)")
-       for p, names in PROGRAMME_NAMES.items()},
-}
+PARAMETER_LABELS: dict[str, tuple[str, str]] = LABELS  # declared with each parameter
 
 
 def looks_for(rule_id: str) -> tuple[str, str]:

@@ -1,6 +1,6 @@
 """The OpenAPI schemas of POST /api/v1/observations, generated from the validator's own tables.
 
-`domain.households.observation.DATA_FIELDS` names each kind's fields and says which are required, and every
+`domain.households.observations.kinds.DATA_FIELDS` names each kind's fields and says which are required, and every
 field's check carries a `Shape`: its JSON type, the enumeration of `domain.vocabulary`, the bounds of
 `domain.households.intake_limits`, a pattern. From these `pydantic.create_model` builds one model per kind's
 `data` and one envelope per kind (`household` / `resident` as `SUBJECT_RULES` says), and the
@@ -26,8 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 from api.http.problems import SCHEMA_REF, FieldProblem, Problem, schema_components
 from domain.households import intake_limits as limits
 from domain import vocabulary as v
-from domain.households.observation import (BLANK_PATTERN, DATA_FIELDS, SUBJECT_ID, SUBJECT_RULES, Shape, Spec, envelope_specs,
-                                shape_of)
+from domain.households.observations.envelope import envelope_specs
+from domain.households.observations.kinds import DATA_FIELDS, SUBJECT_ID, SUBJECT_RULES
+from domain.households.observations.shapes import BLANK_PATTERN, Shape, Spec, shape_of
 
 OPEN = ConfigDict(extra="allow")  # unknown keys are ignored, never refused (forward compatibility)
 Blank = Annotated[str, Field(pattern=BLANK_PATTERN)]

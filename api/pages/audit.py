@@ -32,7 +32,7 @@ from domain.identity.authorizer import OutOfReach
 from projections import access_log, alert_queue
 from projections.alert_queue import row_to_json
 from rules.assessment import timeline
-from rules.explanation import label
+from domain.labels import fact_label
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("household", "alert", "access", "rules")
@@ -139,7 +139,7 @@ def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
     """The derived facts of each subject then, labelled in the page's language."""
     i = 0 if lang == "zh" else 1
     return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"],
-             "facts": [(label(name)[i], shown(value, lang)) for name, value in s["facts"].items()]}
+             "facts": [(fact_label(name)[i], shown(value, lang)) for name, value in s["facts"].items()]}
             for s in (then or {}).get("facts", [])]
 
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from api.pages.i18n import LANGUAGES, term, text
 from domain.policy.parameter_types import EARLIEST_EFFECTIVE
-from rules.explanation import label
+from domain.labels import fact_label
 from rules.plain_language import looks_for, parameter_label
 
 
@@ -59,7 +59,7 @@ def explained(alert: dict[str, Any], lang: str, places: Places) -> dict[str, Any
         "rule": why.get("rule"), "version": why.get("rule_version"), "judged_on": why.get("judged_on"),
         "title": (why.get("title") or {}).get(lang),
         "looks_for": looks_for(str(why.get("rule")))[i],
-        "facts": [{"label": label(name)[i], "value": shown(value, lang)} for name, value in (why.get("facts") or {}).items()],
+        "facts": [{"label": fact_label(name)[i], "value": shown(value, lang)} for name, value in (why.get("facts") or {}).items()],
         "parameters": [{"name": name, "label": parameter_label(name)[i], "value": shown(entry.get("value"), lang),
                         "source": source(entry, lang, places)} for name, entry in (why.get("parameters") or {}).items()],
         "missing": [parameter_label(name)[i] for name in why.get("missing_parameters") or []],

@@ -1,4 +1,4 @@
-"""The informant's forms, generated from the validator's own field table (`domain.households.observation.DATA_FIELDS`).
+"""The informant's forms, generated from the validator's own field table (`domain.households.observations.kinds.DATA_FIELDS`).
 
 Each field's input follows what its check accepts (a choice list for an enumeration, a date picker
 for a date, a month picker for a period, yes/no for a flag, a number with its bounds), so the form
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import vocabulary as v
-from domain.households.observation import DATA_FIELDS, MEMBER, Spec, shape_of
+from domain.households.observations.kinds import DATA_FIELDS, MEMBER
+from domain.households.observations.shapes import Spec, shape_of
 
 REPORT_KINDS = (
     "household.visited", "household.income_reported", "resident.disability_assessed", "resident.illness_reported",

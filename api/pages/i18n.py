@@ -7,7 +7,7 @@ itself, so a forgotten translation is visible on the page rather than silently b
 
 from __future__ import annotations
 
-from domain.vocabulary import PROGRAMME_NAMES
+from domain.labels import BOOLEAN_WORDS, VALUE_LABELS
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
@@ -157,8 +157,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "saved_offline": ("已保存，待联网后发送", "Saved; will be sent when online"),
     "rejected": ("未被接受，请修改后重新提交", "Not accepted; correct and submit again"),
     "fix_fields": ("请修改标红的字段。", "Please correct the fields marked in red."),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
+    "yes": BOOLEAN_WORDS[True],
+    "no": BOOLEAN_WORDS[False],
     "choose": ("请选择", "Choose"),
     "optional": ("（选填）", "(optional)"),
     "household_pick": ("家庭编号（本网格）", "Household id (in my grid)"),
@@ -379,41 +379,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # end of the auditor pages
 }
 
+# Vocabulary values are labelled in domain.labels (with the event kinds of domain.event_kinds); the pages
+# add the words of their forms and reports.
 TERMS: dict[str, tuple[str, str]] = {
-    # severities, states, statuses
-    "critical": ("特急", "critical"), "high": ("紧急", "high"), "medium": ("一般", "medium"), "low": ("较低", "low"),
-    "open": ("待处理", "open"), "closed": ("已关闭", "closed"), "assigned": ("已分配", "assigned"),
-    "acknowledged": ("已签收", "acknowledged"), "verification_requested": ("待核实", "verification requested"),
-    "verified": ("已核实", "verified"),
-    # an observation's status (issue 7 pages)
-    "in_force": ("现行有效", "in force"), "corrected": ("已更正", "corrected"), "retracted": ("已撤回", "retracted"),
-    # history entries
-    "raised": ("发出预警", "raised"), "verification_recorded": ("记录核实结果", "visit recorded"),
-    "resolved": ("办结", "resolved"), "cleared": ("条件消失自动关闭", "cleared"), "escalated": ("上报主管", "escalated"),
-    "reopened": ("重新打开", "reopened"), "rules": ("规则引擎", "the rules"),
-    # outcomes
-    "enrolled": ("已纳入救助", "enrolled"), "referred": ("已转介", "referred"),
-    "not_eligible": ("经核查不符合条件", "not eligible"), "duplicate": ("重复预警", "duplicate"), "other": ("其他", "other"),
-    "condition_cleared": ("条件已消失", "condition cleared"),
-    "found_as_reported": ("情况属实", "found as reported"), "situation_changed": ("情况已变化", "situation changed"),
-    "could_not_reach": ("未能联系上", "could not reach"),
-    # roles
-    "informant": ("网格员", "informant"), "caseworker": ("经办人员", "caseworker"), "supervisor": ("主管", "supervisor"),
-    "auditor": ("审计人员", "auditor"), "admin": ("管理员", "admin"), "integration": ("系统对接", "integration"),
-    # subjects, categories
-    "household": ("家庭", "household"), "resident": ("居民", "resident"), "coverage": ("救助记录", "coverage"),
-    "application": ("申请", "application"), "alert": ("预警", "alert"),
-    "NEED": ("未满足的需求", "unmet need"), "MISSED": ("应保未保", "missed coverage"),
-    "LAPSED": ("保障中断", "lapsed coverage"), "LATE": ("办理超时", "untimely handling"),
-    # observation kinds
-    "household.registered": ("登记家庭", "household registered"),
-    "household.income_reported": ("收入情况", "income"),
-    "resident.disability_assessed": ("残疾情况", "disability"),
-    "resident.illness_reported": ("疾病情况", "illness"),
-    "household.emergency_reported": ("突发事件", "emergency"),
-    "household.hardship_reported": ("生活困难", "hardship"),
-    "resident.living_arrangement_reported": ("居住状况", "living arrangement"),
-    "household.visited": ("走访", "visit"),
+    **VALUE_LABELS,
     # field names of the forms
     "data.region": ("社区代码", "Community code"), "data.grid": ("网格", "Grid"), "data.address": ("住址", "Address"),
     "data.hukou": ("户籍类型", "Hukou"), "data.local_hukou": ("本地户籍", "Local hukou"),
@@ -433,40 +402,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "members.name": ("姓名", "Name"), "members.id_number": ("身份证号", "ID number"),
     "members.sex": ("性别", "Sex"), "members.birth_date": ("出生日期", "Birth date"),
     "members.relation": ("与户主关系", "Relation"),
-    # enumerations of the forms
-    "urban": ("城镇", "urban"), "rural": ("农村", "rural"), "F": ("女", "female"), "M": ("男", "male"),
-    "head": ("户主", "head"), "spouse": ("配偶", "spouse"), "child": ("子女", "child"), "parent": ("父母", "parent"),
-    "grandchild": ("孙子女", "grandchild"), "sibling": ("兄弟姐妹", "sibling"),
-    "stable": ("稳定收入", "stable"), "irregular": ("不稳定收入", "irregular"),
-    "declared": ("本人申报", "declared"), "verified_source": ("已核实", "verified"),
-    "physical": ("肢体", "physical"), "visual": ("视力", "visual"), "hearing": ("听力", "hearing"),
-    "speech": ("言语", "speech"), "intellectual": ("智力", "intellectual"), "mental": ("精神", "mental"),
-    "multiple": ("多重", "multiple"),
-    "fire": ("火灾", "fire"), "flood": ("水灾", "flood"), "explosion": ("爆炸", "explosion"),
-    "traffic_accident": ("交通事故", "traffic accident"), "drowning": ("溺水", "drowning"), "injury": ("意外伤害", "injury"),
-    "sudden_illness": ("突发重病", "sudden illness"), "breadwinner_lost": ("主要劳动力丧失", "breadwinner lost"),
-    "disaster": ("自然灾害", "disaster"),
-    "no_food": ("缺少食物", "no food"), "no_heating": ("无法取暖", "no heating"),
-    "unsafe_housing": ("住房不安全", "unsafe housing"), "no_caregiver": ("无人照料", "no caregiver"),
-    "medical_emergency": ("急需就医", "medical emergency"),
-    "immediate": ("立即", "immediate"), "soon": ("近期", "soon"), "watch": ("持续关注", "watch"),
-    "routine": ("日常走访", "routine"), "elderly_care": ("老年人关爱", "elderly care"),
-    "verification": ("入户核实", "verification"),
-    **{programme: names for programme, names in PROGRAMME_NAMES.items()},
-    # auditor pages (issue 9): history event types, chain breaks, stages, groups
-    "household.observed": ("观察记录", "observation"), "household.corrected": ("更正", "correction"),
-    "household.retracted": ("撤回", "retraction"), "alert.raised": ("发出预警", "alert raised"),
-    "alert.assigned": ("分配", "assigned"), "alert.acknowledged": ("签收", "acknowledged"),
-    "alert.verification_requested": ("派发入户核实", "visit requested"),
-    "alert.verification_recorded": ("记录核实结果", "visit recorded"), "alert.resolved": ("办结", "resolved"),
-    "alert.cleared": ("条件消失自动关闭", "cleared"), "alert.escalated": ("上报主管", "escalated"),
-    "alert.reopened": ("重新打开", "reopened"), "access.recorded": ("查阅个人信息", "personal data read"),
-    "rules.evaluation_failed": ("规则判断出错", "rule failed"), "rules.evaluation_recovered": ("规则恢复判断", "rule recovered"),
-    "access": ("查阅记录", "reads"), "full": ("完整", "full"), "masked": ("脱敏", "masked"),
-    "access.refused": ("查阅被拒绝", "read refused"), "granted": ("已允许", "granted"), "refused": ("被拒绝", "refused"),
-    "outside_jurisdiction": ("不在本人辖区", "outside the jurisdiction"),
-    "role_not_allowed": ("角色无权查看", "role not allowed"), "not_found": ("不存在", "not found"),
-    "nothing": ("未显示", "nothing"),
+    # auditor pages (issue 9): chain breaks, logs, stages, groups
     "edited": ("被修改", "edited"), "deleted": ("被删除", "deleted"), "inserted": ("被插入", "inserted"),
     "households": ("家庭日志", "households log"), "alerts": ("预警日志", "alerts log"),
     "identity": ("账号日志", "identity log"), "audit": ("查阅日志", "access log"),

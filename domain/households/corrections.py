@@ -19,7 +19,8 @@ from typing import Any, Callable
 
 from domain.identity.access import Principal, admits, covers
 from domain.households.household import CorrectionRefused, Household
-from domain.households.observation import FieldError, InvalidObservation, parse_observation
+from domain.households.observations.envelope import parse_observation
+from domain.households.observations.problems import FieldError, InvalidObservation
 from domain.privacy import kept_identity
 from domain.households.receipt import ObservationReceipt
 from domain.households.application import HouseholdsApp

@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.ids import stable_id
-from domain.households.observation import MEMBER_REFERENCES
+from domain.households.observations.kinds import MEMBER_REFERENCES
 
 
 class CorrectionRefused(ValueError):

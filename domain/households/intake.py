@@ -23,7 +23,8 @@ from domain.identity.access import Principal, admits
 from domain.households.clock import CLOCK_ID, Clock
 from domain.households.household import Household
 from domain.instants import instant
-from domain.households.observation import FieldError, InvalidObservation, Observation, parse_observation
+from domain.households.observations.envelope import Observation, parse_observation
+from domain.households.observations.problems import FieldError, InvalidObservation
 from domain.households.receipt import ObservationReceipt
 from domain.households.resident import Resident
 from domain.households.application import HouseholdsApp

@@ -9,7 +9,7 @@ over a bound is refused at intake (422, naming the field), never truncated.
 With every bound at its maximum, the largest envelope (a registration of `MAX_MEMBERS` members,
 every identifier and text field full) is about 17 KB of JSON: a household's events stay small.
 
-`domain.households.observation` reads these; the synthetic district (`api.cli.demo.synthetic`) stays well inside them.
+`domain.households.observations` reads these; the synthetic district (`api.cli.demo.synthetic`) stays well inside them.
 """
 
 from __future__ import annotations

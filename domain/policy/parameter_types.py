@@ -1,4 +1,4 @@
-"""The declared type and range of every policy parameter (RULES.md § Parameters).
+"""The types and ranges policy parameters take (each parameter declares its own: domain.policy.declarations).
 
 A value no rule can compute with (a text for a standard, 1.5 months, NaN, a date out of
 range) is refused when it is set; one already stored is treated as absent, never used.
@@ -119,48 +119,6 @@ AGE_RANGE = ParameterType(
     _is_age_range,
 )
 
-# Programmes whose handling limit is counted in working days (poverty monitoring counts calendar days).
-WORKING_DAY_PROGRAMMES = (
-    "dibao", "tekun", "temporary_assistance", "disability_living_subsidy", "disability_care_subsidy",
-    "orphan_allowance", "defacto_child_allowance", "low_income_edge", "elderly_allowance",
-)
-
-PARAMETER_TYPES: dict[str, ParameterType] = {
-    "dibao.standard_monthly.urban": MONEY,
-    "dibao.standard_monthly.rural": MONEY,
-    "tekun.standard_monthly": MONEY,
-    "rigid.prev_year_pc_disposable_income": MONEY,
-    "poverty_monitoring.line_annual": MONEY,
-    "dibao.asset_limit_months": MONTHS,
-    "dibao.review_months.stable": MONTHS,
-    "dibao.review_months.irregular": MONTHS,
-    "review.default_months": MONTHS,
-    "rigid.valid_months": MONTHS,
-    "child.missing_months": MONTHS,
-    "payment.gap_months": MONTHS,
-    "edge.multiplier": MULTIPLIER,
-    "rigid.expense_ratio": RATIO,
-    "disability.living_subsidy_low_income": FLAG,
-    "elderly_allowance.requires_local_hukou": FLAG,
-    "disability.care_extra_mental_grades": GRADES,
-    "elderly_allowance.min_age": AGE,
-    "child.age_limit": AGE,
-    "visiting.min_age": AGE,
-    "school.compulsory_ages": AGE_RANGE,
-    "visiting.interval_days": DAYS,
-    "visiting.high_risk_interval_days": DAYS,
-    "emergency.window_days": DAYS,
-    "poverty_monitoring.limit_days": DAYS,
-    "age_out.notice_days": DAYS,
-    "alert.snooze_days": DAYS,
-    "sla.ack.critical": DAYS,  # calendar days (domain.alerts.sla); the other severities working days
-    "sla.ack.high": WORKING_DAYS,
-    "sla.ack.medium": WORKING_DAYS,
-    "sla.ack.low": WORKING_DAYS,
-    **{f"application.limit_working_days.{programme}": WORKING_DAYS for programme in WORKING_DAY_PROGRAMMES},
-}
-
-
 def _encodable(text: str) -> str:
     """Lone surrogates written out as `\\udXXX`, so the text can be encoded as UTF-8."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
@@ -187,23 +145,6 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     return value
-
-
-def check(name: str, value: Any) -> list[Problem]:
-    """What is wrong with `value` for parameter `name`; empty when a rule can use it."""
-    kind = PARAMETER_TYPES.get(name)
-    if kind is None:
-        return [Problem("name", f"unknown parameter {shown(name)} (see RULES.md § Parameters)",
-                        f"未知参数 {shown(name)}（见 RULES.md § Parameters）")]
-    if not kind.accepts(value):
-        return [Problem("value", f"{name} must be {kind.expected} (got {shown(value)})",
-                        f"{name} {kind.expected_zh}（收到 {shown(value)}）")]
-    return []
-
-
-def usable(name: str, value: Any) -> bool:
-    """Whether a rule may compute with the value (it has the declared type and range)."""
-    return not check(name, value)
 
 
 def effective_date(value: Any) -> date:

@@ -5,7 +5,7 @@ longest region prefix that has a value for the name, then the latest value
 not after the date judged. Codes are read by level (`domain.region_codes`):
 only a 6-digit code abbreviates (``500000`` is all of Chongqing), a town
 ``500103100`` is that town alone, so a value is keyed by `region_scope(code)`.
-A value in force that does not have its declared type (domain.policy.parameter_types) is
+A value in force that does not have its declared type (domain.policy.declarations) is
 reported as unusable and never returned by `lookup`: unknown, so rules needing it do not hold.
 """
 
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from domain.policy.parameter_types import check, json_safe
+from domain.policy.declarations import DECLARED, check
+from domain.policy.parameter_types import json_safe
 from domain.region_codes import LEVELS, InvalidRegionCode, region_scope
 
 START_OF_TIME = date(1900, 1, 1)
@@ -50,51 +51,8 @@ def _local(name: str, region: str, since: date, value: Any) -> ParameterValue:
     return ParameterValue(name, region_scope(region), since, value, "example")
 
 
-WORKING_DAY_LIMITS = {
-    "dibao": 30,
-    "tekun": 25,
-    "temporary_assistance": 15,
-    "disability_living_subsidy": 30,
-    "disability_care_subsidy": 30,
-    "orphan_allowance": 33,
-    "defacto_child_allowance": 33,
-    "low_income_edge": 30,
-    "elderly_allowance": 20,
-}
-
-NATIONAL_DEFAULTS: tuple[ParameterValue, ...] = (
-    _national("dibao.asset_limit_months", 24),
-    _national("dibao.review_months.stable", 12),
-    _national("dibao.review_months.irregular", 6),
-    _national("review.default_months", 12),
-    _national("edge.multiplier", 1.5),
-    _national("rigid.expense_ratio", 0.6),
-    _national("rigid.valid_months", 12),
-    _national("disability.living_subsidy_low_income", False),
-    _national("disability.care_extra_mental_grades", []),
-    _national("elderly_allowance.min_age", 80),
-    _national("elderly_allowance.requires_local_hukou", True),
-    _national("child.age_limit", 18),
-    _national("child.missing_months", 6),
-    _national("school.compulsory_ages", [6, 15]),
-    _national("visiting.min_age", 60),
-    _national("visiting.interval_days", 30),
-    _national("visiting.high_risk_interval_days", 7),
-    _national("emergency.window_days", 30),
-    _national("poverty_monitoring.line_annual", 8050),
-    _national("poverty_monitoring.limit_days", 15),
-    _national("payment.gap_months", 2),
-    _national("age_out.notice_days", 30),
-    _national("sla.ack.critical", 1),
-    _national("sla.ack.high", 3),
-    _national("sla.ack.medium", 7),
-    _national("sla.ack.low", 15),
-    _national("alert.snooze_days", 90),
-    *(
-        _national(f"application.limit_working_days.{programme}", days)
-        for programme, days in WORKING_DAY_LIMITS.items()
-    ),
-)
+NATIONAL_DEFAULTS: tuple[ParameterValue, ...] = tuple(
+    _national(d.name, d.default) for d in DECLARED if d.default is not None)
 
 EXAMPLE_LOCALITIES: tuple[ParameterValue, ...] = (
     # Chongqing (50): 750/610 before 2025-07-01, 770/630 from then.
@@ -111,12 +69,7 @@ EXAMPLE_LOCALITIES: tuple[ParameterValue, ...] = (
 SHIPPED_VALUES: tuple[ParameterValue, ...] = NATIONAL_DEFAULTS + EXAMPLE_LOCALITIES
 
 # Parameters with no national default: each region must set them (RULES.md § Parameters).
-REGIONAL_ONLY = (
-    "dibao.standard_monthly.urban",
-    "dibao.standard_monthly.rural",
-    "tekun.standard_monthly",
-    "rigid.prev_year_pc_disposable_income",
-)
+REGIONAL_ONLY = tuple(d.name for d in DECLARED if d.default is None)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.policy.parameter_types import ParameterRefused, Problem, check, effective_date
+from domain.policy.declarations import check
+from domain.policy.parameter_types import ParameterRefused, Problem, effective_date
 from domain.policy.parameters import ParameterTable, ParameterValue
 from domain.policy.book import POLICY_ID, PolicyBook
 from domain.region_codes import InvalidRegionCode, check_region_code, region_scope

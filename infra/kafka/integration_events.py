@@ -37,6 +37,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from domain.alerts.alert import Alert
+from domain.event_kinds import kind_of
 from domain.households.clock import Clock
 from domain.households.household import Household
 from domain.policy.book import PolicyBook
@@ -52,7 +53,10 @@ def observation_summary(observation: dict[str, Any]) -> dict[str, Any]:
     return {**{k: observation.get(k) for k in OBSERVATION_KEYS}, "fields": sorted(data)}
 
 
-def _base(source: str, position: int, kind: str, household: str | None, event: Any) -> dict[str, Any]:
+def _base(source: str, position: int, household: str | None, event: Any) -> dict[str, Any]:
+    """The fields every record has; its `type` is the event's kind (domain.event_kinds)."""
+    kind = kind_of(event)
+    assert kind is not None, f"{type(event).__qualname__} has no published kind"
     return {
         "schema": SCHEMA,
         "event_id": f"{source}:{position}",
@@ -83,26 +87,26 @@ def to_integration_event(
     `household_of(alert_id)` names the household of an alert whose event does not carry it.
     """
     if isinstance(event, Household.Registered):
-        body = _base(source, position, "household.registered", event.household_id, event)
+        body = _base(source, position, event.household_id, event)
         return {**body, "observation": observation_summary(event.observation), **_where(event.observation)}
     if isinstance(event, Household.Observed):
         household = event.observation["household"]
-        return {**_base(source, position, "household.observed", household, event),
+        return {**_base(source, position, household, event),
                 "observation": observation_summary(event.observation)}
     if isinstance(event, Household.Corrected):
         household = event.observation["household"]
-        return {**_base(source, position, "household.corrected", household, event),
+        return {**_base(source, position, household, event),
                 "observation": observation_summary(event.observation), "corrects": event.original_id}
     if isinstance(event, Household.Retracted):
         household = event.original["household"]
-        return {**_base(source, position, "household.retracted", household, event), "retracts": event.original_id,
+        return {**_base(source, position, household, event), "retracts": event.original_id,
                 "by": event.by}
     if isinstance(event, Clock.Ticked):
-        return {**_base(source, position, "clock.ticked", None, event), "date": event.date}
+        return {**_base(source, position, None, event), "date": event.date}
     if isinstance(event, PolicyBook.ValueSet):
         value = {"name": event.name, "region": event.region, "from": event.effective_from, "value": event.value,
                  "set_by": event.set_by, "reason": event.reason}
-        return {**_base(source, position, "parameter.set", None, event), "parameter": value}
+        return {**_base(source, position, None, event), "parameter": value}
     return _alert_event(source, position, event, household_of)
 
 
@@ -122,23 +126,20 @@ def _alert_event(
             "on": event.raised_on,
             "title": event.explanation.get("title"),
         }
-        return {**_base(source, position, "alert.raised", event.household, event), "alert": _alert(event, alert)}
-    named = {
-        Alert.Cleared: ("alert.cleared", lambda e: {"status": "closed", "reason": "condition_cleared", "on": e.on}),
-        Alert.Acknowledged: ("alert.acknowledged", lambda e: {"by": e.by, "on": e.on}),
-        Alert.Escalated: ("alert.escalated", lambda e: {"to": e.to, "on": e.on, "deadline": e.deadline}),
-        Alert.Resolved: ("alert.resolved", lambda e: {"status": "closed", "reason": e.outcome, "by": e.by,
-                                                      "on": e.on}),
-        Alert.Assigned: ("alert.assigned", lambda e: {"to": e.to, "by": e.by, "on": e.on}),
-        Alert.VerificationRequested: ("alert.verification_requested",
-                                      lambda e: {"grid": e.grid, "by": e.by, "on": e.on}),
-        Alert.VerificationRecorded: ("alert.verification_recorded",
-                                     lambda e: {"outcome": e.outcome, "visited_on": e.visited_on,
-                                                "by": e.by, "on": e.on}),
-        Alert.Reopened: ("alert.reopened", lambda e: {"status": "open", "by": e.by, "on": e.on}),
+        return {**_base(source, position, event.household, event), "alert": _alert(event, alert)}
+    named: dict[type, Callable[[Any], dict[str, Any]]] = {
+        Alert.Cleared: lambda e: {"status": "closed", "reason": "condition_cleared", "on": e.on},
+        Alert.Acknowledged: lambda e: {"by": e.by, "on": e.on},
+        Alert.Escalated: lambda e: {"to": e.to, "on": e.on, "deadline": e.deadline},
+        Alert.Resolved: lambda e: {"status": "closed", "reason": e.outcome, "by": e.by, "on": e.on},
+        Alert.Assigned: lambda e: {"to": e.to, "by": e.by, "on": e.on},
+        Alert.VerificationRequested: lambda e: {"grid": e.grid, "by": e.by, "on": e.on},
+        Alert.VerificationRecorded: lambda e: {"outcome": e.outcome, "visited_on": e.visited_on,
+                                               "by": e.by, "on": e.on},
+        Alert.Reopened: lambda e: {"status": "open", "by": e.by, "on": e.on},
     }
-    for cls, (kind, fields) in named.items():
+    for cls, fields in named.items():
         if isinstance(event, cls):
-            body = _base(source, position, kind, household_of(event.originator_id), event)
+            body = _base(source, position, household_of(event.originator_id), event)
             return {**body, "alert": _alert(event, fields(event))}
     return None

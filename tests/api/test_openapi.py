@@ -26,7 +26,9 @@ from api.http.app import create_app
 from api.http.observation_schemas import BATCH, REGISTRATION, model_name
 from domain.households import intake_limits as limits
 from domain import vocabulary as v
-from domain.households.observation import BLANK_PATTERN, WHITESPACE, InvalidObservation, parse_observation
+from domain.households.observations.envelope import parse_observation
+from domain.households.observations.problems import InvalidObservation
+from domain.households.observations.shapes import BLANK_PATTERN, WHITESPACE
 from infra.runtime import Runtime
 from api.cli.demo.synthetic import iter_district
 from tests.domain.test_observation import NOW, VALID, FakeRegistry, envelope

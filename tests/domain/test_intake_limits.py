@@ -17,7 +17,8 @@ import pytest
 from stdnum.cn import ric
 
 from domain.households import intake_limits as limits
-from domain.households.observation import FieldError, InvalidObservation, Observation, parse_observation
+from domain.households.observations.envelope import Observation, parse_observation
+from domain.households.observations.problems import FieldError, InvalidObservation
 
 CN = timezone(timedelta(hours=8))
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=CN)

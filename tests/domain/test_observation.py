@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from domain import vocabulary as v
-from domain.households.observation import FieldError, InvalidObservation, Observation, parse_observation
+from domain.households.observations.envelope import Observation, parse_observation
+from domain.households.observations.problems import FieldError, InvalidObservation
 
 CN = timezone(timedelta(hours=8))
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=CN)

@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 
-from domain.policy.parameter_types import (
-    PARAMETER_TYPES,
-    WORKING_DAY_PROGRAMMES,
-    ParameterRefused,
-    check,
-    effective_date,
-    json_safe,
-)
+from domain.policy.declarations import PARAMETER_TYPES, WORKING_DAY_LIMITS, WORKING_DAY_PROGRAMMES, check
+from domain.policy.parameter_types import ParameterRefused, effective_date, json_safe
 from domain.policy.parameters import (
     NATIONAL_DEFAULTS,
     REGIONAL_ONLY,
     SHIPPED_VALUES,
-    WORKING_DAY_LIMITS,
     ParameterTable,
     ParameterValue,
     Resolved,

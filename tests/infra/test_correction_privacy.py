@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.households.observation import FieldError
+from domain.households.observations.problems import FieldError
 from domain.households.corrections import _unquoted
 
 KEPT = {"data.members[0].birth_date": "1969-11-05"}

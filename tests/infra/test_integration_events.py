@@ -9,7 +9,8 @@ import pytest
 
 from domain.alerts.alert import Alert
 from domain.households.household import Household
-from domain.households.observation import DATA_FIELDS, Spec, shape_of
+from domain.households.observations.kinds import DATA_FIELDS
+from domain.households.observations.shapes import Spec, shape_of
 from domain.vocabulary import OBSERVATION_KINDS
 from infra.kafka.integration_events import OBSERVATION_KEYS, SCHEMA, to_integration_event
 from infra.kafka.json_codec import encode_json

@@ -21,7 +21,8 @@ from stdnum.exceptions import InvalidComponent
 
 from domain.households import intake_limits as limits
 from domain import vocabulary as v
-from domain.households.observation import InvalidObservation, parse_observation
+from domain.households.observations.envelope import parse_observation
+from domain.households.observations.problems import InvalidObservation
 from api.cli.demo.synthetic import (MOST_ASSETS, MOST_EXPENSE, MOST_LOSS, MOST_MULTIPLE, STANDARD, district,
                              generate_district, iter_district)
 

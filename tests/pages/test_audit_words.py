@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from api.pages.i18n import TERMS, text
 from api.pages.then_and_now import IN_FORCE, NOT_HAPPENED, NOT_RECORDED, WITHDRAWN
-from projections.household_history import ALERT_TYPES, HOUSEHOLD_TYPES
+from domain.event_kinds import EVENT_KINDS
 from projections.response_times import GROUPINGS, STAGES
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
 
 
 def test_every_history_event_type_has_its_words() -> None:
-    kinds = {*ALERT_TYPES.values(), *HOUSEHOLD_TYPES.values(), "access.recorded", "rules.evaluation_failed",
-             "rules.evaluation_recovered"}
+    kinds = {k.kind for k in EVENT_KINDS}
     assert kinds - set(TERMS) == set()
 
 

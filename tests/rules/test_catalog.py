@@ -21,7 +21,7 @@ from domain.policy.parameters import ParameterTable
 from api.cli.scenario import Scenario, check, envelopes, load
 from rules.catalog import CATALOG, LAPSED_REVIEW_OVERDUE, MISSED_DIBAO, NEED_URGENT_HARDSHIP, RULES_BY_ID
 from rules.engine import RuleEngine, _field_names
-from rules.explanation import FACT_LABELS
+from domain.labels import FACT_LABELS
 from rules.findings import Judge
 from tests.spec_paths import ALL_SCENARIOS as FILES
 from tests.spec_paths import EXAMPLE_SCENARIOS, OWN_SCENARIOS, RULES_MD

@@ -23,7 +23,7 @@ from api.http.problems import problem_response, problem_responses
 from api.http.reads import route_of
 from domain.identity.access import Action, Principal, covers
 from domain.alerts.alert import OUTCOMES, VERIFICATION_OUTCOMES, Alert
-from domain.households.observation import NOT_BLANK_PATTERN
+from domain.households.observations.shapes import NOT_BLANK_PATTERN
 from domain.alerts.workflow import AlertActionError
 from domain.identity.authorizer import OutOfReach
 

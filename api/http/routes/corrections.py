@@ -20,7 +20,7 @@ from api.http.observation_schemas import SCHEMA_REF, Observation
 from api.http.problems import MEDIA_TYPE, problem, problem_response, problem_responses
 from domain.identity.access import Principal
 from domain.households.intake_limits import MAX_ID
-from domain.households.observation import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
+from domain.households.observations.shapes import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
 from domain.households.corrections import CorrectionService
 from domain.households.intake import Outcome
 
