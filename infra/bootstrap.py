@@ -43,6 +43,7 @@ from domain.policy.policy_service import PolicyService
 from infra.positions import PositionStore
 from infra.projection_loop import ProjectionsComponent
 from infra.runtime import Runtime
+from infra.services import Services
 from infra.scheduler import Scheduler
 from infra.view_cipher import view_sealer
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
@@ -70,13 +71,13 @@ def bootstrap(
     catalog: str = DEFAULT_CATALOG,
     group_consumers: bool | None = None,
 ) -> Runtime:
-    """Build (not start) a process with the chosen components; `Runtime.start()` starts them."""
+    """Build (not start) a process: its services and the chosen components; `Runtime.start()` starts them."""
     unknown = set(components) - COMPONENTS
     if unknown:
         raise ValueError(f"unknown components: {', '.join(sorted(unknown))}")
     households, alerts = open_households(settings), open_alerts(settings)
     policy = PolicyService(households, parameters or ParameterTable())
-    runtime = Runtime(
+    services = Services(
         settings=settings,
         households=households,
         alerts=alerts,
@@ -93,7 +94,8 @@ def bootstrap(
         as_of=AsOf(history, lambda: policy.base),
         authorizer=Authorizer(households, alerts, audit),
     )
-    if runtime.views.outdated:
+    runtime = Runtime(services)
+    if services.views.outdated:
         log.warning("the read views are from an older release: they are served as they are until a process "
                     "with the projections component starts and rebuilds them")
     if KAFKA_COMPONENTS & set(components):
@@ -136,8 +138,9 @@ def _consumer(runtime: Runtime, topic: str, group: str | None) -> Any:
 
 
 def _add_projections(runtime: Runtime) -> None:
-    sources = {"households": runtime.households, "alerts": runtime.alerts, "audit": runtime.audit.app}
-    runtime.projections = ProjectionRunner(sources, runtime.views)
+    services = runtime.services
+    sources = {"households": services.households, "alerts": services.alerts, "audit": services.audit.app}
+    runtime.projections = ProjectionRunner(sources, services.views)
     runtime.add(ProjectionsComponent(runtime.projections))
 
 
@@ -147,9 +150,10 @@ def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: boo
         process = EngineProcess(catalog)
         runtime.add(EngineComponent(process))
         engine = process
-    judge = Judge(load_catalog(catalog), engine, runtime.policy.table)
+    judge = Judge(load_catalog(catalog), engine, runtime.services.policy.table)
     partitions = settings.partitions
-    runtime.worker = RuleWorker(runtime.households, runtime.alerts, judge, partial(partition_for, partitions=partitions))
+    runtime.worker = RuleWorker(runtime.services.households, runtime.services.alerts, judge,
+                                partial(partition_for, partitions=partitions))
     topic = settings.topic(TOPIC_EVENTS)
     consumer = partial(_consumer, runtime, topic, settings.consumer_group if group else None)
     runtime.add(RuleFeed(runtime.worker, consumer, topic, None if group else list(range(partitions)),
@@ -159,7 +163,7 @@ def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: boo
 def _add_relay(runtime: Runtime) -> None:
     settings = runtime.settings
     runtime.relay = Relay(
-        {"households": runtime.households, "alerts": runtime.alerts},
+        {"households": runtime.services.households, "alerts": runtime.services.alerts},
         partial(_producer, runtime),
         settings.topic(TOPIC_EVENTS),
         settings.partitions,
@@ -174,7 +178,7 @@ def _add_kafka_intake(runtime: Runtime, group: bool) -> None:
     settings = runtime.settings
     topic = settings.topic(TOPIC_OBSERVATIONS)
     consumer = partial(_consumer, runtime, topic, f"{settings.consumer_group}-intake" if group else None)
-    runtime.kafka_intake = KafkaIntake(runtime.intake, consumer, partial(_producer, runtime),
+    runtime.kafka_intake = KafkaIntake(runtime.services.intake, consumer, partial(_producer, runtime),
                                        settings.topic(TOPIC_OBSERVATIONS_DLQ))
     runtime.add(runtime.kafka_intake)
 
@@ -182,4 +186,4 @@ def _add_kafka_intake(runtime: Runtime, group: bool) -> None:
 def _add_scheduler(runtime: Runtime) -> None:
     from domain.households.clock import tick
 
-    runtime.add(Scheduler(runtime.intake, tick))
+    runtime.add(Scheduler(runtime.services.intake, tick))

@@ -1,4 +1,4 @@
-"""One running Qianshao process: its stores, services and components (built by `infra.bootstrap`).
+"""One running Qianshao process: its components, beside the services they serve (built by `infra.bootstrap`).
 
 `start()` starts the components in order (broker first, so clients find it) and
 a supervisor that restarts any loop that died; `stop()` stops them in reverse
@@ -15,25 +15,13 @@ from typing import Any
 
 from kafka import TopicPartition
 
-from domain.alerts.application import AlertsApp
-from domain.households.application import HouseholdsApp
-from domain.alerts.workflow import AlertWorkflow
-from domain.audit.access_audit import AccessAudit
-from domain.identity.authorizer import Authorizer
-from domain.identity.identity_service import IdentityService
-from projections.as_of import AsOf
-from domain.households.corrections import CorrectionService
-from projections.household_history import HouseholdHistory
-from domain.households.intake import IntakeService
 from infra.kafka.clients import ensure_topics, make_consumer
 from infra.kafka.intake_consumer import KafkaIntake
 from infra.kafka.relay import Relay
-from domain.policy.policy_service import PolicyService
+from infra.services import Services
 from infra.settings import TOPIC_OBSERVATIONS, Settings
 from infra.supervisor import Component, SupervisedLoop, Supervisor
 from projections.runner import ProjectionRunner
-from projections.view_store import ViewStore
-from rules.assessment import Assessor
 from rules.worker import RuleWorker
 
 log = logging.getLogger(__name__)
@@ -43,22 +31,9 @@ DRAIN_INTERVAL_S = 0.05
 
 @dataclass
 class Runtime:
-    """The parts of one process; only those bootstrap was asked for are set."""
+    """The components of one process (only those bootstrap was asked for) and the services it offers."""
 
-    settings: Settings
-    households: HouseholdsApp
-    alerts: AlertsApp
-    views: ViewStore
-    intake: IntakeService
-    corrections: CorrectionService
-    policy: PolicyService
-    workflow: AlertWorkflow
-    assessor: Assessor
-    identity: IdentityService
-    audit: AccessAudit
-    history: HouseholdHistory
-    as_of: AsOf
-    authorizer: Authorizer
+    services: Services
     kafka: str | None = None
     topics: dict[str, int] = field(default_factory=dict)
     components: list[Component] = field(default_factory=list)
@@ -68,6 +43,16 @@ class Runtime:
     kafka_intake: KafkaIntake | None = None
     _supervisor: Supervisor | None = None
     _probe: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        """A whole process's holders (the CLI, the tests) may name a service directly: `runtime.intake`."""
+        if name == "services":
+            raise AttributeError(name)
+        return getattr(self.services, name)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
 
     def add(self, component: Component) -> None:
         self.components.append(component)
@@ -101,7 +86,7 @@ class Runtime:
         if self.relay is not None:
             self.relay.positions.close()
             self.relay.dead_letters.close()
-        self.views.close()
+        self.services.views.close()
 
     # --- health ---------------------------------------------------------------------------
 
@@ -111,7 +96,7 @@ class Runtime:
         reports = {c.name: c.health() for c in self.components}
         limit = self.settings.health_max_lag
         lagging = [name for name, h in reports.items() if h.lag is not None and h.lag > limit]
-        if self.views.is_outdated():  # from an older release, until a projections process rebuilds them
+        if self.services.views.is_outdated():  # from an older release, until a projections process rebuilds them
             lagging.append("views")
         down = [name for name, h in reports.items() if not h.up]
         return {
@@ -122,6 +107,10 @@ class Runtime:
             "kafka": self.kafka,
             "components": {name: h.to_json() for name, h in reports.items()},
         }
+
+    def views_lag(self) -> Any:
+        """How far the read views are behind the stores (nothing without a projections component)."""
+        return self.projections.lag() if self.projections is not None else None
 
     # --- drain ----------------------------------------------------------------------------
 

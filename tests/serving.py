@@ -22,7 +22,7 @@ def served_pipeline(broker: Any, data_dir: Path, **settings: Any) -> Iterator[tu
     configured.topic_prefix = f"{data_dir.name}-"
     runtime = bootstrap(configured, PIPELINE, group_consumers=False).start()
     people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
+    server = BackgroundServer(create_app(runtime.services, runtime)).start()
     try:
         yield server.url, runtime, people
     finally:

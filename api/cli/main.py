@@ -75,7 +75,8 @@ def _serve(runtime: Runtime, host: str, port: int) -> None:
     """Serve the API until Ctrl-C (the scheduler component ticks the clock once a day)."""
     from api.http.app import create_app
 
-    config = server_config(create_app(runtime), host, port, runtime.settings.trusted_proxies, lifespan="off")
+    app = create_app(runtime.services, runtime)
+    config = server_config(app, host, port, runtime.settings.trusted_proxies, lifespan="off")
     server = uvicorn.Server(config)
     _banner(runtime, host, port)
     try:
@@ -123,9 +124,9 @@ def demo(
     runtime = _start(data, kafka_port)
     console.print(f"Kafka bootstrap: {runtime.kafka}   data: {runtime.settings.data_dir.resolve()}")
     envelopes = generate_district(seed=seed, households=households, as_of=today())
-    demo_users = seed_demo(runtime.identity, envelopes)
+    demo_users = seed_demo(runtime.services.identity, envelopes)
     _load(runtime, envelopes)
-    runtime.intake.accept(_tick_now())
+    runtime.services.intake.accept(_tick_now())
     with console.status("evaluating rules…"):
         runtime.drain(timeout=600)
     _summary(runtime)
@@ -149,13 +150,13 @@ def _load(runtime: Runtime, envelopes: list[dict[str, object]], batch: int = 500
         task = progress.add_task("loading observations", total=len(envelopes))
         for start in range(0, len(envelopes), batch):
             chunk = envelopes[start : start + batch]
-            rejected += sum(o.status == "rejected" for o in runtime.intake.accept_batch(chunk))
+            rejected += sum(o.status == "rejected" for o in runtime.services.intake.accept_batch(chunk))
             progress.advance(task, len(chunk))
     console.print(f"{len(envelopes)} observations sent, {rejected} rejected")
 
 
 def _summary(runtime: Runtime) -> None:
-    rows = runtime.views.query(
+    rows = runtime.services.views.query(
         "SELECT rule, severity, COUNT(*) AS n FROM alerts WHERE status = 'open' GROUP BY rule, severity ORDER BY rule"
     )
     table = Table(title="Open alerts by rule 按规则统计的待处理预警")

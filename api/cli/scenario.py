@@ -237,7 +237,7 @@ class ScenarioRunner:
         """observation id -> (status, [(field, message)]) of every item intake refused."""
         return {
             str(items[outcome.index]["observation_id"]): (outcome.http_status, [(e.field, e.message) for e in outcome.errors])
-            for outcome in runtime.intake.accept_batch(items) if outcome.status == "rejected"
+            for outcome in runtime.services.intake.accept_batch(items) if outcome.status == "rejected"
         }
 
     @staticmethod
@@ -250,7 +250,7 @@ class ScenarioRunner:
 
     @staticmethod
     def _open_alerts(runtime: Runtime) -> list[dict[str, Any]]:
-        rows = runtime.views.query(
+        rows = runtime.services.views.query(
             "SELECT household, rule, resident, severity, alert_id FROM alerts WHERE status = 'open'"
             " ORDER BY household, rule, resident"
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -25,17 +25,23 @@ from api.http.routes import response_times
 from api.http.routes import sessions
 from api.http.routes import statistics
 from api.http.routes import tasks
+from api.http import dependencies
 from api.http.body_limits import BodyLimits
 from api.http.docs import install_docs
 from api.pages.mount import install_pages
 from api.http.problems import on_http_error, on_unexpected_error, on_validation_error
 from api.http.security_headers import SecurityHeaders
+from infra.services import Services
+
+if TYPE_CHECKING:
+    from infra.runtime import Runtime
 
 
-def create_app(runtime: Any) -> FastAPI:
-    """An API bound to a started runtime (see infra.runtime)."""
+def create_app(services: Services | None, runtime: "Runtime | None" = None) -> FastAPI:
+    """An API serving a process's services, its health read from the process's components (see infra.runtime).
+    Without services it only describes itself (the OpenAPI document)."""
     app = FastAPI(title="Qianshao 前哨", version="0.1.0", docs_url=None, redoc_url=None)  # /docs: api.http.docs
-    app.state.runtime = runtime
+    dependencies.install(app, services, runtime)
     app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, on_unexpected_error)

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.http.dependencies import Identity
 from api.http.reads import record_role_refusal
 from domain.identity.access import Action, Principal, allowed
 
@@ -31,11 +32,11 @@ class Forbidden(HTTPException):
 
 
 def current_principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+    identity: Identity, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated()
-    principal = request.app.state.runtime.identity.authenticate(credentials.credentials)
+    principal = identity.authenticate(credentials.credentials)
     if principal is None:
         raise Unauthenticated()
     return principal

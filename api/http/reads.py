@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 from fastapi import Request
 
+from api.http.dependencies import access_audit
 from domain.identity.access import Action, Principal
 from domain.audit.access_log import ROLE_NOT_ALLOWED
 from domain.privacy import sees_full_identity
@@ -35,16 +36,15 @@ def shown_to(principal: Principal) -> str:
 
 def record_reads(request: Request, principal: Principal, households: Iterable[Any]) -> None:
     """A list's read: one access record per household it showed."""
-    request.app.state.runtime.audit.record_many(principal, [str(h) for h in households if h], route_of(request),
-                                                shown_to(principal))
+    access_audit(request).record_many(principal, [str(h) for h in households if h], route_of(request),
+                                      shown_to(principal))
 
 
 def record_read(request: Request, principal: Principal, household: str, alert: str | None = None,
                 shown: str | None = None) -> None:
     """One household's read (through one of its alerts, when `alert` is given; `shown` when the page shows
     other than the role's usual masking)."""
-    request.app.state.runtime.audit.record(principal, household, route_of(request), shown or shown_to(principal),
-                                           alert=alert)
+    access_audit(request).record(principal, household, route_of(request), shown or shown_to(principal), alert=alert)
 
 
 def record_role_refusal(request: Request, principal: Principal, action: Action) -> None:
@@ -52,5 +52,5 @@ def record_role_refusal(request: Request, principal: Principal, action: Action) 
     if action not in PERSONAL:
         return
     params = request.path_params
-    request.app.state.runtime.audit.refused(principal, route_of(request), ROLE_NOT_ALLOWED,
-                                            household=params.get("household_id"), alert=params.get("alert_id"))
+    access_audit(request).refused(principal, route_of(request), ROLE_NOT_ALLOWED,
+                                  household=params.get("household_id"), alert=params.get("alert_id"))

@@ -1,7 +1,7 @@
 """The auditor's pages of history: a start page, a household's timeline rebuilt on both time axes, and
 an alert's whole story with what the system held when each resolution was made.
 
-They read the same services as `/api/v1/audit/…` (`runtime.history`, `runtime.as_of`) with the same
+They read the same services as `/api/v1/audit/…` (`HouseholdHistory`, `AsOf`) with the same
 check (`Action.READ_AUDIT`) and the same masking; like those routes they read the event stores, not
 the household views, and like every read of personal data each is recorded in the access log (refusals
 too), which `/audit/access` lists.
@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from api.http.dependencies import Access, AsOfQuery, History, Households, Identity, Today, Views
 from api.http.routes.alerts import MAX_OFFSET
 from api.pages.explain import explained, place_namer, shown
 from api.pages.i18n import term
@@ -28,9 +29,11 @@ from api.pages.time_axes import (CHINA, AxisError, DayAxis, Moment, china, chose
 from domain.identity.access import Action, Principal
 from domain.audit.access_log import OUTCOMES, REASONS, REFUSED
 from domain.privacy import sees_full_identity
-from domain.identity.authorizer import OutOfReach
+from domain.identity.authorizer import Authorizer, OutOfReach
 from projections import access_log, alert_queue
 from projections.alert_queue import row_to_json
+from projections.household_history import HouseholdHistory
+from projections.view_store import ViewStore
 from rules.assessment import timeline
 from domain.labels import fact_label
 
@@ -43,7 +46,7 @@ ACCESS_PAGE = 100
 
 
 @router.get("/audit")
-def home(request: Request, household: str = "", alert: str = "",
+def home(request: Request, views: Views, household: str = "", alert: str = "",
          principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """Open a household or an alert by its id; the latest alerts to start from; the reports."""
     if household.strip():
@@ -52,19 +55,18 @@ def home(request: Request, household: str = "", alert: str = "",
         return see_other(f"/audit/alerts/{quote(alert.strip(), safe='')}")
     filters: dict[str, str | None] = {"household": None, "rule": None, "severity": None, "status": None,
                                       "assigned_to": None}
-    total, rows = alert_queue.query(request.app.state.runtime.views, filters, escalated=None, regions=[],
+    total, rows = alert_queue.query(views, filters, escalated=None, regions=[],
                                     limit=HOME_ALERTS, offset=0)
     record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "audit_home.html", {"alerts": [row_to_json(r) for r in rows], "total": total})
 
 
 @router.get("/audit/access")
-def access(request: Request, outcome: str = "", reason: str = "", user: str = Query("", max_length=64),
+def access(request: Request, views: Views, outcome: str = "", reason: str = "", user: str = Query("", max_length=64),
            household: str = Query("", max_length=128), offset: int = Query(0, ge=0, le=MAX_OFFSET),
            principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """The access log, refusals first to hand (`?outcome=refused`): who read or tried to read what, and why a
     refusal was refused (the same view as `GET /api/v1/audit/access`)."""
-    views = request.app.state.runtime.views
     chosen = {"outcome": one_of("outcome", outcome, OUTCOMES), "reason": one_of("reason", reason, REASONS),
               "user": user.strip(), "household": household.strip()}
     filters = {k: v or None for k, v in chosen.items()}
@@ -77,15 +79,14 @@ def access(request: Request, outcome: str = "", reason: str = "", user: str = Qu
     })
 
 
-def _history(request: Request, principal: Principal, household: str, full: bool) -> list[dict[str, Any]]:
+def _history(request: Request, principal: Principal, household: str, full: bool, *, access: Authorizer,
+             history: HouseholdHistory, views: ViewStore) -> list[dict[str, Any]]:
     """The household's events, once the households store holds it (else the 404 page, the attempt recorded)."""
-    runtime = request.app.state.runtime
     try:
-        runtime.authorizer.household(principal, household, route_of(request))
+        access.household(principal, household, route_of(request))
     except OutOfReach:
         raise PageError(404, "not_found") from None
-    entries: list[dict[str, Any]] = runtime.history.events(household, access_log.ids_of(runtime.views, household),
-                                                           full)
+    entries: list[dict[str, Any]] = history.events(household, access_log.ids_of(views, household), full)
     if not entries:
         raise PageError(404, "not_found")
     return entries
@@ -98,16 +99,17 @@ def _moment_label(moment: Moment, lang: str) -> str:
 
 
 @router.get("/audit/households/{household_id}")
-def household(request: Request, household_id: str, kind: str = "",
+def household(request: Request, household_id: str, access: Access, events: History, views: Views,
+              past: AsOfQuery, households: Households, today: Today, kind: str = "",
               principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
-    runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
-    history = _history(request, principal, household_id, full)
+    lang, full = lang_of(request), sees_full_identity(principal.role)
+    history = _history(request, principal, household_id, full, access=access, history=events, views=views)
     record_read(request, principal, household_id)
     # what the system knew moves only with what was recorded about the household, not with who read it
     moments = recorded_moments([e for e in history if not e["type"].startswith("access.")])
-    axis = day_axis(history, runtime.assessor.clock() or date.today())
+    axis = day_axis(history, today)
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
-    then = runtime.as_of.household(household_id, as_of, known_at, full)
+    then = past.household(household_id, as_of, known_at, full)
     day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
     chosen_kind = one_of("kind", kind, KINDS)
     events = [dict(e, later=datetime.fromisoformat(e["recorded_at"]) > known_at, details=_details(e))
@@ -117,7 +119,7 @@ def household(request: Request, household_id: str, kind: str = "",
         "known_at": china(known_at), "as_of": day.isoformat(),
         "moments": [{"at": china(m.at), "label": _moment_label(m, lang)} for m in moments],
         "k": position_of(moments, known_at), "axis": axis, "d": axis.position(day),
-        "observations": observations(timeline(runtime.households, household_id), history, then, known_at, day, lang),
+        "observations": observations(timeline(households, household_id), history, then, known_at, day, lang),
         "facts": _facts(then, lang), "events": events,
     }, status=422 if problem else 200)
 
@@ -144,24 +146,26 @@ def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
 
 
 @router.get("/audit/alerts/{alert_id}")
-def alert_story(request: Request, alert_id: str, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
-    runtime, lang, full = request.app.state.runtime, lang_of(request), sees_full_identity(principal.role)
+def alert_story(request: Request, alert_id: str, access: Access, events: History, past: AsOfQuery,
+                households: Households, identity: Identity,
+                principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    lang, full = lang_of(request), sees_full_identity(principal.role)
     try:
-        runtime.authorizer.alert(principal, alert_id, route_of(request))
+        access.alert(principal, alert_id, route_of(request))
     except OutOfReach:
         raise PageError(404, "not_found") from None
-    story = runtime.as_of.alert_story(alert_id, full)
+    story = past.alert_story(alert_id, full)
     if story is None:
         raise PageError(404, "not_found")
     record_read(request, principal, story["household"], alert=alert_id)
-    history = runtime.history.events(story["household"], [], full)
+    history = events.events(story["household"], [], full)
     data = {e["observation"]["observation_id"]: e["observation"].get("data") for e in history if "observation" in e}
-    now = {e["observation_id"]: e for e in timeline(runtime.households, story["household"])}
+    now = {e["observation_id"]: e for e in timeline(households, story["household"])}
     causes = [dict(c, now=standing_now(c, lang), data=data_words(data.get(c["observation_id"]), lang),
                    correction=data_words(data.get(c.get("corrected_by") or ""), lang)) for c in story["caused_by"]]
     raised = story["actions"][0] if story["actions"] else {}
     return page(request, "audit_alert.html", {
-        "s": story, "why": explained(story, lang, place_namer(runtime)), "causes": causes,
+        "s": story, "why": explained(story, lang, place_namer(identity)), "causes": causes,
         "severity": raised.get("severity"), "actions": [dict(a, details=_details(a)) for a in story["actions"]],
         "resolutions": [_resolution(r, now, lang) for r in story["resolutions"]],
     })

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.http.dependencies import AllServices, AppSettings, Assessment, Identity, Today, Views
 from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.audit_charts import grouped_bars
@@ -21,19 +22,22 @@ from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
 from api.http.regions import page_region
 from domain.identity.access import Action, Principal
+from domain.identity.identity_service import IdentityService
 from domain.region_codes import narrowed
 from rules import backtest_reports
 from infra.integrity import runtime_recorders, verify_all
 from projections.equity import DIMENSIONS, equity
 from projections.response_times import GROUPINGS, STAGES, alerts_in, response_times
+from rules.assessment import Assessor
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/audit/backtests")
-def backtests(request: Request, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
-    data_dir = request.app.state.runtime.settings.data_dir
+def backtests(request: Request, settings: AppSettings,
+              principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    data_dir = settings.data_dir
     reports = [(name, backtest_reports.load(data_dir, name)) for name in backtest_reports.names(data_dir)]
     return page(request, "audit_backtests.html", {"reports": [(n, r) for n, r in reports if r is not None]})
 
@@ -43,8 +47,9 @@ def outcome_label(outcome: str, lang: str) -> str:
 
 
 @router.get("/audit/backtests/{name}")
-def backtest(request: Request, name: str, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
-    report = backtest_reports.load(request.app.state.runtime.settings.data_dir, name)
+def backtest(request: Request, name: str, settings: AppSettings,
+             principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+    report = backtest_reports.load(settings.data_dir, name)
     if report is None:
         raise PageError(404, "not_found")
     lang = lang_of(request)
@@ -56,10 +61,11 @@ def backtest(request: Request, name: str, principal: Principal = Depends(needs(A
 
 
 @router.get("/audit/integrity")
-def integrity(request: Request, principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
+def integrity(request: Request, services: AllServices,
+              principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """`audit verify` run now: a full read of every log, as `GET /api/v1/audit/integrity`."""
     started = time.perf_counter()
-    reports = [r.to_json() for r in verify_all(runtime_recorders(request.app.state.runtime))]
+    reports = [r.to_json() for r in verify_all(runtime_recorders(services))]
     lang = lang_of(request)
     for report in reports:
         if report["break"]:
@@ -82,9 +88,10 @@ def _days(start: str, end: str) -> tuple[date | None, date | None]:
 
 
 @router.get("/audit/response-times")
-def response_time_page(request: Request, group_by: str = "community", region: str = "", start: str = "",
-                       end: str = "", principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
-    runtime, lang = request.app.state.runtime, lang_of(request)
+def response_time_page(request: Request, views: Views, assessor: Assessment, identity: Identity,
+                       group_by: str = "community", region: str = "", start: str = "", end: str = "",
+                       principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
+    lang = lang_of(request)
     by = one_of("group_by", group_by, GROUPINGS) or "community"
     try:
         first, last = _days(start, end)
@@ -92,9 +99,9 @@ def response_time_page(request: Request, group_by: str = "community", region: st
         first, last, problem = None, None, error.field
     else:
         problem = None
-    groups = response_times(alerts_in(runtime.views, _prefix(principal, region), first, last), by,
-                            _observations(runtime))
-    names = _group_namer(runtime, by, lang)
+    groups = response_times(alerts_in(views, _prefix(principal, region), first, last), by,
+                            _observations(assessor))
+    names = _group_namer(identity, by, lang)
     labels = [names(g["group"]) for g in groups]
     svg = grouped_bars(text("median_chart", lang), labels,
                        [(term(stage, lang), [g["stages"][stage]["median"] for g in groups]) for stage in STAGES])
@@ -104,30 +111,29 @@ def response_time_page(request: Request, group_by: str = "community", region: st
         "problem": problem}, status=422 if problem else 200)
 
 
-def _observations(runtime: Any) -> Any:
+def _observations(assessor: Assessor) -> Any:
     """The household's observations, each household read once per page."""
     cache: dict[str, list[dict[str, Any]]] = {}
 
     def observations_of(household: str) -> list[dict[str, Any]]:
         if household not in cache:
-            cache[household] = runtime.assessor.observations_of(household)
+            cache[household] = assessor.observations_of(household)
         return cache[household]
 
     return observations_of
 
 
-def _group_namer(runtime: Any, by: str, lang: str) -> Any:
-    places = place_namer(runtime, with_code=False)
+def _group_namer(identity: IdentityService, by: str, lang: str) -> Any:
+    places = place_namer(identity, with_code=False)
     return lambda group: places(group) if by == "community" else term(group, lang)
 
 
 @router.get("/audit/equity")
-def equity_page(request: Request, region: str = "",
-                principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
-    runtime, lang = request.app.state.runtime, lang_of(request)
-    today = runtime.assessor.clock() or date.today()
-    found = equity(runtime.views, _prefix(principal, region), _observations(runtime), today)
-    places = place_namer(runtime, with_code=False)
+def equity_page(request: Request, views: Views, assessor: Assessment, identity: Identity, today: Today,
+                region: str = "", principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
+    lang = lang_of(request)
+    found = equity(views, _prefix(principal, region), _observations(assessor), today)
+    places = place_namer(identity, with_code=False)
     dimensions = []
     for dimension in DIMENSIONS:
         groups = with_found_share(found["groups"][dimension])

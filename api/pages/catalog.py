@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.http.dependencies import Identity, Policy, Today
 from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
 from api.pages.render import page
@@ -61,10 +62,11 @@ def _day(on: str) -> date | None:
 
 
 @router.get("/catalog")
-def catalog(request: Request, region: str = DEFAULT_REGION, on: str = "") -> Response:
-    runtime, lang = request.app.state.runtime, lang_of(request)
-    region, day = _region(region), _day(on) or runtime.assessor.clock() or date.today()
-    table, i, places = runtime.policy.table(), LANGUAGES.index(lang), place_namer(runtime)
+def catalog(request: Request, policy: Policy, identity: Identity, today: Today, region: str = DEFAULT_REGION,
+            on: str = "") -> Response:
+    lang = lang_of(request)
+    region, day = _region(region), _day(on) or today
+    table, i, places = policy.table(), LANGUAGES.index(lang), place_namer(identity)
     rules = [{"id": r.id, "version": r.version, "category": r.category, "subject": r.subject,
               "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
               "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang, places),

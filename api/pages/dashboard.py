@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.http.dependencies import Identity, Today, Views
 from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.explain import place_namer
@@ -19,10 +20,12 @@ from api.pages.render import page
 from api.pages.session import lang_of, needs
 from api.http.reads import record_reads
 from domain.identity.access import Action, Principal, allowed
+from domain.identity.identity_service import IdentityService
 from projections import dashboard as figures
 from projections.escalations import escalations
 from projections.gap_statistics import gap_statistics
 from projections.informant_activity import activity
+from projections.view_store import ViewStore
 
 router = APIRouter(include_in_schema=False)
 WEEKS = 12
@@ -31,13 +34,12 @@ MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, month: str = "",
+def dashboard(request: Request, views: Views, identity: Identity, today: Today, month: str = "",
               principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
-    runtime, lang = request.app.state.runtime, lang_of(request)
+    lang = lang_of(request)
     prefix = area_of(principal) or ""
-    today = runtime.assessor.clock() or date.today()
-    views, places = runtime.views, place_namer(runtime)
-    svg = _charts(runtime, prefix, today, lang)
+    places = place_namer(identity)
+    svg = _charts(views, identity, prefix, today, lang)
     chosen = month.strip()
     month_error = text("activity_bad_month", lang) if chosen and not MONTH.match(chosen) else None
     picked = chosen if chosen and month_error is None else None
@@ -50,8 +52,8 @@ def dashboard(request: Request, month: str = "",
     return page(request, "dashboard.html", context, status=422 if month_error else 200)
 
 
-def _charts(runtime: Any, prefix: str, today: date, lang: str) -> dict[str, str]:
-    views, short = runtime.views, place_namer(runtime, with_code=False)
+def _charts(views: ViewStore, identity: IdentityService, prefix: str, today: date, lang: str) -> dict[str, str]:
+    short = place_namer(identity, with_code=False)
     return {
         "by_rule": charts.bar_chart(text("open_by_rule", lang), figures.open_by_rule(views, prefix)),
         "by_community": charts.bar_chart(text("open_by_community", lang),

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from api.http.dependencies import Access, Intake, Today, Views, ViewsLag, Workflow
 from api.pages import forms
 from api.pages.render import HERE, page, see_other
 from api.pages.session import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, one_of,
@@ -32,6 +33,7 @@ from domain.identity.authorizer import OutOfReach
 from domain.households.intake import gate_for
 from projections.households import households_in_grid
 from projections.tasks import open_tasks
+from projections.view_store import ViewStore
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,10 +45,6 @@ def informant(principal: Principal = Depends(needs(Action.RECORD_VERIFICATION)))
     return principal
 
 
-def _today(runtime: Any) -> date:
-    return runtime.assessor.clock() or date.today()
-
-
 @router.get("/field/sw.js")
 def service_worker() -> Response:
     """The field pages' service worker, served under /field/ so that its scope is the field pages."""
@@ -55,57 +53,58 @@ def service_worker() -> Response:
 
 
 @router.get("/field/tasks")
-def tasks(request: Request, done: str = "", principal: Principal = Depends(informant)) -> Response:
-    total, rows = open_tasks(request.app.state.runtime.views, principal.jurisdiction)
+def tasks(request: Request, views: Views, done: str = "", principal: Principal = Depends(informant)) -> Response:
+    total, rows = open_tasks(views, principal.jurisdiction)
     record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
                                         "done": done == "1", "problem": None})
 
 
 @router.post("/field/tasks/{alert_id}/verification")
-async def record_visit(request: Request, alert_id: str, principal: Principal = Depends(informant)) -> Response:
+async def record_visit(request: Request, alert_id: str, access: Access, workflow: Workflow, views: Views,
+                       today: Today, views_lag: ViewsLag, principal: Principal = Depends(informant)) -> Response:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
-    runtime = request.app.state.runtime
     try:  # judged on the alert aggregate, as the API's `verifying`
-        runtime.authorizer.verification(principal, alert_id, route_of(request))
+        access.verification(principal, alert_id, route_of(request))
     except OutOfReach:
         raise PageError(404, "not_found") from None
     visited = str(form.get("visited_on") or "")
     try:
         visited_on = date.fromisoformat(visited) if visited else None
-        runtime.workflow.record_verification(alert_id, str(form.get("outcome") or ""), str(form.get("note") or ""),
-                                             principal.name, _today(runtime), visited_on=visited_on)
+        workflow.record_verification(alert_id, str(form.get("outcome") or ""), str(form.get("note") or ""),
+                                     principal.name, today, visited_on=visited_on)
     except (AlertActionError, ValueError) as error:
-        return _tasks_with_problem(request, principal, error)
-    await settle(runtime)
+        return _tasks_with_problem(request, views, principal, error)
+    await settle(views_lag)
     return see_other("/field/tasks?done=1")
 
 
-def _tasks_with_problem(request: Request, principal: Principal, error: Exception) -> Response:
+def _tasks_with_problem(request: Request, views: ViewStore, principal: Principal, error: Exception) -> Response:
     zh = lang_of(request) == "zh"
     if isinstance(error, AlertActionError):
         message, status = (error.message_zh if zh else str(error)), error.status
     else:
         message, status = ("核实日期格式应为 YYYY-MM-DD" if zh else "the visit date must be YYYY-MM-DD"), 422
-    total, rows = open_tasks(request.app.state.runtime.views, principal.jurisdiction)
+    total, rows = open_tasks(views, principal.jurisdiction)
     record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
                                         "done": False, "problem": message}, status=status)
 
 
-def grid_households(runtime: Any, grid: str) -> list[dict[str, Any]]:
+def grid_households(views: ViewStore, grid: str) -> list[dict[str, Any]]:
     """The grid's households and their members as an informant sees them (`domain.privacy`: the names, to
     find people; birth years, not dates; no ID numbers)."""
-    rows, sight = households_in_grid(runtime.views, grid), sight_of("informant")
+    rows, sight = households_in_grid(views, grid), sight_of("informant")
     return [{"household": r["household"], "address": r["address"],
              "members": [shown_member(m, sight) for m in json.loads(r["members"] or "[]")]} for r in rows]
 
 
 @router.get("/field/report")
-def report(request: Request, kind: str = "household.visited", principal: Principal = Depends(informant)) -> Response:
+def report(request: Request, views: Views, kind: str = "household.visited",
+           principal: Principal = Depends(informant)) -> Response:
     chosen = one_of("kind", kind, forms.REPORT_KINDS) or forms.REPORT_KINDS[0]
-    households = grid_households(request.app.state.runtime, principal.jurisdiction)
+    households = grid_households(views, principal.jurisdiction)
     record_reads(request, principal, (h["household"] for h in households))
     return page(request, "report.html", {"form": forms.report_form(chosen), "kinds": forms.REPORT_KINDS,
                                          "households": households, "values": {}, "correcting": None})
@@ -148,7 +147,7 @@ async def outbox_body(request: Request) -> Any:
 
 
 @router.post("/field/observations")
-async def observations(request: Request) -> Response:
+async def observations(request: Request, intake: Intake) -> Response:
     """The outbox's endpoint: a batch of envelopes, answered per item (JSON; 401 / 403 as JSON too, so the
     script keeps what it could not send)."""
     principal = outbox_principal(request)
@@ -159,5 +158,5 @@ async def observations(request: Request) -> Response:
     if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
         return malformed()
     mine = [dict(item, informant=principal.name) if isinstance(item, dict) else item for item in items]
-    outcomes = request.app.state.runtime.intake.accept_batch(mine, gate_for(principal))
+    outcomes = intake.accept_batch(mine, gate_for(principal))
     return JSONResponse({"results": [o.to_json() for o in outcomes]})

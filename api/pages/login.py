@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from api.pages.render import home_path, navigation, page, see_other
 from api.pages.session import (CSRF_FIELD, SESSION_COOKIE, check_csrf, end_session, lang_of, session_principal, signed_in,
                                start_session)
+from api.http.dependencies import Identity
 from domain.identity.access import Principal
 from domain.identity.login_throttle import LoginLocked
 from domain.identity.user import LoginFailed, UserError
@@ -34,16 +35,16 @@ def login_form(request: Request, next: str = "") -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
+async def login(request: Request, identity: Identity) -> Response:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     name, password = str(form.get("name") or ""), str(form.get("password") or "")
     address = request.client.host if request.client else "unknown"
     try:
-        token = request.app.state.runtime.identity.login(name, password, address)
+        token = identity.login(name, password, address)
     except (LoginLocked, LoginFailed) as refused:
         return _refused(request, refused, name, _safe_next(form.get("next")))
-    principal = request.app.state.runtime.identity.authenticate(token)
+    principal = identity.authenticate(token)
     response = see_other(_safe_next(form.get("next")) or home_path(principal))
     start_session(response, token)
     return response
@@ -60,12 +61,12 @@ def _refused(request: Request, refused: UserError, name: str, next_path: str) ->
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
+async def logout(request: Request, identity: Identity) -> Response:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        request.app.state.runtime.identity.logout(token)
+        identity.logout(token)
     response = see_other("/login")
     end_session(response)
     return response

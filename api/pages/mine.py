@@ -2,11 +2,11 @@
 
 The list is the `submissions` view. A correction opens the same form as the report or register page,
 filled with the original's values as the households store holds them (read through
-`runtime.corrections`, which also says why it may not be corrected); the page's outbox sends it to
+the `CorrectionService`, which also says why it may not be corrected); the page's outbox sends it to
 `POST /field/observations/{id}/correction` with a new observation id, so a re-send is a duplicate.
 Stored ID numbers and birth dates are not filled in (an informant sees neither, `domain.privacy`):
 their inputs are left empty, which keeps them, and each says so; opening the form is a recorded read.
-A retraction is a plain form with its reason. Both go through `runtime.corrections`, the service behind
+A retraction is a plain form with its reason. Both go through the `CorrectionService`, the service behind
 `POST /api/v1/observations/{id}/correction` and `/retraction`, so the household's rules apply (only
 the sender may; a registration is corrected, never retracted).
 """
@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.http.dependencies import Corrections, Views, ViewsLag
 from api.pages import forms
 from api.pages.field import grid_households, informant, malformed, outbox_body, outbox_principal
 from api.pages.render import page, see_other
@@ -29,6 +30,7 @@ from domain.households.household import CorrectionRefused
 from domain.privacy import KEPT_ON_CORRECTION, people_of
 from domain.households.intake import Outcome
 from projections.submissions import submissions_of
+from projections.view_store import ViewStore
 
 router = APIRouter(include_in_schema=False)
 MAX_REASON = 500  # as the API's retraction body
@@ -40,9 +42,9 @@ def _message(request: Request, zh: str, en: str) -> str:
     return zh if lang_of(request) == "zh" else en
 
 
-def _mine(request: Request, principal: Principal, *, done: str = "", problem: str | None = None,
+def _mine(request: Request, views: ViewStore, principal: Principal, *, done: str = "", problem: str | None = None,
           reason_error: dict[str, str] | None = None, status: int = 200) -> Response:
-    total, rows = submissions_of(request.app.state.runtime.views, principal.name, limit=PAGE_SIZE)
+    total, rows = submissions_of(views, principal.name, limit=PAGE_SIZE)
     record_reads(request, principal, (r["household"] for r in rows))
     return page(request, "mine.html", {
         "rows": rows, "total": total, "done": done if done in DONE else "", "problem": problem,
@@ -51,22 +53,22 @@ def _mine(request: Request, principal: Principal, *, done: str = "", problem: st
 
 
 @router.get("/field/mine")
-def mine(request: Request, done: str = "", principal: Principal = Depends(informant)) -> Response:
-    return _mine(request, principal, done=done)
+def mine(request: Request, views: Views, done: str = "", principal: Principal = Depends(informant)) -> Response:
+    return _mine(request, views, principal, done=done)
 
 
 @router.get("/field/mine/{observation_id}/correct")
-def correction_form(request: Request, observation_id: str, principal: Principal = Depends(informant)) -> Response:
+def correction_form(request: Request, observation_id: str, corrections: Corrections, views: Views,
+                    principal: Principal = Depends(informant)) -> Response:
     """The report or register form, filled with the observation in force (or the list, saying why not)."""
-    runtime = request.app.state.runtime
     try:
-        original = runtime.corrections.in_force(observation_id, principal)
+        original = corrections.in_force(observation_id, principal)
     except CorrectionRefused as refused:
-        return _mine(request, principal, problem=_message(request, refused.message_zh, refused.message),
+        return _mine(request, views, principal, problem=_message(request, refused.message_zh, refused.message),
                      status=refused.status)
     kind = original["kind"]
     if kind not in (*forms.REPORT_KINDS, forms.REGISTRATION):
-        return _mine(request, principal, status=422, problem=_message(
+        return _mine(request, views, principal, status=422, problem=_message(
             request, "这类记录不能在手机上更正，请联系经办人员", "this kind cannot be corrected on the phone; ask a caseworker"))
     correcting = {"id": observation_id, "observed_at": original["observed_at"]}
     values, kept = _unshown(original, forms.values_of(original), request)
@@ -78,7 +80,7 @@ def correction_form(request: Request, observation_id: str, principal: Principal 
                                                "grid": data.get("grid"), "region": data.get("region"),
                                                "values": values, "correcting": correcting, "kept": kept})
     return page(request, "report.html", {"form": forms.report_form(kind), "kinds": forms.REPORT_KINDS,
-                                         "households": grid_households(runtime, principal.jurisdiction),
+                                         "households": grid_households(views, principal.jurisdiction),
                                          "values": values, "correcting": correcting})
 
 
@@ -98,26 +100,27 @@ def _unshown(original: dict[str, Any], values: dict[str, str], request: Request
 
 
 @router.post("/field/mine/{observation_id}/retraction")
-async def retract(request: Request, observation_id: str, principal: Principal = Depends(informant)) -> Response:
+async def retract(request: Request, observation_id: str, corrections: Corrections, views: Views,
+                  views_lag: ViewsLag, principal: Principal = Depends(informant)) -> Response:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     reason = str(form.get("reason") or "").strip()
     if not reason or len(reason) > MAX_REASON:
         message = (_message(request, "请填写撤回原因", "say why it is withdrawn") if not reason else
                    _message(request, f"撤回原因不能超过 {MAX_REASON} 字", f"at most {MAX_REASON} characters"))
-        return _mine(request, principal, reason_error={"id": observation_id, "message": message}, status=422)
-    runtime = request.app.state.runtime
-    outcome: Outcome = runtime.corrections.retract(observation_id, reason, principal)
+        return _mine(request, views, principal, reason_error={"id": observation_id, "message": message}, status=422)
+    outcome: Outcome = corrections.retract(observation_id, reason, principal)
     if outcome.status == "rejected":
         error = outcome.errors[0]
-        return _mine(request, principal, problem=_message(request, error.message_zh, error.message),
+        return _mine(request, views, principal, problem=_message(request, error.message_zh, error.message),
                      status=outcome.http_status)
-    await settle(runtime)
+    await settle(views_lag)
     return see_other("/field/mine?done=retracted")
 
 
 @router.post("/field/observations/{observation_id}/correction")
-async def correct(request: Request, observation_id: str) -> Response:
+async def correct(request: Request, observation_id: str, corrections: Corrections,
+                  views_lag: ViewsLag) -> Response:
     """The outbox's endpoint for a correction: one envelope, answered as `{"result": …}` like a batch item
     (JSON refusals, so the script keeps what it could not send)."""
     principal = outbox_principal(request)
@@ -126,9 +129,8 @@ async def correct(request: Request, observation_id: str) -> Response:
     body = await outbox_body(request)
     if not isinstance(body, dict):
         return malformed()
-    runtime = request.app.state.runtime
-    outcome: Outcome = runtime.corrections.correct(observation_id, body, principal)
+    outcome: Outcome = corrections.correct(observation_id, body, principal)
     if outcome.status != "rejected":
-        await settle(runtime)
+        await settle(views_lag)
     return JSONResponse({"result": outcome.to_json()})
 

@@ -21,6 +21,7 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from api.pages.i18n import language
+from api.http.dependencies import identity
 from api.http.reads import record_role_refusal
 from domain.identity.access import Action, Principal, allowed
 
@@ -80,7 +81,7 @@ def session_principal(request: Request) -> Principal | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal: Principal | None = request.app.state.runtime.identity.authenticate(token)
+    principal: Principal | None = identity(request).authenticate(token)
     return principal
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from api.http.routes.alerts import MAX_OFFSET, alert_row, area_of, sla_of
+from api.http.dependencies import AllServices, Policy, Today, Views, ViewsLag
 from api.http.household_view import household_360
 from api.pages.explain import explained, place_namer
 from api.pages.render import page, see_other
@@ -29,6 +30,9 @@ from domain.identity.access import Action, Principal, allowed, covers
 from domain.alerts.alert import OUTCOMES
 from domain.privacy import sight_of
 from domain.alerts.workflow import AlertActionError
+from domain.identity.authorizer import Authorizer
+from domain.identity.identity_service import IdentityService
+from infra.services import Services
 from projections import alert_queue
 from projections.alert_queue import row_to_json
 from rules.catalog import CATALOG
@@ -41,15 +45,10 @@ STATES = ("open", "closed")
 RULES = tuple(r.id for r in CATALOG)
 
 
-def _today(runtime: Any) -> date:
-    return runtime.assessor.clock() or date.today()
-
-
 @router.get("/work")
-def queue(request: Request, rule: str = "", severity: str = "", status: str = "open", mine: str = "",
-          overdue: str = "", offset: int = Query(0, ge=0, le=MAX_OFFSET),
+def queue(request: Request, views: Views, policy: Policy, today: Today, rule: str = "", severity: str = "",
+          status: str = "open", mine: str = "", overdue: str = "", offset: int = Query(0, ge=0, le=MAX_OFFSET),
           principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
-    runtime = request.app.state.runtime
     rule, severity = one_of("rule", rule, RULES), one_of("severity", severity, SEVERITIES)
     status, mine, overdue = one_of("status", status, STATES), one_of("mine", mine, ("1",)), one_of("overdue", overdue,
                                                                                                  ("1",))
@@ -57,9 +56,9 @@ def queue(request: Request, rule: str = "", severity: str = "", status: str = "o
                "status": status if status in ("open", "closed") else None,
                "assigned_to": principal.name if mine else None}
     area = area_of(principal)
-    total, rows = alert_queue.query(runtime.views, filters, escalated=None, overdue=True if overdue else None,
+    total, rows = alert_queue.query(views, filters, escalated=None, overdue=True if overdue else None,
                                     regions=[area] if area else [], limit=PAGE_SIZE, offset=max(0, offset))
-    table, today = runtime.policy.table(), _today(runtime)
+    table = policy.table()
     alerts = [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]
     record_reads(request, principal, (r["household"] for r in rows))
     chosen = {"rule": rule, "severity": severity, "status": status, "mine": mine, "overdue": overdue}
@@ -77,53 +76,53 @@ def lookup(request: Request, id: str = "", principal: Principal = Depends(needs(
 
 
 @router.get("/households/{household_id}")
-def household(request: Request, household_id: str,
+def household(request: Request, household_id: str, services: AllServices,
               principal: Principal = Depends(needs(Action.READ_HOUSEHOLD))) -> Response:
-    view = household_360(request.app.state.runtime, principal, household_id, "GET /households/{id}")
+    view = household_360(services, principal, household_id, "GET /households/{id}")
     if view is None:
         raise PageError(404, "not_found")
     return page(request, "household.html", {"h": view, "masked": principal.role != "caseworker"})
 
 
-def _alert_row(request: Request, alert_id: str, principal: Principal) -> dict[str, Any]:
+def _alert_row(request: Request, services: Services, alert_id: str, principal: Principal) -> dict[str, Any]:
     """The alert's row, judged on the alert aggregate as the API does (a 404 page outside the jurisdiction)."""
-    row = alert_row(request, principal, alert_id)
+    row = alert_row(request, principal, alert_id, services.authorizer, services.views, services.alerts)
     if row is None:
         raise PageError(404, "not_found")
     return row
 
 
-def _caseworkers(runtime: Any, row: dict[str, Any]) -> list[str]:
+def _caseworkers(access: Authorizer, identity: IdentityService, row: dict[str, Any]) -> list[str]:
     """The caseworkers an alert may be assigned to: active, and their jurisdiction holds it (where the alert
     aggregate says its household lies)."""
-    alert = runtime.authorizer.load_alert(row["alert_id"])
-    place = runtime.authorizer.alert_place(alert) if alert is not None else None
-    return sorted(u.name for u in runtime.identity.users() if u.role == "caseworker" and not u.revoked
+    alert = access.load_alert(row["alert_id"])
+    place = access.alert_place(alert) if alert is not None else None
+    return sorted(u.name for u in identity.users() if u.role == "caseworker" and not u.revoked
                   and place is not None and covers(Principal(u.name, u.role, u.jurisdiction), place.region,
                                                    place.grid))
 
 
-def _alert_page(request: Request, alert_id: str, principal: Principal, *, done: str = "",
-                error: AlertActionError | None = None, status: int = 200) -> Response:
-    runtime = request.app.state.runtime
-    row = _alert_row(request, alert_id, principal)
+def _alert_page(request: Request, services: Services, today: date, alert_id: str, principal: Principal, *,
+                done: str = "", error: AlertActionError | None = None, status: int = 200) -> Response:
+    row = _alert_row(request, services, alert_id, principal)
     record_read(request, principal, row["household"], alert=alert_id)
     alert = dict(shown_alert(row_to_json(row), sight_of(principal.role)),
-                 sla=sla_of(row, runtime.policy.table(), _today(runtime)))
+                 sla=sla_of(row, services.policy.table(), today))
     lang = lang_of(request)
     problem = None if error is None else {"field": error.field,
                                          "message": error.message_zh if lang == "zh" else str(error)}
     acts = allowed(principal.role, Action.ACT_ON_ALERT)
     return page(request, "alert.html", {
-        "a": alert, "why": explained(alert, lang, place_namer(runtime)), "acts": acts, "done": done, "problem": problem,
-        "caseworkers": _caseworkers(runtime, row) if acts else [], "outcomes": OUTCOMES,
+        "a": alert, "why": explained(alert, lang, place_namer(services.identity)), "acts": acts, "done": done,
+        "problem": problem, "caseworkers": _caseworkers(services.authorizer, services.identity, row) if acts else [],
+        "outcomes": OUTCOMES,
     }, status=status)
 
 
 @router.get("/work/alerts/{alert_id}")
-def alert(request: Request, alert_id: str, done: str = "",
+def alert(request: Request, alert_id: str, services: AllServices, today: Today, done: str = "",
           principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
-    return _alert_page(request, alert_id, principal, done=done if done in ACTIONS else "")
+    return _alert_page(request, services, today, alert_id, principal, done=done if done in ACTIONS else "")
 
 
 Step = Callable[[Any, str, Principal, FormData, date], Any]
@@ -136,39 +135,38 @@ ACTIONS: dict[str, Step] = {
 
 
 @router.post("/work/alerts/{alert_id}/{action}")
-async def act(request: Request, alert_id: str, action: str,
-              principal: Principal = Depends(needs(Action.ACT_ON_ALERT))) -> Response:
+async def act(request: Request, alert_id: str, action: str, services: AllServices, today: Today,
+              views_lag: ViewsLag, principal: Principal = Depends(needs(Action.ACT_ON_ALERT))) -> Response:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
-    row = _alert_row(request, alert_id, principal)
+    row = _alert_row(request, services, alert_id, principal)
     step = ACTIONS.get(action)
     if step is None:
         raise PageError(404, "not_found")
-    runtime = request.app.state.runtime
     try:
-        _check_assignee(runtime, row, action, form, principal)
+        _check_assignee(services, row, action, form, principal)
         _check_note(action, form)
-        step(runtime.workflow, alert_id, principal, form, _today(runtime))
+        step(services.workflow, alert_id, principal, form, today)
     except AlertActionError as error:
-        return _alert_page(request, alert_id, principal, error=error, status=error.status)
-    await settle(runtime)
+        return _alert_page(request, services, today, alert_id, principal, error=error, status=error.status)
+    await settle(views_lag)
     return see_other(f"/work/alerts/{alert_id}?done={action}")
 
 
-async def settle(runtime: Any, deadline_s: float = 3.0) -> None:
+async def settle(views_lag: Callable[[], Any], deadline_s: float = 3.0) -> None:
     """Give the projections a moment to show the change, so the page after the redirect is current
     (bounded: on a busy system the page may show the step a moment late, never an error). It waits
     without holding the event loop, so other requests are served meanwhile."""
-    projections = getattr(runtime, "projections", None)
     deadline = time.monotonic() + deadline_s
-    while projections is not None and projections.lag() and time.monotonic() < deadline:
+    while views_lag() and time.monotonic() < deadline:
         await asyncio.sleep(0.02)  # the polling interval of a deadline-bounded wait
 
 
-def _check_assignee(runtime: Any, row: dict[str, Any], action: str, form: FormData, principal: Principal) -> None:
+def _check_assignee(services: Services, row: dict[str, Any], action: str, form: FormData,
+                    principal: Principal) -> None:
     """As the API: an alert goes only to a caseworker whose jurisdiction holds it."""
     to = str(form.get("to") or principal.name)
-    if action == "assign" and to not in _caseworkers(runtime, row):
+    if action == "assign" and to not in _caseworkers(services.authorizer, services.identity, row):
         raise AlertActionError(422, f"{to} is not a caseworker of this alert's jurisdiction",
                                f"{to} 不是该预警所在辖区的经办人员", field="to")
 

@@ -104,7 +104,7 @@ def live(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     settings_.topic_prefix = f"{data.name}-"
     runtime = bootstrap(settings_, PIPELINE, group_consumers=False).start()
     people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
+    server = BackgroundServer(create_app(runtime.services, runtime)).start()
     envelopes = list(iter_district(households=40))
     with httpx.Client(base_url=server.url, timeout=60, headers=people.headers("caseworker")) as client:
         answer = client.post("/api/v1/observations", json={"observations": envelopes})

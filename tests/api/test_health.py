@@ -25,9 +25,11 @@ class Identity:
         return Principal(f"u-{role}", role, "0") if role else None
 
 
-class Runtime:
+class Services:
     identity = Identity()
 
+
+class Runtime:
     def health(self) -> dict[str, Any]:
         return REPORT
 
@@ -38,7 +40,7 @@ def test_the_summary_keeps_statuses_only() -> None:
 
 
 def test_each_caller_gets_what_their_role_may_read() -> None:
-    client = TestClient(create_app(Runtime()))
+    client = TestClient(create_app(Services(), Runtime()))  # type: ignore[arg-type]
     for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer t-caseworker"},
                     {"Authorization": "Basic t-admin"}):
         answer = client.get("/health", headers=headers)

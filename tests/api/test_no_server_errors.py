@@ -28,7 +28,7 @@ def server(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
     settings.topic_prefix = f"{data.name}-"
     runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
     people = seed_people(runtime.identity)
-    app: FastAPI = create_app(runtime)
+    app: FastAPI = create_app(runtime.services, runtime)
 
     @app.get("/test/unexpected")
     def unexpected() -> None:
@@ -203,7 +203,7 @@ def test_a_process_without_the_rule_worker_answers_every_view(tmp_path: Path) ->
     """`serve --only …` without `rules`: the household view, parameters and alert actions need no worker."""
     runtime = bootstrap(Settings(data_dir=tmp_path), {"projections"}).start()
     people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
+    server = BackgroundServer(create_app(runtime.services, runtime)).start()
     member = {"resident": "CQ-W1-1", "name": "陈某", "sex": "F", "birth_date": "1969-11-05", "relation": "head"}
     register = {"observation_id": "w-1", "informant": "grid-7", "observed_at": "2025-08-03T10:00:00+08:00",
                 "kind": "household.registered", "household": "CQ-W1",

@@ -40,7 +40,7 @@ NOT_AUTHENTICATED = {("get", "/health"), ("post", "/api/v1/login")}
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return create_app(runtime=None).openapi()
+    return create_app(None).openapi()
 
 
 def schemas(document: dict[str, Any]) -> dict[str, Any]:
@@ -225,7 +225,7 @@ def test_the_example_is_in_the_past() -> None:
 
 
 def test_a_405_allows_every_method_the_document_lists_for_the_path(document: dict[str, Any]) -> None:
-    transport = httpx.ASGITransport(app=create_app(runtime=None))
+    transport = httpx.ASGITransport(app=create_app(None))
 
     async def allowed(path: str) -> set[str]:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

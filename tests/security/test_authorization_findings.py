@@ -69,7 +69,7 @@ def site(tmp_path: Path, components: frozenset[str]) -> Iterator[Site]:
     people = seed_people(runtime.identity)
     tokens = {name: runtime.identity.add_user(name, role, code, password=f"{name}-password")
               for name, role, code in EXTRA_USERS}
-    server = BackgroundServer(create_app(runtime)).start()
+    server = BackgroundServer(create_app(runtime.services, runtime)).start()
     try:
         yield Site(server.url, runtime, people, tokens)
     finally:

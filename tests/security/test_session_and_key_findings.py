@@ -77,7 +77,7 @@ def test_behind_a_listed_proxy_the_forwarded_client_is_counted(tmp_path: Path) -
 def api_only(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     runtime = bootstrap(Settings(data_dir=tmp_path, cipher_key=None), ()).start()
     people = seed_people(runtime.identity)
-    server = BackgroundServer(create_app(runtime)).start()
+    server = BackgroundServer(create_app(runtime.services, runtime)).start()
     try:
         yield server.url, people
     finally:

@@ -64,7 +64,7 @@ def site(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site
     runtime = bootstrap(settings, PIPELINE, group_consumers=False).start()
     people = seed_people(runtime.identity)
     (alert,) = raise_alerts(runtime, HOUSEHOLD)
-    app = create_app(runtime)
+    app = create_app(runtime.services, runtime)
 
     @app.get("/test/unexpected")
     def unexpected() -> None:

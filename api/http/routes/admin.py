@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, Field
 
 from api.http.auth import require
+from api.http.dependencies import identity
 from api.http.problems import problem_response, problem_responses
 from domain.identity.access import ROLES, Action, Principal
 from domain.identity.jurisdiction import EVERYWHERE_CODE, DuplicateJurisdiction, JurisdictionError, level_of
@@ -68,10 +69,6 @@ class JurisdictionOut(BaseModel):
     level: str
     level_zh: str
     parent: str | None
-
-
-def identity(request: Request) -> IdentityService:
-    return request.app.state.runtime.identity
 
 
 def _refused(error: Exception) -> JSONResponse:

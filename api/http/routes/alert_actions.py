@@ -19,13 +19,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.http.auth import require
+from api.http.dependencies import Access, Identity, Today, Workflow
 from api.http.problems import problem_response, problem_responses
 from api.http.reads import route_of
 from domain.identity.access import Action, Principal, covers
 from domain.alerts.alert import OUTCOMES, VERIFICATION_OUTCOMES, Alert
 from domain.households.observations.shapes import NOT_BLANK_PATTERN
 from domain.alerts.workflow import AlertActionError
-from domain.identity.authorizer import OutOfReach
+from domain.identity.authorizer import Authorizer, OutOfReach
+from domain.identity.identity_service import IdentityService
 
 router = APIRouter()
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -108,21 +110,17 @@ class NoSuchAlert(HTTPException):
                         "message_zh": f"预警 {alert_id} 不存在"}]
 
 
-def acting_on(request: Request, alert_id: str,
+def acting_on(request: Request, alert_id: str, access: Access,
               principal: Principal = Depends(require(Action.ACT_ON_ALERT))) -> Principal:
     """A caseworker or supervisor acting on an alert of their jurisdiction, judged on the alert aggregate
     itself, never on a read view that may not have caught up (else 404, as if absent)."""
-    return _authorized(request, request.app.state.runtime.authorizer.alert, principal, alert_id)
+    return _authorized(request, access.alert, principal, alert_id)
 
 
-def verifying(request: Request, alert_id: str,
+def verifying(request: Request, alert_id: str, access: Access,
               principal: Principal = Depends(require(Action.RECORD_VERIFICATION))) -> Principal:
     """The informant of the grid the verification visit was sent to, by the alert aggregate (else 404)."""
-    return _authorized(request, request.app.state.runtime.authorizer.verification, principal, alert_id)
-
-
-def _today(request: Request) -> date:
-    return request.app.state.runtime.assessor.clock() or date.today()
+    return _authorized(request, access.verification, principal, alert_id)
 
 
 def _act(action: Callable[[], Alert]) -> Any:
@@ -138,25 +136,24 @@ def _act(action: Callable[[], Alert]) -> Any:
 
 
 @router.post("/api/v1/alerts/{alert_id}/assign", response_model=AlertWorkflowState, responses=PROBLEMS)
-def assign(request: Request, alert_id: str, body: Assign, principal: Principal = Depends(acting_on)) -> Any:
+def assign(alert_id: str, body: Assign, workflow: Workflow, today: Today, identity: Identity, access: Access,
+           principal: Principal = Depends(acting_on)) -> Any:
     """Give the alert to a caseworker, or hand it over to another one while it is not closed."""
-    problem = _assignee_problem(request, alert_id, body.to)
+    problem = _assignee_problem(identity, access, alert_id, body.to)
     if problem is not None:
         return problem
-    workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.assign(alert_id, body.to, principal.name, _today(request)))
+    return _act(lambda: workflow.assign(alert_id, body.to, principal.name, today))
 
 
-def _assignee_problem(request: Request, alert_id: str, to: str) -> Any:
+def _assignee_problem(identity: IdentityService, access: Authorizer, alert_id: str, to: str) -> Any:
     """An alert is assigned to a caseworker whose jurisdiction holds it (422 naming `to` otherwise)."""
-    runtime = request.app.state.runtime
-    identity, alert = runtime.identity, runtime.authorizer.load_alert(alert_id)
+    alert = access.load_alert(alert_id)
     try:
         user = identity.user(to)
     except Exception:  # noqa: BLE001 - an unknown user is answered like a wrong one
         user = None
     assignee = Principal(user.name, user.role, user.jurisdiction) if user is not None and not user.revoked else None
-    place = runtime.authorizer.alert_place(alert) if alert is not None else None
+    place = access.alert_place(alert) if alert is not None else None
     if assignee is not None and assignee.role == "caseworker" and place is not None and covers(
             assignee, place.region, place.grid):
         return None
@@ -166,38 +163,38 @@ def _assignee_problem(request: Request, alert_id: str, to: str) -> Any:
 
 
 @router.post("/api/v1/alerts/{alert_id}/acknowledge", response_model=AlertWorkflowState, responses=PROBLEMS)
-def acknowledge(request: Request, alert_id: str, body: Actor | None = None, principal: Principal = Depends(acting_on)) -> Any:
+def acknowledge(alert_id: str, workflow: Workflow, today: Today, body: Actor | None = None,
+                principal: Principal = Depends(acting_on)) -> Any:
     """The caseworker takes the alert in hand (it is no longer escalated when late)."""
-    workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.acknowledge(alert_id, principal.name, _today(request)))
+    return _act(lambda: workflow.acknowledge(alert_id, principal.name, today))
 
 
 @router.post("/api/v1/alerts/{alert_id}/request-verification", response_model=AlertWorkflowState,
              responses=PROBLEMS)
-def request_verification(request: Request, alert_id: str, body: RequestVerification | None = None, principal: Principal = Depends(acting_on)) -> Any:
+def request_verification(alert_id: str, workflow: Workflow, today: Today, body: RequestVerification | None = None,
+                         principal: Principal = Depends(acting_on)) -> Any:
     """Dispatch a verification visit (核实) to the informant of the household's grid."""
-    workflow = request.app.state.runtime.workflow
     grid = body.grid if body else None
-    return _act(lambda: workflow.request_verification(alert_id, principal.name, _today(request), grid=grid))
+    return _act(lambda: workflow.request_verification(alert_id, principal.name, today, grid=grid))
 
 
 @router.post("/api/v1/alerts/{alert_id}/verification", response_model=AlertWorkflowState, responses=PROBLEMS)
-def record_verification(request: Request, alert_id: str, body: RecordVerification, principal: Principal = Depends(verifying)) -> Any:
+def record_verification(alert_id: str, body: RecordVerification, workflow: Workflow, today: Today,
+                        principal: Principal = Depends(verifying)) -> Any:
     """The informant records the visit that was asked for: what they found, and when."""
-    workflow = request.app.state.runtime.workflow
     return _act(lambda: workflow.record_verification(alert_id, body.outcome, body.note, principal.name,
-                                                     _today(request), visited_on=body.visited_on))
+                                                     today, visited_on=body.visited_on))
 
 
 @router.post("/api/v1/alerts/{alert_id}/resolve", response_model=AlertWorkflowState, responses=PROBLEMS)
-def resolve(request: Request, alert_id: str, body: Resolve, principal: Principal = Depends(acting_on)) -> Any:
+def resolve(alert_id: str, body: Resolve, workflow: Workflow, today: Today,
+            principal: Principal = Depends(acting_on)) -> Any:
     """Close with an outcome; `not_eligible` snoozes the rule for the household."""
-    workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.resolve(alert_id, body.outcome, principal.name, body.note, _today(request)))
+    return _act(lambda: workflow.resolve(alert_id, body.outcome, principal.name, body.note, today))
 
 
 @router.post("/api/v1/alerts/{alert_id}/reopen", response_model=AlertWorkflowState, responses=PROBLEMS)
-def reopen(request: Request, alert_id: str, body: Reopen, principal: Principal = Depends(acting_on)) -> Any:
+def reopen(alert_id: str, body: Reopen, workflow: Workflow, today: Today,
+           principal: Principal = Depends(acting_on)) -> Any:
     """Take a resolution back: the alert is open again and holds its slot (409 when a newer one does)."""
-    workflow = request.app.state.runtime.workflow
-    return _act(lambda: workflow.reopen(alert_id, body.reason, principal.name, _today(request)))
+    return _act(lambda: workflow.reopen(alert_id, body.reason, principal.name, today))

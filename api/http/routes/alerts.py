@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.http.auth import require
+from api.http.dependencies import Access, Alerts, Policy, Today, Views
 from api.http.problems import problem_responses
 from api.http.reads import record_read, record_reads, route_of
 from api.http.regions import RegionQuery
@@ -15,9 +16,11 @@ from domain.identity.access import Action, Principal, scope_of
 from domain.privacy import sight_of
 from domain.region_codes import region_scope
 from domain.alerts.sla import sla_clock
-from domain.identity.authorizer import OutOfReach
+from domain.alerts.application import AlertsApp
+from domain.identity.authorizer import Authorizer, OutOfReach
 from projections import alert_queue
 from projections.alert_queue import row_to_json
+from projections.view_store import ViewStore
 from rules.explanation import shown_alert
 
 router = APIRouter()
@@ -32,6 +35,9 @@ def area_of(principal: Principal) -> str | None:
 @router.get("/api/v1/alerts", responses=problem_responses(401, 403, 422))
 def list_alerts(
     request: Request,
+    views: Views,
+    policy: Policy,
+    today: Today,
     household: str | None = None,
     rule: str | None = None,
     status: str | None = Query(None, pattern="^(open|closed)$"),
@@ -46,14 +52,12 @@ def list_alerts(
 ) -> dict[str, Any]:
     """Open alerts first, most severe first; filters combine; only alerts within your jurisdiction (each
     household listed is recorded as read in the access log)."""
-    runtime = request.app.state.runtime
     assignee = principal.name if assigned_to == "me" else assigned_to
     filters = {"household": household, "rule": rule, "status": status, "severity": severity, "assigned_to": assignee}
-    total, rows = alert_queue.query(runtime.views, filters, escalated=escalated, overdue=overdue,
+    total, rows = alert_queue.query(views, filters, escalated=escalated, overdue=overdue,
                                     regions=[r for r in (region and region_scope(region), area_of(principal)) if r],
                                     limit=limit, offset=offset)
-    today = runtime.assessor.clock() or date.today()
-    table, sight = runtime.policy.table(), sight_of(principal.role)
+    table, sight = policy.table(), sight_of(principal.role)
     record_reads(request, principal, (r["household"] for r in rows))
     return {"total": total, "limit": limit, "offset": offset,
             "alerts": [dict(shown_alert(row_to_json(r), sight), sla=sla_of(r, table, today)) for r in rows]}
@@ -70,24 +74,24 @@ def sla_of(row: dict[str, Any], table: Any, today: date) -> dict[str, Any] | Non
 
 @router.get("/api/v1/alerts/{alert_id}",
             responses=problem_responses(401, 403, 404, 422, e404="no such alert in your jurisdiction"))
-def get_alert(request: Request, alert_id: str,
+def get_alert(request: Request, alert_id: str, access: Access, views: Views, alerts: Alerts,
               principal: Principal = Depends(require(Action.READ_ALERTS))) -> dict[str, Any]:
     """One alert, judged on the alert aggregate (404 outside your jurisdiction, whether or not the views have
     caught up); the read is recorded in the access log."""
-    row = alert_row(request, principal, alert_id)
+    row = alert_row(request, principal, alert_id, access, views, alerts)
     if row is None:
         raise HTTPException(404, f"no alert with id {alert_id}")
     record_read(request, principal, row["household"], alert=alert_id)
     return shown_alert(row_to_json(row), sight_of(principal.role))
 
 
-def alert_row(request: Request, principal: Principal, alert_id: str) -> dict[str, Any] | None:
+def alert_row(request: Request, principal: Principal, alert_id: str, access: Authorizer, views: ViewStore,
+              alerts: AlertsApp) -> dict[str, Any] | None:
     """The alert's queue row, if the alerts store holds it within the principal's jurisdiction (a refusal is
     recorded); folded from the alert's own events while the views have not caught up."""
-    runtime = request.app.state.runtime
     try:
-        alert = runtime.authorizer.alert(principal, alert_id, route_of(request))
+        alert = access.alert(principal, alert_id, route_of(request))
     except OutOfReach:
         return None
-    rows = alert_queue.one(runtime.views, alert_id)
-    return rows[0] if rows else alert_queue.row_from_events(runtime.alerts.events.get(alert.id))
+    rows = alert_queue.one(views, alert_id)
+    return rows[0] if rows else alert_queue.row_from_events(alerts.events.get(alert.id))

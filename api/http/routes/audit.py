@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from api.http.auth import require
+from api.http.dependencies import Access, AsOfQuery, History, Views
 from api.http.problems import problem_responses
 from api.http.reads import record_read, route_of
 from domain.identity.access import Action, Principal
 from domain.audit.access_log import OUTCOMES, REASONS
 from domain.instants import instant
 from domain.privacy import sees_full_identity
-from domain.identity.authorizer import OutOfReach
+from domain.identity.authorizer import Authorizer, OutOfReach
 from projections import access_log
 
 router = APIRouter()
@@ -25,7 +26,7 @@ MAX_OFFSET = 1_000_000_000
 
 @router.get("/api/v1/audit/access", responses=problem_responses(401, 403, 422))
 def list_access(
-    request: Request,
+    views: Views,
     household: str | None = Query(None, max_length=128),
     user: str | None = Query(None, max_length=64),
     outcome: str | None = Query(None, pattern=f"^({'|'.join(OUTCOMES)})$", description="granted reads or refusals"),
@@ -38,7 +39,7 @@ def list_access(
     """Every recorded read of personal data (who, role, household, route, full or masked) and every refused
     attempt (`outcome=refused`, with its `reason`: outside_jurisdiction, role_not_allowed, not_found), newest
     first."""
-    total, rows = access_log.query(request.app.state.runtime.views, household, user, limit, offset,
+    total, rows = access_log.query(views, household, user, limit, offset,
                                    outcome=outcome, reason=reason, alert=alert)
     return {"total": total, "limit": limit, "offset": offset, "access": rows}
 
@@ -65,6 +66,9 @@ def _instant(value: str | None, field: str) -> datetime | None:
 def household_events(
     request: Request,
     household_id: HouseholdId,
+    access: Access,
+    history: History,
+    views: Views,
     kind: str | None = Query(None, pattern=KINDS, description="a type or its prefix: household, alert.resolved …"),
     since: str | None = Query(None, alias="from", pattern=MOMENT, description="recorded at or after (ISO)"),
     until: str | None = Query(None, alias="to", pattern=MOMENT, description="recorded at or before (ISO)"),
@@ -74,11 +78,10 @@ def household_events(
 ) -> dict[str, Any]:
     """Every event of the household, its alerts and the reads of its data, oldest recorded first: who,
     when it happened (`occurred_at`), when it was recorded, and the observations it came from."""
-    runtime = request.app.state.runtime
     start, end = _instant(since, "from"), _instant(until, "to")
-    _authorized(request, principal, household_id)
-    entries = runtime.history.events(household_id, access_log.ids_of(runtime.views, household_id),
-                                     sees_full_identity(principal.role))
+    _authorized(request, access, principal, household_id)
+    entries = history.events(household_id, access_log.ids_of(views, household_id),
+                             sees_full_identity(principal.role))
     if not entries:
         raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在")
     record_read(request, principal, household_id)
@@ -99,6 +102,8 @@ def _matches(entry: dict[str, Any], kind: str | None, start: datetime | None, en
 def household_as_of(
     request: Request,
     household_id: HouseholdId,
+    access: Access,
+    past: AsOfQuery,
     as_of: str | None = Query(None, pattern=f"^{DAY}$", description="what had happened by this date, YYYY-MM-DD "
                                                                     "(default: the clock then)"),
     known_at: str | None = Query(None, pattern=MOMENT, description="what had been recorded by this moment "
@@ -109,9 +114,8 @@ def household_as_of(
     the system knew them at `known_at` (late reports and later corrections left out)."""
     moment = _instant(known_at, "known_at") or datetime.now(timezone.utc)
     day = _instant(as_of, "as_of")
-    _authorized(request, principal, household_id)
-    rebuilt = request.app.state.runtime.as_of.household(household_id, day.date() if day else None, moment,
-                                                        sees_full_identity(principal.role))
+    _authorized(request, access, principal, household_id)
+    rebuilt = past.household(household_id, day.date() if day else None, moment, sees_full_identity(principal.role))
     if rebuilt is None:
         raise HTTPException(404, f"household {household_id} was not recorded by {moment.isoformat()} / "
                                  f"该时刻之前没有家庭 {household_id} 的记录")
@@ -121,25 +125,25 @@ def household_as_of(
 
 @router.get("/api/v1/audit/alerts/{alert_id}",
             responses=problem_responses(401, 403, 404, 422, e404="no such alert"))
-def alert_story(request: Request, alert_id: Annotated[str, Path(min_length=1, max_length=64)],
-                principal: Principal = Depends(require(Action.READ_AUDIT))) -> dict[str, Any]:
+def alert_story(request: Request, alert_id: Annotated[str, Path(min_length=1, max_length=64)], access: Access,
+                past: AsOfQuery, principal: Principal = Depends(require(Action.READ_AUDIT))) -> dict[str, Any]:
     """An alert's whole story: the observations that raised it (and whether they are still in force),
     every action with who and when, and for each resolution what the household looked like to the
     system at that moment."""
     try:
-        request.app.state.runtime.authorizer.alert(principal, alert_id, route_of(request))
+        access.alert(principal, alert_id, route_of(request))
     except OutOfReach:
         raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在") from None
-    story = request.app.state.runtime.as_of.alert_story(alert_id, sees_full_identity(principal.role))
+    story = past.alert_story(alert_id, sees_full_identity(principal.role))
     if story is None:
         raise HTTPException(404, f"no alert with id {alert_id} / 预警 {alert_id} 不存在")
     record_read(request, principal, story["household"], alert=alert_id)
     return story
 
 
-def _authorized(request: Request, principal: Principal, household_id: str) -> None:
+def _authorized(request: Request, access: Authorizer, principal: Principal, household_id: str) -> None:
     """A household the households store holds (auditors read everywhere); else 404, the attempt recorded."""
     try:
-        request.app.state.runtime.authorizer.household(principal, household_id, route_of(request))
+        access.household(principal, household_id, route_of(request))
     except OutOfReach:
         raise HTTPException(404, f"no household with id {household_id} / 家庭 {household_id} 不存在") from None

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.auth import current_principal
+from api.http.dependencies import corrections as service
 from api.http.observation_schemas import SCHEMA_REF, Observation
 from api.http.problems import MEDIA_TYPE, problem, problem_response, problem_responses
 from domain.identity.access import Principal
@@ -53,10 +54,6 @@ CORRECTION_BODY: dict[str, Any] = {
                    "and household as the one it corrects",
     "content": {"application/json": {"schema": {"$ref": SCHEMA_REF.format(model=Observation.__name__)}}},
 }
-
-
-def service(request: Request) -> CorrectionService:
-    return request.app.state.runtime.corrections
 
 
 def _answer(outcome: Outcome, **extra: str) -> JSONResponse:

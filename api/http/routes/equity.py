@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from api.http.routes.alerts import area_of
 from api.http.auth import require
+from api.http.dependencies import Assessment, Today, Views
 from api.http.problems import problem_responses
 from api.http.regions import RegionQuery
 from domain.identity.access import Action, Principal
@@ -59,14 +60,14 @@ class EquityReport(BaseModel):
 
 @router.get("/api/v1/audit/equity", response_model=EquityReport, responses=problem_responses(401, 403, 422))
 def get_equity(
-    request: Request,
+    views: Views,
+    assessor: Assessment,
+    today: Today,
     region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> EquityReport:
     """By hukou, sex, age band, disability and community: alert shares next to population shares."""
-    runtime = request.app.state.runtime
     mine = area_of(principal) or ""
     prefix = narrowed(mine, region)
-    today = runtime.assessor.clock() or date.today()
-    found = equity(runtime.views, prefix, runtime.assessor.observations_of, today)
+    found = equity(views, prefix, assessor.observations_of, today)
     return EquityReport.model_validate({"region": prefix or "all", "on": today, **found})

@@ -14,7 +14,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.http.dependencies import HealthReport, Identity
 from domain.identity.access import Action, allowed
+from domain.identity.identity_service import IdentityService
 
 router = APIRouter()
 SUMMARY = ("status", "down", "lagging")
@@ -26,21 +28,21 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     return {**{key: report[key] for key in SUMMARY}, "components": components}
 
 
-def is_operator(request: Request) -> bool:
+def is_operator(request: Request, identity: IdentityService) -> bool:
     """A bearer token whose role may read operations (read by hand: the route stays open in the OpenAPI)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return False
-    principal = request.app.state.runtime.identity.authenticate(token.strip())
+    principal = identity.authenticate(token.strip())
     return principal is not None and allowed(principal.role, Action.READ_OPERATIONS)
 
 
 @router.get("/health", responses={200: {"description": "every component is up and keeping up"},
                                   503: {"description": "a component is down or lagging",
                                         "content": {"application/json": {"schema": {"type": "object"}}}}})
-def health(request: Request) -> JSONResponse:
+def health(request: Request, identity: Identity, report_of: HealthReport) -> JSONResponse:
     """Each component up or down; with an admin's or integration's token also its lag, last error and
     restarts, the Kafka address and the broker's pid (cheap: poll it every second)."""
-    report = request.app.state.runtime.health()
-    shown = report if is_operator(request) else summary(report)
+    report = report_of()
+    shown = report if is_operator(request, identity) else summary(report)
     return JSONResponse(shown, status_code=200 if report["status"] == "ok" else 503)

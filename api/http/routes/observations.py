@@ -12,6 +12,7 @@ from api.http.observation_schemas import REQUEST_BODY, RESPONSES
 from api.http.problems import MEDIA_TYPE, problem, problem_response, problem_responses
 from domain.households.intake_limits import MAX_BATCH
 from api.http.auth import current_principal
+from api.http.dependencies import Intake
 from domain.identity.access import Principal
 from domain.households.intake import Gate, IntakeService, Outcome, gate_for
 
@@ -32,7 +33,8 @@ def _item_problem(outcome: Outcome) -> dict[str, Any]:
                  400, 401, 403, 404, 409, 413, e403="your role may not submit this kind, or not there",
                  e404="the household or resident it names is unknown (in your jurisdiction)",
                  e409="the household is registered already, or a resident id is in use")})
-async def post_observations(request: Request, principal: Principal = Depends(current_principal)) -> JSONResponse:
+async def post_observations(request: Request, intake: Intake,
+                            principal: Principal = Depends(current_principal)) -> JSONResponse:
     """Accept observations; a bad item never loses the good items of its batch. Each item is recorded
     as observed by you (an `informant` field is replaced by your user name), and only what your role
     may submit, where you may submit it, is accepted (403 / 404 per item)."""
@@ -40,7 +42,6 @@ async def post_observations(request: Request, principal: Principal = Depends(cur
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         return problem_response(400, f"request body is not valid JSON: {error}")
-    intake: IntakeService = request.app.state.runtime.intake
     gate = gate_for(principal)
     if isinstance(body, dict) and "observations" in body:
         return _batch(intake, _as(principal, body["observations"]), gate)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field
 
 from api.http.auth import require
+from api.http.dependencies import Policy, Today
 from api.http.problems import problem_response, problem_responses
 from api.http.regions import RequiredRegion, region_schema
 from domain.identity.access import Action, Principal
@@ -39,7 +40,8 @@ class NewValue(BaseModel):
 
 @router.get("/api/v1/parameters", responses=problem_responses(401, 403, 422))
 def in_force(
-    request: Request,
+    policy: Policy,
+    today: Today,
     region: RequiredRegion,
     principal: Principal = Depends(require(Action.READ_PARAMETERS)),
     on: Annotated[date | None, BeforeValidator(_iso_day),
@@ -48,9 +50,8 @@ def in_force(
 ) -> dict[str, Any]:
     """Every parameter's value for the region on the date (default: the clock), with its origin;
     a value in force that no rule can use is listed under `unusable`, not as a value."""
-    runtime = request.app.state.runtime
-    day = on or runtime.assessor.clock() or date.today()
-    table = runtime.policy.table()
+    day = on or today
+    table = policy.table()
     found = {name: table.find(name, region, day) for name in table.names()}
     return {
         "region": region,
@@ -63,12 +64,12 @@ def in_force(
 
 @router.post("/api/v1/parameters", status_code=201, responses=problem_responses(
     400, 401, 403, 413, 422, e422="an unknown parameter, or a value or date it cannot take (named in `errors`)"))
-def add_value(request: Request, body: NewValue,
+def add_value(body: NewValue, policy: Policy,
               principal: Principal = Depends(require(Action.SET_PARAMETERS))) -> Any:
     """Add a dated value; recorded as an event, and every household is judged again.
     A value of the wrong type or range is refused (422 naming `value`) and nothing is stored."""
     try:
-        stored = request.app.state.runtime.policy.set_value(
+        stored = policy.set_value(
             body.name, body.region, body.effective_from, body.value, principal.name, body.reason
         )
     except PolicyError as error:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, BeforeValidator, Field
 
 from api.http.routes.alerts import area_of
 from api.http.auth import require
+from api.http.dependencies import Assessment, Views
 from api.http.problems import problem_responses
 from api.http.regions import RegionQuery
 from domain.identity.access import Action, Principal
@@ -70,7 +71,8 @@ class ResponseTimes(BaseModel):
 
 @router.get("/api/v1/audit/response-times", response_model=ResponseTimes, responses=problem_responses(401, 403, 422))
 def get_response_times(
-    request: Request,
+    views: Views,
+    assessor: Assessment,
     group_by: Literal["community", "rule", "caseworker"] = Query("community"),
     region: RegionQuery = None,
     start: Annotated[date | None, BeforeValidator(_iso_day), _day_query("from", "alerts raised on or after")] = None,
@@ -78,16 +80,15 @@ def get_response_times(
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> ResponseTimes:
     """Median and 90th percentile of each stage, by community, rule or caseworker."""
-    runtime = request.app.state.runtime
     mine = area_of(principal) or ""
     prefix = narrowed(mine, region)
     cache: dict[str, list[dict[str, object]]] = {}
 
     def observations_of(household: str) -> list[dict[str, object]]:
         if household not in cache:
-            cache[household] = runtime.assessor.observations_of(household)
+            cache[household] = assessor.observations_of(household)
         return cache[household]
 
-    groups = response_times(alerts_in(runtime.views, prefix, start, end), group_by, observations_of)
+    groups = response_times(alerts_in(views, prefix, start, end), group_by, observations_of)
     return ResponseTimes.model_validate({"group_by": group_by, "region": prefix or "all", "raised_from": start,
                                          "raised_to": end, "groups": groups})

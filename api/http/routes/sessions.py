@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from api.http.auth import bearer, current_principal
+from api.http.dependencies import Identity
 from api.http.problems import problem_response, problem_responses
 from domain.identity.access import Principal
 from domain.identity.login_throttle import LoginLocked
@@ -37,8 +38,7 @@ class Session(BaseModel):
 @router.post("/api/v1/login", response_model=Session,
              responses=problem_responses(400, 401, 413, 422, 429, e401="wrong name or password",
                                          e429="too many failed logins for this name or from this address"))
-def login(request: Request, body: Login) -> Any:
-    identity = request.app.state.runtime.identity
+def login(request: Request, body: Login, identity: Identity) -> Any:
     address = request.client.host if request.client else "unknown"
     try:
         token = identity.login(body.name, body.password, address)
@@ -54,9 +54,9 @@ def login(request: Request, body: Login) -> Any:
 
 
 @router.post("/api/v1/logout", status_code=204, responses=problem_responses(401))
-def logout(request: Request, principal: Principal = Depends(current_principal),
+def logout(identity: Identity, principal: Principal = Depends(current_principal),
            credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Response:
     """End this session (or retire this API token)."""
     if credentials is not None:
-        request.app.state.runtime.identity.logout(credentials.credentials)
+        identity.logout(credentials.credentials)
     return Response(status_code=204)

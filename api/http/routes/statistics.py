@@ -3,13 +3,13 @@ informant activity by informant and grid, and the escalations still waiting for 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.http.routes.alerts import area_of
 from api.http.auth import require
+from api.http.dependencies import Today, Views
 from api.http.problems import problem_responses
 from api.http.reads import record_reads
 from api.http.regions import RegionQuery
@@ -31,21 +31,20 @@ def _area(principal: Principal, region: str | None) -> str:
 
 @router.get("/api/v1/statistics/gaps", responses=problem_responses(401, 403, 422))
 def gaps(
-    request: Request,
+    views: Views,
+    today: Today,
     region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
 ) -> dict[str, Any]:
     """Open, found this month, verified, resolved by outcome, median days to acknowledge and resolve."""
-    runtime = request.app.state.runtime
     prefix = _area(principal, region)
-    today = runtime.assessor.clock() or date.today()
     return {"region": prefix or "all", "on": today.isoformat(),
-            "communities": gap_statistics(runtime.views, prefix, today)}
+            "communities": gap_statistics(views, prefix, today)}
 
 
 @router.get("/api/v1/statistics/informants", responses=problem_responses(401, 403, 422))
 def informants(
-    request: Request,
+    views: Views,
     region: RegionQuery = None,
     grid: str | None = Query(None, min_length=1, max_length=32, description="only this grid"),
     since: str | None = Query(None, alias="from", pattern=MONTH, description="first month, YYYY-MM"),
@@ -55,13 +54,15 @@ def informants(
     """Per informant and grid: observations sent (registrations, visits), corrections, retractions and
     verification visits recorded, in the months asked (by when they were recorded, China time)."""
     prefix = _area(principal, region)
-    rows = activity(request.app.state.runtime.views, prefix, grid, since, until)
+    rows = activity(views, prefix, grid, since, until)
     return {"region": prefix or "all", "from": since, "to": until, "informants": rows}
 
 
 @router.get("/api/v1/escalations", responses=problem_responses(401, 403, 422))
 def escalated(
     request: Request,
+    views: Views,
+    today: Today,
     region: RegionQuery = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=1_000_000),
@@ -69,9 +70,7 @@ def escalated(
 ) -> dict[str, Any]:
     """Alerts escalated to supervisors (not acknowledged in time) and still waiting, oldest first, with
     the count per community and how many nobody has been assigned."""
-    runtime = request.app.state.runtime
     prefix = _area(principal, region)
-    today = runtime.assessor.clock() or date.today()
-    listed = escalations(runtime.views, prefix, today, limit, offset)
+    listed = escalations(views, prefix, today, limit, offset)
     record_reads(request, principal, (a["household"] for a in listed["alerts"]))
     return {"region": prefix or "all", "on": today.isoformat(), **listed}

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.http.auth import require
+from api.http.dependencies import Views
 from api.http.problems import problem_responses
 from api.http.reads import record_reads
 from domain.identity.access import Action, Principal
@@ -20,12 +21,13 @@ MAX_OFFSET = 1_000_000_000
 @router.get("/api/v1/tasks", responses=problem_responses(401, 403, 422))
 def list_tasks(
     request: Request,
+    views: Views,
     principal: Principal = Depends(require(Action.RECORD_VERIFICATION)),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """Open verification requests for your grid (who asked, when, about which alert)."""
     grid = principal.jurisdiction
-    total, tasks = open_tasks(request.app.state.runtime.views, grid, limit, offset)
+    total, tasks = open_tasks(views, grid, limit, offset)
     record_reads(request, principal, (t["household"] for t in tasks))
     return {"grid": grid, "total": total, "limit": limit, "offset": offset, "tasks": tasks}

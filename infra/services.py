@@ -1,0 +1,45 @@
+"""The services one process offers its entrypoints: what a request, a page or a command needs.
+
+Built once by the composition root (`infra.bootstrap`) and handed to the HTTP app, which gives each
+route only the ones it names (`api.http.dependencies`). No components here: the loops with
+start/stop/health are `infra.runtime.Runtime`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.alerts.application import AlertsApp
+from domain.alerts.workflow import AlertWorkflow
+from domain.audit.access_audit import AccessAudit
+from domain.households.application import HouseholdsApp
+from domain.households.corrections import CorrectionService
+from domain.households.intake import IntakeService
+from domain.identity.authorizer import Authorizer
+from domain.identity.identity_service import IdentityService
+from domain.policy.policy_service import PolicyService
+from infra.settings import Settings
+from projections.as_of import AsOf
+from projections.household_history import HouseholdHistory
+from projections.view_store import ViewStore
+from rules.assessment import Assessor
+
+
+@dataclass(frozen=True)
+class Services:
+    """The stores' applications and the services over them, shared by every entrypoint of a process."""
+
+    settings: Settings
+    households: HouseholdsApp
+    alerts: AlertsApp
+    views: ViewStore
+    intake: IntakeService
+    corrections: CorrectionService
+    policy: PolicyService
+    workflow: AlertWorkflow
+    assessor: Assessor
+    identity: IdentityService
+    audit: AccessAudit
+    history: HouseholdHistory
+    as_of: AsOf
+    authorizer: Authorizer
