@@ -17,14 +17,11 @@ from kafka import TopicPartition
 
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
-from domain.alerts.workflow import AlertWorkflow
-from domain.audit.access_audit import AccessAudit
+from domain.audit.application import AuditApp
 from domain.identity.authorizer import Authorizer
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from projections.as_of import AsOf
-from domain.households.corrections import CorrectionService
 from projections.household_history import HouseholdHistory
-from domain.households.intake import IntakeService
 from infra.kafka.clients import ensure_topics, make_consumer
 from infra.kafka.intake_consumer import KafkaIntake
 from infra.kafka.relay import Relay
@@ -43,19 +40,23 @@ DRAIN_INTERVAL_S = 0.05
 
 @dataclass
 class Runtime:
-    """The parts of one process; only those bootstrap was asked for are set."""
+    """The parts of one process; only those bootstrap was asked for are set.
+
+    `intake` and `corrections` are the households application and `workflow` the alerts
+    application, under the names their callers know them by.
+    """
 
     settings: Settings
     households: HouseholdsApp
     alerts: AlertsApp
     views: ViewStore
-    intake: IntakeService
-    corrections: CorrectionService
+    intake: HouseholdsApp
+    corrections: HouseholdsApp
     policy: PolicyService
-    workflow: AlertWorkflow
+    workflow: AlertsApp
     assessor: Assessor
-    identity: IdentityService
-    audit: AccessAudit
+    identity: IdentityApp
+    audit: AuditApp
     history: HouseholdHistory
     as_of: AsOf
     authorizer: Authorizer

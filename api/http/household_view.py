@@ -31,7 +31,7 @@ def household_360(runtime: Any, principal: Principal, household_id: str, route: 
     numbers = id_numbers(runtime.households, household_id)
     members = [dict(m, id_number=numbers.get(m["resident"])) for m in json.loads(row["members"] or "[]")]
     sight = sight_of(principal.role)
-    runtime.audit.record(principal, household_id, route, "full" if sight.full else "masked")
+    runtime.audit.record_access(principal, household_id, route, "full" if sight.full else "masked")
     return {
         **{k: v for k, v in row.items() if k != "members"},
         "members": [shown_member(m, sight) for m in members],

@@ -1,7 +1,7 @@
 """The access log seen from the routes: name the route, record what a read showed, record refusals.
 
 Shared by the JSON routes and the pages, so that every read of personal data and every refused
-attempt lands in the same log (`domain/audit/access_audit.py`) whichever skin served it.
+attempt lands in the same log (`domain/audit/application.py`) whichever skin served it.
 """
 
 from __future__ import annotations
@@ -35,16 +35,16 @@ def shown_to(principal: Principal) -> str:
 
 def record_reads(request: Request, principal: Principal, households: Iterable[Any]) -> None:
     """A list's read: one access record per household it showed."""
-    request.app.state.runtime.audit.record_many(principal, [str(h) for h in households if h], route_of(request),
-                                                shown_to(principal))
+    request.app.state.runtime.audit.record_accesses(principal, [str(h) for h in households if h], route_of(request),
+                                                    shown_to(principal))
 
 
 def record_read(request: Request, principal: Principal, household: str, alert: str | None = None,
                 shown: str | None = None) -> None:
     """One household's read (through one of its alerts, when `alert` is given; `shown` when the page shows
     other than the role's usual masking)."""
-    request.app.state.runtime.audit.record(principal, household, route_of(request), shown or shown_to(principal),
-                                           alert=alert)
+    request.app.state.runtime.audit.record_access(principal, household, route_of(request),
+                                                  shown or shown_to(principal), alert=alert)
 
 
 def record_role_refusal(request: Request, principal: Principal, action: Action) -> None:
@@ -52,5 +52,5 @@ def record_role_refusal(request: Request, principal: Principal, action: Action) 
     if action not in PERSONAL:
         return
     params = request.path_params
-    request.app.state.runtime.audit.refused(principal, route_of(request), ROLE_NOT_ALLOWED,
-                                            household=params.get("household_id"), alert=params.get("alert_id"))
+    request.app.state.runtime.audit.record_refusal(principal, route_of(request), ROLE_NOT_ALLOWED,
+                                                   household=params.get("household_id"), alert=params.get("alert_id"))

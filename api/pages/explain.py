@@ -31,7 +31,7 @@ def place_namer(runtime: Any, with_code: bool = True) -> Places:
     """A region code as people say it: its name in the jurisdiction tree, with the code (or the code alone)."""
 
     def name(code: str) -> str:
-        node = runtime.identity.jurisdictions.find(code)
+        node = runtime.identity.find_jurisdiction(code)
         if node is None:
             return code
         return f"{node.name}（{code}）" if with_code else str(node.name)

@@ -1,7 +1,7 @@
 """The caseworker workbench: the queue of my jurisdiction → household 360 → an alert explained → actions.
 
 Reads use the same projections and checks as `/api/v1/alerts` and `/api/v1/households`; actions call
-the same `AlertWorkflow` with the session's principal. A refused action shows the workflow's own
+the same `AlertsApp` commands with the session's principal. A refused action shows the workflow's own
 reason (in Chinese) on the alert page with its status (409 or 422); done, the page says what was done.
 """
 
@@ -28,7 +28,7 @@ from api.http.reads import record_read, record_reads
 from domain.identity.access import Action, Principal, allowed, covers
 from domain.alerts.alert import OUTCOMES
 from domain.privacy import sight_of
-from domain.alerts.workflow import AlertActionError
+from domain.alerts.errors import AlertActionError
 from projections import alert_queue
 from projections.alert_queue import row_to_json
 from rules.catalog import CATALOG

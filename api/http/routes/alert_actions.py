@@ -24,7 +24,7 @@ from api.http.reads import route_of
 from domain.identity.access import Action, Principal, covers
 from domain.alerts.alert import OUTCOMES, VERIFICATION_OUTCOMES, Alert
 from domain.households.observation import NOT_BLANK_PATTERN
-from domain.alerts.workflow import AlertActionError
+from domain.alerts.errors import AlertActionError
 from domain.identity.authorizer import OutOfReach
 
 router = APIRouter()

@@ -13,7 +13,8 @@ from api.http.problems import MEDIA_TYPE, problem, problem_response, problem_res
 from domain.households.intake_limits import MAX_BATCH
 from api.http.auth import current_principal
 from domain.identity.access import Principal
-from domain.households.intake import Gate, IntakeService, Outcome, gate_for
+from domain.households.application import HouseholdsApp
+from domain.households.intake import Gate, Outcome, gate_for
 
 router = APIRouter()
 
@@ -40,7 +41,7 @@ async def post_observations(request: Request, principal: Principal = Depends(cur
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         return problem_response(400, f"request body is not valid JSON: {error}")
-    intake: IntakeService = request.app.state.runtime.intake
+    intake: HouseholdsApp = request.app.state.runtime.intake
     gate = gate_for(principal)
     if isinstance(body, dict) and "observations" in body:
         return _batch(intake, _as(principal, body["observations"]), gate)
@@ -57,7 +58,7 @@ def _as(principal: Principal, items: Any) -> Any:
     return [dict(item, informant=principal.name) if isinstance(item, dict) else item for item in items]
 
 
-def _batch(intake: IntakeService, items: Any, gate: Gate) -> JSONResponse:
+def _batch(intake: HouseholdsApp, items: Any, gate: Gate) -> JSONResponse:
     if not isinstance(items, list) or not items:
         return problem_response(422, "observations must be a non-empty list",
                                 errors=[{"field": "observations", "message": "expected a non-empty list",
