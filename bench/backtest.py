@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.policy.parameters import ParameterTable, ParameterValue  # noqa: E402
 from rules.backtest_run import BacktestRequest, run_backtest  # noqa: E402
 from infra.event_store import open_alerts, open_households  # noqa: E402
-from domain.households.intake import IntakeService  # noqa: E402
 from infra.kafka.clients import partition_for  # noqa: E402
 from domain.policy.policy_service import PolicyService  # noqa: E402
 from domain.households.clock import tick  # noqa: E402
@@ -61,7 +60,7 @@ def record(data: Path, households: int, days: int) -> int:
     """Record the district day by day with the live worker; how many envelopes were accepted."""
     settings = Settings(data_dir=data)
     store, alerts = open_households(settings), open_alerts(settings)
-    intake, engine = IntakeService(store), EngineProcess()
+    engine = EngineProcess()
     worker = RuleWorker(store, alerts, Judge(CATALOG, engine, PolicyService(store, ParameterTable()).table),
                         partial(partition_for, partitions=PARTITIONS))
     by_day, accepted, clock = recording_days(households, days), 0, RecordingClock()
@@ -72,7 +71,7 @@ def record(data: Path, households: int, days: int) -> int:
                 clock.on(day)
                 batch = [*sorted(by_day.get(day, []), key=lambda e: e["observed_at"]), tick(day, "bench")]
                 for start in range(0, len(batch), 500):
-                    accepted += sum(o.status != "rejected" for o in intake.accept_batch(batch[start:start + 500]))
+                    accepted += sum(o.status != "rejected" for o in store.accept_batch(batch[start:start + 500]))
                 worker.catch_up(range(PARTITIONS))
     finally:
         engine.close()

@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serving import ServedRuntime  # noqa: E402
 from api.cli.demo.seed import seed_demo  # noqa: E402
 from infra.event_store import open_identity  # noqa: E402
-from domain.identity.identity_service import IdentityService  # noqa: E402
 from infra.settings import Settings  # noqa: E402
 from api.cli.demo.synthetic import generate_district  # noqa: E402
 
@@ -61,7 +60,7 @@ def raw_sqlite_rate(envelopes: list[dict], path: Path) -> float:
 
 def caseworker_token(envelopes: list[dict], data_dir: Path) -> str:
     """The demo's district caseworker (the district's tree and users, as `qianshao demo` seeds them)."""
-    identity = IdentityService(open_identity(Settings(data_dir=data_dir)))
+    identity = open_identity(Settings(data_dir=data_dir))
     seed_demo(identity, envelopes)
     return identity.issue_token("demo-caseworker")
 

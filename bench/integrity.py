@@ -1,7 +1,7 @@
 """Integrity costs: intake with and without the hash chain (and with encryption), `audit verify` and a
 projection rebuild over the same store. Prints one JSON line.
 
-Intake goes through the real `IntakeService` (validation, aggregates, receipts) into a SQLite households
+Intake goes through the real `HouseholdsApp.accept_batch` (validation, aggregates, receipts) into a SQLite households
 store, in batches of 500, without HTTP; "events" are the notifications it recorded.
 """
 
@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.households.application import HouseholdsApp  # noqa: E402
 from api.cli.projections import projection_sources  # noqa: E402
-from domain.households.intake import IntakeService  # noqa: E402
 from infra.integrity import open_applications, verify_all  # noqa: E402
 from infra.settings import Settings  # noqa: E402
 from api.cli.demo.synthetic import generate_district  # noqa: E402
@@ -38,12 +37,11 @@ def intake_rate(envelopes: list[dict], settings: Settings, chained: bool, label:
     if not chained:
         env.pop("APPLICATION_RECORDER_TOPIC"), env.pop("PROCESS_RECORDER_TOPIC")
     app = HouseholdsApp(env=env)
-    intake = IntakeService(app)
     with Progress(transient=True) as progress:
         task = progress.add_task(label, total=len(envelopes))
         started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(envelopes), BATCH):
-            intake.accept_batch(envelopes[i : i + BATCH])
+            app.accept_batch(envelopes[i : i + BATCH])
             progress.advance(task, BATCH)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     events = app.recorder.max_notification_id() or 0

@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.policy.parameters import ParameterTable  # noqa: E402
 from infra.bootstrap import PIPELINE, bootstrap  # noqa: E402
 from infra.event_store import open_alerts, open_households  # noqa: E402
-from domain.households.intake import IntakeService  # noqa: E402
 from infra.kafka.clients import partition_for  # noqa: E402
 from api.cli.scenario import tick  # noqa: E402
 from infra.settings import Settings  # noqa: E402
@@ -42,9 +41,8 @@ def catch_up_figures(households: int, data: Path) -> dict[str, float]:
     settings = Settings(data_dir=data)
     store = open_households(settings)
     envelopes = generate_district(seed=2026, households=households, as_of=AS_OF) + [tick(AS_OF, "bench")]
-    intake = IntakeService(store)
     for i in range(0, len(envelopes), 500):
-        intake.accept_batch(envelopes[i : i + 500])
+        store.accept_batch(envelopes[i : i + 500])
     engine = EngineProcess()
     try:
         worker = RuleWorker(store, open_alerts(settings), Judge(CATALOG, engine, ParameterTable()),

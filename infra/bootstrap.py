@@ -1,9 +1,9 @@
 """The composition root: build exactly the components one process runs.
 
-`bootstrap(settings, {"relay", "rules", ...})` opens the stores, builds the
-application services every entrypoint needs (intake, policy, alert workflow,
-household assessment, identity) and then only the chosen components, each a small object
-with `start`, `stop` and `health`:
+`bootstrap(settings, {"relay", "rules", ...})` opens the applications every entrypoint needs
+(households with intake and corrections, alerts with their workflow, identity, audit), builds the
+services beside them (policy, household assessment, history, the authorizer) and then only the
+chosen components, each a small object with `start`, `stop` and `health`:
 
     broker       the embedded Kafka broker and its keeper (embedded mode, when a Kafka component runs)
     engine       the durable_rules child process (with `rules`)
@@ -23,16 +23,11 @@ from functools import partial
 from typing import Any, Callable, Collection
 
 from domain.policy.parameters import ParameterTable
-from domain.alerts.workflow import AlertWorkflow
 from infra.engine_component import EngineComponent
-from domain.audit.access_audit import AccessAudit
 from domain.identity.authorizer import Authorizer
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
-from domain.identity.identity_service import IdentityService
 from projections.as_of import AsOf
-from domain.households.corrections import CorrectionService
 from projections.household_history import HouseholdHistory
-from domain.households.intake import IntakeService
 from infra.kafka.broker import EmbeddedBroker
 from infra.kafka.broker_keeper import BrokerKeeper
 from infra.kafka.clients import make_consumer, make_producer, partition_for
@@ -75,22 +70,23 @@ def bootstrap(
     unknown = set(components) - COMPONENTS
     if unknown:
         raise ValueError(f"unknown components: {', '.join(sorted(unknown))}")
-    households, alerts = open_households(settings), open_alerts(settings)
+    households = open_households(settings)
     policy = PolicyService(households, parameters or ParameterTable())
+    alerts, audit = open_alerts(settings, parameters=policy.table), open_audit(settings)
     services = Services(
         settings=settings,
         households=households,
         alerts=alerts,
         views=ViewStore(settings.sqlite_path("views"), view_sealer(settings),
                         rebuild_outdated="projections" in components),
-        intake=(intake := IntakeService(households)),
-        corrections=CorrectionService(households, intake.now),
+        intake=households,
+        corrections=households,
         policy=policy,
-        workflow=AlertWorkflow(alerts, policy.table),
+        workflow=alerts,
         assessor=Assessor(households, policy.table),
-        identity=IdentityService(open_identity(settings)),
-        audit=(audit := AccessAudit(open_audit(settings))),
-        history=(history := HouseholdHistory(households, alerts, audit.app)),
+        identity=open_identity(settings),
+        audit=audit,
+        history=(history := HouseholdHistory(households, alerts, audit)),
         as_of=AsOf(history, lambda: policy.base),
         authorizer=Authorizer(households, alerts, audit),
     )
@@ -139,7 +135,7 @@ def _consumer(runtime: Runtime, topic: str, group: str | None) -> Any:
 
 def _add_projections(runtime: Runtime) -> None:
     services = runtime.services
-    sources = {"households": services.households, "alerts": services.alerts, "audit": services.audit.app}
+    sources = {"households": services.households, "alerts": services.alerts, "audit": services.audit}
     runtime.projections = ProjectionRunner(sources, services.views)
     runtime.add(ProjectionsComponent(runtime.projections))
 

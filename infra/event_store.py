@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Callable
+
+from argon2 import PasswordHasher
+
 from domain.audit.application import AuditApp
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.identity.application import IdentityApp
+from domain.policy.parameters import ParameterTable
 from infra.settings import Settings
 
 
@@ -15,16 +21,18 @@ def open_households(settings: Settings) -> HouseholdsApp:
     return HouseholdsApp(env=env)
 
 
-def open_alerts(settings: Settings) -> AlertsApp:
-    return AlertsApp(env=settings.store_env("alerts"))
+def open_alerts(settings: Settings, parameters: Callable[[], ParameterTable] = ParameterTable) -> AlertsApp:
+    """`parameters`: the table in force, for the workflow's snooze (the policy book is in the households store)."""
+    return AlertsApp(env=settings.store_env("alerts"), parameters=parameters)
 
 
-def open_identity(settings: Settings) -> IdentityApp:
+def open_identity(settings: Settings, *, clock: Callable[[], datetime] | None = None,
+                  hasher: PasswordHasher | None = None) -> IdentityApp:
     """Cached aggregates are fast-forwarded from the store on every read, so a user revoked by
-    another process (the CLI) is seen at once."""
+    another process (the CLI) is seen at once. `clock` and `hasher`: for tests (a fixed time, a fast hash)."""
     env = settings.store_env("identity")
     env["AGGREGATE_CACHE_MAXSIZE"] = "10000"
-    return IdentityApp(env=env)
+    return IdentityApp(env=env, clock=clock, hasher=hasher)
 
 
 def open_audit(settings: Settings) -> AuditApp:

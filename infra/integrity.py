@@ -148,5 +148,5 @@ def open_applications(settings: Any) -> dict[str, Any]:
 
 def runtime_recorders(runtime: Any) -> dict[str, Any]:
     """Every application's recorder in a running process (the API)."""
-    apps = (runtime.households, runtime.alerts, runtime.identity.app, runtime.audit.app)
+    apps = (runtime.households, runtime.alerts, runtime.identity, runtime.audit)
     return {app.name: app.recorder for app in apps}

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from domain.households.intake import IntakeService
+from domain.households.application import HouseholdsApp
 from infra.supervisor import ComponentHealth, SupervisedLoop
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,7 @@ class Scheduler:
 
     name = "scheduler"
 
-    def __init__(self, intake: IntakeService, tick: Callable[[date, str], dict[str, object]],
+    def __init__(self, intake: HouseholdsApp, tick: Callable[[date, str], dict[str, object]],
                  today: Callable[[], date] = today_in_china) -> None:
         self.intake = intake
         self.tick = tick

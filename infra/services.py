@@ -10,13 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.alerts.application import AlertsApp
-from domain.alerts.workflow import AlertWorkflow
-from domain.audit.access_audit import AccessAudit
+from domain.audit.application import AuditApp
 from domain.households.application import HouseholdsApp
-from domain.households.corrections import CorrectionService
-from domain.households.intake import IntakeService
+from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
-from domain.identity.identity_service import IdentityService
 from domain.policy.policy_service import PolicyService
 from infra.settings import Settings
 from projections.as_of import AsOf
@@ -33,13 +30,13 @@ class Services:
     households: HouseholdsApp
     alerts: AlertsApp
     views: ViewStore
-    intake: IntakeService
-    corrections: CorrectionService
+    intake: HouseholdsApp  # the households application, under the name its callers know it by
+    corrections: HouseholdsApp
     policy: PolicyService
-    workflow: AlertWorkflow
+    workflow: AlertsApp  # the alerts application's workflow commands
     assessor: Assessor
-    identity: IdentityService
-    audit: AccessAudit
+    identity: IdentityApp
+    audit: AuditApp
     history: HouseholdHistory
     as_of: AsOf
     authorizer: Authorizer

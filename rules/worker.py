@@ -12,7 +12,7 @@ changes nothing.
 For a household event the whole household is judged again (a death or an income
 change re-screens every member) as of the later of the clock and its latest
 observation; for a clock tick or a parameter change, every household of the
-partition, and then alerts not acknowledged in time are escalated.
+partition, and then alerts not acknowledged in time are escalated (`AlertsApp.escalate`).
 """
 
 from __future__ import annotations
@@ -23,17 +23,14 @@ from datetime import date
 from typing import Any, Callable, Collection, Iterable
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from eventsourcing.utils import get_topic
 
-from domain.alerts.alert import Alert, AlertBook, supervisor_of
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.households.clock import Clock
 from domain.households.household import Household
 from domain.policy.book import PolicyBook
-from domain.alerts.sla import ack_deadline, is_unhandled
 from rules.alerting import AlertChanges, reconcile
 from rules.assessment import clock_of, judged_on, observations_of
 from rules.findings import Failure, Judge
@@ -199,7 +196,7 @@ class RuleWorker:
         for start in range(0, len(households), JUDGE_BATCH):
             changed += self._evaluate(households[start : start + JUDGE_BATCH], targets, today)
         if escalate and today is not None:
-            changed += [a for h in households for a in self._escalations(h, today, changed)]
+            changed += [a for h in households for a in self.alerts.escalate(h, today, self.judge.parameters, changed)]
         self.alerts.save_tracked(tracking, *changed)
 
     def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None) -> list[Any]:
@@ -226,28 +223,6 @@ class RuleWorker:
                 self._logged.add((failure.rule, failure.error))
                 log.error("evaluation of %s failed for %s (logged once): %s", failure.rule, failure.household,
                           failure.error)
-
-    def _escalations(self, household: str, on: date, pending: list[Any]) -> list[Alert]:
-        """Open, unacknowledged alerts of the household past their deadline (LATE.ALERT_UNHANDLED)."""
-        in_batch = {a.id: a for a in pending if isinstance(a, Alert)}
-        books = {b.id: b for b in pending if isinstance(b, AlertBook)}
-        try:
-            book = books.get(AlertBook.id_for(household)) or self.alerts.repository.get(AlertBook.id_for(household))
-        except AggregateNotFoundError:
-            return []
-        escalated = []
-        for alert_id in list(book.open.values()):
-            alert = in_batch.get(UUID(alert_id)) or self.alerts.repository.get(UUID(alert_id))
-            limit = self.judge.parameters.lookup(f"sla.ack.{alert.severity}", alert.region, on)
-            if not alert.needs_escalation() or limit is None:
-                continue
-            raised = date.fromisoformat(alert.raised_on)
-            if is_unhandled(raised, alert.severity, int(limit.value), on):
-                deadline = ack_deadline(raised, alert.severity, int(limit.value))
-                alert.escalate(on=on.isoformat(), to=supervisor_of(alert.region), deadline=deadline.isoformat())
-                if alert.id not in in_batch:
-                    escalated.append(alert)
-        return escalated
 
     def clock(self) -> date | None:
         return clock_of(self.households)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)  # real argon2id, cheaper for tests
 GRID = "500103001001-03"
@@ -28,12 +28,11 @@ class People:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
-def seed_people(identity: IdentityService) -> People:
+def seed_people(identity: IdentityApp) -> People:
     identity.hasher = FAST
-    jurisdictions = identity.jurisdictions
     for code, name, parent in TREE:
-        if jurisdictions.find(code) is None:
-            jurisdictions.add(code, name, parent)
+        if identity.find_jurisdiction(code) is None:
+            identity.add_jurisdiction(code, name, parent)
     tokens = {role: identity.add_user(f"test-{role}", role, code, password=f"{role}-password")
               for role, code in JURISDICTIONS.items()}
     return People(tokens)

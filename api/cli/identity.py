@@ -21,7 +21,7 @@ from domain.identity.jurisdiction import EVERYWHERE_CODE, LEVEL_NAMES_ZH, Jurisd
 from domain.identity.user import UserError
 from api.cli.demo.seed import DemoUser
 from infra.event_store import open_identity
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from infra.settings import Settings, default_data_dir
 
 users_app = typer.Typer(help="Users, their roles, jurisdictions, API tokens and passwords 用户与权限", no_args_is_help=True)
@@ -32,8 +32,8 @@ errors = Console(stderr=True)
 DataOption = typer.Option(None, "--data", help="data directory (default: $QIANSHAO_DATA or ./var)")
 
 
-def _identity(data: Optional[Path]) -> IdentityService:
-    return IdentityService(open_identity(Settings.from_env(data_dir=data or default_data_dir())))
+def _identity(data: Optional[Path]) -> IdentityApp:
+    return open_identity(Settings.from_env(data_dir=data or default_data_dir()))
 
 
 def _refuse(error: UserError | JurisdictionError) -> NoReturn:
@@ -118,7 +118,7 @@ def jurisdictions_add(
 ) -> None:
     """Add a place under its parent (the parent must exist; its code must extend the parent's)."""
     try:
-        node = _identity(data).jurisdictions.add(code, name, parent)
+        node = _identity(data).add_jurisdiction(code, name, parent)
     except JurisdictionError as error:
         _refuse(error)
     console.print(f"added {node.level} {LEVEL_NAMES_ZH[node.level]} {node.code} {node.name}"
@@ -131,14 +131,14 @@ def jurisdictions_list(
     data: Optional[Path] = DataOption,
 ) -> None:
     """The tree, a parent before its children."""
-    service = _identity(data).jurisdictions
+    identity = _identity(data)
     if as_json:
-        print(json.dumps(service.tree(), ensure_ascii=False))
+        print(json.dumps(identity.nested_jurisdictions(), ensure_ascii=False))
         return
     table = Table(title="Jurisdictions 辖区")
     for column in ("code", "name", "level"):
         table.add_column(column)
-    for node in service.nodes():
+    for node in identity.jurisdictions():
         table.add_row(node.code, "  " * node.depth + node.name, f"{node.level} {LEVEL_NAMES_ZH[node.level]}")
     console.print(table)
 

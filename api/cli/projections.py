@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from infra.event_store import open_alerts, open_audit, open_households, projection_sources
+from infra.event_store import projection_sources
 from infra.settings import Settings, default_data_dir
 from infra.view_cipher import view_sealer
 from projections.rebuild import ShadowReport, rebuild_in_place, rebuild_shadow

@@ -1,7 +1,7 @@
 """What routes and pages are handed: one provider per service, for `Depends(...)`.
 
 A route names the services it uses in its signature
-(`workflow: Annotated[AlertWorkflow, Depends(alert_workflow)]`, or its alias `workflow: Workflow`), so what
+(`workflow: Annotated[AlertsApp, Depends(alert_workflow)]`, or its alias `workflow: Workflow`), so what
 it reaches is plain to read and a test may hand it a stand-in (`app.dependency_overrides`). This module alone reads
 what the app factory put on `app.state`: the process's `Services` and its `Runtime` (components).
 """
@@ -14,13 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable
 from fastapi import Depends, Request
 
 from domain.alerts.application import AlertsApp
-from domain.alerts.workflow import AlertWorkflow
-from domain.audit.access_audit import AccessAudit
+from domain.audit.application import AuditApp
 from domain.households.application import HouseholdsApp
-from domain.households.corrections import CorrectionService
-from domain.households.intake import IntakeService
+from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
-from domain.identity.identity_service import IdentityService
 from domain.policy.policy_service import PolicyService
 from infra.services import Services
 from infra.settings import Settings
@@ -64,11 +61,11 @@ def views(request: Request) -> ViewStore:
     return services(request).views
 
 
-def intake(request: Request) -> IntakeService:
+def intake(request: Request) -> HouseholdsApp:
     return services(request).intake
 
 
-def corrections(request: Request) -> CorrectionService:
+def corrections(request: Request) -> HouseholdsApp:
     return services(request).corrections
 
 
@@ -76,7 +73,7 @@ def policy(request: Request) -> PolicyService:
     return services(request).policy
 
 
-def alert_workflow(request: Request) -> AlertWorkflow:
+def alert_workflow(request: Request) -> AlertsApp:
     return services(request).workflow
 
 
@@ -84,11 +81,11 @@ def assessor(request: Request) -> Assessor:
     return services(request).assessor
 
 
-def identity(request: Request) -> IdentityService:
+def identity(request: Request) -> IdentityApp:
     return services(request).identity
 
 
-def access_audit(request: Request) -> AccessAudit:
+def access_audit(request: Request) -> AuditApp:
     return services(request).audit
 
 
@@ -126,13 +123,13 @@ AppSettings = Annotated[Settings, Depends(settings)]
 Households = Annotated[HouseholdsApp, Depends(households)]
 Alerts = Annotated[AlertsApp, Depends(alerts)]
 Views = Annotated[ViewStore, Depends(views)]
-Intake = Annotated[IntakeService, Depends(intake)]
-Corrections = Annotated[CorrectionService, Depends(corrections)]
+Intake = Annotated[HouseholdsApp, Depends(intake)]
+Corrections = Annotated[HouseholdsApp, Depends(corrections)]
 Policy = Annotated[PolicyService, Depends(policy)]
-Workflow = Annotated[AlertWorkflow, Depends(alert_workflow)]
+Workflow = Annotated[AlertsApp, Depends(alert_workflow)]
 Assessment = Annotated[Assessor, Depends(assessor)]
-Identity = Annotated[IdentityService, Depends(identity)]
-Audit = Annotated[AccessAudit, Depends(access_audit)]
+Identity = Annotated[IdentityApp, Depends(identity)]
+Audit = Annotated[AuditApp, Depends(access_audit)]
 History = Annotated[HouseholdHistory, Depends(history)]
 AsOfQuery = Annotated[AsOf, Depends(as_of)]
 Access = Annotated[Authorizer, Depends(authorizer)]

@@ -32,7 +32,7 @@ def household_360(services: Services, principal: Principal, household_id: str, r
     numbers = id_numbers(services.households, household_id)
     members = [dict(m, id_number=numbers.get(m["resident"])) for m in json.loads(row["members"] or "[]")]
     sight = sight_of(principal.role)
-    services.audit.record(principal, household_id, route, "full" if sight.full else "masked")
+    services.audit.record_access(principal, household_id, route, "full" if sight.full else "masked")
     return {
         **{k: v for k, v in row.items() if k != "members"},
         "members": [shown_member(m, sight) for m in members],

@@ -1,7 +1,7 @@
 """The access log seen from the routes: name the route, record what a read showed, record refusals.
 
 Shared by the JSON routes and the pages, so that every read of personal data and every refused
-attempt lands in the same log (`domain/audit/access_audit.py`) whichever skin served it.
+attempt lands in the same log (`domain/audit/application.py`) whichever skin served it.
 """
 
 from __future__ import annotations
@@ -36,15 +36,16 @@ def shown_to(principal: Principal) -> str:
 
 def record_reads(request: Request, principal: Principal, households: Iterable[Any]) -> None:
     """A list's read: one access record per household it showed."""
-    access_audit(request).record_many(principal, [str(h) for h in households if h], route_of(request),
-                                      shown_to(principal))
+    access_audit(request).record_accesses(principal, [str(h) for h in households if h], route_of(request),
+                                          shown_to(principal))
 
 
 def record_read(request: Request, principal: Principal, household: str, alert: str | None = None,
                 shown: str | None = None) -> None:
     """One household's read (through one of its alerts, when `alert` is given; `shown` when the page shows
     other than the role's usual masking)."""
-    access_audit(request).record(principal, household, route_of(request), shown or shown_to(principal), alert=alert)
+    access_audit(request).record_access(principal, household, route_of(request), shown or shown_to(principal),
+                                        alert=alert)
 
 
 def record_role_refusal(request: Request, principal: Principal, action: Action) -> None:
@@ -52,5 +53,5 @@ def record_role_refusal(request: Request, principal: Principal, action: Action) 
     if action not in PERSONAL:
         return
     params = request.path_params
-    access_audit(request).refused(principal, route_of(request), ROLE_NOT_ALLOWED,
-                                  household=params.get("household_id"), alert=params.get("alert_id"))
+    access_audit(request).record_refusal(principal, route_of(request), ROLE_NOT_ALLOWED,
+                                         household=params.get("household_id"), alert=params.get("alert_id"))

@@ -22,7 +22,7 @@ from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
 from api.http.regions import page_region
 from domain.identity.access import Action, Principal
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from domain.region_codes import narrowed
 from rules import backtest_reports
 from infra.integrity import runtime_recorders, verify_all
@@ -123,7 +123,7 @@ def _observations(assessor: Assessor) -> Any:
     return observations_of
 
 
-def _group_namer(identity: IdentityService, by: str, lang: str) -> Any:
+def _group_namer(identity: IdentityApp, by: str, lang: str) -> Any:
     places = place_namer(identity, with_code=False)
     return lambda group: places(group) if by == "community" else term(group, lang)
 

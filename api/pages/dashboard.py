@@ -20,7 +20,7 @@ from api.pages.render import page
 from api.pages.session import lang_of, needs
 from api.http.reads import record_reads
 from domain.identity.access import Action, Principal, allowed
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from projections import dashboard as figures
 from projections.escalations import escalations
 from projections.gap_statistics import gap_statistics
@@ -52,7 +52,7 @@ def dashboard(request: Request, views: Views, identity: Identity, today: Today, 
     return page(request, "dashboard.html", context, status=422 if month_error else 200)
 
 
-def _charts(views: ViewStore, identity: IdentityService, prefix: str, today: date, lang: str) -> dict[str, str]:
+def _charts(views: ViewStore, identity: IdentityApp, prefix: str, today: date, lang: str) -> dict[str, str]:
     short = place_namer(identity, with_code=False)
     return {
         "by_rule": charts.bar_chart(text("open_by_rule", lang), figures.open_by_rule(views, prefix)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from api.pages.i18n import LANGUAGES, term, text
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from domain.policy.parameter_types import EARLIEST_EFFECTIVE
 from domain.labels import fact_label
 from rules.plain_language import looks_for, parameter_label
@@ -28,11 +28,11 @@ def shown(value: Any, lang: str) -> str:
 Places = Callable[[str], str]
 
 
-def place_namer(identity: IdentityService, with_code: bool = True) -> Places:
+def place_namer(identity: IdentityApp, with_code: bool = True) -> Places:
     """A region code as people say it: its name in the jurisdiction tree, with the code (or the code alone)."""
 
     def name(code: str) -> str:
-        node = identity.jurisdictions.find(code)
+        node = identity.find_jurisdiction(code)
         if node is None:
             return code
         return f"{node.name}（{code}）" if with_code else str(node.name)

@@ -28,7 +28,7 @@ from domain.identity.access import Action, Principal, allowed, is_grid
 from domain.alerts.alert import VERIFICATION_OUTCOMES
 from domain.households.intake_limits import MAX_BATCH
 from domain.privacy import shown_member, sight_of
-from domain.alerts.workflow import AlertActionError
+from domain.alerts.errors import AlertActionError
 from domain.identity.authorizer import OutOfReach
 from domain.households.intake import gate_for
 from projections.households import households_in_grid

@@ -2,11 +2,11 @@
 
 The list is the `submissions` view. A correction opens the same form as the report or register page,
 filled with the original's values as the households store holds them (read through
-the `CorrectionService`, which also says why it may not be corrected); the page's outbox sends it to
+the households application (`HouseholdsApp.correct`), which also says why it may not be corrected); the page's outbox sends it to
 `POST /field/observations/{id}/correction` with a new observation id, so a re-send is a duplicate.
 Stored ID numbers and birth dates are not filled in (an informant sees neither, `domain.privacy`):
 their inputs are left empty, which keeps them, and each says so; opening the form is a recorded read.
-A retraction is a plain form with its reason. Both go through the `CorrectionService`, the service behind
+A retraction is a plain form with its reason. Both go through the households application (`HouseholdsApp.correct`), the service behind
 `POST /api/v1/observations/{id}/correction` and `/retraction`, so the household's rules apply (only
 the sender may; a registration is corrected, never retracted).
 """

@@ -1,7 +1,7 @@
 """The caseworker workbench: the queue of my jurisdiction → household 360 → an alert explained → actions.
 
 Reads use the same projections and checks as `/api/v1/alerts` and `/api/v1/households`; actions call
-the same `AlertWorkflow` with the session's principal. A refused action shows the workflow's own
+the same `AlertsApp` commands with the session's principal. A refused action shows the workflow's own
 reason (in Chinese) on the alert page with its status (409 or 422); done, the page says what was done.
 """
 
@@ -29,9 +29,9 @@ from api.http.reads import record_read, record_reads
 from domain.identity.access import Action, Principal, allowed, covers
 from domain.alerts.alert import OUTCOMES
 from domain.privacy import sight_of
-from domain.alerts.workflow import AlertActionError
+from domain.alerts.errors import AlertActionError
+from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
-from domain.identity.identity_service import IdentityService
 from infra.services import Services
 from projections import alert_queue
 from projections.alert_queue import row_to_json
@@ -92,7 +92,7 @@ def _alert_row(request: Request, services: Services, alert_id: str, principal: P
     return row
 
 
-def _caseworkers(access: Authorizer, identity: IdentityService, row: dict[str, Any]) -> list[str]:
+def _caseworkers(access: Authorizer, identity: IdentityApp, row: dict[str, Any]) -> list[str]:
     """The caseworkers an alert may be assigned to: active, and their jurisdiction holds it (where the alert
     aggregate says its household lies)."""
     alert = access.load_alert(row["alert_id"])

@@ -1,26 +1,135 @@
-"""The alerts application: alerts and the per-household alert books, with the rule worker's tracking.
+"""The alerts application: alerts and the per-household alert books, their workflow commands,
+escalation, and the rule worker's tracking.
 
-It keeps *tracking records* beside its events: how far the rule worker has handled the households
-log, per partition, written in the same transaction as the alerts that handling raised or cleared
-(exactly-once effect).
+The aggregate decides what is allowed (`domain.alerts.alert.TRANSITIONS`); a command loads the
+alert, asks, and saves it together with its household's alert book in one transaction,
+translating domain refusals into `AlertActionError` with the HTTP-like status adapters answer.
+
+Resolving as `not_eligible` snoozes the (household, rule, subject) slot for
+`alert.snooze_days`: if the condition still holds afterwards a new episode
+opens. Any other outcome closes the alert; should the facts still say the
+rule holds at the next evaluation, a new episode opens at once (the facts win).
+Reopening puts the alert back in its slot (lifting a snooze), so the rule
+worker clears it again when its condition no longer holds.
+
+A concurrent writer (the rule worker clearing the same alert, another caseworker)
+makes the save fail with `IntegrityError`; the command is tried once more on a
+fresh load, so it either applies to the current alert or is refused for it.
+
+The application also keeps *tracking records* beside its events: how far the rule worker has
+handled the households log, per partition, written in the same transaction as the alerts that
+handling raised, cleared or escalated (exactly-once effect).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Callable, Iterable, Mapping
+from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import ApplicationRecorder, ProcessRecorder, Tracking
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, ProcessRecorder, Tracking
 
+from domain.alerts.alert import Alert, AlertBook, snooze_until, supervisor_of
+from domain.alerts.errors import AlertActionError, AlertError
+from domain.alerts.sla import ack_deadline, is_unhandled
+from domain.policy.parameters import ParameterTable
 from domain.tracked_application import TrackedApplication
 
 import domain.renamed_topics  # noqa: F401 - events stored before the move still load
 
+ATTEMPTS = 2  # the first try and one retry after a concurrent write
+DEFAULT_SNOOZE_DAYS = 90
+
+Change = Callable[[Alert], list[Aggregate]]
+
 
 class AlertsApp(TrackedApplication):
-    """Alerts and the per-household alert books, with the rule worker's tracking records."""
+    """Alerts and the per-household alert books: workflow commands, escalation and tracking records.
+
+    `parameters` gives the parameter table in force (the policy book lives in the households store).
+    """
 
     name = "alerts"
+
+    def __init__(self, env: Mapping[str, str] | None = None, *,
+                 parameters: Callable[[], ParameterTable] = ParameterTable) -> None:
+        super().__init__(env=env)
+        self.parameters = parameters
+
+    # --- workflow commands ----------------------------------------------------------------
+
+    def assign(self, alert_id: str, to: str, by: str, on: date) -> Alert:
+        return self._apply(alert_id, _alone(lambda alert: alert.assign(to=to, by=by, on=on.isoformat())))
+
+    def acknowledge(self, alert_id: str, by: str, on: date) -> Alert:
+        return self._apply(alert_id, _alone(lambda alert: alert.acknowledge(by=by, on=on.isoformat())))
+
+    def request_verification(self, alert_id: str, by: str, on: date, grid: str | None = None) -> Alert:
+        """Dispatch a visit to the household's grid (`grid` only for alerts raised before they knew it)."""
+        return self._apply(
+            alert_id, _alone(lambda alert: alert.request_verification(by=by, on=on.isoformat(), grid=grid))
+        )
+
+    def record_verification(self, alert_id: str, outcome: str, note: str, by: str, on: date,
+                            visited_on: date | None = None) -> Alert:
+        visited = visited_on.isoformat() if visited_on else None
+        return self._apply(alert_id, _alone(lambda alert: alert.record_verification(
+            outcome=outcome, note=note, by=by, on=on.isoformat(), visited_on=visited)))
+
+    def resolve(self, alert_id: str, outcome: str, by: str, note: str, on: date) -> Alert:
+        def change(alert: Alert) -> list[Aggregate]:
+            alert.resolve(outcome=outcome, by=by, on=on.isoformat(), note=note)
+            book = self._book(alert)
+            if outcome == "not_eligible":
+                days = self.parameters().lookup("alert.snooze_days", alert.region, on)
+                until = snooze_until(on, int(days.value) if days else DEFAULT_SNOOZE_DAYS)
+                book.slot_snoozed(alert.slot, until.isoformat())
+            elif book.open.get(alert.slot) == str(alert.id):
+                book.slot_closed(alert.slot)
+            return [alert, book]
+
+        return self._apply(alert_id, change)
+
+    def reopen(self, alert_id: str, reason: str, by: str, on: date) -> Alert:
+        def change(alert: Alert) -> list[Aggregate]:
+            alert.reopen(reason=reason, by=by, on=on.isoformat())
+            book = self._book(alert)
+            book.reopen_slot(alert.slot, str(alert.id), alert.episode)
+            return [alert, book]
+
+        return self._apply(alert_id, change)
+
+    def escalate(self, household: str, on: date, parameters: ParameterTable,
+                 pending: Iterable[Any] = ()) -> list[Alert]:
+        """Escalate the household's open, unacknowledged alerts past their deadline (LATE.ALERT_UNHANDLED).
+
+        Not saved here: the rule worker saves them with its tracking record. `pending` holds the
+        aggregates its batch changed already (those are escalated in place and not returned again).
+        """
+        pending = list(pending)
+        in_batch = {a.id: a for a in pending if isinstance(a, Alert)}
+        books = {b.id: b for b in pending if isinstance(b, AlertBook)}
+        try:
+            book = books.get(AlertBook.id_for(household)) or self.repository.get(AlertBook.id_for(household))
+        except AggregateNotFoundError:
+            return []
+        escalated = []
+        for alert_id in list(book.open.values()):
+            alert = in_batch.get(UUID(alert_id)) or self.repository.get(UUID(alert_id))
+            limit = parameters.lookup(f"sla.ack.{alert.severity}", alert.region, on)
+            if not alert.needs_escalation() or limit is None:
+                continue
+            raised = date.fromisoformat(alert.raised_on)
+            if is_unhandled(raised, alert.severity, int(limit.value), on):
+                deadline = ack_deadline(raised, alert.severity, int(limit.value))
+                alert.escalate(on=on.isoformat(), to=supervisor_of(alert.region), deadline=deadline.isoformat())
+                if alert.id not in in_batch:
+                    escalated.append(alert)
+        return escalated
+
+    # --- tracking -------------------------------------------------------------------------
 
     def construct_recorder(self) -> ApplicationRecorder:
         return self.factory.process_recorder()
@@ -46,3 +155,46 @@ class AlertsApp(TrackedApplication):
             self._record(processing)
         else:
             self.tracking.insert_tracking(tracking)
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _apply(self, alert_id: str, change: Change) -> Alert:
+        """Load, change, save; on a concurrent write, once more from a fresh load."""
+        for attempt in range(1, ATTEMPTS + 1):
+            alert = self._alert(alert_id)
+            try:
+                changed = change(alert)
+            except AlertError as error:
+                raise AlertActionError.from_domain(error) from error
+            try:
+                self.save(*changed)
+            except IntegrityError as error:
+                if attempt == ATTEMPTS:
+                    raise AlertActionError(409, "the alert changed while saving; load it and try again",
+                                           "保存时该预警已被他人修改，请刷新后重试") from error
+                continue
+            return alert
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _alert(self, alert_id: str) -> Alert:
+        try:
+            alert = self.repository.get(UUID(alert_id))
+        except (ValueError, AggregateNotFoundError) as error:
+            raise AlertActionError(404, f"no alert with id {alert_id}", f"预警 {alert_id} 不存在") from error
+        if not isinstance(alert, Alert):  # an alert book's id is a UUID of the same store
+            raise AlertActionError(404, f"no alert with id {alert_id}", f"预警 {alert_id} 不存在")
+        return alert
+
+    def _book(self, alert: Alert) -> AlertBook:
+        book: AlertBook = self.repository.get(AlertBook.id_for(alert.household))
+        return book
+
+
+def _alone(command: Callable[[Alert], None]) -> Change:
+    """A change that touches the alert alone: its book has nothing to record."""
+
+    def change(alert: Alert) -> list[Aggregate]:
+        command(alert)
+        return [alert]
+
+    return change

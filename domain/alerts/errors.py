@@ -63,3 +63,20 @@ class SlotTaken(AlertError):
     def __init__(self, slot: str, message: str, message_zh: str) -> None:
         self.slot = slot
         super().__init__(message, message_zh)
+
+
+class AlertActionError(ValueError):
+    """An action that cannot be applied, with an HTTP-like status, a reason and the field it concerns
+    (404 unknown alert, 409 refused transition or taken slot, 422 a value outside its vocabulary)."""
+
+    def __init__(self, status: int, message: str, message_zh: str, field: str = "alert") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message_zh = message_zh
+        self.field = field
+
+    @classmethod
+    def from_domain(cls, error: AlertError) -> "AlertActionError":
+        if isinstance(error, InvalidValue):
+            return cls(422, error.message, error.message_zh, error.field)
+        return cls(409, error.message, error.message_zh)

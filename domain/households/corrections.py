@@ -1,4 +1,5 @@
-"""Informants correct or retract observations they sent (更正 / 撤回).
+"""The checks behind informants' corrections and retractions (更正 / 撤回), which the households
+application records (`HouseholdsApp.correct`, `retract`, `in_force`).
 
 A correction is a whole new observation (its own `observation_id`, so a re-send is
 a duplicate) validated like any other, then put by the household in the place of
@@ -15,15 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from domain.identity.access import Principal, admits, covers
 from domain.households.household import CorrectionRefused, Household
-from domain.households.observations.envelope import parse_observation
-from domain.households.observations.problems import FieldError, InvalidObservation
-from domain.privacy import kept_identity
-from domain.households.receipt import ObservationReceipt
-from domain.households.application import HouseholdsApp
+from domain.households.observations.problems import FieldError
 from domain.households.intake import Outcome, _Batch, fingerprint
 
 
@@ -71,105 +68,49 @@ def _unquoted(error: FieldError, kept: dict[str, str]) -> FieldError:
                       "与已登记的身份证号或出生日期不一致，请将两项都重新填写")
 
 
-def _refused(observation_id: str | None, refusal: CorrectionRefused) -> Outcome:
+def refused(observation_id: str | None, refusal: CorrectionRefused) -> Outcome:
     error = FieldError(refusal.field, refusal.message, refusal.message_zh)
     return Outcome(0, observation_id, "rejected", None, (error,), refusal.status)
 
 
-def _unknown(observation_id: str) -> Outcome:
+def unknown(observation_id: str) -> Outcome:
     error = FieldError("observation_id", f"unknown observation {observation_id}", f"未知的观察记录 {observation_id}")
     return Outcome(0, observation_id, "rejected", None, (error,), 404)
 
 
-class CorrectionService:
-    """Corrections and retractions, recorded on the household they concern."""
+def household_of(observation_id: str, batch: _Batch) -> Household | None:
+    """The household an observation was recorded on (None: no such observation)."""
+    receipt = batch.receipt(observation_id)
+    household_id = getattr(receipt, "household_id", None)
+    return batch.household(household_id) if household_id else None
 
-    def __init__(self, app: HouseholdsApp, now: Callable[[], datetime]) -> None:
-        self.app = app
-        self.now = now
 
-    def correct(self, original_id: str, envelope: dict[str, Any], principal: Principal) -> Outcome:
-        """Replace `original_id` by the observation in `envelope`, sent by `principal`."""
-        batch = _Batch(self.app)
-        household = self._household_of(original_id, batch)
-        if household is None:
-            return _unknown(original_id)
-        envelope = {**envelope, "informant": principal.name}
-        new_id = envelope.get("observation_id") if isinstance(envelope.get("observation_id"), str) else None
-        resent = self._resent(new_id, envelope, batch) if new_id else None
-        if resent is not None:
-            return resent
-        kept: dict[str, str] = {}
-        try:
-            original = self._sent_by(principal, original_id, household)
-            filled, kept = kept_identity(envelope, original)
-            observation = parse_observation(filled, _Correcting(batch, original), now=self.now())
-            household.correct(original_id, observation.to_json(), principal.name)
-        except CorrectionRefused as refusal:
-            return _refused(original_id, refusal)
-        except InvalidObservation as invalid:
-            errors = tuple(_unquoted(e, kept) for e in invalid.errors)
-            return Outcome(0, new_id, "rejected", None, errors, invalid.status)
-        receipt = ObservationReceipt(observation.observation_id, fingerprint(envelope), household.household_id)
-        self.app.save(receipt, household)
-        return Outcome(0, observation.observation_id, "accepted", household.household_id)
+def resent(new_id: str, envelope: dict[str, Any], batch: _Batch) -> Outcome | None:
+    """The answer for a correction whose own id was used already: a duplicate, or a 409 if it differs."""
+    receipt = batch.receipt(new_id)
+    if receipt is None:
+        return None
+    if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
+        return Outcome(0, new_id, "duplicate", receipt.household_id, (), 200)  # type: ignore[attr-defined]
+    error = FieldError("observation_id", "this observation_id was already used for a different observation",
+                       "该 observation_id 已用于另一条不同的观察记录")
+    return Outcome(0, new_id, "rejected", None, (error,), 409)
 
-    def retract(self, original_id: str, reason: str, principal: Principal) -> Outcome:
-        """Withdraw `original_id`; retracting it again answers `duplicate` and changes nothing."""
-        household = self._household_of(original_id, _Batch(self.app))
-        if household is None:
-            return _unknown(original_id)
-        try:
-            if household.withdrawn.get(original_id, "") is None:
-                self._where(principal, None, household)
-                return Outcome(0, original_id, "duplicate", household.household_id, (), 200)
-            self._sent_by(principal, original_id, household)
-            household.retract(original_id, principal.name, reason)
-        except CorrectionRefused as refusal:
-            return _refused(original_id, refusal)
-        self.app.save(household)
-        return Outcome(0, original_id, "retracted", household.household_id, (), 200)
 
-    def in_force(self, original_id: str, principal: Principal) -> dict[str, Any]:
-        """The observation `principal` sent and may correct now (to fill a correction form with), or
-        `CorrectionRefused` saying why not: unknown, someone else's, corrected or retracted already."""
-        household = self._household_of(original_id, _Batch(self.app))
-        if household is None:
-            raise CorrectionRefused("observation_id", f"unknown observation {original_id}",
-                                    f"未知的观察记录 {original_id}", 404)
-        return self._sent_by(principal, original_id, household)
+def where(principal: Principal, kind: str | None, household: Household) -> None:
+    """Refuse (as intake would) a principal who may not send `kind` where the household is; outside
+    their jurisdiction the household is not found, whatever the kind."""
+    registration = household.observations[0]["data"]
+    region, grid = registration.get("region"), registration.get("grid")
+    if not covers(principal, region, grid):
+        raise CorrectionRefused("household", "no such household in your jurisdiction", "您的辖区内没有该家庭", 404)
+    denial = admits(principal, kind, region, grid, registering=False) if kind else None
+    if denial is not None:
+        raise CorrectionRefused(denial.field, denial.message, denial.message_zh, denial.status)
 
-    @staticmethod
-    def _household_of(observation_id: str, batch: _Batch) -> Household | None:
-        receipt = batch.receipt(observation_id)
-        household_id = getattr(receipt, "household_id", None)
-        return batch.household(household_id) if household_id else None
 
-    @staticmethod
-    def _resent(new_id: str, envelope: dict[str, Any], batch: _Batch) -> Outcome | None:
-        receipt = batch.receipt(new_id)
-        if receipt is None:
-            return None
-        if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
-            return Outcome(0, new_id, "duplicate", receipt.household_id, (), 200)  # type: ignore[attr-defined]
-        error = FieldError("observation_id", "this observation_id was already used for a different observation",
-                           "该 observation_id 已用于另一条不同的观察记录")
-        return Outcome(0, new_id, "rejected", None, (error,), 409)
-
-    @staticmethod
-    def _where(principal: Principal, kind: str | None, household: Household) -> None:
-        """Refuse (as intake would) a principal who may not send `kind` where the household is; outside
-        their jurisdiction the household is not found, whatever the kind."""
-        registration = household.observations[0]["data"]
-        region, grid = registration.get("region"), registration.get("grid")
-        if not covers(principal, region, grid):
-            raise CorrectionRefused("household", "no such household in your jurisdiction", "您的辖区内没有该家庭", 404)
-        denial = admits(principal, kind, region, grid, registering=False) if kind else None
-        if denial is not None:
-            raise CorrectionRefused(denial.field, denial.message, denial.message_zh, denial.status)
-
-    def _sent_by(self, principal: Principal, original_id: str, household: Household) -> dict[str, Any]:
-        """The observation in force that `principal` sent and may still send there."""
-        kinds = [o["kind"] for o in household.observations if o["observation_id"] == original_id]
-        self._where(principal, kinds[0] if kinds else None, household)
-        return household.in_force(original_id, principal.name)
+def sent_by(principal: Principal, original_id: str, household: Household) -> dict[str, Any]:
+    """The observation in force that `principal` sent and may still send there."""
+    kinds = [o["kind"] for o in household.observations if o["observation_id"] == original_id]
+    where(principal, kinds[0] if kinds else None, household)
+    return household.in_force(original_id, principal.name)

@@ -1,4 +1,5 @@
-"""The intake service: validate observations and record them in the event store.
+"""Intake's staging: validate observations one by one against a batch, before the households
+application saves them (`HouseholdsApp.accept_batch`).
 
 Used by the HTTP endpoint and the Kafka intake consumer alike. Each accepted
 observation is saved with an `ObservationReceipt`, so a re-sent observation id
@@ -12,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from domain.identity.access import Principal, admits
 from domain.households.clock import CLOCK_ID, Clock
@@ -27,7 +27,9 @@ from domain.households.observations.envelope import Observation, parse_observati
 from domain.households.observations.problems import FieldError, InvalidObservation
 from domain.households.receipt import ObservationReceipt
 from domain.households.resident import Resident
-from domain.households.application import HouseholdsApp
+
+if TYPE_CHECKING:
+    from domain.households.application import HouseholdsApp
 
 
 Gate = Callable[[Observation, "str | None", "str | None"], "tuple[FieldError, int] | None"]
@@ -64,7 +66,7 @@ class _Batch:
 
     `optimistic` skips looking up each observation's receipt: new observations are
     the common case, and a receipt that exists already makes the batch's save fail,
-    after which every item is redone carefully (see `IntakeService._one_by_one`).
+    after which every item is redone carefully (see `HouseholdsApp._one_by_one`).
     """
 
     app: HouseholdsApp
@@ -125,108 +127,72 @@ class _Batch:
                 self.members[aggregate.resident_id] = aggregate.household_id
 
 
-class IntakeService:
-    """Accepts observations into the households application."""
+def stage(index: int, envelope: Any, batch: _Batch, now: datetime, gate: Gate | None = None) -> Outcome:
+    """Validate one item against the batch so far and keep the aggregates it changes (unsaved)."""
+    observation_id = envelope.get("observation_id") if isinstance(envelope, dict) else None
+    oid = observation_id if isinstance(observation_id, str) and observation_id else None
+    duplicate = _duplicate(index, oid, envelope, batch) if oid else None
+    if duplicate is not None:
+        return duplicate
+    try:
+        observation = parse_observation(envelope, batch, now=now)
+    except InvalidObservation as invalid:
+        resent = _duplicate(index, oid, envelope, _Batch(batch.app)) if oid and batch.optimistic else None
+        return resent or Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
+    refused = _gated(index, observation, batch, gate) if gate is not None else None
+    if refused is not None:
+        return refused
+    batch.keep(*_record(observation, fingerprint(envelope), batch))
+    return Outcome(index, observation.observation_id, "accepted", observation.household)
 
-    def __init__(self, app: HouseholdsApp, now: Callable[[], datetime] | None = None) -> None:
-        self.app = app
-        self.now = now or (lambda: datetime.now(timezone.utc))
 
-    def accept(self, envelope: Any, gate: Gate | None = None) -> Outcome:
-        return self.accept_batch([envelope], gate)[0]
-
-    def accept_batch(self, envelopes: Sequence[Any], gate: Gate | None = None) -> list[Outcome]:
-        """Validate every item, save the good ones together, answer per item.
-
-        `gate(observation, region, grid)` may refuse a valid item (who may submit what, where):
-        it sees the household's location, also for households registered earlier in the batch.
-        """
-        batch = _Batch(self.app, optimistic=True)
-        outcomes = [self._stage(i, envelope, batch, gate) for i, envelope in enumerate(envelopes)]
-        pending = [a for a in batch.aggregates.values() if a.pending_events]
-        if pending:
-            try:
-                self.app.save(*pending)
-            except IntegrityError:
-                return self._one_by_one(envelopes, gate)
-        return outcomes
-
-    def _one_by_one(self, envelopes: Sequence[Any], gate: Gate | None) -> list[Outcome]:
-        """A concurrent writer got there first: redo each item in its own transaction."""
-        outcomes = []
-        for index, envelope in enumerate(envelopes):
-            batch = _Batch(self.app)
-            outcome = self._stage(index, envelope, batch, gate)
-            try:
-                self.app.save(*[a for a in batch.aggregates.values() if a.pending_events])
-            except IntegrityError:
-                outcome = self._stage(index, envelope, _Batch(self.app), gate)
-            outcomes.append(outcome)
-        return outcomes
-
-    def _stage(self, index: int, envelope: Any, batch: _Batch, gate: Gate | None = None) -> Outcome:
-        observation_id = envelope.get("observation_id") if isinstance(envelope, dict) else None
-        oid = observation_id if isinstance(observation_id, str) and observation_id else None
-        duplicate = self._duplicate(index, oid, envelope, batch) if oid else None
-        if duplicate is not None:
-            return duplicate
-        try:
-            observation = parse_observation(envelope, batch, now=self.now())
-        except InvalidObservation as invalid:
-            resent = self._duplicate(index, oid, envelope, _Batch(self.app)) if oid and batch.optimistic else None
-            return resent or Outcome(index, oid, "rejected", None, tuple(invalid.errors), invalid.status)
-        refused = self._gated(index, observation, batch, gate) if gate is not None else None
-        if refused is not None:
-            return refused
-        batch.keep(*self._record(observation, fingerprint(envelope), batch))
-        return Outcome(index, observation.observation_id, "accepted", observation.household)
-
-    @staticmethod
-    def _gated(index: int, observation: Observation, batch: _Batch, gate: Gate) -> Outcome | None:
-        if observation.kind == "household.registered":
-            region, grid = observation.data["region"], observation.data["grid"]
-        elif observation.household is not None:
-            household = batch.household(observation.household)
-            registration = household.observations[0]["data"] if household is not None else {}
-            region, grid = registration.get("region"), registration.get("grid")
-        else:
-            region = grid = None
-        error = gate(observation, region, grid)
-        if error is None:
-            return None
-        return Outcome(index, observation.observation_id, "rejected", None, (error[0],), error[1])
-
-    def _duplicate(self, index: int, oid: str, envelope: Any, batch: _Batch) -> Outcome | None:
-        receipt = batch.receipt(oid)
-        if receipt is None:
-            return None
-        if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
-            return Outcome(index, oid, "duplicate", receipt.household_id, (), 200)  # type: ignore[attr-defined]
-        error = FieldError(
-            "observation_id",
-            "this observation_id was already used for a different observation",
-            "该 observation_id 已用于另一条不同的观察记录",
-        )
-        return Outcome(index, oid, "rejected", None, (error,), 409)
-
-    def _record(self, observation: Observation, content: str, batch: _Batch) -> list[Aggregate]:
-        """The aggregates an accepted observation creates or changes."""
-        receipt = ObservationReceipt(observation.observation_id, content, observation.household)
-        if observation.kind == "clock.tick":
-            clock = batch.find(CLOCK_ID) or Clock()
-            clock.tick(date=observation.data["date"], observation_id=observation.observation_id)  # type: ignore[attr-defined]
-            return [receipt, clock]
-        payload = observation.to_json()
-        assert observation.household is not None
-        if observation.kind == "household.registered":
-            household = Household(observation.household, payload)
-            residents = [Resident(m["resident"], observation.household) for m in observation.data["members"]]
-            return [receipt, household, *residents]
+def _gated(index: int, observation: Observation, batch: _Batch, gate: Gate) -> Outcome | None:
+    if observation.kind == "household.registered":
+        region, grid = observation.data["region"], observation.data["grid"]
+    elif observation.household is not None:
         household = batch.household(observation.household)
-        household.observe(payload)  # type: ignore[union-attr]
-        if observation.kind == "resident.joined" and observation.resident:
-            return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
-        return [receipt, household]  # type: ignore[list-item]
+        registration = household.observations[0]["data"] if household is not None else {}
+        region, grid = registration.get("region"), registration.get("grid")
+    else:
+        region = grid = None
+    error = gate(observation, region, grid)
+    if error is None:
+        return None
+    return Outcome(index, observation.observation_id, "rejected", None, (error[0],), error[1])
+
+
+def _duplicate(index: int, oid: str, envelope: Any, batch: _Batch) -> Outcome | None:
+    receipt = batch.receipt(oid)
+    if receipt is None:
+        return None
+    if receipt.fingerprint == fingerprint(envelope):  # type: ignore[attr-defined]
+        return Outcome(index, oid, "duplicate", receipt.household_id, (), 200)  # type: ignore[attr-defined]
+    error = FieldError(
+        "observation_id",
+        "this observation_id was already used for a different observation",
+        "该 observation_id 已用于另一条不同的观察记录",
+    )
+    return Outcome(index, oid, "rejected", None, (error,), 409)
+
+
+def _record(observation: Observation, content: str, batch: _Batch) -> list[Aggregate]:
+    """The aggregates an accepted observation creates or changes."""
+    receipt = ObservationReceipt(observation.observation_id, content, observation.household)
+    if observation.kind == "clock.tick":
+        clock = batch.find(CLOCK_ID) or Clock()
+        clock.tick(date=observation.data["date"], observation_id=observation.observation_id)  # type: ignore[attr-defined]
+        return [receipt, clock]
+    payload = observation.to_json()
+    assert observation.household is not None
+    if observation.kind == "household.registered":
+        household = Household(observation.household, payload)
+        residents = [Resident(m["resident"], observation.household) for m in observation.data["members"]]
+        return [receipt, household, *residents]
+    household = batch.household(observation.household)
+    household.observe(payload)  # type: ignore[union-attr]
+    if observation.kind == "resident.joined" and observation.resident:
+        return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
+    return [receipt, household]  # type: ignore[list-item]
 
 
 def gate_for(principal: Principal) -> Gate:

@@ -22,7 +22,7 @@ from domain.alerts.alert import Alert
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.households.household import Household
-from domain.audit.access_audit import AccessAudit
+from domain.audit.application import AuditApp
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class OutOfReach(LookupError):
 class Authorizer:
     """Loads the aggregate an id names and checks the principal's jurisdiction covers it."""
 
-    def __init__(self, households: HouseholdsApp, alerts: AlertsApp, audit: AccessAudit) -> None:
+    def __init__(self, households: HouseholdsApp, alerts: AlertsApp, audit: AuditApp) -> None:
         self.households = households
         self.alerts = alerts
         self.audit = audit
@@ -110,5 +110,5 @@ class Authorizer:
 
     def _refuse(self, principal: Principal, route: str, what: str, ident: str, reason: str,
                 household: str | None = None, alert: str | None = None) -> NoReturn:
-        self.audit.refused(principal, route, reason, household=household, alert=alert)
+        self.audit.record_refusal(principal, route, reason, household=household, alert=alert)
         raise OutOfReach(what, ident, reason)

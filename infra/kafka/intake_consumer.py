@@ -16,7 +16,7 @@ from typing import Any, Callable
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import MessageSizeTooLargeError
 
-from domain.households.intake import IntakeService
+from domain.households.application import HouseholdsApp
 from infra.kafka.poll_loop import one_by_one, poll_once
 from infra.supervisor import ComponentHealth, SupervisedLoop
 
@@ -30,7 +30,7 @@ ORIGINAL_MAX_CHARS = 100_000
 class ObservationConsumer:
     """Feeds intake from Kafka records and dead-letters what intake refuses."""
 
-    def __init__(self, intake: IntakeService, producer: KafkaProducer, dlq_topic: str) -> None:
+    def __init__(self, intake: HouseholdsApp, producer: KafkaProducer, dlq_topic: str) -> None:
         self.intake = intake
         self.producer = producer
         self.dlq_topic = dlq_topic
@@ -80,7 +80,7 @@ class KafkaIntake:
 
     def __init__(
         self,
-        intake: IntakeService,
+        intake: HouseholdsApp,
         consumer_factory: Callable[[], KafkaConsumer],
         producer_factory: Callable[[], KafkaProducer],
         dlq_topic: str,

@@ -13,7 +13,6 @@ from eventsourcing.cipher import AESCipher
 from stdnum.cn import ric
 
 from infra.event_store import open_households
-from domain.households.intake import IntakeService
 from infra.runtime import Runtime
 from infra.settings import Settings
 from tests.conftest import poll_until
@@ -71,6 +70,6 @@ def test_the_files_hold_no_plaintext_while_the_api_answers(encrypted: tuple[str,
 def test_without_a_key_the_same_search_finds_them(tmp_path: Path) -> None:
     """The control: the search above does find plaintext when nothing is encrypted."""
     households = open_households(Settings(data_dir=tmp_path, cipher_key=None))
-    assert IntakeService(households).accept(REGISTER).status == "accepted"
+    assert households.accept(REGISTER).status == "accepted"
     found = _found(tmp_path)
     assert set().union(*(hits for name, hits in found.items() if name.startswith("households.sqlite"))) == set(SECRETS)

@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 
 from infra.event_store import open_identity
-from domain.identity.identity_service import IdentityService
 from infra.kafka.broker import free_port
 from infra.settings import Settings
 from tests.people import People, seed_people
@@ -126,7 +125,7 @@ def _people_of(data_dir: Path) -> People:
     """Users of every role on the data directory (created once; a restart on the same data reuses them)."""
     if data_dir not in _SEEDED:
         app = open_identity(Settings(data_dir=data_dir))
-        _SEEDED[data_dir] = seed_people(IdentityService(app))
+        _SEEDED[data_dir] = seed_people(app)
         app.close()
     return _SEEDED[data_dir]
 

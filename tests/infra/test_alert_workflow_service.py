@@ -1,25 +1,32 @@
-"""The workflow service: domain refusals become statuses, the book follows, a concurrent write is retried once."""
+"""The alerts application's workflow commands: domain refusals become statuses, the book follows, a concurrent write is retried once."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, Callable
 
+from pathlib import Path
+
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.alerts.alert import Alert, AlertBook
 from domain.alerts.application import AlertsApp
-from domain.policy.parameters import ParameterTable
-from domain.alerts.workflow import AlertActionError, AlertWorkflow
+from domain.alerts.errors import AlertActionError
 
 SLOT = "MISSED.DIBAO|household:H1"
 ON = date(2025, 8, 10)
 
 
 @pytest.fixture()
-def app() -> AlertsApp:
-    return AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"})
+def app(tmp_path: Path) -> AlertsApp:
+    return AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "alerts.db")})
+
+
+@pytest.fixture()
+def other(app: AlertsApp) -> AlertsApp:
+    """Another writer (another process) on the same store."""
+    return AlertsApp(env=dict(app.env))
 
 
 def raise_alert(app: AlertsApp, episode: int = 1) -> str:
@@ -47,7 +54,7 @@ def refused(action: Callable[[], Any]) -> AlertActionError:
 
 
 def test_statuses_for_unknown_alert_invalid_transition_and_bad_value(app: AlertsApp) -> None:
-    workflow = AlertWorkflow(app, ParameterTable)
+    workflow = app
     alert_id = raise_alert(app)
     assert refused(lambda: workflow.acknowledge("nope", "cw-1", ON)).status == 404
     assert refused(lambda: workflow.acknowledge(str(AlertBook.id_for("H1")), "cw-1", ON)).status == 404
@@ -58,7 +65,7 @@ def test_statuses_for_unknown_alert_invalid_transition_and_bad_value(app: Alerts
 
 
 def test_resolving_frees_the_slot_and_reopening_takes_it_back(app: AlertsApp) -> None:
-    workflow = AlertWorkflow(app, ParameterTable)
+    workflow = app
     alert_id = raise_alert(app)
     workflow.resolve(alert_id, "not_eligible", "cw-1", "有车", ON)
     assert book(app).open == {} and book(app).snoozed_until[SLOT] == "2025-11-08"
@@ -69,7 +76,7 @@ def test_resolving_frees_the_slot_and_reopening_takes_it_back(app: AlertsApp) ->
 
 
 def test_reopening_while_a_new_episode_is_open_is_a_409(app: AlertsApp) -> None:
-    workflow = AlertWorkflow(app, ParameterTable)
+    workflow = app
     first = raise_alert(app)
     workflow.resolve(first, "enrolled", "cw-1", "", ON)
     second = raise_alert(app, episode=2)  # the condition still held: the rules opened a new episode
@@ -78,8 +85,8 @@ def test_reopening_while_a_new_episode_is_open_is_a_409(app: AlertsApp) -> None:
     assert app.repository.get(Alert.id_for("H1", SLOT, 1)).status == "closed"  # nothing was saved
 
 
-def test_a_concurrent_write_is_retried_on_a_fresh_load(app: AlertsApp) -> None:
-    workflow, other = AlertWorkflow(app, ParameterTable), AlertWorkflow(app, ParameterTable)
+def test_a_concurrent_write_is_retried_on_a_fresh_load(app: AlertsApp, other: AlertsApp) -> None:
+    workflow = app
     alert_id = raise_alert(app)
     loads = racing(workflow, lambda: other.assign(alert_id, "cw-2", "sup-1", ON))
     done = workflow.acknowledge(alert_id, "cw-2", ON)
@@ -88,16 +95,16 @@ def test_a_concurrent_write_is_retried_on_a_fresh_load(app: AlertsApp) -> None:
     assert (stored.state, stored.assigned_to, stored.acknowledged_by) == ("acknowledged", "cw-2", "cw-2")
 
 
-def test_a_retry_is_judged_on_what_the_other_writer_did(app: AlertsApp) -> None:
-    workflow, other = AlertWorkflow(app, ParameterTable), AlertWorkflow(app, ParameterTable)
+def test_a_retry_is_judged_on_what_the_other_writer_did(app: AlertsApp, other: AlertsApp) -> None:
+    workflow = app
     alert_id = raise_alert(app)
     racing(workflow, lambda: other.resolve(alert_id, "duplicate", "cw-2", "", ON))
     error = refused(lambda: workflow.acknowledge(alert_id, "cw-1", ON))
     assert error.status == 409 and "closed" in str(error)
 
 
-def test_a_second_conflict_is_a_409(app: AlertsApp) -> None:
-    workflow, other = AlertWorkflow(app, ParameterTable), AlertWorkflow(app, ParameterTable)
+def test_a_second_conflict_is_a_409(app: AlertsApp, other: AlertsApp) -> None:
+    workflow = app
     alert_id = raise_alert(app)
     people = iter(["cw-2", "cw-3"])
     racing(workflow, lambda: other.assign(alert_id, next(people), "sup-1", ON), times=2)
@@ -106,7 +113,7 @@ def test_a_second_conflict_is_a_409(app: AlertsApp) -> None:
     assert app.repository.get(Alert.id_for("H1", SLOT, 1)).assigned_to == "cw-3"
 
 
-def racing(workflow: AlertWorkflow, write: Callable[[], Any], times: int = 1) -> list[int]:
+def racing(workflow: AlertsApp, write: Callable[[], Any], times: int = 1) -> list[int]:
     """Make another writer save right after each of the workflow's first `times` loads."""
     load, loads = workflow._alert, []
 

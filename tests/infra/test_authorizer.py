@@ -49,7 +49,7 @@ def _alert(runtime: Runtime, grid: str | None) -> Alert:
 
 
 def _refusals(runtime: Runtime) -> list[tuple[Any, ...]]:
-    app = runtime.audit.app
+    app = runtime.audit
     records = [app.repository.get(app.mapper.to_domain_event(n).originator_id)
                for n in app.recorder.select_notifications(1, 1000)]
     return [(r.user, r.route, r.reason, r.household, r.alert) for r in records if r.outcome == REFUSED]

@@ -24,7 +24,6 @@ from rules.backtest_history import recorded_history
 from rules.backtest_run import BacktestRequest, ParameterFileError, load_parameter_file, run_backtest
 from api.cli.main import app
 from infra.event_store import open_alerts, open_households
-from domain.households.intake import IntakeService
 from infra.kafka.clients import partition_for
 from domain.policy.policy_service import PolicyService
 from domain.households.clock import tick
@@ -87,7 +86,6 @@ def record_history(data: Path) -> None:
     """Record HISTORY day by day with the live worker judging after each day."""
     settings = Settings(data_dir=data)
     households, alerts = open_households(settings), open_alerts(settings)
-    intake = IntakeService(households)
     engine = RuleEngine(CATALOG)
     policy = PolicyService(households, ParameterTable())
     worker = RuleWorker(households, alerts, Judge(CATALOG, engine, policy.table),
@@ -99,9 +97,9 @@ def record_history(data: Path) -> None:
                 day = DAY1 + timedelta(days=offset)
                 clock.on(day)
                 if day in MORNING:
-                    assert all(o.status == "accepted" for o in intake.accept_batch(MORNING[day]))
+                    assert all(o.status == "accepted" for o in households.accept_batch(MORNING[day]))
                     worker.catch_up(range(PARTITIONS))
-                outcomes = intake.accept_batch([*HISTORY.get(day, []), tick(day, "test")])
+                outcomes = households.accept_batch([*HISTORY.get(day, []), tick(day, "test")])
                 assert all(o.status != "rejected" for o in outcomes), [o.errors for o in outcomes]
                 worker.catch_up(range(PARTITIONS))
     finally:

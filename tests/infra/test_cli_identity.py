@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from domain.identity.access import Principal
 from api.cli.main import app
 from infra.event_store import open_identity
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,13 +32,13 @@ def invoke(*args: str, data: Path, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def identity(data: Path) -> IdentityService:
-    return IdentityService(open_identity(Settings(data_dir=data)))
+def identity(data: Path) -> IdentityApp:
+    return open_identity(Settings(data_dir=data))
 
 
 @pytest.fixture()
 def data(tmp_path: Path) -> Path:
-    identity(tmp_path).jurisdictions.add_missing(PLACES)
+    identity(tmp_path).add_missing_jurisdictions(PLACES)
     return tmp_path
 
 
@@ -99,7 +99,7 @@ def test_users_passwd_prompts_or_takes_the_password(data: Path) -> None:
 def test_bad_input_is_refused_clearly_with_exit_2_and_nothing_stored(data: Path, args: list[str], said: str) -> None:
     code, output = invoke(*args, data=data)
     assert code == 2 and said in output and "未保存 / nothing was stored" in output
-    assert identity(data).users() == [] and len(identity(data).jurisdictions.nodes()) == len(PLACES)
+    assert identity(data).users() == [] and len(identity(data).jurisdictions()) == len(PLACES)
 
 
 def test_a_refused_user_add_prints_no_token(data: Path) -> None:

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from domain.alerts.alert import Alert
 from api.cli.main import app
 from api.cli.projections import projection_sources
-from domain.households.intake import IntakeService
 from infra.settings import Settings
 from infra.view_cipher import view_sealer
 from projections.runner import ProjectionRunner
@@ -26,7 +25,7 @@ def _live_views(data: Path) -> dict[str, Any]:
     """Real SQLite stores with a household and a closed alert, and live views projected from them."""
     settings = Settings(data_dir=data)
     sources = projection_sources(settings)
-    assert all(o.status == "accepted" for o in IntakeService(sources["households"]).accept_batch(
+    assert all(o.status == "accepted" for o in sources["households"].accept_batch(
         [REGISTER, INCOME, ENROL]))
     alert = Alert(household="CQ-P1", slot="MISSED.DIBAO|household:CQ-P1", episode=1, rule="MISSED.DIBAO",
                   rule_version=1, category="MISSED", severity="high", subject_kind="household", subject="CQ-P1",

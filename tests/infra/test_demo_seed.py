@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from domain.identity.access import ROLES, Principal
 from api.cli.demo.seed import seed_demo
 from infra.event_store import open_identity
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from infra.settings import Settings
 from api.cli.demo.synthetic import generate_district
 
@@ -26,15 +26,15 @@ def envelopes() -> list[dict[str, Any]]:
     return generate_district(seed=7, households=300, as_of=date(2025, 11, 30))
 
 
-def identity(data: Path) -> IdentityService:
-    return IdentityService(open_identity(Settings.from_env(data_dir=data)), hasher=FAST)
+def identity(data: Path) -> IdentityApp:
+    return open_identity(Settings.from_env(data_dir=data), hasher=FAST)
 
 
 def test_every_region_and_grid_households_use_is_in_the_tree_under_its_parents(
         tmp_path: Path, envelopes: list[dict[str, Any]]) -> None:
     service = identity(tmp_path)
     seed_demo(service, envelopes)
-    nodes = {node.code: node for node in service.jurisdictions.nodes()}
+    nodes = {node.code: node for node in service.jurisdictions()}
     assert (nodes["50"].name, nodes["5001"].level, nodes["500103"].name) == ("重庆市", "city", "渝中区")
     assert nodes["500103001"].name == "解放碑街道" and nodes["500103006"].name == "青木镇"
     registered = [e["data"] for e in envelopes if e["kind"] == "household.registered"]
@@ -67,10 +67,10 @@ def test_seeding_again_adds_nothing_and_the_passwords_still_work(tmp_path: Path,
                                                                  envelopes: list[dict[str, Any]]) -> None:
     first = seed_demo(identity(tmp_path), envelopes)
     service = identity(tmp_path)
-    nodes = service.jurisdictions.nodes()
+    nodes = service.jurisdictions()
     service.set_password("demo-admin", "changed by someone")
     again = seed_demo(service, envelopes)
-    assert again == first and service.jurisdictions.nodes() == nodes and len(service.users()) == len(ROLES)
+    assert again == first and service.jurisdictions() == nodes and len(service.users()) == len(ROLES)
     assert service.login("demo-admin", again[ROLES.index("admin")].password, "127.0.0.1")
 
 
@@ -85,5 +85,5 @@ def test_the_demo_command_seeds_the_tree_and_prints_the_users(tmp_path: Path) ->
     for user in service.users():
         assert user.name in banner and user.jurisdiction in banner and f"{user.role}-demo" in banner
         assert service.login(user.name, f"{user.role}-demo", "127.0.0.1")
-    assert len(service.users()) == len(ROLES) and service.jurisdictions.node("500103").name == "渝中区"
+    assert len(service.users()) == len(ROLES) and service.jurisdiction("500103").name == "渝中区"
     assert "http://127.0.0.1:8000/login" in banner  # where to use them

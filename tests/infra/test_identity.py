@@ -13,7 +13,7 @@ from domain.identity.jurisdiction import UnknownJurisdiction
 from domain.identity.login_throttle import LoginLocked
 from domain.identity.user import DuplicateUser, LoginFailed, UnknownUser, UserRevoked, WeakPassword
 from infra.event_store import open_identity
-from domain.identity.identity_service import SESSION_LIFETIME, IdentityService
+from domain.identity.application import SESSION_LIFETIME, IdentityApp
 from infra.settings import Settings
 
 T0 = datetime(2025, 11, 3, 9, 0, tzinfo=timezone.utc)
@@ -41,18 +41,18 @@ def clock() -> Clock:
     return Clock()
 
 
-def service(data: Path, clock: Clock, hasher: PasswordHasher | None = FAST) -> IdentityService:
-    return IdentityService(open_identity(Settings(data_dir=data)), clock=clock, hasher=hasher)
+def service(data: Path, clock: Clock, hasher: PasswordHasher | None = FAST) -> IdentityApp:
+    return open_identity(Settings(data_dir=data), clock=clock, hasher=hasher)
 
 
 @pytest.fixture()
-def identity(tmp_path: Path, clock: Clock) -> IdentityService:
+def identity(tmp_path: Path, clock: Clock) -> IdentityApp:
     identity = service(tmp_path, clock)
-    identity.jurisdictions.add_missing(PLACES)
+    identity.add_missing_jurisdictions(PLACES)
     return identity
 
 
-def test_a_new_users_token_authenticates_as_that_user(identity: IdentityService) -> None:
+def test_a_new_users_token_authenticates_as_that_user(identity: IdentityApp) -> None:
     token = identity.add_user("wang.fang", "informant", GRID)
     assert identity.authenticate(token) == Principal("wang.fang", "informant", GRID)
     assert identity.authenticate(token) == Principal("wang.fang", "informant", GRID)  # the cached path agrees
@@ -61,19 +61,19 @@ def test_a_new_users_token_authenticates_as_that_user(identity: IdentityService)
 
 
 @pytest.mark.parametrize("token", ["", "nonsense", "Bearer qs_x", "qs_0123456789ab_" + "a" * 43])
-def test_malformed_or_unknown_tokens_authenticate_as_nobody(identity: IdentityService, token: str) -> None:
+def test_malformed_or_unknown_tokens_authenticate_as_nobody(identity: IdentityApp, token: str) -> None:
     identity.add_user("wang.fang", "informant", GRID)
     assert identity.authenticate(token) is None
 
 
-def test_a_token_with_a_known_id_but_another_secret_is_refused(identity: IdentityService) -> None:
+def test_a_token_with_a_known_id_but_another_secret_is_refused(identity: IdentityApp) -> None:
     token = identity.add_user("wang.fang", "informant", GRID)
     assert identity.authenticate(token) is not None
     forged = token[:16] + ("A" if token[16] != "A" else "B") + token[17:]
     assert identity.authenticate(forged) is None
 
 
-def test_a_user_needs_a_jurisdiction_of_the_tree_and_a_new_name(identity: IdentityService) -> None:
+def test_a_user_needs_a_jurisdiction_of_the_tree_and_a_new_name(identity: IdentityApp) -> None:
     with pytest.raises(UnknownJurisdiction):
         identity.add_user("li.lei", "caseworker", "500104")
     assert identity.users() == []
@@ -85,7 +85,7 @@ def test_a_user_needs_a_jurisdiction_of_the_tree_and_a_new_name(identity: Identi
     assert [(u.name, u.role, u.jurisdiction) for u in identity.users()] == [("li.lei", "caseworker", "500103")]
 
 
-def test_login_gives_a_session_that_expires_after_its_lifetime(identity: IdentityService, clock: Clock) -> None:
+def test_login_gives_a_session_that_expires_after_its_lifetime(identity: IdentityApp, clock: Clock) -> None:
     api_token = identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     session = identity.login("li.lei", "correct horse", "10.0.0.1")
     assert identity.authenticate(session) == Principal("li.lei", "caseworker", "500103")
@@ -99,7 +99,7 @@ def test_login_gives_a_session_that_expires_after_its_lifetime(identity: Identit
     assert identity.user("li.lei").active_sessions == 0
 
 
-def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(identity: IdentityService) -> None:
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(identity: IdentityApp) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     identity.add_user("no.password", "caseworker", "500103")
     answers = []
@@ -110,7 +110,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(identity: Iden
     assert answers == ["用户名或密码错误 / wrong user name or password"] * 3
 
 
-def test_password_changes_take_effect(identity: IdentityService) -> None:
+def test_password_changes_take_effect(identity: IdentityApp) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     identity.set_password("li.lei", "battery staple")
     with pytest.raises(LoginFailed):
@@ -120,10 +120,10 @@ def test_password_changes_take_effect(identity: IdentityService) -> None:
         identity.set_password("nobody", "battery staple")
 
 
-def test_a_password_reset_ends_the_sessions_and_api_tokens_issued_before_it(identity: IdentityService) -> None:
+def test_a_password_reset_ends_the_sessions_and_api_tokens_issued_before_it(identity: IdentityApp) -> None:
     api_token = identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     session = identity.login("li.lei", "correct horse", "10.0.0.1")
-    other = service(Path(identity.app.env["SQLITE_DBNAME"]).parent, identity.clock)  # another process's cache
+    other = service(Path(identity.env["SQLITE_DBNAME"]).parent, identity.clock)  # another process's cache
     assert other.authenticate(session) is not None and identity.authenticate(api_token) is not None
     identity.set_password("li.lei", "battery staple")
     assert [identity.authenticate(session), identity.authenticate(api_token)] == [None, None]
@@ -134,7 +134,7 @@ def test_a_password_reset_ends_the_sessions_and_api_tokens_issued_before_it(iden
     assert (info.api_tokens, info.active_sessions) == (1, 1)
 
 
-def test_five_failures_for_one_user_lock_that_user_from_every_address(identity: IdentityService,
+def test_five_failures_for_one_user_lock_that_user_from_every_address(identity: IdentityApp,
                                                                       clock: Clock) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     identity.add_user("zhao.min", "supervisor", "500103001", password="other horse")
@@ -151,7 +151,7 @@ def test_five_failures_for_one_user_lock_that_user_from_every_address(identity: 
     assert identity.authenticate(identity.login("li.lei", "correct horse", "10.9.9.9")) is not None
 
 
-def test_five_failures_from_one_address_lock_that_address_for_every_user(identity: IdentityService,
+def test_five_failures_from_one_address_lock_that_address_for_every_user(identity: IdentityApp,
                                                                          clock: Clock) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     for name in ("a1", "b2", "c3", "d4", "e5"):  # spraying names, known or not
@@ -165,7 +165,7 @@ def test_five_failures_from_one_address_lock_that_address_for_every_user(identit
     assert identity.login("li.lei", "correct horse", "10.6.6.6")
 
 
-def test_a_successful_login_forgives_the_users_earlier_failures(identity: IdentityService) -> None:
+def test_a_successful_login_forgives_the_users_earlier_failures(identity: IdentityApp) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     for attempt in range(3):
         for _ in range(4):
@@ -174,7 +174,7 @@ def test_a_successful_login_forgives_the_users_earlier_failures(identity: Identi
         assert identity.login("li.lei", "correct horse", f"10.0.{attempt}.1")
 
 
-def test_revoking_stops_every_token_session_and_the_password_at_once(identity: IdentityService) -> None:
+def test_revoking_stops_every_token_session_and_the_password_at_once(identity: IdentityApp) -> None:
     token = identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     session = identity.login("li.lei", "correct horse", "10.0.0.1")
     assert identity.authenticate(token) and identity.authenticate(session)  # both verified and cached
@@ -187,7 +187,7 @@ def test_revoking_stops_every_token_session_and_the_password_at_once(identity: I
     assert identity.users()[0].revoked
 
 
-def test_a_revoke_by_another_process_is_seen_at_once(tmp_path: Path, identity: IdentityService,
+def test_a_revoke_by_another_process_is_seen_at_once(tmp_path: Path, identity: IdentityApp,
                                                      clock: Clock) -> None:
     token = identity.add_user("li.lei", "caseworker", "500103")
     assert identity.authenticate(token) is not None  # cached in this process
@@ -195,7 +195,7 @@ def test_a_revoke_by_another_process_is_seen_at_once(tmp_path: Path, identity: I
     assert identity.authenticate(token) is None
 
 
-def test_logout_ends_only_that_session(identity: IdentityService) -> None:
+def test_logout_ends_only_that_session(identity: IdentityApp) -> None:
     identity.add_user("li.lei", "caseworker", "500103", password="correct horse")
     first = identity.login("li.lei", "correct horse", "10.0.0.1")
     second = identity.login("li.lei", "correct horse", "10.0.0.2")
@@ -205,13 +205,13 @@ def test_logout_ends_only_that_session(identity: IdentityService) -> None:
     identity.logout("nonsense")  # ignored
 
 
-def test_two_services_on_one_store_see_each_others_nodes_and_users(tmp_path: Path, identity: IdentityService,
+def test_two_services_on_one_store_see_each_others_nodes_and_users(tmp_path: Path, identity: IdentityApp,
                                                                    clock: Clock) -> None:
     other = service(tmp_path, clock)
-    assert other.jurisdictions.node(GRID).name == "第1网格"
-    other.jurisdictions.add("500103001001-02", "第2网格")
-    identity.jurisdictions.add("500103001001-03", "第3网格")  # on a tree read before the other's change
-    assert [n.code for n in other.jurisdictions.nodes()][-3:] == [GRID, "500103001001-02", "500103001001-03"]
+    assert other.jurisdiction(GRID).name == "第1网格"
+    other.add_jurisdiction("500103001001-02", "第2网格")
+    identity.add_jurisdiction("500103001001-03", "第3网格")  # on a tree read before the other's change
+    assert [n.code for n in other.jurisdictions()][-3:] == [GRID, "500103001001-02", "500103001001-03"]
     token = other.add_user("wang.fang", "informant", "500103001001-03")
     identity.add_user("li.lei", "caseworker", "500103")
     assert identity.authenticate(token) == Principal("wang.fang", "informant", "500103001001-03")
@@ -220,7 +220,7 @@ def test_two_services_on_one_store_see_each_others_nodes_and_users(tmp_path: Pat
 
 def test_the_store_holds_argon2_hashes_and_never_a_token_or_password(tmp_path: Path, clock: Clock) -> None:
     identity = service(tmp_path, clock, hasher=None)  # the production hasher
-    identity.jurisdictions.add_missing(PLACES)
+    identity.add_missing_jurisdictions(PLACES)
     password = "长城-correct-horse-7731"
     token = identity.add_user("li.lei", "caseworker", "500103", password=password)
     session = identity.login("li.lei", password, "10.0.0.1")

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.identity.access import Principal
 from infra.event_store import open_households
-from domain.households.intake import IntakeService, gate_for
+from domain.households.intake import gate_for
 from infra.settings import Settings
 
 COMMUNITY = "500103001001"
@@ -28,7 +28,7 @@ def income(household: str) -> dict[str, Any]:
 
 
 def test_an_informant_registers_and_reports_in_their_grid_only(tmp_path: Path) -> None:
-    intake = IntakeService(open_households(Settings(data_dir=tmp_path)))
+    intake = open_households(Settings(data_dir=tmp_path))
     intake.accept(registration("H-ELSE", f"{COMMUNITY}-04"))  # registered by someone else, no gate
     informant = Principal("grid-3", "informant", f"{COMMUNITY}-03")
     outcomes = intake.accept_batch(

@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 from api.cli.main import app
 from infra.event_store import open_households
 from infra.integrity import ChainReport, open_applications, verify_application
-from domain.households.intake import IntakeService
 from infra.settings import Settings
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
 from tests.infra.test_postgres import pg_settings  # noqa: F401 - the fixture
@@ -26,7 +25,7 @@ Tamper = Callable[[str], None]  # runs one SQL statement on the households store
 
 def _record(settings: Settings) -> Any:
     households = open_households(settings)
-    outcomes = IntakeService(households).accept_batch([REGISTER, INCOME, ENROL])
+    outcomes = households.accept_batch([REGISTER, INCOME, ENROL])
     assert [o.status for o in outcomes] == ["accepted"] * 3
     return households
 
@@ -132,7 +131,7 @@ def test_an_inserted_event_is_named_even_after_later_genuine_events(store: tuple
     tamper(f"INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES "
            f"('{forged if settings.postgres else forged.hex}', 1, 'domain.households.household:Household.Registered', "
            f"{'convert_to(' + chr(39) + '{}' + chr(39) + ', ' + chr(39) + 'UTF8' + chr(39) + ')' if settings.postgres else 'x' + chr(39) + '7b7d' + chr(39)})")
-    IntakeService(open_households(settings)).accept(dict(INCOME, observation_id="p-9", observed_at="2025-09-03T10:00:00+08:00"))
+    open_households(settings).accept(dict(INCOME, observation_id="p-9", observed_at="2025-09-03T10:00:00+08:00"))
     report = _verify(settings)
     assert report.broken is not None and report.broken.problem == "inserted"
     assert report.broken.notification_id == last + 1 and report.broken.originator_id == forged.hex

@@ -15,7 +15,6 @@ from eventsourcing.cipher import AESCipher
 from infra.at_rest import first_states, is_plain, prepare_encryption
 from infra.event_store import open_households
 from infra.http_server import server_config
-from domain.households.intake import IntakeService
 from infra.integrity import open_applications, verify_all
 from infra.key_rotation import rotate
 from infra.keys import (MARKER, KeyMissing, PlainStore, RotationUnfinished, WrongKey, key_dir, read_marker,
@@ -40,7 +39,7 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _register(settings: Settings) -> None:
     households = open_households(settings)
-    assert IntakeService(households).accept(REGISTER).status == "accepted"
+    assert households.accept(REGISTER).status == "accepted"
     households.close()
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from domain.alerts.alert import AlertBook
 from domain.policy.parameters import ParameterTable
-from domain.alerts.workflow import AlertWorkflow
 from domain.alerts.application import AlertsApp
 from rules.alerting import reconcile, save_changes
 from rules.catalog import CATALOG
@@ -76,7 +75,7 @@ def test_enrolment_clears_with_condition_cleared(app: AlertsApp, judge: Judge) -
 
 def test_not_eligible_snoozes_then_a_new_episode_may_open(app: AlertsApp, judge: Judge) -> None:
     raised = evaluate(app, judge, [REGISTERED, POOR]).raised[0]
-    AlertWorkflow(app, ParameterTable).resolve(str(raised.id), "not_eligible", "cw1", "car owner", ON)
+    app.resolve(str(raised.id), "not_eligible", "cw1", "car owner", ON)
     assert not evaluate(app, judge, [REGISTERED, POOR])
     later = date(2025, 12, 1)
     findings = judge.judge([REGISTERED, POOR], later)

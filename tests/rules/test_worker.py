@@ -13,7 +13,6 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from domain.alerts.alert import AlertBook
 from infra.event_store import open_alerts, open_households
-from domain.households.intake import IntakeService
 from infra.kafka.clients import partition_for
 from infra.settings import Settings
 from rules.catalog import CATALOG
@@ -68,7 +67,7 @@ def open_slots(worker: RuleWorker) -> dict[str, list[str]]:
 
 def test_catch_up_judges_every_household_and_records_the_position(tmp_path: Path, engine: RuleEngine) -> None:
     worker = worker_on(tmp_path, engine)
-    IntakeService(worker.households).accept_batch([o for n in NAMES for o in household(n)])
+    worker.households.accept_batch([o for n in NAMES for o in household(n)])
     worker.catch_up(range(PARTITIONS))
     assert all(slots == ["MISSED.DIBAO|household:" + n] for n, slots in open_slots(worker).items())
     end = worker.log_end()
@@ -78,21 +77,21 @@ def test_catch_up_judges_every_household_and_records_the_position(tmp_path: Path
 
 def test_a_restarted_worker_resumes_and_repeats_nothing(tmp_path: Path, engine: RuleEngine) -> None:
     first = worker_on(tmp_path, engine)
-    IntakeService(first.households).accept_batch([o for n in NAMES[:6] for o in household(n)])
+    first.households.accept_batch([o for n in NAMES[:6] for o in household(n)])
     first.catch_up(range(PARTITIONS))
     events_before = first.alerts.recorder.max_notification_id()
 
     second = worker_on(tmp_path, engine)  # a new process on the same stores
     assert second.catch_up(range(PARTITIONS)) == 0
     assert second.alerts.recorder.max_notification_id() == events_before
-    IntakeService(second.households).accept_batch([o for n in NAMES[6:] for o in household(n)])
+    second.households.accept_batch([o for n in NAMES[6:] for o in household(n)])
     second.catch_up(range(PARTITIONS))
     assert all(len(slots) == 1 for slots in open_slots(second).values())
 
 
 def test_each_partition_handles_only_its_households(tmp_path: Path, engine: RuleEngine) -> None:
     worker = worker_on(tmp_path, engine)
-    IntakeService(worker.households).accept_batch([o for n in NAMES for o in household(n)])
+    worker.households.accept_batch([o for n in NAMES for o in household(n)])
     worker.catch_up([0])
     judged = {n for n, slots in open_slots(worker).items() if slots}
     assert judged == {n for n in NAMES if partition_for(n, PARTITIONS) == 0}
@@ -101,7 +100,7 @@ def test_each_partition_handles_only_its_households(tmp_path: Path, engine: Rule
 
 def test_a_stretch_already_tracked_is_refused(tmp_path: Path, engine: RuleEngine) -> None:
     worker = worker_on(tmp_path, engine)
-    IntakeService(worker.households).accept_batch(household("H-0"))
+    worker.households.accept_batch(household("H-0"))
     worker.catch_up(range(PARTITIONS))
     with pytest.raises(IntegrityError):
         worker.alerts.save_tracked(Tracking(tracking_name(0), worker.position(0)))

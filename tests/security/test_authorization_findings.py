@@ -206,7 +206,7 @@ def test_the_outsiders_attempts_are_in_the_audit_store_as_refusals(lagging: Site
 
 def recorded(runtime: Runtime) -> list[Any]:
     """Every access record in the audit store, oldest first (the source of truth, not the view)."""
-    app = runtime.audit.app
+    app = runtime.audit
     notifications = app.recorder.select_notifications(1, 10_000)
     return [app.repository.get(app.mapper.to_domain_event(n).originator_id) for n in notifications]
 

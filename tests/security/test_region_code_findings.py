@@ -47,10 +47,10 @@ def towns(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     the one attacked), escalated by a tick past the time to acknowledge."""
     data: Path = tmp_path_factory.mktemp("town-codes")
     with served_pipeline(broker, data) as (url, runtime, people):
-        tree = runtime.identity.jurisdictions
+        identity = runtime.identity
         for code, name, parent in [(TOWN, "一百镇", "500103"), (HOME_VILLAGE, "一百镇一村", TOWN),
                                    (NEIGHBOUR, "一百零一镇", "500103"), (NEIGHBOUR_VILLAGE, "一百零一镇一村", NEIGHBOUR)]:
-            tree.add(code, name, parent)
+            identity.add_jurisdiction(code, name, parent)
         headers = {role: {"Authorization": f"Bearer {runtime.identity.add_user(f'town-{role}', role, TOWN, PASSWORD)}"}
                    for role in ("caseworker", "supervisor")}
         with httpx.Client(base_url=url, timeout=60) as client:

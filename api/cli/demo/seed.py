@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from domain.identity.jurisdiction import EVERYWHERE_CODE, JurisdictionError, level_of, parent_code
 from domain.identity.user import UserRevoked
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 from api.cli.demo.synthetic import district, street_names
 
 KNOWN_PLACES = {"50": "重庆市", "5001": "市辖区", "500103": "渝中区"}
@@ -77,11 +77,11 @@ def _grid_name(code: str, names: dict[str, str]) -> str | None:
     return f"{names.get(community, community)}第{int(number)}网格"
 
 
-def seed_demo(identity: IdentityService, envelopes: list[dict[str, Any]]) -> list[DemoUser]:
+def seed_demo(identity: IdentityApp, envelopes: list[dict[str, Any]]) -> list[DemoUser]:
     """Add the district's tree and the demo users (one per role); the users as the banner shows them."""
     places = registered_places(envelopes)
     tree = district_tree(places)
-    identity.jurisdictions.add_missing(tree.items())
+    identity.add_missing_jurisdictions(tree.items())
     grid = min(places, key=lambda place: (-places[place], place[1]))[1] if places else None
     wanted = [("informant", grid), ("caseworker", grid[:6] if grid else None),
               ("supervisor", grid[:9] if grid else None), ("auditor", EVERYWHERE_CODE), ("admin", EVERYWHERE_CODE),
@@ -89,7 +89,7 @@ def seed_demo(identity: IdentityService, envelopes: list[dict[str, Any]]) -> lis
     return [_ensure(identity, role, code, tree) for role, code in wanted if code is not None]
 
 
-def _ensure(identity: IdentityService, role: str, code: str, tree: dict[str, str]) -> DemoUser:
+def _ensure(identity: IdentityApp, role: str, code: str, tree: dict[str, str]) -> DemoUser:
     name, password = f"demo-{role}", demo_password(role)
     existing = {user.name: user for user in identity.users()}.get(name)
     revoked = False
@@ -101,5 +101,5 @@ def _ensure(identity: IdentityService, role: str, code: str, tree: dict[str, str
             identity.set_password(name, password)
         except UserRevoked:
             revoked = True
-    place = "全部 everywhere" if code == EVERYWHERE_CODE else tree.get(code) or identity.jurisdictions.node(code).name
+    place = "全部 everywhere" if code == EVERYWHERE_CODE else tree.get(code) or identity.jurisdiction(code).name
     return DemoUser(name, role, code, place, password, revoked)

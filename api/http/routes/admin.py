@@ -19,7 +19,7 @@ from api.http.problems import problem_response, problem_responses
 from domain.identity.access import ROLES, Action, Principal
 from domain.identity.jurisdiction import EVERYWHERE_CODE, DuplicateJurisdiction, JurisdictionError, level_of
 from domain.identity.user import DuplicateUser, UnknownUser, UserError, UserInfo, UserRevoked
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 
 router = APIRouter()
 NAME = "^[A-Za-z0-9_][A-Za-z0-9_.@-]{1,63}$"  # the ASCII part of what `domain.identity.user` accepts
@@ -80,14 +80,14 @@ def _refused(error: Exception) -> JSONResponse:
 
 
 @router.get("/api/v1/users", response_model=list[UserInfo], responses=problem_responses(401, 403))
-def list_users(principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Any:
+def list_users(principal: Principal = ADMIN, users: IdentityApp = Depends(identity)) -> Any:
     """Every user, in the order they were added (no secrets)."""
     return users.users()
 
 
 @router.post("/api/v1/users", status_code=201, response_model=IssuedToken,
              responses=problem_responses(400, 401, 403, 409, 413, 422, e409="the name is taken"))
-def add_user(body: NewUser, principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Any:
+def add_user(body: NewUser, principal: Principal = ADMIN, users: IdentityApp = Depends(identity)) -> Any:
     """Add a user and answer their first API token (shown only now)."""
     try:
         token = users.add_user(body.name, body.role, body.jurisdiction, password=body.password)
@@ -98,7 +98,7 @@ def add_user(body: NewUser, principal: Principal = ADMIN, users: IdentityService
 
 @router.post("/api/v1/users/{name}/tokens", status_code=201, response_model=IssuedToken,
              responses=problem_responses(401, 403, 404, 409, 422, e404="no such user", e409="the user is revoked"))
-def issue_token(name: UserName, principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Any:
+def issue_token(name: UserName, principal: Principal = ADMIN, users: IdentityApp = Depends(identity)) -> Any:
     """Another API token for the user (earlier ones stay valid)."""
     try:
         return JSONResponse(IssuedToken(name=name, token=users.issue_token(name)).model_dump(), status_code=201)
@@ -110,7 +110,7 @@ def issue_token(name: UserName, principal: Principal = ADMIN, users: IdentitySer
             responses=problem_responses(400, 401, 403, 404, 409, 413, 422, e404="no such user",
                                         e409="the user is revoked"))
 def set_password(name: UserName, body: Password, principal: Principal = ADMIN,
-                 users: IdentityService = Depends(identity)) -> Response:
+                 users: IdentityApp = Depends(identity)) -> Response:
     try:
         users.set_password(name, body.password)
     except UserError as error:
@@ -120,7 +120,7 @@ def set_password(name: UserName, body: Password, principal: Principal = ADMIN,
 
 @router.post("/api/v1/users/{name}/revoke", status_code=204,
              responses=problem_responses(401, 403, 404, 409, 422, e404="no such user", e409="revoked already"))
-def revoke(name: UserName, principal: Principal = ADMIN, users: IdentityService = Depends(identity)) -> Response:
+def revoke(name: UserName, principal: Principal = ADMIN, users: IdentityApp = Depends(identity)) -> Response:
     """Stop the user at once: every token, session and the password stop working."""
     try:
         users.revoke(name)
@@ -130,17 +130,17 @@ def revoke(name: UserName, principal: Principal = ADMIN, users: IdentityService 
 
 
 @router.get("/api/v1/jurisdictions", response_model=list[JurisdictionOut], responses=problem_responses(401, 403))
-def list_jurisdictions(principal: Principal = TREE_ADMIN, users: IdentityService = Depends(identity)) -> Any:
+def list_jurisdictions(principal: Principal = TREE_ADMIN, users: IdentityApp = Depends(identity)) -> Any:
     """The tree, flat, in tree order (province → city → district → street → community → grid)."""
-    return [node.to_json() for node in users.jurisdictions.nodes()]
+    return [node.to_json() for node in users.jurisdictions()]
 
 
 @router.post("/api/v1/jurisdictions", status_code=201, response_model=JurisdictionOut,
              responses=problem_responses(400, 401, 403, 409, 413, 422, e409="the code exists already"))
 def add_jurisdiction(body: NewJurisdiction, principal: Principal = TREE_ADMIN,
-                     users: IdentityService = Depends(identity)) -> Any:
+                     users: IdentityApp = Depends(identity)) -> Any:
     try:
-        node = users.jurisdictions.add(body.code, body.name, body.parent)
+        node = users.add_jurisdiction(body.code, body.name, body.parent)
     except JurisdictionError as error:
         return _refused(error)
     return JSONResponse(node.to_json(), status_code=201)

@@ -25,9 +25,9 @@ from api.http.reads import route_of
 from domain.identity.access import Action, Principal, covers
 from domain.alerts.alert import OUTCOMES, VERIFICATION_OUTCOMES, Alert
 from domain.households.observations.shapes import NOT_BLANK_PATTERN
-from domain.alerts.workflow import AlertActionError
+from domain.alerts.errors import AlertActionError
+from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer, OutOfReach
-from domain.identity.identity_service import IdentityService
 
 router = APIRouter()
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -145,7 +145,7 @@ def assign(alert_id: str, body: Assign, workflow: Workflow, today: Today, identi
     return _act(lambda: workflow.assign(alert_id, body.to, principal.name, today))
 
 
-def _assignee_problem(identity: IdentityService, access: Authorizer, alert_id: str, to: str) -> Any:
+def _assignee_problem(identity: IdentityApp, access: Authorizer, alert_id: str, to: str) -> Any:
     """An alert is assigned to a caseworker whose jurisdiction holds it (422 naming `to` otherwise)."""
     alert = access.load_alert(alert_id)
     try:

@@ -22,7 +22,7 @@ from api.http.problems import MEDIA_TYPE, problem, problem_response, problem_res
 from domain.identity.access import Principal
 from domain.households.intake_limits import MAX_ID
 from domain.households.observations.shapes import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
-from domain.households.corrections import CorrectionService
+from domain.households.application import HouseholdsApp
 from domain.households.intake import Outcome
 
 router = APIRouter()
@@ -74,7 +74,7 @@ def _answer(outcome: Outcome, **extra: str) -> JSONResponse:
              responses={200: {"model": Revision, "description": "a re-sent correction: nothing changed"},
                         202: {"model": Revision, "description": "the correction is in force"}, **PROBLEMS})
 async def correct(observation_id: ObservationId, request: Request, principal: Principal = Depends(current_principal),
-                  corrections: CorrectionService = Depends(service)) -> JSONResponse:
+                  corrections: HouseholdsApp = Depends(service)) -> JSONResponse:
     """Replace an observation you sent by a corrected one (更正). History keeps both; the household's
     state and alerts follow the correction."""
     try:
@@ -90,6 +90,6 @@ async def correct(observation_id: ObservationId, request: Request, principal: Pr
 @router.post("/api/v1/observations/{observation_id}/retraction", response_model=Revision,
              responses={200: {"model": Revision, "description": "retracted (now, or before)"}, **PROBLEMS})
 def retract(observation_id: ObservationId, body: Retraction, principal: Principal = Depends(current_principal),
-            corrections: CorrectionService = Depends(service)) -> JSONResponse:
+            corrections: HouseholdsApp = Depends(service)) -> JSONResponse:
     """Withdraw an observation you sent (撤回), e.g. one sent for the wrong household."""
     return _answer(corrections.retract(observation_id, body.reason, principal), retracts=observation_id)

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from api.http.dependencies import HealthReport, Identity
 from domain.identity.access import Action, allowed
-from domain.identity.identity_service import IdentityService
+from domain.identity.application import IdentityApp
 
 router = APIRouter()
 SUMMARY = ("status", "down", "lagging")
@@ -28,7 +28,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     return {**{key: report[key] for key in SUMMARY}, "components": components}
 
 
-def is_operator(request: Request, identity: IdentityService) -> bool:
+def is_operator(request: Request, identity: IdentityApp) -> bool:
     """A bearer token whose role may read operations (read by hand: the route stays open in the OpenAPI)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -14,7 +14,8 @@ from domain.households.intake_limits import MAX_BATCH
 from api.http.auth import current_principal
 from api.http.dependencies import Intake
 from domain.identity.access import Principal
-from domain.households.intake import Gate, IntakeService, Outcome, gate_for
+from domain.households.application import HouseholdsApp
+from domain.households.intake import Gate, Outcome, gate_for
 
 router = APIRouter()
 
@@ -58,7 +59,7 @@ def _as(principal: Principal, items: Any) -> Any:
     return [dict(item, informant=principal.name) if isinstance(item, dict) else item for item in items]
 
 
-def _batch(intake: IntakeService, items: Any, gate: Gate) -> JSONResponse:
+def _batch(intake: HouseholdsApp, items: Any, gate: Gate) -> JSONResponse:
     if not isinstance(items, list) or not items:
         return problem_response(422, "observations must be a non-empty list",
                                 errors=[{"field": "observations", "message": "expected a non-empty list",
