@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Callable
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 
 from domain.alerts.application import AlertsApp
 from domain.audit.application import AuditApp
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from infra.runtime import Runtime
 
 
-def install(app: Any, services: Services | None, runtime: "Runtime | None") -> None:
+def install(app: FastAPI, services: Services | None, runtime: "Runtime | None") -> None:
     """Bind the app to one process (the app factory calls this once)."""
     app.state.services = services
     app.state.runtime = runtime
@@ -113,8 +113,7 @@ def health_report(request: Request) -> Callable[[], dict[str, Any]]:
 
 def views_lag(request: Request) -> Callable[[], Any]:
     """How far the read views are behind (falsy when caught up, or when this process runs no projections)."""
-    runtime = _runtime(request)
-    return getattr(runtime, "views_lag", lambda: None)
+    return getattr(_runtime(request), "views_lag", lambda: None)  # a stand-in runtime may have no views
 
 
 # What a route's parameters are annotated with: `def route(views: Views, today: Today)`.
