@@ -33,7 +33,7 @@ from rules.catalog import CATALOG
 from rules.engine import RuleEngine
 from rules.findings import Judge
 from rules.worker import RuleWorker
-from tests.recording_clock import RecordingClock
+from domain.recording_clock import RecordingClock
 
 REGION = "500103002001"
 DAY1 = date(2026, 11, 2)
