@@ -35,7 +35,8 @@ from domain.households.household import Household
 from domain.policy.book import PolicyBook
 from domain.alerts.sla import ack_deadline, is_unhandled
 from rules.alerting import AlertChanges, reconcile
-from rules.assessment import clock_of, judged_on, observations_of
+from domain.households.reads import observations_of
+from rules.assessment import clock_of, judged_on
 from rules.findings import Failure, Judge
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from domain.privacy import sees_full_identity
 from domain.identity.authorizer import OutOfReach
 from projections import access_log, alert_queue
 from projections.alert_queue import row_to_json
-from rules.assessment import timeline
+from projections.household_queries import timeline
 from rules.explanation import label
 
 router = APIRouter(include_in_schema=False)
