@@ -10,7 +10,6 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-import domain.renamed_topics  # noqa: F401
 from domain.households.application import HouseholdsApp
 from domain.households.clock import Clock
 from domain.households.household import Household
