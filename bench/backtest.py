@@ -35,7 +35,7 @@ from rules.catalog import CATALOG  # noqa: E402
 from rules.engine_process import EngineProcess  # noqa: E402
 from rules.findings import Judge  # noqa: E402
 from rules.worker import RuleWorker  # noqa: E402
-from tests.recording_clock import RecordingClock  # noqa: E402
+from domain.recording_clock import RecordingClock  # noqa: E402
 
 AS_OF = date(2026, 11, 30)
 PARTITIONS = 4

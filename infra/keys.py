@@ -21,7 +21,7 @@ from pathlib import Path
 from eventsourcing.cipher import AESCipher
 from eventsourcing.utils import Environment
 
-from infra.settings import SettingsError
+from infra.settings_error import SettingsError
 
 MARKER = "encryption.json"
 CHECK_TEXT = b"qianshao encryption check"

@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra.keys import resolve_key
+from infra.settings_error import SettingsError
+
 TOPIC_OBSERVATIONS = "qianshao.observations"
 TOPIC_OBSERVATIONS_DLQ = "qianshao.observations.dlq"
 TOPIC_EVENTS = "qianshao.events"
@@ -22,15 +25,6 @@ def chained_recorders(backend: str) -> dict[str, str]:
     title = {"sqlite": "SQLite", "postgres": "Postgres"}[backend]
     return {"APPLICATION_RECORDER_TOPIC": f"infra.chained_{backend}:Chained{title}ApplicationRecorder",
             "PROCESS_RECORDER_TOPIC": f"infra.chained_{backend}:Chained{title}ProcessRecorder"}
-
-
-class SettingsError(ValueError):
-    """A setting that cannot be used, with the reason in Chinese and English (the CLI prints both, exit 2)."""
-
-    def __init__(self, message_zh: str, message: str) -> None:
-        super().__init__(f"{message_zh} / {message}")
-        self.message_zh = message_zh
-        self.message = message
 
 
 def parse_trusted_proxies(text: str | None) -> tuple[str, ...]:
@@ -77,8 +71,6 @@ class Settings:
     @classmethod
     def from_env(cls, data_dir: Path | None = None, kafka_port: int | None = None,
                  rotating: bool = False) -> "Settings":
-        from infra.keys import resolve_key  # (infra.keys builds on this module)
-
         settings = cls(kafka_port=kafka_port)
         if data_dir is not None:
             settings.data_dir = Path(data_dir)

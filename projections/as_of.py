@@ -25,7 +25,7 @@ from domain.policy.parameters import ParameterTable
 from domain.policy.book import POLICY_ID
 from domain.privacy import FULL, MASKED, masked_member, masked_observation, shown_facts
 from projections.household_history import HouseholdHistory
-from rules.assessment import programmes_of, timeline as timeline_of
+from projections.household_queries import programmes_of, timeline as timeline_of
 from rules.explanation import shown_explanation
 
 

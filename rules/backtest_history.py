@@ -13,7 +13,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
-from eventsourcing.utils import get_topic
 
 from domain.alerts.alert import Alert
 from domain.alerts.application import AlertsApp
@@ -21,15 +20,16 @@ from domain.households.application import HouseholdsApp
 from domain.households.household import Household
 from domain.policy.parameters import ParameterValue
 from domain.policy.book import PolicyBook
+from domain.renamed_topics import stored_topics
 from domain.region_codes import is_region_code, region_scope
 from rules.backtest import Raised, RecordedHistory, RecordedObservation, RecordedValue, recorded_day
 
 CHINA = ZoneInfo("Asia/Shanghai")
 PAGE = 5000
-HOUSEHOLD_TOPICS = [get_topic(Household.Registered), get_topic(Household.Observed), get_topic(PolicyBook.ValueSet)]
+HOUSEHOLD_TOPICS = list(stored_topics(Household.Registered, Household.Observed, PolicyBook.ValueSet))
 OPENING = (Alert.Raised, Alert.Reopened)
 CLOSING = (Alert.Cleared, Alert.Resolved)
-ALERT_TOPICS = [get_topic(cls) for cls in (*OPENING, *CLOSING)]
+ALERT_TOPICS = list(stored_topics(*OPENING, *CLOSING))
 
 
 def _events(app: Application, topics: list[str]) -> Iterator[Any]:

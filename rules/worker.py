@@ -24,24 +24,26 @@ from typing import Any, Callable, Collection, Iterable
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
-from eventsourcing.utils import get_topic
 
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.households.clock import Clock
 from domain.households.household import Household
 from domain.policy.book import PolicyBook
+from domain.renamed_topics import stored_topics
 from rules.alerting import AlertChanges, reconcile
-from rules.assessment import clock_of, judged_on, observations_of
+from domain.households.reads import observations_of
+from rules.assessment import clock_of, judged_on
 from rules.findings import Failure, Judge
 
 log = logging.getLogger(__name__)
 
-REGISTERED = get_topic(Household.Registered)
-OBSERVED = get_topic(Household.Observed)
-REVISED = (get_topic(Household.Corrected), get_topic(Household.Retracted))
-BROADCASTS = (get_topic(Clock.Ticked), get_topic(PolicyBook.ValueSet))
-WATCHED = (REGISTERED, OBSERVED, *REVISED, *BROADCASTS)
+# Topics as stored, before the restructuring's moves too (domain/renamed_topics.py).
+REGISTERED = stored_topics(Household.Registered)
+OBSERVED = stored_topics(Household.Observed)
+REVISED = stored_topics(Household.Corrected, Household.Retracted)
+BROADCASTS = stored_topics(Clock.Ticked, PolicyBook.ValueSet)
+WATCHED = (*REGISTERED, *OBSERVED, *REVISED, *BROADCASTS)
 READ_CHUNK = 10000
 JUDGE_BATCH = 200
 RETRIES = 5
@@ -63,7 +65,7 @@ class HouseholdDirectory:
 
     def refresh(self, upto: int | None = None) -> list[str]:
         while upto is None or self._position < upto:
-            found = self.app.recorder.select_notifications(self._position + 1, 5000, stop=upto, topics=[REGISTERED])
+            found = self.app.recorder.select_notifications(self._position + 1, 5000, stop=upto, topics=REGISTERED)
             if not found:
                 break
             for notification in found:

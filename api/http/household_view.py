@@ -12,7 +12,7 @@ from domain.privacy import Sight, shown_facts, shown_member, sight_of
 from domain.identity.authorizer import OutOfReach
 from projections.alert_queue import row_to_json
 from projections.households import household_row, household_alerts
-from rules.assessment import id_numbers, programmes, timeline
+from projections.household_queries import id_numbers, programmes, timeline
 from rules.explanation import shown_alert
 
 

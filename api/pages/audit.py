@@ -33,8 +33,8 @@ from domain.identity.authorizer import Authorizer, OutOfReach
 from projections import access_log, alert_queue
 from projections.alert_queue import row_to_json
 from projections.household_history import HouseholdHistory
+from projections.household_queries import timeline
 from projections.view_store import ViewStore
-from rules.assessment import timeline
 from domain.labels import fact_label
 
 router = APIRouter(include_in_schema=False)

@@ -18,7 +18,7 @@ NOT_RECORDED, WITHDRAWN, NOT_HAPPENED, IN_FORCE = "not_recorded_yet", "withdrawn
 
 
 def standing_then(entry: dict[str, Any], then: dict[str, Any] | None, known_at: datetime, as_of: date) -> str:
-    """Where a timeline entry (as `rules.assessment.timeline` gives it) stood for the rebuilt household."""
+    """Where a timeline entry (as `projections.household_queries.timeline` gives it) stood for the rebuilt household."""
     if then is None or datetime.fromisoformat(entry["recorded_at"]) > known_at:
         return NOT_RECORDED
     if entry["observation_id"] in then.get("withdrawn_by_then", {}):

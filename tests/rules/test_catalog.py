@@ -2,7 +2,7 @@
 
 Scenarios are judged here directly (fold, derive, engine), the way the runner
 would judge them at `as_of`; the same files go through the whole pipeline in
-tests/infra/test_scenario_runner.py.
+tests/api/cli/test_scenario.py.
 """
 
 from __future__ import annotations

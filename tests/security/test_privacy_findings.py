@@ -23,8 +23,8 @@ from domain.dates import age_on, birthday
 from infra.kafka.clients import make_consumer
 from infra.runtime import Runtime
 from infra.settings import TOPIC_EVENTS
-from tests.pages.data import INFORMANT, envelope, tick
-from tests.pages.test_page_http import logged_in
+from tests.api.pages.data import INFORMANT, envelope, tick
+from tests.api.pages.test_page_http import logged_in
 from tests.people import GRID, People
 from tests.serving import served_pipeline
 

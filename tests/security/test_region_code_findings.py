@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from infra.runtime import Runtime
-from tests.api.test_alert_workflow_http import envelope, tick
-from tests.pages.test_page_http import csrf_of
+from tests.api.http.test_alert_workflow_http import envelope, tick
+from tests.api.pages.test_page_http import csrf_of
 from tests.people import People
 from tests.serving import served_pipeline
 

@@ -32,8 +32,8 @@ from infra.bootstrap import PIPELINE, bootstrap
 from infra.http_server import BackgroundServer
 from infra.runtime import Runtime
 from infra.settings import Settings
-from tests.pages.conftest import ARGS, CHROMIUM, DESK, log_in
-from tests.pages.data import raise_alerts
+from tests.api.pages.conftest import ARGS, CHROMIUM, DESK, log_in
+from tests.api.pages.data import raise_alerts
 from tests.people import People, seed_people
 
 ROLES = ("informant", "caseworker", "supervisor", "auditor", "admin", "integration")
