@@ -14,7 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -28,8 +28,7 @@ from domain.households.observations.problems import FieldError, InvalidObservati
 from domain.households.receipt import ObservationReceipt
 from domain.households.resident import Resident
 
-if TYPE_CHECKING:
-    from domain.households.application import HouseholdsApp
+from domain.tracked_application import TrackedApplication
 
 
 Gate = Callable[[Observation, "str | None", "str | None"], "tuple[FieldError, int] | None"]
@@ -69,7 +68,7 @@ class _Batch:
     after which every item is redone carefully (see `HouseholdsApp._one_by_one`).
     """
 
-    app: HouseholdsApp
+    app: TrackedApplication  # the households application (it imports this module)
     optimistic: bool = False
     aggregates: dict[Any, Aggregate] = field(default_factory=dict)
     members: dict[str, str] = field(default_factory=dict)
