@@ -934,9 +934,10 @@ def _payments(rng: random.Random, log: _Log, c: _Coverage, amount: float, limit:
 
 
 def _suspend_and_resume(log: _Log, c: _Coverage, month: str, limit: datetime) -> None:
-    """A short suspension while something is checked: from the 20th of `month` to the 1st of the next."""
+    """A short suspension while something is checked: from the 20th of `month` (or the enrolment, when that
+    came later in the month: nothing is suspended before it starts) to the 1st of the next."""
     year, mon = int(month[:4]), int(month[5:])
-    suspended, resumed = date(year, mon, 20), date(year + mon // 12, mon % 12 + 1, 1)
+    suspended, resumed = max(date(year, mon, 20), c.start), date(year + mon // 12, mon % 12 + 1, 1)
     for day, kind, data in ((suspended, "coverage.suspended", {"reason": "待核查"}), (resumed, "coverage.resumed", {})):
         at = log.on_day(day, c.enrolled_at)
         if day > log.ctx.end.date() or at > limit:
