@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test serve bench clean
+.PHONY: demo test serve bench bench-city clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,22 @@ test: $(STAMP)
 	bash .ci/postgres.sh
 	$(BIN)/pytest $(ARGS)
 
+# One JSON line per figure, each beside its target (DESIGN.md § Targets); progress on stderr.
 bench: $(STAMP)
+	bash .ci/postgres.sh
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/replay.py
+	$(BIN)/python bench/city.py --residents 30000
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/integrity.py
+
+# The whole city of the targets: 1,000,000 residents (about 350,000 households), SQLite and PostgreSQL.
+bench-city: $(STAMP)
+	bash .ci/postgres.sh
+	$(BIN)/python bench/city.py --residents 1000000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,8 +1,9 @@
-"""Intake throughput: observations/s through the batch HTTP endpoint into the event store.
+"""Intake throughput: observations/s accepted through `POST /api/v1/observations` in batches of 100.
 
-Beside it, a raw `sqlite3` insert of the same rows (one JSON blob each, one
-transaction per batch) gives the ratio: how much validation, aggregates,
-receipts and HTTP cost over the bare minimum. Prints one JSON line.
+Measured alone (the API and its event store) and with every component running beside it, on
+SQLite and on PostgreSQL. Beside it, a raw `sqlite3` insert of the same rows (one JSON blob each,
+one transaction per batch) gives the ratio: what validation, aggregates, receipts and HTTP cost
+over the bare minimum. One JSON line per figure (bench/figures.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import httpx
@@ -19,13 +21,17 @@ from rich.progress import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.serving import ServedRuntime  # noqa: E402
 from api.cli.demo.seed import seed_demo  # noqa: E402
-from infra.event_store import open_identity  # noqa: E402
-from infra.settings import Settings  # noqa: E402
 from api.cli.demo.synthetic import generate_district  # noqa: E402
+from bench import pg  # noqa: E402
+from bench.figures import figure, note, profiled  # noqa: E402
+from bench.serving import ServedRuntime, bench_settings  # noqa: E402
+from infra.event_store import open_households, open_identity  # noqa: E402
 
-BATCH = 500
+BATCH = 100
+PIPELINE = "api,relay,rules,projections,intake"
+TARGET_RATE = 10_000
+TARGET_RATIO = 8.0
 
 
 def http_rate(envelopes: list[dict], url: str, token: str) -> tuple[float, int]:
@@ -58,34 +64,54 @@ def raw_sqlite_rate(envelopes: list[dict], path: Path) -> float:
     return rate
 
 
-def caseworker_token(envelopes: list[dict], data_dir: Path) -> str:
-    """The demo's district caseworker (the district's tree and users, as `qianshao demo` seeds them)."""
-    identity = open_identity(Settings(data_dir=data_dir))
+def served_rate(envelopes: list[dict], data_dir: Path, only: str, postgres: dict[str, str] | None) -> tuple[float, int]:
+    """The demo's district caseworker (as `qianshao demo` seeds them) posts every observation."""
+    identity = open_identity(bench_settings(data_dir, postgres))
     seed_demo(identity, envelopes)
-    return identity.issue_token("demo-caseworker")
-
-
-def served_rate(envelopes: list[dict], data_dir: Path, only: str) -> tuple[float, int]:
-    token = caseworker_token(envelopes, data_dir)
-    served = ServedRuntime(data_dir, only)
+    token = identity.issue_token("demo-caseworker")
+    served = ServedRuntime(data_dir, only, postgres)
     try:
         return http_rate(envelopes, served.url, token)
     finally:
         served.stop()
 
 
+def write_path_profile(envelopes: list[dict], data_dir: Path, postgres: dict[str, str] | None) -> list[str]:
+    """Where the time goes without HTTP: the households application's batch save, profiled."""
+    store = open_households(bench_settings(data_dir, postgres))
+    sample = envelopes[: 5000]
+    return profiled(lambda: [store.accept_batch(sample[i : i + BATCH]) for i in range(0, len(sample), BATCH)]).top
+
+
+def one_backend(envelopes: list[dict], tmp: Path, backend: str, raw: float) -> None:
+    context = pg.fresh_database if backend == "postgres" else nullcontext
+    rates = {}
+    for label, only in (("alone", "api"), ("with_pipeline", PIPELINE)):
+        with context() as postgres:
+            note(f"intake on {backend}, {label}…")
+            rates[label], accepted = served_rate(envelopes, tmp / f"{backend}-{label}", only, postgres)
+    with context() as postgres:
+        top = write_path_profile(envelopes, tmp / f"{backend}-profile", postgres)
+    common = {"backend": backend, "observations": len(envelopes), "batch": BATCH}
+    figure("intake", "accepted_obs_per_s_alone", rates["alone"], "obs/s", TARGET_RATE, where_time_goes=top, **common)
+    figure("intake", "accepted_obs_per_s_with_pipeline", rates["with_pipeline"], "obs/s", TARGET_RATE,
+           where_time_goes=top, **common)
+    if backend == "sqlite":
+        figure("intake", "raw_sqlite_insert_rows_per_s", raw, "rows/s", None, **common)
+        figure("intake", "slowdown_vs_raw_sqlite_with_pipeline", raw / rates["with_pipeline"], "×", TARGET_RATIO,
+               better="lower", where_time_goes=top, **common)
+
+
 def main(households: int = 3000) -> None:
-    """Intake alone (API and event store), then with relay, rules and projections running beside it."""
     envelopes = generate_district(seed=7, households=households)
-    with tempfile.TemporaryDirectory() as tmp:
-        alone, accepted = served_rate(envelopes, Path(tmp) / "alone", "api")
-        full, _ = served_rate(envelopes, Path(tmp) / "full", "api,relay,rules,projections,intake")
-        raw = raw_sqlite_rate(envelopes, Path(tmp) / "raw.sqlite")
-    print(json.dumps({
-        "bench": "intake", "households": households, "observations": len(envelopes), "accepted": accepted,
-        "batch": BATCH, "http_obs_per_s": round(alone), "http_obs_per_s_with_pipeline_running": round(full),
-        "raw_sqlite_rows_per_s": round(raw), "ratio_raw_over_http": round(raw / alone, 1),
-    }))
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        raw = raw_sqlite_rate(envelopes, tmp / "raw.sqlite")
+        one_backend(envelopes, tmp, "sqlite", raw)
+        if pg.available():
+            one_backend(envelopes, tmp, "postgres", raw)
+        else:
+            note("PostgreSQL is not running (bash .ci/postgres.sh): its intake figures are left out")
 
 
 if __name__ == "__main__":

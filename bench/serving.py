@@ -5,6 +5,7 @@ A separate process keeps the load generator from competing with the server for t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -13,17 +14,28 @@ from pathlib import Path
 import httpx
 
 from infra.kafka.broker import free_port
+from infra.settings import Settings
+
+
+def bench_settings(data_dir: Path, postgres: dict[str, str] | None = None) -> Settings:
+    """The settings a served process gets from `postgres` (the `QIANSHAO_POSTGRES_*` environment)."""
+    settings = Settings(data_dir=data_dir)
+    if postgres:
+        settings.postgres = {key.removeprefix("QIANSHAO_"): value for key, value in postgres.items()}
+    return settings
 
 
 class ServedRuntime:
-    """`qianshao serve --only …` on a data directory, stopped with `stop()`."""
+    """`qianshao serve --only …` on a data directory (and PostgreSQL when `postgres` is given)."""
 
-    def __init__(self, data_dir: Path, only: str = "api,relay,rules,projections,intake") -> None:
+    def __init__(self, data_dir: Path, only: str = "api,relay,rules,projections,intake",
+                 postgres: dict[str, str] | None = None) -> None:
         self.port = free_port()
         command = [sys.executable, "-m", "api.cli", "serve", "--data", str(data_dir), "--port", str(self.port),
                    "--only", only]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        env = {**os.environ, **(postgres or {})}
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + 90
         while not self._healthy():
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 
 from infra.at_rest import check_stores, first_states, is_plain
 from infra.hash_chain import GENESIS, chain_links

@@ -17,7 +17,7 @@ from infra.settings_error import SettingsError
 TOPIC_OBSERVATIONS = "qianshao.observations"
 TOPIC_OBSERVATIONS_DLQ = "qianshao.observations.dlq"
 TOPIC_EVENTS = "qianshao.events"
-CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"  # the `cryptography` package: 20× faster than pycryptodome, same bytes
 
 
 def chained_recorders(backend: str) -> dict[str, str]:

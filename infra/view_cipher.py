@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 
 from infra.settings import Settings

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 from rich.console import Console
 
 from infra.at_rest import describe

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 
 from infra.at_rest import first_states, is_plain, prepare_encryption
 from infra.event_store import open_households

@@ -188,7 +188,7 @@ def test_the_key_is_kept_outside_the_data_directory_readable_by_its_owner_only(d
                          ids=["without its key", "with another key"])
 def test_serving_an_encrypted_store_without_its_key_is_refused_with_a_message(
         demo_data: Path, tmp_path: Path, env: dict[str, str]) -> None:
-    from eventsourcing.cipher import AESCipher
+    from eventsourcing.cryptography import AESCipher
 
     filled = {k: v.format(empty=str(tmp_path / "no-keys"), other=AESCipher.create_key(32)) for k, v in env.items()}
     result = _cli("serve", "--only", "api", "--data", str(demo_data), "--port", "1", env=filled)

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import httpx
 import pytest
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 from stdnum.cn import ric
 
 from infra.event_store import open_households

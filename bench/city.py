@@ -1,0 +1,176 @@
+"""A city on the embedded backends (and PostgreSQL): load, judge, a daily tick, a dibao-standard change.
+
+Residents are generated household by household from the synthetic district's mix (constant memory),
+loaded through the bulk path (`HouseholdsApp.accept_batch`, one transaction per batch), judged by two
+rule workers in their own processes (each its own engine process, half the partitions each), then a
+daily tick and a change of the urban dibao standard for the whole county are judged the same way.
+Figures: seconds for each step, peak memory of every process, the store's size. `--residents 1000000`
+is the city of DESIGN.md § Targets; `make bench` runs it scaled down and says so in every line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from contextlib import nullcontext
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, Iterator
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.cli.demo.synthetic import iter_district  # noqa: E402
+from bench import pg  # noqa: E402
+from bench.figures import figure, note  # noqa: E402
+from bench.serving import bench_settings  # noqa: E402
+from domain.households.clock import tick  # noqa: E402
+from domain.policy.parameters import ParameterTable  # noqa: E402
+from domain.policy.policy_service import PolicyService  # noqa: E402
+from infra.event_store import open_alerts, open_households  # noqa: E402
+from infra.kafka.clients import partition_for  # noqa: E402
+from infra.settings import Settings  # noqa: E402
+
+AS_OF = date(2026, 11, 30)
+PARTITIONS = 8
+WORKERS = 2
+BATCH = 1000
+RESIDENTS_PER_HOUSEHOLD = 2.86  # the synthetic district's mean, for sizing the run
+TARGETS = {"load_and_judge_s": 600.0, "daily_tick_s": 60.0, "standard_change_s": 60.0}
+PEAK_TARGET_MB = 4096.0
+
+
+def envelopes(households: int) -> Iterator[list[dict[str, Any]]]:
+    """Batches of envelopes, each household whole and in its own order (a city of many counties' mix)."""
+    batch: list[dict[str, Any]] = []
+    for envelope in iter_district(seed=2026, households=households, county="500103", as_of=AS_OF):
+        batch.append(envelope)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load(settings: Settings, households: int) -> tuple[float, int, int]:
+    """Seconds, observations and residents loaded through the bulk path."""
+    store = open_households(settings)
+    observations = residents = 0
+    columns = (TextColumn("loading households"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True, redirect_stdout=False) as progress:
+        task = progress.add_task("load", total=households)
+        start = time.perf_counter()
+        for batch in envelopes(households):
+            store.accept_batch(batch)
+            observations += len(batch)
+            registrations = [e for e in batch if e["kind"] == "household.registered"]
+            residents += sum(len(e["data"]["members"]) for e in registrations)
+            residents += sum(e["kind"] == "resident.joined" for e in batch)
+            progress.advance(task, len(registrations))
+        seconds = time.perf_counter() - start
+    store.close()
+    return seconds, observations, residents
+
+
+def judge_partitions(settings: Settings, partitions: list[int], results: Any) -> None:
+    """One rule worker (a process of its own with its engine process) catching up on its partitions."""
+    from rules.catalog import CATALOG
+    from rules.engine_process import EngineProcess
+    from rules.findings import Judge
+    from rules.worker import RuleWorker
+
+    engine = EngineProcess()
+    try:
+        worker = RuleWorker(open_households(settings), open_alerts(settings),
+                            Judge(CATALOG, engine, ParameterTable()), partial(partition_for, partitions=PARTITIONS))
+        worker.catch_up(partitions)
+        evaluations = worker.evaluations
+    finally:
+        engine.close()
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_engine = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results.put({"pid": os.getpid(), "evaluations": evaluations, "peak_mb": peak_self, "engine_peak_mb": peak_engine})
+
+
+def judge(settings: Settings) -> tuple[float, list[dict[str, Any]]]:
+    """Seconds for two workers to catch up, and what each reported."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    halves = [list(range(PARTITIONS))[i::WORKERS] for i in range(WORKERS)]
+    start = time.perf_counter()
+    workers = [context.Process(target=judge_partitions, args=(settings, half, results)) for half in halves]
+    for worker in workers:
+        worker.start()
+    reports = [results.get(timeout=7200) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return time.perf_counter() - start, reports
+
+
+def store_mb(settings: Settings, postgres: dict[str, str] | None) -> float:
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(**pg.SERVER, dbname=postgres["QIANSHAO_POSTGRES_DBNAME"]) as db:
+            return db.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+    return sum(path.stat().st_size for path in settings.data_dir.glob("*.sqlite*")) / 2**20
+
+
+def run(backend: str, residents: int, scaled: bool) -> None:
+    households = max(10, round(residents / RESIDENTS_PER_HOUSEHOLD))
+    context = pg.fresh_database if backend == "postgres" else nullcontext
+    with tempfile.TemporaryDirectory() as tmp, context() as postgres:
+        settings = bench_settings(Path(tmp), postgres)
+        note(f"city on {backend}: {households} households…")
+        load_s, observations, counted = load(settings, households)
+        open_households(settings).accept(tick(AS_OF, "bench"))
+        judge_s, first = judge(settings)
+        open_households(settings).accept(tick(AS_OF + timedelta(days=1), "bench"))
+        tick_s, ticked = judge(settings)
+        PolicyService(open_households(settings), ParameterTable()).set_value(
+            "dibao.standard_monthly.urban", "500103", AS_OF + timedelta(days=1), 1200, "bench", "city bench")
+        change_s, changed = judge(settings)
+        size = store_mb(settings, postgres)
+    common = {"backend": backend, "residents": counted, "households": households, "observations": observations,
+              "scaled_down": scaled, "workers": WORKERS}
+    figure("city", "load_and_judge_s", load_s + judge_s, "s", None if scaled else TARGETS["load_and_judge_s"],
+           better="lower", load_s=load_s, judge_s=judge_s,
+           evaluations=sum(r["evaluations"] for r in first), **common)
+    figure("city", "daily_tick_s", tick_s, "s", None if scaled else TARGETS["daily_tick_s"], better="lower",
+           evaluations=sum(r["evaluations"] for r in ticked), **common)
+    figure("city", "standard_change_s", change_s, "s", None if scaled else TARGETS["standard_change_s"],
+           better="lower", evaluations=sum(r["evaluations"] for r in changed), **common)
+    peaks = [r["peak_mb"] for r in first + ticked + changed] + [r["engine_peak_mb"] for r in first + ticked + changed]
+    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figure("city", "peak_process_mb", max([main_peak, *peaks]), "MB", None if scaled else PEAK_TARGET_MB,
+           better="lower", loader_mb=main_peak, worker_mb=max(r["peak_mb"] for r in first + ticked + changed),
+           engine_mb=max(r["engine_peak_mb"] for r in first + ticked + changed), **common)
+    figure("city", "store_mb", size, "MB", None, per_household_kb=size * 1024 / households, **common)
+    if scaled:
+        per = (load_s + judge_s) / households * 350_000
+        figure("city", "load_and_judge_s_extrapolated_to_350000_households", per, "s",
+               TARGETS["load_and_judge_s"], better="lower", **common)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--residents", type=int, default=10_000, help="1000000 for the whole city")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    args = parser.parse_args()
+    scaled = args.residents < 1_000_000
+    for backend in ("sqlite", "postgres") if args.backend == "both" else (args.backend,):
+        if backend == "postgres" and not pg.available():
+            note("PostgreSQL is not running (bash .ci/postgres.sh): its city figures are left out")
+            continue
+        run(backend, args.residents, scaled)
+
+
+if __name__ == "__main__":  # worker processes are spawned: guard the entry point
+    main()
