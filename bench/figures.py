@@ -76,7 +76,3 @@ def note(message: str) -> None:
     """Progress for the reader on stderr, so stdout stays JSON lines only."""
     print(message, file=sys.stderr, flush=True)
 
-
-def top_from_file(path: str, limit: int = 3) -> list[str]:
-    """The same summary from a profile another process wrote (`python -m cProfile -o path …`)."""
-    return top_functions(pstats.Stats(path), limit)

@@ -14,14 +14,13 @@ from pathlib import Path
 import httpx
 
 from infra.kafka.broker import free_port
-from infra.settings import Settings
+from infra.settings import Settings, postgres_from
 
 
 def bench_settings(data_dir: Path, postgres: dict[str, str] | None = None) -> Settings:
     """The settings a served process gets from `postgres` (the `QIANSHAO_POSTGRES_*` environment)."""
     settings = Settings(data_dir=data_dir)
-    if postgres:
-        settings.postgres = {key.removeprefix("QIANSHAO_"): value for key, value in postgres.items()}
+    settings.postgres = postgres_from(postgres or {})
     return settings
 
 

@@ -10,6 +10,7 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from infra.keys import resolve_key
 from infra.settings_error import SettingsError
@@ -18,6 +19,19 @@ TOPIC_OBSERVATIONS = "qianshao.observations"
 TOPIC_OBSERVATIONS_DLQ = "qianshao.observations.dlq"
 TOPIC_EVENTS = "qianshao.events"
 CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"  # the `cryptography` package: 20× faster than pycryptodome, same bytes
+
+
+def postgres_from(env: Mapping[str, str]) -> dict[str, str] | None:
+    """eventsourcing's PostgreSQL settings from `QIANSHAO_POSTGRES_*` variables (None: embedded SQLite)."""
+    if not env.get("QIANSHAO_POSTGRES_DBNAME"):
+        return None
+    return {
+        "POSTGRES_DBNAME": env["QIANSHAO_POSTGRES_DBNAME"],
+        "POSTGRES_HOST": env.get("QIANSHAO_POSTGRES_HOST", "127.0.0.1"),
+        "POSTGRES_PORT": env.get("QIANSHAO_POSTGRES_PORT", "5432"),
+        "POSTGRES_USER": env.get("QIANSHAO_POSTGRES_USER", "postgres"),
+        "POSTGRES_PASSWORD": env.get("QIANSHAO_POSTGRES_PASSWORD", ""),
+    }
 
 
 def chained_recorders(backend: str) -> dict[str, str]:
@@ -75,14 +89,7 @@ class Settings:
         if data_dir is not None:
             settings.data_dir = Path(data_dir)
         settings.cipher_key = resolve_key(settings.data_dir, settings.cipher_key, rotating)
-        if os.environ.get("QIANSHAO_POSTGRES_DBNAME"):
-            settings.postgres = {
-                "POSTGRES_DBNAME": os.environ["QIANSHAO_POSTGRES_DBNAME"],
-                "POSTGRES_HOST": os.environ.get("QIANSHAO_POSTGRES_HOST", "127.0.0.1"),
-                "POSTGRES_PORT": os.environ.get("QIANSHAO_POSTGRES_PORT", "5432"),
-                "POSTGRES_USER": os.environ.get("QIANSHAO_POSTGRES_USER", "postgres"),
-                "POSTGRES_PASSWORD": os.environ.get("QIANSHAO_POSTGRES_PASSWORD", ""),
-            }
+        settings.postgres = postgres_from(os.environ)
         return settings
 
     def topic(self, name: str) -> str:
