@@ -5,12 +5,11 @@ worker judges a partition on a clock tick. Time is split into folding the
 observations, deriving facts, and the durable_rules engine; then the same run
 with alert reconciliation into a SQLite alert store gives the worker's rate, first
 when every alert is new, then in the steady state (a daily tick: nothing changes).
-Prints one JSON line.
+One JSON line per figure (bench/figures.py); a missed target names each phase's share of the time.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from domain.policy.parameters import ParameterTable  # noqa: E402
 from infra.event_store import open_alerts  # noqa: E402
 from infra.settings import Settings  # noqa: E402
 from api.cli.demo.synthetic import generate_district  # noqa: E402
+from bench.figures import figure  # noqa: E402
 from rules.alerting import reconcile, save_changes  # noqa: E402
 from rules.catalog import CATALOG  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
@@ -38,6 +38,7 @@ from rules.findings import Judge, engine_facts  # noqa: E402
 
 AS_OF = date(2025, 11, 30)
 BATCH = 200
+TARGET = 10_000  # household evaluations/s per worker with the alert store (DESIGN.md § Targets)
 
 
 def households(count: int) -> list[list[dict[str, Any]]]:
@@ -105,15 +106,13 @@ def main(count: int = 5000) -> None:
         engine.close()
         process.close()
     total = split["fold_s"] + split["derive_s"] + split["engine_s"]
-    print(json.dumps({
-        "bench": "rules", "households": len(population), "rules": len(CATALOG), "facts": split["facts"],
-        "judge_evals_per_s": round(judge_rate), "judge_evals_per_s_engine_in_process": round(in_process),
-        "worker_evals_per_s_with_alert_store": round(rate),
-        "alerts_raised": raised, "worker_evals_per_s_steady_state": round(steady),
-        "share_fold": round(split["fold_s"] / total, 2), "share_derive": round(split["derive_s"] / total, 2),
-        "share_engine": round(split["engine_s"] / total, 2),
-    }))
-
+    shares = [f"{phase} {split[f'{phase}_s'] / total:.0%}" for phase in ("fold", "derive", "engine")]
+    common = {"households": len(population), "rules": len(CATALOG), "facts": split["facts"]}
+    figure("rules", "judge_evals_per_s", judge_rate, "evals/s", None,
+           engine_in_process_evals_per_s=round(in_process), **common)
+    figure("rules", "worker_evals_per_s_with_alert_store", rate, "evals/s", TARGET, where_time_goes=shares,
+           alerts_raised=raised, **common)
+    figure("rules", "worker_evals_per_s_steady_state", steady, "evals/s", TARGET, where_time_goes=shares, **common)
 
 if __name__ == "__main__":  # the engine process is spawned: guard the entry point
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
