@@ -10,7 +10,7 @@ CHOICES_ZH: dict[str, str] = {
     'There is no time window: an immediate hardship stays unmet until help is recorded.':
         '不设时间窗口：紧急困难在记录到救助之前一直视为未获救助。',
     "'Within the last emergency.window_days' is inclusive: an emergency exactly that many days ago counts.":
-        '“近 emergency.window_days 天内”包含边界：恰好在该天数之前发生的事件也计入。',
+        '“在突发事件追溯天数内”包含边界：恰好在该天数之前发生的事件也计入。',
     'Each emergency is judged on its own: help dated before a later emergency does not meet it.':
         '每次突发事件单独判断：较早的救助不能抵充之后发生的事件。',
     'Local hukou is not required (temporary assistance is given where the emergency happens).':
@@ -26,7 +26,7 @@ CHOICES_ZH: dict[str, str] = {
     'Only a household dibao coverage meets it: a member on dibao alone (单人保) does not cover the others.':
         '只有全户享受低保才算已纳入：单人保不覆盖其他成员。',
     "'Between std and edge_line' is std ≤ pc_income < edge_line, as for MISSED.LOW_INCOME_EDGE.":
-        '“在低保标准与边缘线之间”指 低保标准 ≤ 人均收入 < 边缘线，与 MISSED.LOW_INCOME_EDGE 相同。',
+        '“在低保标准与边缘线之间”指 低保标准 ≤ 人均收入 < 边缘线，与“符合低保边缘家庭条件未认定”规则相同。',
     'Being on dibao does not meet it: tekun is a separate, fuller programme.':
         '享受低保不等于已纳入特困：特困供养是另一项、保障更全面的制度。',
     'A member on dibao alone (单人保) does not make the household enrolled in dibao: such a household is itself an edge case to recognise.':
@@ -44,7 +44,7 @@ CHOICES_ZH: dict[str, str] = {
     "A parent whose status is 'unknown' or was never reported is not absent.":
         '父母情况为“不详”或从未报告的，不视为死亡或失踪。',
     'A parent missing for less than child.missing_months is neither absent nor severe (so the child is not yet de-facto unsupported).':
-        '父母失联未满 child.missing_months 个月的，既不算失踪也不算重残重病等（儿童尚不属于事实无人抚养）。',
+        '父母失联未满父母失联认定月数的，既不算失踪也不算重残重病等（儿童尚不属于事实无人抚养）。',
     'An emergency within the window counts even if temporary assistance was given (monitoring is a separate need).':
         '窗口期内的突发事件即使已获临时救助也计入（返贫监测是另一项需要）。',
     "A rural risk 'in the last 12 months' is one dated in the 12 months up to the date judged.":
@@ -52,7 +52,7 @@ CHOICES_ZH: dict[str, str] = {
     "Overdue from the day after the last review (or start) plus the interval; a dibao coverage with no income report uses the 'stable' interval.":
         '自最近一次复核（或起始）日加上复核周期的次日起算逾期；没有收入报告的低保按“收入稳定”的周期计。',
     'A suspended coverage is still judged; the coverage of a resident who died or left is not (LAPSED.DECEASED_STILL_COVERED speaks for it).':
-        '暂停中的保障仍然判断；已去世或已迁出居民的保障不判断（由 LAPSED.DECEASED_STILL_COVERED 处理）。',
+        '暂停中的保障仍然判断；已去世或已迁出居民的保障不判断（由“已故人员仍在享受保障”规则处理）。',
     'Only calendar months the coverage covered entirely count, both for its age and for the months checked: a coverage started mid-month is first judged on its first full month.':
         '只计保障完整覆盖的自然月（计算时长和检查月份都如此）：月中开始的保障从第一个完整月起判断。',
     'A suspended coverage is not judged (the suspension is itself a decision); a monthly_amount of 0 expects no payment.':
@@ -64,13 +64,13 @@ CHOICES_ZH: dict[str, str] = {
     "Any enrolment in dibao, tekun, low_income_edge or temporary_assistance started since the termination, or still active, meets it (after a personal tekun coverage: the household's or that person's).":
         '停保后开始或仍在享受的低保、特困、低保边缘或临时救助均视为已接续（个人特困停保后：全户或本人的均可）。',
     "'Within notice_days before' means the 18th birthday is at most age_out.notice_days after the date judged.":
-        '“提前 notice_days 天内”指 18 周岁生日距判断日不超过 age_out.notice_days 天。',
+        '“在提前提示天数内”指 18 周岁生日距判断日不超过满 18 周岁提前提示天数。',
     'A coverage terminated with a grace period is not judged: the transition has been made.':
         '已带渐退期停保的保障不判断：衔接已经完成。',
     'With no school report the young adult is taken as not in full-time school (errs towards looking).':
         '没有就学报告的，视为不在全日制学校就读（宁可多看一眼）。',
     'Validity runs from the start or, when the status was re-confirmed by a coverage.reviewed, from the last review; it has expired when the date judged is after that date plus rigid.valid_months.':
-        '有效期自起始日计算，经复核重新确认的自最近一次复核日计算；判断日晚于该日加 rigid.valid_months 个月即为过期。',
+        '有效期自起始日计算，经复核重新确认的自最近一次复核日计算；判断日晚于该日加上刚性支出认定有效期（月数）即为过期。',
     'A terminated status (even in its grace period) is not judged.':
         '已停止的认定（即使在渐退期内）不判断。',
     "'More than one calendar month ago': the death date plus one calendar month is before the date judged.":
@@ -88,11 +88,11 @@ CHOICES_ZH: dict[str, str] = {
     "A disability counts whether or not it is certified; a resident is seriously ill when the latest report of any condition says serious = true (a later report of one condition supersedes only that condition's earlier ones).":
         '残疾不论是否持证都计入；任一病种的最新报告为重病即视为重病（同一病种的新报告只取代该病种的旧报告）。',
     'A coverage in its grace period counts (RULES.md: it is active; a grace period is no reason to keep paying someone who has died); a suspended one counts too.':
-        '处于渐退期的保障也计入（RULES.md 视其为有效；渐退期不是继续向已故者发放的理由）；暂停中的保障同样计入。',
+        '处于渐退期的保障也计入（规则把渐退期内的保障视为有效；渐退期不是继续向已故者发放的理由）；暂停中的保障同样计入。',
     'A resumed coverage is judged again from its coverage.resumed date, counted as from a start: only complete calendar months after the resumption count, both for its age and for the months checked.':
-        '恢复发放的保障从 coverage.resumed 日期起重新判断，视同重新开始：只有恢复后的完整自然月才计入，既用于计算保障时长，也用于检查的月份。',
+        '恢复发放的保障从恢复发放之日起重新判断，视同重新开始：只有恢复后的完整自然月才计入，既用于计算保障时长，也用于检查的月份。',
     'rigid.expense_ratio × income is compared unrounded (0.6 × 29,487.96 = 17,692.776, which 17,692.78 exceeds).':
-        'rigid.expense_ratio × 收入按未取整的值比较（0.6 × 29,487.96 = 17,692.776，17,692.78 超过该值）。',
+        '刚性支出占收入比例 × 收入按未取整的值比较（0.6 × 29,487.96 = 17,692.776，17,692.78 超过该值）。',
     "Expenses are those dated in (date judged − 12 months, date judged]; income is summed over the 12 calendar months ending with the month judged, each month taking the latest report for the latest period not after it (months before the first reported period take that period's latest report).":
         '支出取日期在（判断日 − 12 个月，判断日] 内的记录；收入为截至判断月的 12 个自然月之和，每月取不晚于该月的最近所属期的最新报告（首个所属期之前的月份取该所属期的最新报告）。',
     "An application of a resident who has died (on or before the date judged) is not judged; a household's application is judged while the household exists.":

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from api.http.dependencies import Access, AsOfQuery, History, Households, Identity, Today, Views
 from api.http.routes.alerts import MAX_OFFSET
-from api.pages.explain import explained, place_namer, shown
+from api.pages.explain import explained, fact_shown, place_namer
 from api.pages.i18n import term
 from api.pages.render import page, see_other, when
 from api.pages.session import PageError, lang_of, needs, one_of
@@ -141,7 +141,7 @@ def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
     """The derived facts of each subject then, labelled in the page's language."""
     i = 0 if lang == "zh" else 1
     return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"],
-             "facts": [(fact_label(name)[i], shown(value, lang)) for name, value in s["facts"].items()]}
+             "facts": [(fact_label(name)[i], fact_shown(name, value, lang)) for name, value in s["facts"].items()]}
             for s in (then or {}).get("facts", [])]
 
 
@@ -161,8 +161,8 @@ def alert_story(request: Request, alert_id: str, access: Access, events: History
     history = events.events(story["household"], [], full)
     data = {e["observation"]["observation_id"]: e["observation"].get("data") for e in history if "observation" in e}
     now = {e["observation_id"]: e for e in timeline(households, story["household"])}
-    causes = [dict(c, now=standing_now(c, lang), data=data_words(data.get(c["observation_id"]), lang),
-                   correction=data_words(data.get(c.get("corrected_by") or ""), lang)) for c in story["caused_by"]]
+    causes = [dict(c, now=standing_now(c, lang), data=data_words(data.get(c["observation_id"]), lang, c.get("kind")),
+                   correction=data_words(data.get(c.get("corrected_by") or ""), lang, c.get("kind"))) for c in story["caused_by"]]
     raised = story["actions"][0] if story["actions"] else {}
     return page(request, "audit_alert.html", {
         "s": story, "why": explained(story, lang, place_namer(identity)), "causes": causes,
@@ -175,6 +175,6 @@ def _resolution(resolution: dict[str, Any], now: dict[str, dict[str, Any]], lang
     """A resolution with what the system held the moment before, each observation's standing now beside it."""
     then = resolution.get("household_then")
     just_before = parse_moment(resolution["recorded_at"]) - timedelta(microseconds=1)
-    held = [dict(o, data_words=data_words(o.get("data"), lang),
+    held = [dict(o, data_words=data_words(o.get("data"), lang, o.get("kind")),
                  now=standing_now(now.get(o["observation_id"], {}), lang)) for o in (then or {}).get("observations_in_force", [])]
     return {**resolution, "then": then, "held": held, "facts": _facts(then, lang), "known_at": china(just_before)}

@@ -16,7 +16,7 @@ from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
-from api.pages.i18n import LANGUAGES, term, text
+from api.pages.i18n import LANGUAGES, rule_title, term, text
 from api.pages.render import page
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
@@ -125,6 +125,8 @@ def _observations(assessor: Assessor) -> Any:
 
 def _group_namer(identity: IdentityApp, by: str, lang: str) -> Any:
     places = place_namer(identity, with_code=False)
+    if by == "rule":
+        return lambda group: rule_title(group, lang)
     return lambda group: places(group) if by == "community" else term(group, lang)
 
 

@@ -49,20 +49,12 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 HEX = re.compile(r"^[0-9a-f]{16,}$")
 RECORD_ID = re.compile(r"^(H-\d+-\d+(-\d+)?|CQ-W\d+(-R?\d+[a-z]?)?|tick-[\d-]+)$")
 VISIBLE = """(onCatalog) => {
-  const body = document.body.cloneNode(true);
-  if (onCatalog) body.querySelectorAll('code').forEach((c) => c.remove());
-  body.querySelectorAll('script, style, template').forEach((c) => c.remove());
-  const shown = document.body.innerText;
+  if (onCatalog) document.querySelectorAll('main code').forEach((c) => c.remove());
   const labels = [...document.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')]
     .map((e) => [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder'),
                  e.getAttribute('alt')].filter(Boolean).join(' '));
-  let text = shown;
-  if (onCatalog) {
-    const codes = [...document.querySelectorAll('code')].map((c) => c.innerText);
-    for (const c of codes) text = text.split(c).join(' ');
-  }
   const hrefs = [...document.querySelectorAll('a[href]')].map((a) => a.href);
-  return {text: text + '\\n' + labels.join('\\n'), hrefs};
+  return {text: document.body.innerText + '\\n' + labels.join('\\n'), hrefs};
 }"""
 
 
