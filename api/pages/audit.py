@@ -137,10 +137,19 @@ def _details(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in DETAILS if entry.get(k) not in (None, "", [])}
 
 
+def _subject_name(subject: dict[str, Any], lang: str) -> str:
+    """Which subject the facts are about: a resident or household by id, a coverage by its programme and start
+    (its key, `dibao:-:2024-01-01`, is the rules' spelling)."""
+    if subject["kind"] == "coverage" and str(subject["key"]).count(":") == 2:
+        programme, resident, start = str(subject["key"]).split(":")
+        return " · ".join(p for p in (term(programme, lang), "" if resident == "-" else resident, start) if p)
+    return str(subject["resident"] or subject["key"])
+
+
 def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
     """The derived facts of each subject then, labelled in the page's language."""
     i = 0 if lang == "zh" else 1
-    return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"],
+    return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"], "named": _subject_name(s, lang),
              "facts": [(fact_label(name)[i], fact_shown(name, value, lang)) for name, value in s["facts"].items()]}
             for s in (then or {}).get("facts", [])]
 

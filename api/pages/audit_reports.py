@@ -53,7 +53,7 @@ def backtest(request: Request, name: str, settings: AppSettings,
     if report is None:
         raise PageError(404, "not_found")
     lang = lang_of(request)
-    svg = {rule["rule"]: charts.bar_chart(text("outcomes_of", lang, rule=rule["rule"]),
+    svg = {rule["rule"]: charts.bar_chart(text("outcomes_of", lang, rule=rule_title(rule["rule"], lang)),
                                           [(outcome_label(o, lang), rule["counts"][o]) for o in OUTCOMES])
            for rule in report.get("rules", [])}
     return page(request, "audit_backtest.html", {"name": name, "r": report, "svg": svg, "outcomes": OUTCOMES,

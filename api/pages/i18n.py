@@ -267,7 +267,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "axis_known_at_hint": ("只计入该时刻及以前录入的记录：迟报的情况和之后的更正都不计入。",
                            "Only what had been recorded by then: late reports and later corrections are left out."),
     "slider_known_at": ("拖动选择录入时刻", "Slide to a recorded moment"),
-    "type_known_at": ("或输入时刻（ISO 格式，北京时间）", "or type a moment (ISO, Beijing time)"),
+    "type_known_at": ("或输入时刻（如 2025-08-04T09:30:00+08:00，北京时间）", "or type a moment (ISO, Beijing time)"),
     "bad_as_of": ("日期格式不正确，请按 2025-08-04 的格式输入。", "That is not a date; type it as 2025-08-04."),
     "bad_known_at": ("时刻格式不正确，请按 2025-08-04T09:30:00+08:00 的格式输入。",
                      "That is not a moment; type it as 2025-08-04T09:30:00+08:00."),
@@ -314,6 +314,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "made_at": ("生成时间", "Made at"),
     "window": ("回放区间", "Window"),
     "catalog_version": ("规则目录版本", "Rule catalog"),
+    "catalog_current": ("现行规则目录", "the catalog in force"),
+    "catalog_other": ("另行指定的规则目录", "another catalog"),
     "changed_parameters": ("调整的参数", "Parameters changed"),
     "backtest_title": ("回测报告 {name}", "Back-test {name}"),
     "backtest_figures": ("{households} 户、{events} 条事件、{days} 天、{evaluations} 次判断，用时 {seconds} 秒",
@@ -452,6 +454,13 @@ def detail(key: str, value: object, lang: str) -> str:
     if key in DETAIL_MEANINGS:
         return word(DETAIL_MEANINGS[key], value, lang)
     return term(value, lang)
+
+
+def catalog_name(catalog: object, lang: str) -> str:
+    """The rule catalog a back-test replayed: the one in force, or another one named on the command line."""
+    from rules.engine_process import DEFAULT_CATALOG
+
+    return text("catalog_current" if str(catalog) == DEFAULT_CATALOG else "catalog_other", lang)
 
 
 def week_name(week: str, lang: str) -> str:

@@ -111,6 +111,7 @@ def words(lang: str) -> dict[str, Any]:
         "route_name": lambda route: i18n.route_name(route, lang),
         "week_name": lambda week: i18n.week_name(week, lang),
         "detail": lambda key, value: i18n.detail(key, value, lang),
+        "catalog_name": lambda catalog: i18n.catalog_name(catalog, lang),
     }
 
 
