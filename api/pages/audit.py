@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from api.http.dependencies import Access, AsOfQuery, History, Households, Identity, Today, Views
 from api.http.routes.alerts import MAX_OFFSET
 from api.pages.explain import explained, fact_shown, place_namer
-from api.pages.i18n import term
+from api.pages.i18n import term, word
 from api.pages.render import page, see_other, when
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.http.reads import record_read, record_reads, route_of
@@ -67,7 +67,7 @@ def access(request: Request, views: Views, outcome: str = "", reason: str = "", 
            principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """The access log, refusals first to hand (`?outcome=refused`): who read or tried to read what, and why a
     refusal was refused (the same view as `GET /api/v1/audit/access`)."""
-    chosen = {"outcome": one_of("outcome", outcome, OUTCOMES), "reason": one_of("reason", reason, REASONS),
+    chosen = {"outcome": one_of("outcome", outcome, OUTCOMES, lambda o, lang: word("access_outcome", o, lang)), "reason": one_of("reason", reason, REASONS, lambda r, lang: word("access_reason", r, lang)),
               "user": user.strip(), "household": household.strip()}
     filters = {k: v or None for k, v in chosen.items()}
     total, rows = access_log.query(views, filters.pop("household"), filters.pop("user"), ACCESS_PAGE, offset,
@@ -111,7 +111,7 @@ def household(request: Request, household_id: str, access: Access, events: Histo
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = past.household(household_id, as_of, known_at, full)
     day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
-    chosen_kind = one_of("kind", kind, KINDS)
+    chosen_kind = one_of("kind", kind, KINDS, lambda k, lang: word("history_group", k, lang))
     events = [dict(e, later=datetime.fromisoformat(e["recorded_at"]) > known_at, details=_details(e))
               for e in history if not chosen_kind or e["type"].startswith(f"{chosen_kind}.")]
     return page(request, "audit_household.html", {

@@ -16,7 +16,7 @@ from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
-from api.pages.i18n import LANGUAGES, rule_title, term, text
+from api.pages.i18n import LANGUAGES, rule_title, term, text, word
 from api.pages.render import page
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
@@ -92,7 +92,7 @@ def response_time_page(request: Request, views: Views, assessor: Assessment, ide
                        group_by: str = "community", region: str = "", start: str = "", end: str = "",
                        principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     lang = lang_of(request)
-    by = one_of("group_by", group_by, GROUPINGS) or "community"
+    by = one_of("group_by", group_by, GROUPINGS, lambda g, lang: word("group", g, lang)) or "community"
     try:
         first, last = _days(start, end)
     except AxisError as error:

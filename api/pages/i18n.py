@@ -47,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found_title": ("未找到", "Not found"),
     "not_found_text": ("您的辖区内没有该记录。", "There is no such record in your jurisdiction."),
     "bad_value_title": ("参数有误", "Invalid value"),
+    "input_value": ("输入的值", "a value"),
     "bad_value_text": ("以下参数的值无法使用，请修改后重试。", "These values cannot be used; change them and try again."),
     "csrf_title": ("表单已过期", "Form expired"),
     "csrf_text": ("表单校验失败，请返回后刷新页面再提交。", "The form could not be verified; go back, reload and submit again."),
@@ -454,6 +455,24 @@ def detail(key: str, value: object, lang: str) -> str:
     if key in DETAIL_MEANINGS:
         return word(DETAIL_MEANINGS[key], value, lang)
     return term(value, lang)
+
+
+# The query parameters and form fields a 422 page may name, as the page's form labels them.
+QUERY_NAMES: dict[str, tuple[str, str]] = {
+    "rule": ("规则", "rule"), "severity": ("紧急程度", "severity"), "status": ("状态", "status"),
+    "mine": ("只看分配给我的", "only mine"), "overdue": ("只看超时未签收的", "only overdue"),
+    "offset": ("翻页位置", "page offset"), "outcome": ("结果", "outcome"), "reason": ("原因", "reason"),
+    "user": ("用户", "user"), "household": ("家庭编号", "household"), "kind": ("类型", "kind"),
+    "group_by": ("分组", "group by"), "region": ("地区代码", "region code"), "start": ("发现日期自", "raised from"),
+    "end": ("发现日期至", "raised to"), "on": ("日期", "date"), "as_of": ("业务日期", "as of"),
+    "known_at": ("录入时刻", "known at"), "month": ("月份", "month"), "to": ("分配给", "assign to"),
+    "note": ("说明", "note"), "csrf": ("表单校验", "form check"),
+}
+
+
+def query_name(field: object, lang: str) -> str:
+    """A query parameter or form field in the words of the page's form (a field not listed: a generic word)."""
+    return _in(QUERY_NAMES.get(str(field)), lang, text("input_value", lang))
 
 
 def catalog_name(catalog: object, lang: str) -> str:

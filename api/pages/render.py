@@ -112,6 +112,7 @@ def words(lang: str) -> dict[str, Any]:
         "week_name": lambda week: i18n.week_name(week, lang),
         "detail": lambda key, value: i18n.detail(key, value, lang),
         "catalog_name": lambda catalog: i18n.catalog_name(catalog, lang),
+        "query_name": lambda field: i18n.query_name(field, lang),
     }
 
 

@@ -25,6 +25,7 @@ from api.cli.main import app
 from api.pages import forms
 from domain import vocabulary
 from domain.event_kinds import EVENT_NAMES
+from domain.labels import FIELD_MEANINGS
 from domain.policy.parameters import ParameterTable
 from rules.catalog import CATALOG
 from tests.api.pages.conftest import DESK, log_in, new_page, screenshot
@@ -99,7 +100,20 @@ def district(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         _backtest(runtime)
         names = frozenset({u.name for u in runtime.identity.users()} | {e["informant"] for e in envelopes}
                           | {"scheduler"})
-        yield url, runtime, people, {**facts, "names": names}
+        yield url, runtime, people, {**facts, "names": names, "households": _every_kind(envelopes)}
+
+
+def _every_kind(envelopes: list[dict[str, Any]]) -> list[str]:
+    """Households whose timelines together hold every kind of observation the district has, and every value
+    of its enumerations (a few households, not all of them)."""
+    chosen: dict[str, str] = {}
+    for e in envelopes:
+        if e.get("household"):
+            chosen.setdefault(e["kind"], e["household"])
+            for key, value in (e.get("data") or {}).items():
+                if f"{e['kind']}.{key}" in FIELD_MEANINGS:
+                    chosen.setdefault(f"{e['kind']}.{key}={value}", e["household"])
+    return sorted(set(chosen.values()))
 
 
 def _walk_the_workflow(url: str, runtime: Any, people: People) -> dict[str, Any]:
@@ -151,7 +165,8 @@ def _backtest(runtime: Any) -> None:
 START = {
     "informant": ["/home", "/field/tasks", "/field/register", "/field/mine", "/catalog",
                   *(f"/field/report?kind={form.kind}" for form in forms.report_forms())],
-    "caseworker": ["/home", "/work", "/households", "/households/CQ-W1", "/catalog", "/work?page=2"],
+    "caseworker": ["/home", "/work", "/households", "/households/CQ-W1", "/catalog", "/work?page=2",
+                   "/audit", "/households/CQ-W9", "/catalog?on=2025-13-45", "/work?severity=loud"],
     "supervisor": ["/home", "/dashboard", "/work", "/audit/response-times", "/audit/equity",
                    "/audit/response-times?group_by=rule", "/audit/response-times?group_by=caseworker"],
     "auditor": ["/home", "/audit", "/audit/households/CQ-W1", "/audit/backtests", "/audit/integrity",
@@ -168,7 +183,7 @@ def shape(path: str) -> str:
     return re.sub(r"/(households|alerts|backtests|mine)/[^/?]+", r"/\1/*", path)
 
 
-def walk(page: Page, role: str, start: list[str], words: Walk, base: str, limit: int = 60) -> None:
+def walk(page: Page, role: str, start: list[str], words: Walk, base: str, limit: int = 150) -> None:
     """Open the start pages and every page they link to (same site, GET, within the role's pages)."""
     queue = list(start)
     shapes: dict[str, int] = {}
@@ -191,22 +206,47 @@ def walk(page: Page, role: str, start: list[str], words: Walk, base: str, limit:
                 queue.append(link.path + (f"?{link.query}" if link.query else ""))
 
 
+def refuse(page: Page, alert: str, action: str) -> str:
+    """Send a step the alert's state does not allow, as a stale page's form would; the page that answers."""
+    page.goto(f"/work/alerts/{alert}")
+    with page.expect_navigation():
+        page.evaluate("""([alert, action]) => {
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = `/work/alerts/${alert}/${action}`;
+      const csrf = document.createElement('input');
+      csrf.type = 'hidden'; csrf.name = 'csrf';
+      csrf.value = document.querySelector('meta[name="csrf-token"]').content;
+      form.appendChild(csrf);
+      document.body.appendChild(form);
+      setTimeout(() => form.submit(), 0);
+    }""", [alert, action])
+    return str(page.evaluate("() => document.body.innerText"))
+
+
 def test_every_page_of_every_role_speaks_chinese(browser: Browser, district: Any) -> None:
     url, runtime, people, facts = district
     words = Walk(facts["names"])
     alerts = facts["alerts"]
-    start = {**START, "caseworker": START["caseworker"] + [f"/work/alerts/{a}" for a in alerts.values()],
-             "auditor": START["auditor"] + [f"/audit/alerts/{a}" for a in alerts.values()]}
+    households = [f"/households/{h}" for h in facts["households"]]
+    start = {**START, "caseworker": START["caseworker"] + [f"/work/alerts/{a}" for a in alerts.values()] + households,
+             "auditor": START["auditor"] + [f"/audit/alerts/{a}" for a in alerts.values()]
+             + [f"/audit{h}" for h in households]}
     for role, pages in start.items():
         context, page = new_page(browser, url, PHONE if role == "informant" else DESK)
         try:
             log_in(page, role)
             page.wait_for_url(re.compile(r"/(home|work|dashboard|audit|field/tasks)"))
             walk(page, role, pages, words, url)
+            if role == "caseworker":  # a refused step names the state and the step in words
+                shown = refuse(page, alerts["CQ-W3"], "acknowledge")
+                assert "不能签收" in shown, shown
+                words.check("caseworker refused acknowledge", shown)
             screenshot(page, f"words_{role}")
         finally:
             context.close()
-    assert len(words.seen) > 40, words.seen
+    print(f"pages walked: {len(words.seen)}")
+    assert len(words.seen) > 100, words.seen
     assert not words.offences, "\n".join(f"{page}: {' '.join(found)}" for page, found in words.offences.items())
 
 
