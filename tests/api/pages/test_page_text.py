@@ -4,7 +4,7 @@ and every field and choice of the informant's forms (which are generated from th
 from __future__ import annotations
 
 from api.pages import forms
-from api.pages.i18n import MESSAGES, TERMS, term, text
+from api.pages.i18n import MESSAGES, TERMS, field_name, field_value, term, text
 from domain.policy.parameters import ParameterTable
 from rules.catalog import CATALOG
 from rules.choices_zh import CHOICES_ZH, choice_text
@@ -26,10 +26,12 @@ def test_every_parameter_has_a_label() -> None:
 def test_every_form_field_and_choice_has_its_words() -> None:
     fields = [f for form in forms.report_forms() for f in form.fields]
     fields += [*forms.registration_fields(), *forms.member_fields(0)]
-    missing = {f.label_key for f in fields if f.label_key not in TERMS}
-    missing |= {c for f in fields for c in f.choices if c not in TERMS}
+    missing = {f.path for f in fields if field_name(f.kind, f.path, "zh") == f.path}
+    missing |= {f"{f.kind}.{f.path}={c}" for f in fields for c in f.choices if field_value(f.kind, f.path, c, "zh") == c}
     assert missing == set()
     assert {form.kind for form in forms.report_forms()} <= set(TERMS)
+    hardship = {f.path: f for f in forms.report_form("household.hardship_reported").fields}
+    assert field_value(hardship["signal"].kind, "signal", "other", "zh") == "其他困难"
 
 
 def test_the_form_follows_the_validators_shapes() -> None:
