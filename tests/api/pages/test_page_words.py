@@ -90,7 +90,7 @@ def district(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     with served_pipeline(broker, data_dir) as (url, runtime, people):
         envelopes = generate_district(households=150, as_of=date.fromisoformat(AS_OF))
         runtime.identity.add_missing_jurisdictions(district_tree(registered_places(envelopes)).items())
-        mine = [o for h in ("CQ-W1", "CQ-W2", "CQ-W3", "CQ-W4") for o in poor_household(h)]
+        mine = [o for h in ("CQ-W1", "CQ-W2", "CQ-W3", "CQ-W4", "CQ-W5") for o in poor_household(h)]
         for observation in mine:
             observation["observed_at"] = observation["observed_at"].replace("2025-08-03", "2025-11-20")
         outcomes = runtime.intake.accept_batch(envelopes + mine + [tick(AS_OF)])
@@ -118,7 +118,8 @@ def _every_kind(envelopes: list[dict[str, Any]]) -> list[str]:
 
 def _walk_the_workflow(url: str, runtime: Any, people: People) -> dict[str, Any]:
     """Over HTTP: CQ-W1 stays open, W2 assigned and acknowledged, W3 sent to the grid's informant and
-    visited, W4 resolved as enrolled; the informant reports, corrects and withdraws."""
+    visited, W4 resolved as enrolled, W5 waiting for its visit (the informant's task); the informant reports,
+    corrects and withdraws."""
     with httpx.Client(base_url=url, timeout=30) as client:
         caseworker, informant = people.headers("caseworker"), people.headers("informant")
 
@@ -127,9 +128,10 @@ def _walk_the_workflow(url: str, runtime: Any, people: People) -> dict[str, Any]
                                                   headers=caseworker).json()["alerts"], message=household)
             return str(found[0]["alert_id"])
 
-        ids = {h: alert_of(h) for h in ("CQ-W1", "CQ-W2", "CQ-W3", "CQ-W4")}
+        ids = {h: alert_of(h) for h in ("CQ-W1", "CQ-W2", "CQ-W3", "CQ-W4", "CQ-W5")}
         steps = [(ids["CQ-W2"], "assign", {"to": "test-caseworker"}), (ids["CQ-W2"], "acknowledge", {}),
                  (ids["CQ-W3"], "acknowledge", {}), (ids["CQ-W3"], "request-verification", {}),
+                 (ids["CQ-W5"], "acknowledge", {}), (ids["CQ-W5"], "request-verification", {}),
                  (ids["CQ-W4"], "acknowledge", {}), (ids["CQ-W4"], "resolve", {"outcome": "enrolled", "note": "已纳入"})]
         for alert, action, body in steps:
             answer = client.post(f"/api/v1/alerts/{alert}/{action}", json=body, headers=caseworker)
@@ -238,6 +240,9 @@ def test_every_page_of_every_role_speaks_chinese(browser: Browser, district: Any
             log_in(page, role)
             page.wait_for_url(re.compile(r"/(home|work|dashboard|audit|field/tasks)"))
             walk(page, role, pages, words, url)
+            if role == "informant":  # the task sent for CQ-W5 is on the phone
+                page.goto("/field/tasks")
+                assert page.locator("article.task").count() == 1
             if role == "caseworker":  # a refused step names the state and the step in words
                 shown = refuse(page, alerts["CQ-W3"], "acknowledge")
                 assert "不能签收" in shown, shown
