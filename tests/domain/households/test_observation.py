@@ -828,3 +828,11 @@ def test_a_resumption_names_its_programme_and_date() -> None:
     assert parse(envelope("coverage.resumed")).data == {"programme": "low_income_edge", "date": "2026-02-27"}
     assert set(fields(with_data("coverage.resumed", programme=..., date="2026-03-09"))) == {
         "data.programme", "data.date"}
+
+
+def test_a_missing_subject_is_asked_for_by_the_kinds_chinese_name() -> None:
+    """The informant reads the kind as the form calls it, not its code (issue 18)."""
+    error = the_error(envelope("household.income_reported", household=None), "household")
+    assert error.message_zh == "上报「收入情况」必须填写此项"
+    absent = the_error(envelope("household.income_reported", resident="R-1"), "resident")
+    assert absent.message_zh == "不应填写：「收入情况」针对整户"
