@@ -7,8 +7,6 @@ the allowed values); programme levels are frozensets (for membership tests).
 
 from __future__ import annotations
 
-from domain.labels import PROGRAMME_NAMES
-
 HUKOU = ("urban", "rural")
 SEX = ("F", "M")
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
@@ -38,7 +36,11 @@ REVIEW_OUTCOMES = ("continue", "adjust", "exit")
 TERMINATION_REASONS = ("income_above_standard", "died", "moved_away", "aged_out", "other")
 DECISIONS = ("approved", "rejected")
 
-PROGRAMMES = tuple(PROGRAMME_NAMES)  # in the order of RULES.md § Programmes; their names: domain.labels
+PROGRAMMES = (  # in the order of RULES.md § Programmes; their names: domain.labels
+    "dibao", "tekun", "low_income_edge", "rigid_expenditure", "temporary_assistance", "disability_living_subsidy",
+    "disability_care_subsidy", "elderly_allowance", "orphan_allowance", "defacto_child_allowance",
+    "elderly_visiting", "poverty_monitoring",
+)
 # Granted to one person: a coverage or application of these names its `resident`.
 RESIDENT_LEVEL_PROGRAMMES = frozenset({
     "tekun", "disability_living_subsidy", "disability_care_subsidy", "elderly_allowance",

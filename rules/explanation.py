@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.facts.derived import HouseholdFacts, Subject
-from domain.labels import BOOLEAN_WORDS, fact_label
+from domain.labels import BOOLEAN_WORDS, fact_label, fact_value
 from domain.privacy import Sight, shown_facts
 from rules.rule import Rule
 
@@ -43,8 +43,8 @@ def explain(rule: Rule, subject: Subject, household: HouseholdFacts) -> dict[str
 
 
 def _text(title_zh: str, title_en: str, facts: dict[str, Any]) -> dict[str, str]:
-    zh = "；".join(f"{fact_label(k)[0]}：{_show(v, 'zh')}" for k, v in facts.items())
-    en = "; ".join(f"{fact_label(k)[1]}: {_show(v, 'en')}" for k, v in facts.items())
+    zh = "；".join(f"{fact_label(k)[0]}：{_show(k, v, 'zh')}" for k, v in facts.items())
+    en = "; ".join(f"{fact_label(k)[1]}: {_show(k, v, 'en')}" for k, v in facts.items())
     return {"zh": f"{title_zh}。{zh}", "en": f"{title_en}. {en}"}
 
 
@@ -65,11 +65,15 @@ def shown_alert(alert: dict[str, Any], sight: Sight) -> dict[str, Any]:
     return {**alert, "explanation": shown_explanation(alert.get("explanation"), sight)}
 
 
-def _show(value: Any, language: str) -> str:
+def _show(name: str, value: Any, language: str) -> str:
+    """A fact's value in words: yes/no, an enumerated value by its fact's table, money to the cent."""
     if isinstance(value, bool):
         return BOOLEAN_WORDS[value][0 if language == "zh" else 1]
     if isinstance(value, list):
-        return ("、" if language == "zh" else ", ").join(map(str, value))
+        return ("、" if language == "zh" else ", ").join(_show(name, item, language) for item in value)
+    pair = fact_value(name, value) if isinstance(value, str) else None
+    if pair is not None:
+        return pair[0 if language == "zh" else 1]
     if isinstance(value, float):
         return _amount(value)
     return str(value)

@@ -18,8 +18,8 @@ from fastapi.responses import Response
 
 from api.http.dependencies import Access, AsOfQuery, History, Households, Identity, Today, Views
 from api.http.routes.alerts import MAX_OFFSET
-from api.pages.explain import explained, place_namer, shown
-from api.pages.i18n import term
+from api.pages.explain import explained, fact_shown, place_namer
+from api.pages.i18n import term, word
 from api.pages.render import page, see_other, when
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.http.reads import record_read, record_reads, route_of
@@ -67,7 +67,7 @@ def access(request: Request, views: Views, outcome: str = "", reason: str = "", 
            principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
     """The access log, refusals first to hand (`?outcome=refused`): who read or tried to read what, and why a
     refusal was refused (the same view as `GET /api/v1/audit/access`)."""
-    chosen = {"outcome": one_of("outcome", outcome, OUTCOMES), "reason": one_of("reason", reason, REASONS),
+    chosen = {"outcome": one_of("outcome", outcome, OUTCOMES, lambda o, lang: word("access_outcome", o, lang)), "reason": one_of("reason", reason, REASONS, lambda r, lang: word("access_reason", r, lang)),
               "user": user.strip(), "household": household.strip()}
     filters = {k: v or None for k, v in chosen.items()}
     total, rows = access_log.query(views, filters.pop("household"), filters.pop("user"), ACCESS_PAGE, offset,
@@ -111,7 +111,7 @@ def household(request: Request, household_id: str, access: Access, events: Histo
     known_at, as_of, problem = _chosen(dict(request.query_params), moments, axis)
     then = past.household(household_id, as_of, known_at, full)
     day = date.fromisoformat(then["as_of"]) if then else as_of or known_at.astimezone(CHINA).date()
-    chosen_kind = one_of("kind", kind, KINDS)
+    chosen_kind = one_of("kind", kind, KINDS, lambda k, lang: word("history_group", k, lang))
     events = [dict(e, later=datetime.fromisoformat(e["recorded_at"]) > known_at, details=_details(e))
               for e in history if not chosen_kind or e["type"].startswith(f"{chosen_kind}.")]
     return page(request, "audit_household.html", {
@@ -137,11 +137,20 @@ def _details(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in DETAILS if entry.get(k) not in (None, "", [])}
 
 
+def _subject_name(subject: dict[str, Any], lang: str) -> str:
+    """Which subject the facts are about: a resident or household by id, a coverage by its programme and start
+    (its key, `dibao:-:2024-01-01`, is the rules' spelling)."""
+    if subject["kind"] == "coverage" and str(subject["key"]).count(":") == 2:
+        programme, resident, start = str(subject["key"]).split(":")
+        return " · ".join(p for p in (term(programme, lang), "" if resident == "-" else resident, start) if p)
+    return str(subject["resident"] or subject["key"])
+
+
 def _facts(then: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
     """The derived facts of each subject then, labelled in the page's language."""
     i = 0 if lang == "zh" else 1
-    return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"],
-             "facts": [(fact_label(name)[i], shown(value, lang)) for name, value in s["facts"].items()]}
+    return [{"kind": s["kind"], "key": s["key"], "resident": s["resident"], "named": _subject_name(s, lang),
+             "facts": [(fact_label(name)[i], fact_shown(name, value, lang)) for name, value in s["facts"].items()]}
             for s in (then or {}).get("facts", [])]
 
 
@@ -161,8 +170,8 @@ def alert_story(request: Request, alert_id: str, access: Access, events: History
     history = events.events(story["household"], [], full)
     data = {e["observation"]["observation_id"]: e["observation"].get("data") for e in history if "observation" in e}
     now = {e["observation_id"]: e for e in timeline(households, story["household"])}
-    causes = [dict(c, now=standing_now(c, lang), data=data_words(data.get(c["observation_id"]), lang),
-                   correction=data_words(data.get(c.get("corrected_by") or ""), lang)) for c in story["caused_by"]]
+    causes = [dict(c, now=standing_now(c, lang), data=data_words(data.get(c["observation_id"]), lang, c.get("kind")),
+                   correction=data_words(data.get(c.get("corrected_by") or ""), lang, c.get("kind"))) for c in story["caused_by"]]
     raised = story["actions"][0] if story["actions"] else {}
     return page(request, "audit_alert.html", {
         "s": story, "why": explained(story, lang, place_namer(identity)), "causes": causes,
@@ -175,6 +184,6 @@ def _resolution(resolution: dict[str, Any], now: dict[str, dict[str, Any]], lang
     """A resolution with what the system held the moment before, each observation's standing now beside it."""
     then = resolution.get("household_then")
     just_before = parse_moment(resolution["recorded_at"]) - timedelta(microseconds=1)
-    held = [dict(o, data_words=data_words(o.get("data"), lang),
+    held = [dict(o, data_words=data_words(o.get("data"), lang, o.get("kind")),
                  now=standing_now(now.get(o["observation_id"], {}), lang)) for o in (then or {}).get("observations_in_force", [])]
     return {**resolution, "then": then, "held": held, "facts": _facts(then, lang), "known_at": china(just_before)}

@@ -16,7 +16,7 @@ from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
-from api.pages.i18n import LANGUAGES, term, text
+from api.pages.i18n import LANGUAGES, rule_title, term, text, word
 from api.pages.render import page
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
@@ -53,7 +53,7 @@ def backtest(request: Request, name: str, settings: AppSettings,
     if report is None:
         raise PageError(404, "not_found")
     lang = lang_of(request)
-    svg = {rule["rule"]: charts.bar_chart(text("outcomes_of", lang, rule=rule["rule"]),
+    svg = {rule["rule"]: charts.bar_chart(text("outcomes_of", lang, rule=rule_title(rule["rule"], lang)),
                                           [(outcome_label(o, lang), rule["counts"][o]) for o in OUTCOMES])
            for rule in report.get("rules", [])}
     return page(request, "audit_backtest.html", {"name": name, "r": report, "svg": svg, "outcomes": OUTCOMES,
@@ -92,7 +92,7 @@ def response_time_page(request: Request, views: Views, assessor: Assessment, ide
                        group_by: str = "community", region: str = "", start: str = "", end: str = "",
                        principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     lang = lang_of(request)
-    by = one_of("group_by", group_by, GROUPINGS) or "community"
+    by = one_of("group_by", group_by, GROUPINGS, lambda g, lang: word("group", g, lang)) or "community"
     try:
         first, last = _days(start, end)
     except AxisError as error:
@@ -125,6 +125,8 @@ def _observations(assessor: Assessor) -> Any:
 
 def _group_namer(identity: IdentityApp, by: str, lang: str) -> Any:
     places = place_namer(identity, with_code=False)
+    if by == "rule":
+        return lambda group: rule_title(group, lang)
     return lambda group: places(group) if by == "community" else term(group, lang)
 
 

@@ -18,8 +18,7 @@ from api.pages.session import bad_value, lang_of
 from api.http.regions import page_region
 from domain.policy.parameters import ParameterTable, Resolved
 from rules.catalog import CATALOG
-from rules.choices_zh import choice_text
-from rules.plain_language import looks_for, parameter_label
+from rules.plain_language import choice_text, looks_for, parameter_label
 from rules.rule import Rule
 
 router = APIRouter(include_in_schema=False)

@@ -15,7 +15,7 @@ from api.http.dependencies import Identity, Today, Views
 from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.explain import place_namer
-from api.pages.i18n import text
+from api.pages.i18n import rule_title, text, week_name
 from api.pages.render import page
 from api.pages.session import lang_of, needs
 from api.http.reads import record_reads
@@ -55,10 +55,12 @@ def dashboard(request: Request, views: Views, identity: Identity, today: Today, 
 def _charts(views: ViewStore, identity: IdentityApp, prefix: str, today: date, lang: str) -> dict[str, str]:
     short = place_namer(identity, with_code=False)
     return {
-        "by_rule": charts.bar_chart(text("open_by_rule", lang), figures.open_by_rule(views, prefix)),
+        "by_rule": charts.bar_chart(text("open_by_rule", lang),
+                                    [(rule_title(rule, lang), n) for rule, n in figures.open_by_rule(views, prefix)]),
         "by_community": charts.bar_chart(text("open_by_community", lang),
                                          [(short(code), n) for code, n in figures.open_by_community(views, prefix)]),
-        "per_week": charts.line_chart(text("found_per_week", lang), figures.found_per_week(views, prefix, WEEKS, today)),
+        "per_week": charts.line_chart(text("found_per_week", lang), [
+            (week_name(week, lang), n) for week, n in figures.found_per_week(views, prefix, WEEKS, today)]),
     }
 
 

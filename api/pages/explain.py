@@ -8,6 +8,7 @@ from typing import Any, Callable
 from api.pages.i18n import LANGUAGES, term, text
 from domain.identity.application import IdentityApp
 from domain.policy.parameter_types import EARLIEST_EFFECTIVE
+from domain import labels
 from domain.labels import fact_label
 from rules.plain_language import looks_for, parameter_label
 
@@ -23,6 +24,14 @@ def shown(value: Any, lang: str) -> str:
     if value is None:
         return "—"
     return term(value, lang)
+
+
+def fact_shown(name: str, value: Any, lang: str) -> str:
+    """A fact's value in words, an enumerated one by its fact's table (`care_level` `partial` is 部分失能)."""
+    if isinstance(value, list) and labels.fact_value(name, value[0] if value else None) is not None:
+        return ("、" if lang == "zh" else ", ").join(fact_shown(name, v, lang) for v in value)
+    pair = labels.fact_value(name, value) if isinstance(value, str) else None
+    return shown(value, lang) if pair is None else pair[LANGUAGES.index(lang)]
 
 
 Places = Callable[[str], str]
@@ -60,7 +69,8 @@ def explained(alert: dict[str, Any], lang: str, places: Places) -> dict[str, Any
         "rule": why.get("rule"), "version": why.get("rule_version"), "judged_on": why.get("judged_on"),
         "title": (why.get("title") or {}).get(lang),
         "looks_for": looks_for(str(why.get("rule")))[i],
-        "facts": [{"label": fact_label(name)[i], "value": shown(value, lang)} for name, value in (why.get("facts") or {}).items()],
+        "facts": [{"label": fact_label(name)[i], "value": fact_shown(name, value, lang)}
+                  for name, value in (why.get("facts") or {}).items()],
         "parameters": [{"name": name, "label": parameter_label(name)[i], "value": shown(entry.get("value"), lang),
                         "source": source(entry, lang, places)} for name, entry in (why.get("parameters") or {}).items()],
         "missing": [parameter_label(name)[i] for name in why.get("missing_parameters") or []],

@@ -8,7 +8,7 @@ and the server can never disagree on a name or a vocabulary. The form does not v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from domain import vocabulary as v
@@ -35,14 +35,21 @@ class FormField:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    kind: str = ""  # the observation kind it belongs to, and the field's path in its data (`members.sex`):
+    path: str = ""  # what names the field and its choices (domain.labels.field_name / field_value)
 
     @property
     def id(self) -> str:
         return "f-" + self.name.replace(".", "-").replace("[", "-").replace("]", "")
 
 
-def form_field(spec: Spec, prefix: str = "data", label_prefix: str = "data") -> FormField:
-    """The input for one field spec, from the shape of its check."""
+def form_field(spec: Spec, kind: str, prefix: str = "data", label_prefix: str = "data") -> FormField:
+    """The input for one field spec of `kind`, from the shape of its check."""
+    path = spec.name if label_prefix == "data" else f"{label_prefix}.{spec.name}"
+    return replace(_control(spec, prefix, label_prefix), kind=kind, path=path)
+
+
+def _control(spec: Spec, prefix: str, label_prefix: str) -> FormField:
     shape = shape_of(spec.check)
     name, label = f"{prefix}.{spec.name}", f"{label_prefix}.{spec.name}"
     if shape.enum:
@@ -71,7 +78,7 @@ class KindForm:
 
 def report_form(kind: str) -> KindForm:
     about_resident = v.SUBJECTS[kind] == v.RESIDENT
-    return KindForm(kind, about_resident, tuple(form_field(spec) for spec in DATA_FIELDS[kind]))
+    return KindForm(kind, about_resident, tuple(form_field(spec, kind) for spec in DATA_FIELDS[kind]))
 
 
 def report_forms() -> list[KindForm]:
@@ -80,11 +87,11 @@ def report_forms() -> list[KindForm]:
 
 def registration_fields() -> tuple[FormField, ...]:
     """The household's own fields (region and grid are the informant's; members come separately)."""
-    return tuple(form_field(spec) for spec in DATA_FIELDS[REGISTRATION] if spec.name in ("address", "hukou"))
+    return tuple(form_field(spec, REGISTRATION) for spec in DATA_FIELDS[REGISTRATION] if spec.name in ("address", "hukou"))
 
 
 def member_fields(index: int) -> tuple[FormField, ...]:
-    return tuple(form_field(spec, prefix=f"data.members[{index}]", label_prefix="members")
+    return tuple(form_field(spec, REGISTRATION, prefix=f"data.members[{index}]", label_prefix="members")
                  for spec in shape_of(MEMBER).fields)
 
 

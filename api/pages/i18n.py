@@ -7,7 +7,10 @@ itself, so a forgotten translation is visible on the page rather than silently b
 
 from __future__ import annotations
 
-from domain.labels import BOOLEAN_WORDS, VALUE_LABELS
+from domain import labels
+from domain.labels import BOOLEAN_WORDS
+from domain.policy.declarations import LABELS as PARAMETER_NAMES
+from rules.catalog import RULES_BY_ID
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
@@ -44,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found_title": ("未找到", "Not found"),
     "not_found_text": ("您的辖区内没有该记录。", "There is no such record in your jurisdiction."),
     "bad_value_title": ("参数有误", "Invalid value"),
+    "input_value": ("输入的值", "a value"),
     "bad_value_text": ("以下参数的值无法使用，请修改后重试。", "These values cannot be used; change them and try again."),
     "csrf_title": ("表单已过期", "Form expired"),
     "csrf_text": ("表单校验失败，请返回后刷新页面再提交。", "The form could not be verified; go back, reload and submit again."),
@@ -69,6 +73,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sla_deadline": ("截止 {d}", "due {d}"),
     "escalated": ("已上报主管", "escalated"),
     "total": ("共 {n} 条", "{n} in all"),
+    "pager": ("翻页", "Pages"),
     "no_alerts": ("没有符合条件的预警。", "No alerts match."),
     "title": ("事项", "What"),
     # household
@@ -263,7 +268,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "axis_known_at_hint": ("只计入该时刻及以前录入的记录：迟报的情况和之后的更正都不计入。",
                            "Only what had been recorded by then: late reports and later corrections are left out."),
     "slider_known_at": ("拖动选择录入时刻", "Slide to a recorded moment"),
-    "type_known_at": ("或输入时刻（ISO 格式，北京时间）", "or type a moment (ISO, Beijing time)"),
+    "type_known_at": ("或输入时刻（如 2025-08-04T09:30:00+08:00，北京时间）", "or type a moment (ISO, Beijing time)"),
     "bad_as_of": ("日期格式不正确，请按 2025-08-04 的格式输入。", "That is not a date; type it as 2025-08-04."),
     "bad_known_at": ("时刻格式不正确，请按 2025-08-04T09:30:00+08:00 的格式输入。",
                      "That is not a moment; type it as 2025-08-04T09:30:00+08:00."),
@@ -310,6 +315,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "made_at": ("生成时间", "Made at"),
     "window": ("回放区间", "Window"),
     "catalog_version": ("规则目录版本", "Rule catalog"),
+    "catalog_current": ("现行规则目录", "the catalog in force"),
+    "catalog_other": ("另行指定的规则目录", "another catalog"),
     "changed_parameters": ("调整的参数", "Parameters changed"),
     "backtest_title": ("回测报告 {name}", "Back-test {name}"),
     "backtest_figures": ("{households} 户、{events} 条事件、{days} 天、{evaluations} 次判断，用时 {seconds} 秒",
@@ -379,42 +386,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # end of the auditor pages
 }
 
-# Vocabulary values are labelled in domain.labels (with the event kinds of domain.event_kinds); the pages
-# add the words of their forms and reports.
-TERMS: dict[str, tuple[str, str]] = {
-    **VALUE_LABELS,
-    # field names of the forms
-    "data.region": ("社区代码", "Community code"), "data.grid": ("网格", "Grid"), "data.address": ("住址", "Address"),
-    "data.hukou": ("户籍类型", "Hukou"), "data.local_hukou": ("本地户籍", "Local hukou"),
-    "data.monthly_income": ("家庭月收入(元)", "Household monthly income (CNY)"),
-    "data.period": ("收入所属月份", "Month of the income"), "data.income_type": ("收入类型", "Income type"),
-    "data.source": ("来源", "Source"), "data.category": ("残疾类别", "Disability category"),
-    "data.grade": ("残疾等级(1-4级)", "Grade (1-4)"), "data.certified": ("持残疾人证", "Holds a certificate"),
-    "data.condition": ("疾病名称", "Condition"), "data.serious": ("重特大疾病", "Serious illness"),
-    "data.hospitalized": ("住院", "In hospital"), "data.date": ("日期", "Date"),
-    "data.kind": ("事件类型", "Kind of emergency"), "data.loss": ("损失(元)", "Loss (CNY)"),
-    "data.resident": ("涉及的居民编号", "Resident concerned"), "data.signal": ("困难类型", "Kind of hardship"),
-    "data.urgency": ("紧急程度", "Urgency"), "data.note": ("说明", "Note"),
-    "data.lives_alone": ("独居", "Lives alone"), "data.empty_nest": ("空巢", "Empty nest"),
-    "data.left_behind": ("留守", "Left behind"), "data.special_family": ("计生特殊家庭", "Special family"),
-    "data.purpose": ("走访目的", "Purpose"), "data.residents_seen": ("见到的居民编号(逗号分隔)", "Residents seen (comma-separated ids)"),
-    "data.members": ("家庭成员", "Members"), "members.resident": ("居民编号", "Resident id"),
-    "members.name": ("姓名", "Name"), "members.id_number": ("身份证号", "ID number"),
-    "members.sex": ("性别", "Sex"), "members.birth_date": ("出生日期", "Birth date"),
-    "members.relation": ("与户主关系", "Relation"),
-    # auditor pages (issue 9): chain breaks, logs, stages, groups
-    "edited": ("被修改", "edited"), "deleted": ("被删除", "deleted"), "inserted": ("被插入", "inserted"),
-    "households": ("家庭日志", "households log"), "alerts": ("预警日志", "alerts log"),
-    "identity": ("账号日志", "identity log"), "audit": ("查阅日志", "access log"),
-    "observation_to_alert": ("观察→预警", "observation → alert"),
-    "alert_to_acknowledgement": ("预警→签收", "alert → acknowledged"),
-    "acknowledgement_to_visit": ("签收→入户核实", "acknowledged → visit"),
-    "visit_to_resolution": ("核实→办结", "visit → resolved"), "alert_to_resolution": ("预警→办结", "alert → resolved"),
-    "working_days": ("工作日", "working days"), "calendar_days": ("自然日", "calendar days"), "mixed": ("混合", "mixed"),
-    "unassigned": ("未分配", "unassigned"), "unknown": ("未知", "unknown"), "disabled": ("有残疾", "disabled"),
-    "community": ("社区", "community"),
-    # end of the auditor pages
-}
+# Vocabulary values are labelled in domain.labels, one table per meaning (with the event kinds of
+# domain.event_kinds, the rules' titles on each rule, the parameters' names on each parameter).
+TERMS: dict[str, tuple[str, str]] = labels.VALUE_LABELS
 
 
 def language(value: str | None) -> str:
@@ -428,7 +402,97 @@ def text(key: str, lang: str, **values: object) -> str:
     return chosen.format(**values) if values else chosen
 
 
+def _in(pair: tuple[str, str] | None, lang: str, fallback: object) -> str:
+    return str(fallback) if pair is None else pair[LANGUAGES.index(lang)]
+
+
 def term(value: object, lang: str) -> str:
-    """A vocabulary value in `lang` (the value itself when the catalog does not know it)."""
-    pair = TERMS.get(str(value))
-    return str(value) if pair is None else pair[LANGUAGES.index(lang)]
+    """A vocabulary value whose spelling says what it means (a state, a kind, a role …) in `lang` (the value
+    itself when the table does not know it)."""
+    return _in(TERMS.get(str(value)), lang, value)
+
+
+def word(meaning: str, value: object, lang: str) -> str:
+    """`value` as the table `meaning` of domain.labels names it (`word("care_level", "partial")` is 部分失能)."""
+    return _in(labels.meaning_label(meaning, value), lang, term(value, lang))
+
+
+def field_name(kind: str | None, path: str, lang: str) -> str:
+    """The name of a data field as `kind` calls it (`field_name("resident.school_status_reported", "status")`)."""
+    return labels.field_name(kind, path)[LANGUAGES.index(lang)]
+
+
+def field_value(kind: str | None, path: str, value: object, lang: str) -> str:
+    """A data field's value in words: an enumerated one by its field's table, anything else as `term` shows it."""
+    return _in(labels.field_value(kind, path, value), lang, term(value, lang))
+
+
+def rule_title(rule_id: object, lang: str) -> str:
+    """A rule as people call it: its title in the catalog (a rule no longer in the catalog: its id)."""
+    rule = RULES_BY_ID.get(str(rule_id))
+    return str(rule_id) if rule is None else (rule.title_zh if lang == "zh" else rule.title_en)
+
+
+def parameter_name(name: object, lang: str) -> str:
+    """A policy parameter as people call it (`dibao.standard_monthly.urban` is 城镇低保标准)."""
+    return _in(PARAMETER_NAMES.get(str(name)), lang, name)
+
+
+def route_name(route: object, lang: str) -> str:
+    """A recorded route as the page or interface it is (`GET /households/{id}` is 家庭档案页面)."""
+    return labels.route_name(route)[LANGUAGES.index(lang)]
+
+
+DETAIL_MEANINGS = {"shown": "access_shown"}
+
+
+def detail(key: str, value: object, lang: str) -> str:
+    """One detail of a history event in words: a rule by its title, a route by its page, the rest by `term`."""
+    if key == "rule":
+        return rule_title(value, lang)
+    if key == "route":
+        return route_name(value, lang)
+    if key in DETAIL_MEANINGS:
+        return word(DETAIL_MEANINGS[key], value, lang)
+    return term(value, lang)
+
+
+# The query parameters and form fields a 422 page may name, as the page's form labels them.
+QUERY_NAMES: dict[str, tuple[str, str]] = {
+    "rule": ("规则", "rule"), "severity": ("紧急程度", "severity"), "status": ("状态", "status"),
+    "mine": ("只看分配给我的", "only mine"), "overdue": ("只看超时未签收的", "only overdue"),
+    "offset": ("翻页位置", "page offset"), "outcome": ("结果", "outcome"), "reason": ("原因", "reason"),
+    "user": ("用户", "user"), "household": ("家庭编号", "household"), "kind": ("类型", "kind"),
+    "group_by": ("分组", "group by"), "region": ("地区代码", "region code"), "start": ("发现日期自", "raised from"),
+    "end": ("发现日期至", "raised to"), "on": ("日期", "date"), "as_of": ("业务日期", "as of"),
+    "known_at": ("录入时刻", "known at"), "month": ("月份", "month"), "to": ("分配给", "assign to"),
+    "note": ("说明", "note"), "csrf": ("表单校验", "form check"),
+}
+
+
+def query_name(field: object, lang: str) -> str:
+    """A query parameter or form field in the words of the page's form (a field not listed: a generic word)."""
+    return _in(QUERY_NAMES.get(str(field)), lang, text("input_value", lang))
+
+
+def catalog_name(catalog: object, lang: str) -> str:
+    """The rule catalog a back-test replayed: the one in force, or another one named on the command line."""
+    from rules.engine_process import DEFAULT_CATALOG
+
+    return text("catalog_current" if str(catalog) == DEFAULT_CATALOG else "catalog_other", lang)
+
+
+def week_name(week: str, lang: str) -> str:
+    """An ISO week (`2025-W38`) as a Chinese reader says it: the month of its Thursday and which week of that
+    month it is (9月第3周); English keeps the ISO form's meaning as "week of 15 Sep"."""
+    from datetime import date, timedelta
+
+    try:
+        year, number = week.split("-W")
+        thursday = date.fromisocalendar(int(year), int(number), 4)
+    except ValueError:
+        return week
+    monday = thursday - timedelta(days=3)
+    if lang == "zh":
+        return f"{thursday.month}月第{(thursday.day - 1) // 7 + 1}周"
+    return f"week of {monday.day} {monday.strftime('%b')}"

@@ -99,6 +99,23 @@ def switch_url(request: Request, lang: str) -> str:
     return f"{request.url.path}?{urlencode(query)}"
 
 
+def words(lang: str) -> dict[str, Any]:
+    """The vocabulary's lookups in `lang`, for the templates: a value by its meaning, a field's name and value,
+    a rule's title, a parameter's name, a route's page, a week."""
+    return {
+        "word": lambda meaning, value: i18n.word(meaning, value, lang),
+        "field_name": lambda kind, path: i18n.field_name(kind, path, lang),
+        "field_value": lambda kind, path, value: i18n.field_value(kind, path, value, lang),
+        "rule_title": lambda rule: i18n.rule_title(rule, lang),
+        "parameter_name": lambda name: i18n.parameter_name(name, lang),
+        "route_name": lambda route: i18n.route_name(route, lang),
+        "week_name": lambda week: i18n.week_name(week, lang),
+        "detail": lambda key, value: i18n.detail(key, value, lang),
+        "catalog_name": lambda catalog: i18n.catalog_name(catalog, lang),
+        "query_name": lambda field: i18n.query_name(field, lang),
+    }
+
+
 def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     """Render `name` with everything the base layout needs."""
     lang = lang_of(request)
@@ -108,6 +125,7 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
         "csrf": csrf_token(request), "switch_url": switch_url(request, lang), "path": request.url.path,
         "csp_nonce": getattr(request.state, NONCE, ""),
         "t": lambda key, **values: i18n.text(key, lang, **values), "term": lambda value: i18n.term(value, lang),
+        **words(lang),
     }
     response = templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status)
     if request.query_params.get("lang") in i18n.LANGUAGES:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from api.pages.i18n import language
+from api.pages.i18n import language, term
 from api.http.dependencies import identity
 from api.http.reads import record_role_refusal
 from domain.identity.access import Action, Principal, allowed
@@ -54,10 +54,13 @@ def bad_value(field: str, message_zh: str, message: str) -> BadValues:
     return BadValues([{"field": field, "message": message, "message_zh": message_zh}])
 
 
-def one_of(field: str, value: str, choices: Sequence[str]) -> str:
-    """`value` when it is empty or one of `choices` (a vocabulary); anything else is the 422 page naming them."""
+def one_of(field: str, value: str, choices: Sequence[str],
+           words: Callable[[str, str], str] = term) -> str:
+    """`value` when it is empty or one of `choices` (a vocabulary); anything else is the 422 page naming them,
+    each in words (`words(choice, lang)`: by default as `term` names it)."""
     if value and value not in choices:
-        raise bad_value(field, f"必须是以下之一：{'、'.join(choices)}", f"must be one of: {', '.join(choices)}")
+        raise bad_value(field, f"必须是以下之一：{'、'.join(words(c, 'zh') for c in choices)}",
+                        f"must be one of: {', '.join(words(c, 'en') for c in choices)}")
     return value
 
 

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from api.pages.explain import shown
-from api.pages.i18n import term, text
+from api.pages.i18n import field_name, field_value, text
+from domain import labels
 from domain.households.state import observed_on
 from domain.instants import instant
 
@@ -44,17 +45,26 @@ def observations(timeline: list[dict[str, Any]], history: list[dict[str, Any]], 
     data (from the history's entries, masked as the reader's role needs)."""
     data = {e["observation"]["observation_id"]: e["observation"].get("data") for e in history if "observation" in e}
     rows = [{**entry, "then": standing_then(entry, then, known_at, as_of), "now": standing_now(entry, lang),
-             "data": data_words(data.get(entry["observation_id"]), lang)} for entry in timeline]
+             "data": data_words(data.get(entry["observation_id"]), lang, entry.get("kind"))} for entry in timeline]
     return sorted(rows, key=lambda r: (instant(r["observed_at"]), r["recorded_at"]))
 
 
-def data_words(data: Any, lang: str) -> str:
-    """An observation's data as "label：value" pairs (members counted, not listed)."""
+def data_words(data: Any, lang: str, kind: str | None = None) -> str:
+    """An observation's data as "name：value" pairs, each field named and each value read as `kind` means it
+    (members counted, not listed; a parent's status and date in words)."""
     if not isinstance(data, dict):
         return ""
     colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
-    parts = []
-    for key, value in data.items():
-        counted = isinstance(value, list) and value and isinstance(value[0], dict)
-        parts.append(f"{term('data.' + key, lang)}{colon}{len(value) if counted else shown(value, lang)}")
-    return semicolon.join(parts)
+    return semicolon.join(_field_words(kind, key, value, lang, colon) for key, value in data.items())
+
+
+def _field_words(kind: str | None, path: str, value: Any, lang: str, colon: str) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return f"{field_name(kind, path, lang)}{colon}{len(value)}"
+    if isinstance(value, dict):
+        inner = ("，" if lang == "zh" else ", ").join(
+            _field_words(kind, f"{path}.{key}", item, lang, colon) for key, item in value.items())
+        return f"{field_name(kind, path, lang)}（{inner}）" if lang == "zh" else f"{field_name(kind, path, lang)} ({inner})"
+    if isinstance(value, str) and labels.field_value(kind, path, value) is not None:
+        return f"{field_name(kind, path, lang)}{colon}{field_value(kind, path, value, lang)}"
+    return f"{field_name(kind, path, lang)}{colon}{shown(value, lang)}"

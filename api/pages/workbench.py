@@ -23,6 +23,7 @@ from api.http.routes.alerts import MAX_OFFSET, alert_row, area_of, sla_of
 from api.http.dependencies import AllServices, Policy, Today, Views, ViewsLag
 from api.http.household_view import household_360
 from api.pages.explain import explained, place_namer
+from api.pages.i18n import rule_title
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs, one_of
 from api.http.reads import record_read, record_reads
@@ -49,7 +50,7 @@ RULES = tuple(r.id for r in CATALOG)
 def queue(request: Request, views: Views, policy: Policy, today: Today, rule: str = "", severity: str = "",
           status: str = "open", mine: str = "", overdue: str = "", offset: int = Query(0, ge=0, le=MAX_OFFSET),
           principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
-    rule, severity = one_of("rule", rule, RULES), one_of("severity", severity, SEVERITIES)
+    rule, severity = one_of("rule", rule, RULES, rule_title), one_of("severity", severity, SEVERITIES)
     status, mine, overdue = one_of("status", status, STATES), one_of("mine", mine, ("1",)), one_of("overdue", overdue,
                                                                                                  ("1",))
     filters = {"household": None, "rule": rule or None, "severity": severity if severity in SEVERITIES else None,

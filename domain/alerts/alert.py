@@ -156,7 +156,7 @@ class Alert(Aggregate):
         self._check("assign")
         _required("to", to, "the caseworker to assign to", "被指派的经办人员")
         if to == self.assigned_to:
-            raise InvalidTransition(self.state, "assign", f"already assigned to {to}", f"已指派给 {to}")
+            raise InvalidTransition(self.state, "assign", f"already assigned to {to}", f"已分配给 {to}")
         self._assigned(to=to, by=by, on=on)
 
     def acknowledge(self, by: str, on: str) -> None:
@@ -177,7 +177,7 @@ class Alert(Aggregate):
         """The informant's visit: what they found, on which day (not before the request, not after today)."""
         self._check("record_verification")
         if outcome not in VERIFICATION_OUTCOMES:
-            raise InvalidValue.not_one_of("outcome", outcome, VERIFICATION_OUTCOMES)
+            raise InvalidValue.not_one_of("outcome", outcome, VERIFICATION_OUTCOMES, "visit_outcome")
         visited = visited_on or on
         requested = (self.verification or {}).get("requested_on") or self.raised_on
         if not _iso_date(visited) or not requested <= visited <= on:

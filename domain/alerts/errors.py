@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from domain.labels import meaning_label
+
 
 class AlertError(ValueError):
     """An action an alert (or its book) refuses; `message_zh` is what a caseworker reads first."""
@@ -19,16 +21,16 @@ class AlertError(ValueError):
         self.message_zh = message_zh
 
 
-# Chinese names of the workflow states and actions, for the messages caseworkers read.
-STATE_ZH = {
-    "open": "待处理", "assigned": "已指派", "acknowledged": "已签收", "verification_requested": "待核实",
-    "verified": "已核实", "closed": "已关闭",
-}
-ACTION_ZH = {
-    "assign": "指派", "acknowledge": "签收", "request_verification": "派发核实任务",
-    "record_verification": "记录核实走访", "resolve": "办结", "clear": "自动关闭", "escalate": "超时上报",
-    "reopen": "重新打开",
-}
+
+def _zh(meaning: str, value: str) -> str:
+    """A workflow state or action in the words of the pages (domain.labels), for the messages caseworkers read."""
+    pair = meaning_label(meaning, value)
+    return value if pair is None else pair[0]
+
+
+def field_meaning(field: str) -> str:
+    """Which table an alert action's field takes its words from (`outcome`: the resolution's outcomes)."""
+    return {"outcome": "resolution"}.get(field, field)
 
 
 class InvalidTransition(AlertError):
@@ -39,8 +41,8 @@ class InvalidTransition(AlertError):
         self.action = action
         super().__init__(
             f"{action} is not allowed for an alert in state {state}{': ' + why if why else ''}",
-            f"预警当前状态为「{STATE_ZH.get(state, state)}」（{state}），不能{ACTION_ZH.get(action, action)}"
-            f"（{action}）{'：' + why_zh if why_zh else ''}",
+            f"预警当前状态为「{_zh('alert_state', state)}」，不能{_zh('action', action)}"
+            f"{'：' + why_zh if why_zh else ''}",
         )
 
 
@@ -52,9 +54,13 @@ class InvalidValue(AlertError):
         super().__init__(message, message_zh)
 
     @classmethod
-    def not_one_of(cls, field: str, value: object, allowed: Iterable[str]) -> "InvalidValue":
+    def not_one_of(cls, field: str, value: object, allowed: Iterable[str], meaning: str = "") -> "InvalidValue":
+        """`meaning`: the table of domain.labels naming the allowed values (by default the field's own)."""
+        allowed = tuple(allowed)
         choices = ", ".join(allowed)
-        return cls(field, f"{field} must be one of {choices} (got {value!r})", f"{field} 必须是 {choices} 之一")
+        words = "、".join(_zh(meaning or field_meaning(field), choice) for choice in allowed)
+        return cls(field, f"{field} must be one of {choices} (got {value!r})",
+                   f"{_zh('alert_field', field)}必须是以下之一：{words}")
 
 
 class SlotTaken(AlertError):

@@ -19,7 +19,7 @@ from domain.households.observations.problems import (FieldError, InvalidObservat
 from domain.households.observations.references import Registry, registry_problems
 from domain.households.observations.shapes import Check, Shape, Spec, shaped
 from domain.instants import china_date
-from domain.labels import PROGRAMME_NAMES
+from domain.labels import OBSERVATION_KINDS, PROGRAMME_NAMES
 
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and gateways drift
 
@@ -104,17 +104,22 @@ def envelope_specs(now: datetime) -> tuple[Spec, ...]:
     )
 
 
+def _kind_zh(kind: str) -> str:
+    """An observation kind as the informant's form calls it (domain.labels)."""
+    return OBSERVATION_KINDS.get(kind, (kind, kind))[0]
+
+
 def _subject_id(name: str, raw: Any, rule: str, kind: str) -> tuple[str | None, list[Problem]]:
     """The envelope's `household` or `resident`, as the kind's subject wants it."""
     given = not absent(raw, required=False)
     if rule == "absent":
         if not given:
             return None, []
-        why, why_zh = ("clock.tick is about no household", "clock.tick 不涉及任何户") if kind == "clock.tick" else (
-            f"{kind} is about the whole household", f"{kind} 针对整户")
+        why, why_zh = ("clock.tick is about no household", "时钟推进不涉及任何户") if kind == "clock.tick" else (
+            f"{kind} is about the whole household", f"「{_kind_zh(kind)}」针对整户")
         return None, [Problem(name, f"must be absent: {why}", f"不应填写：{why_zh}")]
     if not given:
-        return None, [Problem(name, f"is required for {kind}", f"{kind} 必须填写此项")] if rule == "required" else []
+        return None, [Problem(name, f"is required for {kind}", f"上报「{_kind_zh(kind)}」必须填写此项")] if rule == "required" else []
     try:
         return identifier(raw), []
     except Bad as bad:
@@ -144,10 +149,10 @@ def _programme_level(kind: str, data: dict[str, Any], resident_given: bool) -> l
     zh, en = PROGRAMME_NAMES[programme]
     if programme in v.RESIDENT_LEVEL_PROGRAMMES and not resident_given:
         return [Problem("resident", f"is required: {programme} ({en}) is granted to one person",
-                         f"必须填写：{programme}（{zh}）是个人项目")]
+                         f"必须填写：{zh}是个人项目")]
     if programme in v.HOUSEHOLD_LEVEL_PROGRAMMES and resident_given:
         return [Problem("resident", f"must be absent: {programme} ({en}) is granted to the whole household",
-                         f"不应填写：{programme}（{zh}）是家庭项目")]
+                         f"不应填写：{zh}是家庭项目")]
     return []
 
 

@@ -109,7 +109,7 @@ def test_the_household_as_known_before_the_correction_and_the_alerts_story(desk:
     expect(cause).to_have_attribute("data-status", "corrected")
     expect(cause).to_contain_text(f"已被 {HOUSEHOLD}-2b 更正")
     expect(cause).to_contain_text("更正后：家庭月收入(元)：5,000.00")
-    expect(desk.locator("#why-rule")).to_contain_text("MISSED.DIBAO")
+    expect(desk.locator("#why-rule")).to_contain_text("收入低于低保标准但未纳入低保")
     expect(desk.locator("#steps tbody tr")).to_have_count(3)
     expect(desk.locator('#steps tr[data-type="alert.acknowledged"]')).to_contain_text("test-caseworker")
     resolution = desk.locator("article.resolution")
@@ -117,12 +117,12 @@ def test_the_household_as_known_before_the_correction_and_the_alerts_story(desk:
         "test-caseworker 于 2025-08-04 办结：已转介：转街道核查")
     expect(resolution.locator(f'.held tr[data-observation="{HOUSEHOLD}-2"]')).to_contain_text("500.00")
     expect(resolution.locator(f'.held tr[data-observation="{HOUSEHOLD}-2"]')).to_contain_text("更正")
-    expect(resolution.locator(".open-then")).to_contain_text("MISSED.DIBAO")  # open until that resolution
+    expect(resolution.locator(".open-then")).to_contain_text("收入低于低保标准但未纳入低保")  # open until that resolution
     screenshot(desk, "auditor_alert_story")
 
     resolution.get_by_role("link", name="在家庭时间线中查看这一时刻").click()
     assert incomes_in_force(desk) == ["500.00"]
-    expect(desk.locator("#then .open-then")).to_contain_text("MISSED.DIBAO")
+    expect(desk.locator("#then .open-then")).to_contain_text("收入低于低保标准但未纳入低保")
 
 
 def test_a_caseworker_gets_the_chinese_403_page(desk: Page, site: Any) -> None:
@@ -155,13 +155,14 @@ def test_a_back_test_written_by_the_cli_is_listed_and_shown(desk: Page, site: An
     rows = desk.locator("#backtests tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text(f"{window[0]} – {window[1]}")
-    expect(rows).to_contain_text("dibao.standard_monthly.urban")
+    expect(rows).to_contain_text("城市低保标准")
+    expect(rows.locator('[data-parameter="dibao.standard_monthly.urban"]')).to_have_count(1)
     screenshot(desk, "auditor_backtests")
     rows.get_by_role("link").click()
     dibao = desk.locator('#by-rule tr[data-rule="MISSED.DIBAO"]')
     expect(dibao.locator('td[data-outcome="not_raised"]')).to_have_text("1")
     change = desk.locator(f'#changes tr[data-household="{HOUSEHOLD}"][data-outcome="not_raised"]')
-    expect(change).to_contain_text("MISSED.DIBAO")
+    expect(change).to_contain_text("收入低于低保标准但未纳入低保")
     expect(change).to_contain_text("不再预警")
     expect(change).to_contain_text(re.compile("|".join(window)))
     expect(desk.locator(".outcome-chart svg").first).to_be_visible()

@@ -39,7 +39,7 @@ def test_from_the_queue_to_a_resolved_alert(desk: Page, site: Any) -> None:
     screenshot(desk, "caseworker_household")
 
     desk.goto(f"/work/alerts/{alert_id}")
-    expect(desk.locator("#why-rule")).to_contain_text("MISSED.DIBAO")
+    expect(desk.locator("#why-rule")).to_contain_text("收入低于低保标准但未纳入低保")
     expect(desk.locator("#looks-for")).to_contain_text("低于低保标准")
     expect(desk.locator("#facts")).to_contain_text("家庭人均月收入(元)")
     expect(desk.locator("#facts")).to_contain_text("500.00")

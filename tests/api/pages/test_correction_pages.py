@@ -152,5 +152,5 @@ def test_correct_and_withdraw_then_the_caseworker_and_the_supervisor_see_it(
     expect(boss.locator('#informant-activity tr[data-informant="test-informant"] td[data-count="corrections"]'))\
         .to_have_text("1")
     row.get_by_role("link").click()
-    expect(boss.locator("#why-rule")).to_contain_text("MISSED.DIBAO")
+    expect(boss.locator("#why-rule")).to_contain_text("收入低于低保标准但未纳入低保")
     boss_context.close()

@@ -30,9 +30,9 @@ def test_the_dashboard_draws_its_charts_from_the_projections(desk: Page, site: A
     expect(desk.locator("#count-escalated strong")).to_have_text("3")
     for chart in ("#chart-rule", "#chart-community", "#chart-week"):
         expect(desk.locator(f"{chart} svg")).to_be_visible()
-    expect(desk.locator("#chart-rule svg")).to_contain_text("MISSED.DIBAO")
+    expect(desk.locator("#chart-rule svg")).to_contain_text("收入低于低保标准但未纳入低保")
     expect(desk.locator("#chart-community svg")).to_contain_text("某社区")
-    expect(desk.locator("#chart-week svg")).to_contain_text("2025-W32")
+    expect(desk.locator("#chart-week svg")).to_contain_text("8月第1周")  # ISO week 2025-W32
     expect(desk.locator("#chart-rule svg .bar rect, #chart-rule svg rect.rect")).not_to_have_count(0)
     expect(desk.locator("#gaps tbody tr")).to_have_count(1)
     expect(desk.locator("#gaps tbody tr")).to_contain_text("500103001001")

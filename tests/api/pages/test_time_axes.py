@@ -75,6 +75,13 @@ def test_an_observations_standing_then() -> None:
 
 
 def test_data_in_words() -> None:
-    assert data_words({"monthly_income": 500.0, "period": "2025-07"}, "zh") == "家庭月收入(元)：500.00；收入所属月份：2025-07"
+    income = data_words({"monthly_income": 500.0, "period": "2025-07"}, "zh", "household.income_reported")
+    assert income == "家庭月收入(元)：500.00；收入所属月份：2025-07"
+    school = data_words({"status": "enrolled", "full_time": True}, "zh", "resident.school_status_reported")
+    assert school == "就学状态：在校就读；全日制：是"  # not 已纳入救助, an alert's outcome (issue 18)
+    care = data_words({"level": "independent"}, "zh", "resident.care_dependency_assessed")
+    assert care == "失能程度：能自理"
+    parents = data_words({"father": {"status": "dead", "since": "2020-01-01"}}, "zh", "resident.parent_status_reported")
+    assert parents == "父亲（父亲情况：死亡，起始日期：2020-01-01）"
     assert data_words({"members": [{"name": "陈*"}], "hukou": "urban"}, "en") == "Members: 1; Hukou: urban"
     assert data_words(None, "zh") == ""

@@ -59,7 +59,7 @@ def test_statuses_for_unknown_alert_invalid_transition_and_bad_value(app: Alerts
     assert refused(lambda: workflow.acknowledge("nope", "cw-1", ON)).status == 404
     assert refused(lambda: workflow.acknowledge(str(AlertBook.id_for("H1")), "cw-1", ON)).status == 404
     invalid = refused(lambda: workflow.record_verification(alert_id, "found_as_reported", "", "grid-7", ON))
-    assert invalid.status == 409 and "open" in str(invalid) and "record_verification" in invalid.message_zh
+    assert invalid.status == 409 and "open" in str(invalid) and "不能记录核实结果" in invalid.message_zh
     bad = refused(lambda: workflow.resolve(alert_id, "maybe", "cw-1", "", ON))
     assert (bad.status, bad.field) == (422, "outcome")
 

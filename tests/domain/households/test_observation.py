@@ -20,6 +20,7 @@ from stdnum.cn import ric
 from domain import vocabulary as v
 from domain.households.observations.envelope import Observation, parse_observation
 from domain.households.observations.problems import FieldError, InvalidObservation
+from domain.labels import PROGRAMME_NAMES
 
 CN = timezone(timedelta(hours=8))
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=CN)
@@ -192,11 +193,11 @@ def test_the_vocabulary_lists_every_kind_with_a_subject() -> None:
 
 
 def test_programme_levels_partition_the_twelve_programmes() -> None:
-    assert len(v.PROGRAMMES) == 12 and set(v.PROGRAMMES) == set(v.PROGRAMME_NAMES)
+    assert len(v.PROGRAMMES) == 12 and set(v.PROGRAMMES) == set(PROGRAMME_NAMES)
     assert not v.RESIDENT_LEVEL_PROGRAMMES & v.HOUSEHOLD_LEVEL_PROGRAMMES
     either = set(v.PROGRAMMES) - v.RESIDENT_LEVEL_PROGRAMMES - v.HOUSEHOLD_LEVEL_PROGRAMMES
     assert either == {"dibao"} == v.EITHER_LEVEL_PROGRAMMES
-    assert v.PROGRAMME_NAMES["tekun"] == ("特困人员救助供养", "extreme-poverty support")
+    assert PROGRAMME_NAMES["tekun"] == ("特困人员救助供养", "extreme-poverty support")
 
 
 def test_the_id_number_helper_agrees_with_stdnum() -> None:
@@ -827,3 +828,11 @@ def test_a_resumption_names_its_programme_and_date() -> None:
     assert parse(envelope("coverage.resumed")).data == {"programme": "low_income_edge", "date": "2026-02-27"}
     assert set(fields(with_data("coverage.resumed", programme=..., date="2026-03-09"))) == {
         "data.programme", "data.date"}
+
+
+def test_a_missing_subject_is_asked_for_by_the_kinds_chinese_name() -> None:
+    """The informant reads the kind as the form calls it, not its code (issue 18)."""
+    error = the_error(envelope("household.income_reported", household=None), "household")
+    assert error.message_zh == "上报「收入情况」必须填写此项"
+    absent = the_error(envelope("household.income_reported", resident="R-1"), "resident")
+    assert absent.message_zh == "不应填写：「收入情况」针对整户"
