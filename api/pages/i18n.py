@@ -137,6 +137,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verification": ("入户核实", "Verification"),
     "verification_found": ("核实结果：{outcome}（{by}，{on}）{note}", "Visit found: {outcome} ({by}, {on}) {note}"),
     # informant
+    "visit_returned": ("核实已回", "Visit returned"),
+    "visited_by": ("核实人", "Visited by"),
+    "visit_note": ("核实说明", "Visit note"),
     "tasks_title": ("我的核实任务", "My verification tasks"),
     "no_tasks": ("暂无待核实的任务。", "No visits to make."),
     "requested": ("{by} 于 {on} 派发", "asked by {by} on {on}"),
