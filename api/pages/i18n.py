@@ -137,6 +137,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verification": ("入户核实", "Verification"),
     "verification_found": ("核实结果：{outcome}（{by}，{on}）{note}", "Visit found: {outcome} ({by}, {on}) {note}"),
     # informant
+    "residents_concerned": ("涉及人员", "Residents concerned"),
+    "born_in": ("{year}年生", "born {year}"),
+    "task_found": ("预警发现", "What the alert found"),
+    "task_check": ("请上门核实", "What to check"),
+    "required_missing": ("请先填写此项", "Please fill this in first"),
     "visit_returned": ("核实已回", "Visit returned"),
     "visited_by": ("核实人", "Visited by"),
     "visit_note": ("核实说明", "Visit note"),
