@@ -176,3 +176,19 @@ def row_from_events(events: Any) -> dict[str, Any] | None:
         return dict(row) if row else None
     finally:
         db.close()
+
+
+def returned_visit(alert: dict[str, Any]) -> dict[str, Any] | None:
+    """The latest visit the informant recorded for an alert (outcome, note, who, when), from its history:
+    what the caseworker reads when a verification comes back. None when no visit was recorded, or when
+    another visit was asked for after it (then the new one is awaited)."""
+    visit = None
+    for entry in alert.get("history") or []:
+        if entry.get("type") == "verification_recorded":
+            visit = entry
+        elif entry.get("type") == "verification_requested":
+            visit = None
+    if visit is None:
+        return None
+    return {"outcome": visit.get("outcome") or alert.get("verification_outcome"), "note": visit.get("note") or "",
+            "by": visit.get("by"), "on": visit.get("visited_on") or visit.get("on")}

@@ -31,7 +31,10 @@ from domain.privacy import shown_member, sight_of
 from domain.alerts.errors import AlertActionError
 from domain.identity.authorizer import OutOfReach
 from domain.households.intake import gate_for
-from projections.households import households_in_grid
+from api.pages.explain import explained
+from projections import alert_queue
+from projections.alert_queue import row_to_json
+from projections.households import household_row, households_in_grid
 from projections.tasks import open_tasks
 from projections.view_store import ViewStore
 
@@ -52,12 +55,78 @@ def service_worker() -> Response:
                         headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/field/tasks")
-def tasks(request: Request, views: Views, done: str = "", principal: Principal = Depends(informant)) -> Response:
+def task_brief(views: ViewStore, task: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the informant needs at the door: the household's address, the residents concerned (as the
+    informant's sight shows them: names, birth years, no ID numbers), what the alert found in plain words
+    and the facts to check (the rule's own explanation, labelled)."""
+    household = household_row(views, task["household"]) or {}
+    sight = sight_of("informant")
+    rows = alert_queue.one(views, task["alert_id"])
+    alert = row_to_json(rows[0]) if rows else {}
+    members = [shown_member(m, sight) for m in json.loads(household.get("members") or "[]")]
+    resident = alert.get("resident")
+    concerned = [m for m in members if m.get("resident") == resident] if resident else members
+    why = explained(alert, lang, lambda code: code) if alert else None
+    return {**task, "address": household.get("address") or "", "residents": concerned,
+            "found": why["looks_for"] if why else "", "check": why["facts"] if why else []}
+
+
+def _task_page(request: Request, views: ViewStore, principal: Principal, *, done: bool = False,
+               problem: str | None = None, status: int = 200) -> Response:
     total, rows = open_tasks(views, principal.jurisdiction)
     record_reads(request, principal, (r["household"] for r in rows))
-    return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
-                                        "done": done == "1", "problem": None})
+    lang = lang_of(request)
+    return page(request, "tasks.html", {"tasks": [task_brief(views, r, lang) for r in rows], "total": total,
+                                        "outcomes": VERIFICATION_OUTCOMES, "done": done, "problem": problem},
+                status=status)
+
+
+@router.get("/field/tasks")
+def tasks(request: Request, views: Views, done: str = "", principal: Principal = Depends(informant)) -> Response:
+    return _task_page(request, views, principal, done=done == "1")
+
+
+@router.post("/field/tasks/{alert_id}/visit")
+async def record_visit_from_outbox(request: Request, alert_id: str, access: Access, workflow: Workflow,
+                                   today: Today, principal: Principal = Depends(informant)) -> JSONResponse:
+    """A visit sent by the phone's outbox (`static/outbox.js`), answered like an observation: accepted,
+    duplicate (the same visit sent again after an answer was lost: the alert already holds it from this
+    informant, so nothing changes) or rejected with the reasons, so the outbox can let it go."""
+    check_csrf(request, request.headers.get(CSRF_HEADER))
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return JSONResponse({"result": _rejected("body", "the visit must be a JSON object", "核实记录格式有误")})
+    try:
+        alert = access.verification(principal, alert_id, route_of(request))
+    except OutOfReach:
+        return JSONResponse({"result": _rejected("alert", "no such task", "该核实任务不存在或不在本网格")})
+    outcome, note = str(body.get("outcome") or ""), str(body.get("note") or "")
+    if _same_visit(alert, outcome, note, principal.name):
+        return JSONResponse({"result": {"status": "duplicate"}})
+    try:
+        visited = str(body.get("visited_on") or "")
+        visited_on = date.fromisoformat(visited) if visited else None
+    except ValueError:
+        return JSONResponse({"result": _rejected("visited_on", "the visit date must be YYYY-MM-DD",
+                                                 "核实日期格式应为 YYYY-MM-DD")})
+    try:
+        workflow.record_verification(alert_id, outcome, note, principal.name, today, visited_on=visited_on)
+    except AlertActionError as error:
+        return JSONResponse({"result": _rejected(error.field or "outcome", str(error), error.message_zh)})
+    return JSONResponse({"result": {"status": "accepted"}})
+
+
+def _same_visit(alert: Any, outcome: str, note: str, by: str) -> bool:
+    visit = getattr(alert, "verification", None) or {}
+    return (getattr(alert, "state", None) != "verification_requested" and visit.get("outcome") == outcome
+            and (visit.get("note") or "") == note and visit.get("visited_by") == by)
+
+
+def _rejected(field: str, message: str, message_zh: str) -> dict[str, Any]:
+    return {"status": "rejected", "errors": [{"field": field, "message": message, "message_zh": message_zh}]}
 
 
 @router.post("/field/tasks/{alert_id}/verification")
@@ -86,10 +155,7 @@ def _tasks_with_problem(request: Request, views: ViewStore, principal: Principal
         message, status = (error.message_zh if zh else str(error)), error.status
     else:
         message, status = ("核实日期格式应为 YYYY-MM-DD" if zh else "the visit date must be YYYY-MM-DD"), 422
-    total, rows = open_tasks(views, principal.jurisdiction)
-    record_reads(request, principal, (r["household"] for r in rows))
-    return page(request, "tasks.html", {"tasks": rows, "total": total, "outcomes": VERIFICATION_OUTCOMES,
-                                        "done": False, "problem": message}, status=status)
+    return _task_page(request, views, principal, problem=message, status=status)
 
 
 def grid_households(views: ViewStore, grid: str) -> list[dict[str, Any]]:

@@ -29,13 +29,14 @@ from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs,
 from api.http.reads import record_read, record_reads
 from domain.identity.access import Action, Principal, allowed, covers
 from domain.alerts.alert import OUTCOMES
+from domain.alerts.application import steps_allowed
 from domain.privacy import sight_of
 from domain.alerts.errors import AlertActionError
 from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
 from infra.services import Services
 from projections import alert_queue
-from projections.alert_queue import row_to_json
+from projections.alert_queue import returned_visit, row_to_json
 from rules.catalog import CATALOG
 from rules.explanation import shown_alert
 
@@ -82,6 +83,7 @@ def household(request: Request, household_id: str, services: AllServices,
     view = household_360(services, principal, household_id, "GET /households/{id}")
     if view is None:
         raise PageError(404, "not_found")
+    view["alerts"] = [dict(a, visit=returned_visit(a)) for a in view["alerts"]]
     return page(request, "household.html", {"h": view, "masked": principal.role != "caseworker"})
 
 
@@ -113,8 +115,10 @@ def _alert_page(request: Request, services: Services, today: date, alert_id: str
     problem = None if error is None else {"field": error.field,
                                          "message": error.message_zh if lang == "zh" else str(error)}
     acts = allowed(principal.role, Action.ACT_ON_ALERT)
+    steps = steps_allowed(alert.get("state") or alert["status"]) if acts else ()
     return page(request, "alert.html", {
         "a": alert, "why": explained(alert, lang, place_namer(services.identity)), "acts": acts, "done": done,
+        "steps": steps, "visit": returned_visit(alert),
         "problem": problem, "caseworkers": _caseworkers(services.authorizer, services.identity, row) if acts else [],
         "outcomes": OUTCOMES,
     }, status=status)

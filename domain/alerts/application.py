@@ -31,13 +31,16 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, ProcessRecorder, Tracking
 
-from domain.alerts.alert import Alert, AlertBook, snooze_until, supervisor_of
+from domain.alerts.alert import OPEN, TRANSITIONS, Alert, AlertBook, snooze_until, supervisor_of
 from domain.alerts.errors import AlertActionError, AlertError
 from domain.alerts.sla import ack_deadline, is_unhandled
 from domain.policy.parameters import ParameterTable
 from domain.tracked_application import TrackedApplication
 
 import domain.renamed_topics  # noqa: F401 - events stored before the move still load
+
+# The steps a caseworker takes on an alert's page, in the order the page offers them.
+CASEWORKER_STEPS = ("assign", "acknowledge", "request_verification", "resolve")
 
 ATTEMPTS = 2  # the first try and one retry after a concurrent write
 DEFAULT_SNOOZE_DAYS = 90
@@ -67,10 +70,21 @@ class AlertsApp(TrackedApplication):
         return self._apply(alert_id, _alone(lambda alert: alert.acknowledge(by=by, on=on.isoformat())))
 
     def request_verification(self, alert_id: str, by: str, on: date, grid: str | None = None) -> Alert:
-        """Dispatch a visit to the household's grid (`grid` only for alerts raised before they knew it)."""
-        return self._apply(
-            alert_id, _alone(lambda alert: alert.request_verification(by=by, on=on.isoformat(), grid=grid))
-        )
+        """Dispatch a visit to the household's grid (`grid` only for alerts raised before they knew it).
+
+        Sent from `open`, the alert is acknowledged on the way, in the same save: a caseworker who sends
+        a visit has taken the alert in hand. The use case does this rather than the state machine
+        allowing open → verification_requested, because the acknowledgement is what stops the SLA clock
+        and escalation (`needs_escalation`), and the response-time reports read it from an `Acknowledged`
+        event: skipping it would leave the alert escalating while a visit is under way and its response
+        time unmeasured. Both events name the same caseworker and day.
+        """
+        def change(alert: Alert) -> None:
+            if alert.state == OPEN:
+                alert.acknowledge(by=by, on=on.isoformat())
+            alert.request_verification(by=by, on=on.isoformat(), grid=grid)
+
+        return self._apply(alert_id, _alone(change))
 
     def record_verification(self, alert_id: str, outcome: str, note: str, by: str, on: date,
                             visited_on: date | None = None) -> Alert:
@@ -188,6 +202,17 @@ class AlertsApp(TrackedApplication):
     def _book(self, alert: Alert) -> AlertBook:
         book: AlertBook = self.repository.get(AlertBook.id_for(alert.household))
         return book
+
+
+def steps_allowed(state: str) -> tuple[str, ...]:
+    """The caseworker steps the alert's state allows: the aggregate's `TRANSITIONS`, plus a verification
+    from `open`, which `AlertsApp.request_verification` sends after acknowledging on the way."""
+    def allowed(step: str) -> bool:
+        if state in TRANSITIONS[step]:
+            return True
+        return step == "request_verification" and state in TRANSITIONS["acknowledge"] \
+            and TRANSITIONS["acknowledge"][state] in TRANSITIONS["request_verification"]
+    return tuple(step for step in CASEWORKER_STEPS if allowed(step))
 
 
 def _alone(command: Callable[[Alert], None]) -> Change:

@@ -76,22 +76,29 @@
       list.appendChild(li);
     });
     netStatus.hidden = navigator.onLine;
+    document.querySelectorAll("article.task").forEach(function (task) {
+      var waiting = items.some(function (i) { return i.visit === task.getAttribute("data-alert"); });
+      task.querySelector(".task-waiting").hidden = !waiting;
+      task.querySelector("form.visit").hidden = waiting;
+    });
   }
 
-  function clearErrors() {
-    form.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
-    form.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); el.removeAttribute("aria-invalid"); });
-    var top = form.querySelector("[data-form-error]"); top.hidden = true; top.textContent = "";
+  function clearErrors(target) {
+    var f = target || form;
+    f.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
+    f.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); el.removeAttribute("aria-invalid"); });
+    var top = f.querySelector("[data-form-error]"); top.hidden = true; top.textContent = "";
   }
 
-  function showErrors(errors) {  // next to the field each message names; the rest above the form
-    var top = form.querySelector("[data-form-error]"), rest = [];
+  function showErrors(errors, target) {  // next to the field each message names; the rest above the form
+    var f = target || form;
+    var top = f.querySelector("[data-form-error]"), rest = [];
     var zh = document.documentElement.lang.indexOf("zh") === 0;
     errors.forEach(function (e) {
       var message = zh ? e.message_zh : e.message;
-      var el = form.querySelector('[data-field="' + e.field + '"]');
+      var el = f.querySelector('[data-field="' + e.field + '"]') || f.querySelector('[name="' + e.field + '"]');
       var slot = el ? document.getElementById(el.getAttribute("aria-describedby")) :
-        form.querySelector('[data-field-error="' + e.field + '"]');
+        f.querySelector('[data-field-error="' + e.field + '"]');
       if (el) { el.classList.add("invalid"); el.setAttribute("aria-invalid", "true"); }
       if (slot) { slot.textContent = message; } else { rest.push(message); }
     });
@@ -118,12 +125,18 @@
     });
   }
 
-  function send(items) {  // new observations in one batch, then each correction; the [item, result] answered
-    var fresh = items.filter(function (i) { return !i.corrects; }), answered = [];
+  function send(items) {  // new observations in one batch, then each correction and visit; the [item, result] answered
+    var fresh = items.filter(function (i) { return !i.corrects && !i.visit; }), answered = [];
     var chain = !fresh.length ? Promise.resolve() :
       post("/field/observations", {observations: fresh.map(function (i) { return i.envelope; })}).then(function (a) {
         a.results.forEach(function (result, index) { answered.push([fresh[index], result]); });
       });
+    items.filter(function (i) { return i.visit; }).forEach(function (item) {
+      chain = chain.then(function () {
+        return post("/field/tasks/" + encodeURIComponent(item.visit) + "/visit", item.envelope)
+          .then(function (a) { answered.push([item, a.result]); });
+      });
+    });
     items.filter(function (i) { return i.corrects; }).forEach(function (item) {
       chain = chain.then(function () {
         return post("/field/observations/" + encodeURIComponent(item.corrects) + "/correction", item.envelope)
@@ -144,8 +157,9 @@
       answered.forEach(function (pair) {
         var item = pair[0], result = pair[1];
         done[item.envelope.observation_id] = true;
-        if (result.status !== "rejected") { markSent(item); return; }
+        if (result.status !== "rejected") { markSent(item); if (item.visit) { visitDone(item.visit); } return; }
         markSent(item, result.errors || []);
+        if (item.visit) { visitBack(item.visit, result.errors || []); return; }
         if (form && item.envelope.kind === form.getAttribute("data-kind") &&
             (item.corrects || null) === form.getAttribute("data-corrects")) {
           clearErrors(); showErrors(result.errors || []);
@@ -170,9 +184,51 @@
     copy.querySelector("input, select").focus();
   }
 
+  function missing(target) {  // required fields left empty: stopped here, with a message, before anything is queued
+    var empty = [];
+    target.querySelectorAll('[aria-required="true"], [required]').forEach(function (el) {
+      if (el.closest("[hidden]") || el.value.trim() !== "") { return; }
+      empty.push({field: el.getAttribute("data-field") || el.name, message: list.dataset.required,
+                  message_zh: list.dataset.required, el: el});
+    });
+    if (empty.length) { showErrors(empty, target); empty[0].el.focus(); }
+    return empty.length > 0;
+  }
+
+  function visitDone(alertId) {  // recorded: the task leaves the list
+    var task = document.querySelector('article.task[data-alert="' + alertId + '"]');
+    if (task) { task.remove(); }
+  }
+
+  function visitBack(alertId, errors) {  // refused: back on its form with the server's reasons
+    var task = document.querySelector('article.task[data-alert="' + alertId + '"]');
+    if (!task) { return; }
+    var visitForm = task.querySelector("form.visit");
+    visitForm.hidden = false; task.querySelector(".task-waiting").hidden = true;
+    clearErrors(visitForm); showErrors(errors, visitForm);
+  }
+
+  function visitSubmitted(event) {
+    event.preventDefault();
+    var visitForm = event.target, alertId = visitForm.getAttribute("data-alert");
+    clearErrors(visitForm);
+    if (missing(visitForm)) { return; }
+    var task = visitForm.closest("article.task"), title = task.querySelector("h2");
+    var envelope = {visit_id: newId(), outcome: visitForm.elements.outcome.value,
+                    note: visitForm.elements.note.value.trim(), visited_on: visitForm.elements.visited_on.value || null};
+    var items = load();
+    items.push({envelope: {observation_id: envelope.visit_id, outcome: envelope.outcome, note: envelope.note,
+                           visited_on: envelope.visited_on},
+                visit: alertId, label: (title ? title.textContent.trim() : alertId) + " · " + observedAt().slice(0, 16).replace("T", " ")});
+    save(items);
+    render();
+    flush();
+  }
+
   function submitted(event) {
     event.preventDefault();
     clearErrors();
+    if (missing(form)) { return; }
     var env = envelope(), items = load(), corrects = form.getAttribute("data-corrects");
     items.push(corrects ? {envelope: env, label: label(env), corrects: corrects} : {envelope: env, label: label(env)});
     save(items);
@@ -186,6 +242,7 @@
   }
 
   if (form) { form.addEventListener("submit", submitted); }
+  document.querySelectorAll("form.visit").forEach(function (f) { f.addEventListener("submit", visitSubmitted); });
   var add = document.getElementById("add-member");
   if (add) { add.addEventListener("click", addMember); }
   if ("serviceWorker" in navigator && window.isSecureContext) {  // so the page opens again without a network

@@ -68,9 +68,16 @@ def test_server_validation_in_chinese_next_to_the_field_and_a_registration(phone
     page.goto("/field/report?kind=household.income_reported")
     page.get_by_label("家庭编号（本网格）").fill("CQ-NOPE")
     page.get_by_label("家庭月收入(元)").fill("-5")
-    page.get_by_role("button", name="提交").click()
+    page.get_by_role("button", name="提交").click()  # required fields empty: stopped on the phone, nothing queued
+    expect(page.locator("#f-data-period-err")).to_have_text("请先填写此项")
+    expect(page.locator("#f-data-period")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#outbox li.waiting")).to_have_count(0)
+    expect(page.locator("#sent li")).to_have_count(0)
+    page.get_by_label("收入所属月份").fill("2025-08")
+    page.get_by_label("收入类型").select_option(index=1)
+    page.get_by_label("来源").select_option(index=1)
+    page.get_by_role("button", name="提交").click()  # the server's own checks, next to their fields
     expect(page.locator("#f-data-monthly_income-err")).not_to_be_empty()
-    expect(page.locator("#f-data-period-err")).to_have_text("必填")
     expect(page.locator("#f-data-monthly_income")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#sent li.rejected")).to_contain_text("未被接受")  # answered, so not waiting either
     expect(page.locator("#outbox li.waiting")).to_have_count(0)
@@ -99,26 +106,57 @@ def test_server_validation_in_chinese_next_to_the_field_and_a_registration(phone
     assert registered[0]["informant"] == "test-informant"
 
 
-def test_a_verification_task_recorded_from_the_task_list(phone: PhoneFixture, site: Any) -> None:
-    _, page = phone
+def test_a_verification_task_says_enough_and_is_recorded_offline(phone: PhoneFixture, site: Any) -> None:
+    """The task shows the address, the residents (as the informant sees them), what the alert found and
+    what to check; an empty submit is stopped on the phone; offline, the visit waits in the outbox (no
+    browser error page, the note kept across a reload) and is recorded once when the phone is back online."""
+    context, page = phone
     runtime = site[1]
     (alert_id,) = raise_alerts(runtime, "CQ-F2")
     today = runtime.assessor.clock()
-    runtime.workflow.acknowledge(alert_id, "test-caseworker", today)
-    runtime.workflow.request_verification(alert_id, "test-caseworker", today)
+    runtime.workflow.request_verification(alert_id, "test-caseworker", today)  # from open: acknowledged on the way
     poll_until(lambda: runtime.views.query("SELECT 1 FROM alerts WHERE alert_id = ? AND state = "
                                            "'verification_requested'", (alert_id,)))
     log_in(page, "informant")
     task = page.locator("article.task")
     expect(task).to_contain_text("CQ-F2")
+    expect(task.locator(".task-address")).to_have_text("渝中区某街道某社区3栋")
+    expect(task.locator(".task-residents")).to_have_text("陈晓梅（1969年生）")
+    expect(task).not_to_contain_text("500103196911050026")  # no ID number in the informant's sight
+    expect(task.locator(".task-found")).to_contain_text("低于低保标准")
+    expect(task.locator(".task-check")).to_contain_text("家庭人均月收入(元)")
+    expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)
     screenshot(page, "informant_tasks")
+
+    task.get_by_role("button", name="提交核实结果").click()  # nothing chosen: stopped here
+    expect(task.get_by_role("alert").filter(has_text="请先填写此项")).to_have_count(1)
+    expect(page.locator("#outbox li.waiting")).to_have_count(0)
+
+    context.set_offline(True)
     task.get_by_label("核实结果").select_option("found_as_reported")
     task.get_by_label("说明").fill("情况属实，家中无稳定收入")
     task.get_by_role("button", name="提交核实结果").click()
-    expect(page.get_by_text("已完成：提交核实结果")).to_be_visible()
+    expect(page.locator("#outbox li.waiting")).to_have_count(1)
+    expect(task.locator(".task-waiting")).to_be_visible()
+    page.reload()  # offline, from the phone's cache: the visit is still waiting, the page is ours
+    expect(page.get_by_role("heading", name="我的核实任务")).to_be_visible()
+    expect(page.locator("#outbox li.waiting")).to_have_count(1)
+    screenshot(page, "informant_task_offline_waiting")
+    assert runtime.views.query("SELECT state FROM alerts WHERE alert_id = ?", (alert_id,))[0]["state"] == \
+        "verification_requested"
+
+    context.set_offline(False)
+    expect(page.locator("#sent li.sent")).to_have_count(1)
+    expect(page.locator("#outbox li.waiting")).to_have_count(0)
+    rows = poll_until(lambda: runtime.views.query(
+        "SELECT state, verification_outcome, events FROM alerts WHERE alert_id = ? AND state = 'verified'",
+        (alert_id,)))
+    assert rows[0]["verification_outcome"] == "found_as_reported"
+    assert "情况属实，家中无稳定收入" in rows[0]["events"]
+    assert rows[0]["events"].count("verification_recorded") == 1
+    page.reload()
     expect(page.locator("article.task")).to_have_count(0)
-    rows = runtime.views.query("SELECT state, verification_outcome FROM alerts WHERE alert_id = ?", (alert_id,))
-    assert (rows[0]["state"], rows[0]["verification_outcome"]) == ("verified", "found_as_reported")
+    screenshot(page, "informant_task_sent")
 
 
 def test_the_form_opens_again_without_a_network_and_its_report_is_sent_later(phone: PhoneFixture, site: Any) -> None:
