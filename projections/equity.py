@@ -18,6 +18,8 @@ from datetime import date
 from typing import Any, Callable, Iterable
 
 from domain.households.state import HouseholdState, ResidentState, fold
+from projections.household_reads import HouseholdReads
+from projections.report_cache import ReportCache
 
 CATEGORIES = ("NEED", "MISSED", "LAPSED", "LATE")
 DIMENSIONS = ("hukou", "sex", "age_band", "disability", "community")
@@ -59,13 +61,16 @@ def people_of(state: HouseholdState, today: date) -> list[Person]:
             for r in state.residents.values()]
 
 
-def population(households: Iterable[str], observations_of: ObservationsOf, today: date) -> list[Person]:
-    people: list[Person] = []
-    for household in households:
-        observations = observations_of(household)
-        if observations:
-            people += people_of(fold(observations, today), today)
-    return people
+PeopleIn = Callable[[str], list["Person"]]
+
+
+def people_in(observations: list[dict[str, Any]], today: date) -> list[Person]:
+    """The residents of one household's observations as of `today` ([] for a household never registered)."""
+    return people_of(fold(observations, today), today) if observations else []
+
+
+def population(households: Iterable[str], residents_of: PeopleIn) -> list[Person]:
+    return [person for household in households for person in residents_of(household)]
 
 
 def _concerned(alert: dict[str, Any], members: dict[str, list[str]]) -> list[str]:
@@ -117,14 +122,27 @@ def report(tallies: dict[str, dict[str, Tally]], total: int) -> dict[str, list[d
     return out
 
 
-def equity(views: Any, region_prefix: str, observations_of: ObservationsOf, today: date) -> dict[str, Any]:
-    """The equity report for the households under `region_prefix` ("" for everywhere)."""
+def equity(views: Any, region_prefix: str, observations_of: ObservationsOf, today: date,
+           residents_of: PeopleIn | None = None) -> dict[str, Any]:
+    """The equity report for the households under `region_prefix` ("" for everywhere); `residents_of`
+    gives a household's residents as of `today` when they are kept elsewhere (`equity_report`)."""
     households = [r["household"] for r in views.query("SELECT household FROM households WHERE region LIKE ?"
                                                       " ORDER BY household", (f"{region_prefix}%",))]
-    people = population(households, observations_of, today)
+    people = population(households, residents_of or (lambda household: people_in(observations_of(household), today)))
     alerts = views.query("SELECT alert_id, household, resident, category, raised_on, close_reason,"
                          " CASE WHEN close_reason IS NOT NULL AND close_reason != 'condition_cleared'"
                          " THEN closed_on END AS resolved_on FROM alerts WHERE region LIKE ?", (f"{region_prefix}%",))
     known = {p.household for p in people}
     return {"residents": len(people),
             "groups": report(tally(people, [a for a in alerts if a["household"] in known]), len(people))}
+
+
+def equity_report(reports: ReportCache, views: Any, region_prefix: str, today: date) -> dict[str, Any]:
+    """The equity report kept until a view or the households store moves on, each household's residents
+    kept until it changes (a report computed again refolds only the households written since)."""
+    def compute(reads: HouseholdReads) -> dict[str, Any]:
+        def residents_of(household: str) -> list[Person]:
+            return reads.derived(household, ("residents", today), lambda observations: people_in(observations, today))
+        return equity(views, region_prefix, reads.observations_of, today, residents_of)
+
+    return reports.get("equity", (region_prefix, today), compute)

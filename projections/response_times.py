@@ -18,6 +18,8 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from domain.working_days import working_days_after
+from projections.household_reads import HouseholdReads
+from projections.report_cache import ReportCache
 
 STAGES = ("observation_to_alert", "alert_to_acknowledgement", "acknowledgement_to_visit", "visit_to_resolution",
           "alert_to_resolution")
@@ -116,3 +118,13 @@ def response_times(alerts: Iterable[dict[str, Any]], by: str, observations_of: O
     return [{"group": group, "alerts": len(rows),
              "stages": {stage: summary([r[stage] for r in rows if r[stage] is not None]) for stage in STAGES}}
             for group, rows in sorted(grouped.items())]
+
+
+def response_times_report(reports: ReportCache, views: Any, region_prefix: str, start: date | None, end: date | None,
+                          by: str) -> list[dict[str, Any]]:
+    """`response_times` of the alerts in the region and days, kept until a view or the households store
+    moves on."""
+    def compute(reads: HouseholdReads) -> list[dict[str, Any]]:
+        return response_times(alerts_in(views, region_prefix, start, end), by, reads.observations_of)
+
+    return reports.get("response_times", (region_prefix, start, end, by), compute)

@@ -23,6 +23,7 @@ from infra.services import Services
 from infra.settings import Settings
 from projections.as_of import AsOf
 from projections.household_history import HouseholdHistory
+from projections.report_cache import ReportCache
 from projections.view_store import ViewStore
 from rules.assessment import Assessor
 
@@ -34,6 +35,7 @@ def install(app: FastAPI, services: Services | None, runtime: "Runtime | None") 
     """Bind the app to one process (the app factory calls this once)."""
     app.state.services = services
     app.state.runtime = runtime
+    app.state.reports = ReportCache(services.views, services.households) if services is not None else None
 
 
 def services(request: Request) -> Services:
@@ -79,6 +81,11 @@ def alert_workflow(request: Request) -> AlertsApp:
 
 def assessor(request: Request) -> Assessor:
     return services(request).assessor
+
+
+def reports(request: Request) -> ReportCache:
+    """The process's district reports, kept while nothing they read has changed (`projections.report_cache`)."""
+    return request.app.state.reports  # type: ignore[no-any-return]
 
 
 def identity(request: Request) -> IdentityApp:
@@ -128,6 +135,7 @@ Policy = Annotated[PolicyService, Depends(policy)]
 Workflow = Annotated[AlertsApp, Depends(alert_workflow)]
 Assessment = Annotated[Assessor, Depends(assessor)]
 Identity = Annotated[IdentityApp, Depends(identity)]
+Reports = Annotated[ReportCache, Depends(reports)]
 Audit = Annotated[AuditApp, Depends(access_audit)]
 History = Annotated[HouseholdHistory, Depends(history)]
 AsOfQuery = Annotated[AsOf, Depends(as_of)]

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.http.dependencies import AllServices, AppSettings, Assessment, Identity, Today, Views
+from api.http.dependencies import AllServices, AppSettings, Identity, Reports, Today, Views
 from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.audit_charts import grouped_bars
@@ -26,9 +26,8 @@ from domain.identity.application import IdentityApp
 from domain.region_codes import narrowed
 from rules import backtest_reports
 from infra.integrity import runtime_recorders, verify_all
-from projections.equity import DIMENSIONS, equity
-from projections.response_times import GROUPINGS, STAGES, alerts_in, response_times
-from rules.assessment import Assessor
+from projections.equity import DIMENSIONS, equity_report
+from projections.response_times import GROUPINGS, STAGES, response_times_report
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
 
 router = APIRouter(include_in_schema=False)
@@ -88,7 +87,7 @@ def _days(start: str, end: str) -> tuple[date | None, date | None]:
 
 
 @router.get("/audit/response-times")
-def response_time_page(request: Request, views: Views, assessor: Assessment, identity: Identity,
+def response_time_page(request: Request, views: Views, reports: Reports, identity: Identity,
                        group_by: str = "community", region: str = "", start: str = "", end: str = "",
                        principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     lang = lang_of(request)
@@ -99,8 +98,7 @@ def response_time_page(request: Request, views: Views, assessor: Assessment, ide
         first, last, problem = None, None, error.field
     else:
         problem = None
-    groups = response_times(alerts_in(views, _prefix(principal, region), first, last), by,
-                            _observations(assessor))
+    groups = response_times_report(reports, views, _prefix(principal, region), first, last, by)
     names = _group_namer(identity, by, lang)
     labels = [names(g["group"]) for g in groups]
     svg = grouped_bars(text("median_chart", lang), labels,
@@ -111,18 +109,6 @@ def response_time_page(request: Request, views: Views, assessor: Assessment, ide
         "problem": problem}, status=422 if problem else 200)
 
 
-def _observations(assessor: Assessor) -> Any:
-    """The household's observations, each household read once per page."""
-    cache: dict[str, list[dict[str, Any]]] = {}
-
-    def observations_of(household: str) -> list[dict[str, Any]]:
-        if household not in cache:
-            cache[household] = assessor.observations_of(household)
-        return cache[household]
-
-    return observations_of
-
-
 def _group_namer(identity: IdentityApp, by: str, lang: str) -> Any:
     places = place_namer(identity, with_code=False)
     if by == "rule":
@@ -131,10 +117,10 @@ def _group_namer(identity: IdentityApp, by: str, lang: str) -> Any:
 
 
 @router.get("/audit/equity")
-def equity_page(request: Request, views: Views, assessor: Assessment, identity: Identity, today: Today,
+def equity_page(request: Request, views: Views, reports: Reports, identity: Identity, today: Today,
                 region: str = "", principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     lang = lang_of(request)
-    found = equity(views, _prefix(principal, region), _observations(assessor), today)
+    found = equity_report(reports, views, _prefix(principal, region), today)
     places = place_namer(identity, with_code=False)
     dimensions = []
     for dimension in DIMENSIONS:

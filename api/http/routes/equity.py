@@ -13,12 +13,12 @@ from pydantic import BaseModel, Field
 
 from api.http.routes.alerts import area_of
 from api.http.auth import require
-from api.http.dependencies import Assessment, Today, Views
+from api.http.dependencies import Reports, Today, Views
 from api.http.problems import problem_responses
 from api.http.regions import RegionQuery
 from domain.identity.access import Action, Principal
 from domain.region_codes import narrowed
-from projections.equity import equity
+from projections.equity import equity_report
 
 router = APIRouter()
 
@@ -61,7 +61,7 @@ class EquityReport(BaseModel):
 @router.get("/api/v1/audit/equity", response_model=EquityReport, responses=problem_responses(401, 403, 422))
 def get_equity(
     views: Views,
-    assessor: Assessment,
+    reports: Reports,
     today: Today,
     region: RegionQuery = None,
     principal: Principal = Depends(require(Action.READ_STATISTICS)),
@@ -69,5 +69,5 @@ def get_equity(
     """By hukou, sex, age band, disability and community: alert shares next to population shares."""
     mine = area_of(principal) or ""
     prefix = narrowed(mine, region)
-    found = equity(views, prefix, assessor.observations_of, today)
+    found = equity_report(reports, views, prefix, today)
     return EquityReport.model_validate({"region": prefix or "all", "on": today, **found})

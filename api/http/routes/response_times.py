@@ -14,13 +14,13 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from api.http.routes.alerts import area_of
 from api.http.auth import require
-from api.http.dependencies import Assessment, Views
+from api.http.dependencies import Reports, Views
 from api.http.problems import problem_responses
 from api.http.regions import RegionQuery
 from domain.identity.access import Action, Principal
 from domain.policy.parameter_types import EFFECTIVE_DATE_PATTERN, effective_date
 from domain.region_codes import narrowed
-from projections.response_times import alerts_in, response_times
+from projections.response_times import response_times_report
 
 router = APIRouter()
 
@@ -72,7 +72,7 @@ class ResponseTimes(BaseModel):
 @router.get("/api/v1/audit/response-times", response_model=ResponseTimes, responses=problem_responses(401, 403, 422))
 def get_response_times(
     views: Views,
-    assessor: Assessment,
+    reports: Reports,
     group_by: Literal["community", "rule", "caseworker"] = Query("community"),
     region: RegionQuery = None,
     start: Annotated[date | None, BeforeValidator(_iso_day), _day_query("from", "alerts raised on or after")] = None,
@@ -82,13 +82,6 @@ def get_response_times(
     """Median and 90th percentile of each stage, by community, rule or caseworker."""
     mine = area_of(principal) or ""
     prefix = narrowed(mine, region)
-    cache: dict[str, list[dict[str, object]]] = {}
-
-    def observations_of(household: str) -> list[dict[str, object]]:
-        if household not in cache:
-            cache[household] = assessor.observations_of(household)
-        return cache[household]
-
-    groups = response_times(alerts_in(views, prefix, start, end), group_by, observations_of)
+    groups = response_times_report(reports, views, prefix, start, end, group_by)
     return ResponseTimes.model_validate({"group_by": group_by, "region": prefix or "all", "raised_from": start,
                                          "raised_to": end, "groups": groups})

@@ -85,3 +85,21 @@ def test_supervisors_see_only_their_jurisdiction(api: tuple[httpx.Client, Runtim
     bad = client.get("/api/v1/audit/equity", params={"region": "x"}, headers=people.headers("auditor"))
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
 
+
+
+def test_a_kept_report_follows_what_is_recorded_after_it(api: tuple[httpx.Client, Runtime], people: People) -> None:
+    """The report is kept between requests (`projections.report_cache`), yet a household registered or
+    changed afterwards is counted at the next request: the cache is keyed on the store's head."""
+    client, runtime = api
+    runtime.intake.accept(tick("2025-08-04"))
+    assert client.post("/api/v1/observations", json={"observations": household("K1", "urban", 9000, ("F", "1990-01-01"))}
+                       ).status_code == 202
+    runtime.drain()
+    assert report(client, people.headers("auditor"))["residents"] == 1
+    assert report(client, people.headers("auditor"))["residents"] == 1
+    assert client.post("/api/v1/observations", json={"observations": household("K2", "rural", 9000,
+                                                                                 ("M", "1940-01-01"))}).status_code == 202
+    runtime.drain()
+    found = report(client, people.headers("auditor"))
+    assert by_group(found, "hukou")["rural"]["residents"] == 1
+    assert found["residents"] == 2

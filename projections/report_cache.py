@@ -1,0 +1,53 @@
+"""Reports kept for as long as nothing they read has changed: keyed on the read views' positions (the
+tracking table says how far each source has been applied) and the households store's head.
+
+Why: the equity, response-time and dashboard reports read whole districts; computed on every page
+they took seconds. Why it is exact: a view changes only by a batch applied together with a new
+tracking position, and the store only by a new notification, so the same positions mean the same
+rows; anything else a report depends on (the region, the day, the grouping) is part of its key.
+Households are read through `HouseholdReads`, refreshed before each computation, so a report that must
+be computed again reloads only the households written since the last one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable, TypeVar
+
+from domain.households.application import HouseholdsApp
+from projections.household_reads import HouseholdReads
+
+T = TypeVar("T")
+KEPT = 64  # reports kept (region × day × options), the least recently used dropped first
+
+
+class ReportCache:
+    """`get(name, args, compute)`: the report computed at the current positions, computed at most once."""
+
+    def __init__(self, views: Any, households: HouseholdsApp, kept: int = KEPT) -> None:
+        self._views = views
+        self.households = HouseholdReads(households)
+        self._kept = kept
+        self._reports: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def positions(self) -> tuple[Any, ...]:
+        """Every view source's applied position and the households store's head, read now."""
+        rows = self._views.query("SELECT source, position FROM tracking ORDER BY source")
+        return tuple((row["source"], int(row["position"])) for row in rows) + (self.households.head(),)
+
+    def get(self, name: str, args: Hashable, compute: Callable[[HouseholdReads], T]) -> T:
+        """The report `name` for `args`, from the cache when the positions are those it was computed at."""
+        key = (name, args, self.positions())
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+                return self._reports[key]  # type: ignore[no-any-return]
+        self.households.refresh()
+        value = compute(self.households)
+        with self._lock:
+            self._reports[key] = value
+            while len(self._reports) > self._kept:
+                self._reports.popitem(last=False)
+        return value
