@@ -43,6 +43,7 @@ from infra.scheduler import Scheduler
 from infra.view_cipher import view_sealer
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
 from projections.runner import ProjectionRunner
+from projections.report_cache import ReportCache
 from projections.view_store import ViewStore
 from rules.assessment import Assessor
 from rules.engine_process import DEFAULT_CATALOG, EngineProcess, load_catalog
@@ -73,12 +74,12 @@ def bootstrap(
     households = open_households(settings)
     policy = PolicyService(households, parameters or ParameterTable())
     alerts, audit = open_alerts(settings, parameters=policy.table), open_audit(settings)
+    views = ViewStore(settings.sqlite_path("views"), view_sealer(settings), rebuild_outdated="projections" in components)
     services = Services(
         settings=settings,
         households=households,
         alerts=alerts,
-        views=ViewStore(settings.sqlite_path("views"), view_sealer(settings),
-                        rebuild_outdated="projections" in components),
+        views=views,
         intake=households,
         corrections=households,
         policy=policy,
@@ -89,6 +90,7 @@ def bootstrap(
         history=(history := HouseholdHistory(households, alerts, audit)),
         as_of=AsOf(history, lambda: policy.base),
         authorizer=Authorizer(households, alerts, audit),
+        reports=ReportCache(views, households),
     )
     runtime = Runtime(services)
     if services.views.outdated:
