@@ -33,9 +33,11 @@ from infra.kafka.broker_keeper import BrokerKeeper
 from infra.kafka.clients import make_consumer, make_producer, partition_for
 from infra.kafka.intake_consumer import KafkaIntake
 from infra.kafka.relay import DeadLetters, Relay, RelayComponent
+from infra.kafka.relay_lock import FileRelayLock, PostgresRelayLock
 from infra.kafka.rule_feed import RuleFeed
 from domain.policy.policy_service import PolicyService
 from infra.positions import PositionStore
+from infra.shared_tables import open_shared_tables
 from infra.projection_loop import ProjectionsComponent
 from infra.runtime import Runtime
 from infra.services import Services
@@ -165,11 +167,13 @@ def _add_relay(runtime: Runtime) -> None:
         partial(_producer, runtime),
         settings.topic(TOPIC_EVENTS),
         settings.partitions,
-        PositionStore(settings.sqlite_path("relay")),
-        DeadLetters(settings.sqlite_path("relay")),
+        PositionStore(tables := open_shared_tables(settings, "relay")),
+        DeadLetters(tables),
         flush_timeout_s=settings.delivery_timeout_ms / 1000 + FLUSH_MARGIN_S,
     )
-    runtime.add(RelayComponent(runtime.relay))
+    lock = (PostgresRelayLock(settings.postgres) if settings.postgres
+            else FileRelayLock(settings.data_dir / "relay.lock"))
+    runtime.add(RelayComponent(runtime.relay, lock))
 
 
 def _add_kafka_intake(runtime: Runtime, group: bool) -> None:

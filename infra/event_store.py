@@ -12,7 +12,9 @@ from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.identity.application import IdentityApp
 from domain.policy.parameters import ParameterTable
+from infra.login_failures import SharedLoginThrottle
 from infra.settings import Settings
+from infra.shared_tables import open_shared_tables
 
 
 def open_households(settings: Settings) -> HouseholdsApp:
@@ -28,11 +30,13 @@ def open_alerts(settings: Settings, parameters: Callable[[], ParameterTable] = P
 
 def open_identity(settings: Settings, *, clock: Callable[[], datetime] | None = None,
                   hasher: PasswordHasher | None = None) -> IdentityApp:
-    """Cached aggregates are fast-forwarded from the store on every read, so a user revoked by
-    another process (the CLI) is seen at once. `clock` and `hasher`: for tests (a fixed time, a fast hash)."""
+    """Cached aggregates are fast-forwarded from the store on every read, so a user revoked (or a session
+    ended) by another process is seen at once; failed logins are counted in the deployment's shared tables,
+    so every process limits them alike. `clock` and `hasher`: for tests (a fixed time, a fast hash)."""
     env = settings.store_env("identity")
     env["AGGREGATE_CACHE_MAXSIZE"] = "10000"
-    return IdentityApp(env=env, clock=clock, hasher=hasher)
+    throttle = SharedLoginThrottle(open_shared_tables(settings, "logins"))
+    return IdentityApp(env=env, clock=clock, hasher=hasher, throttle=throttle)
 
 
 def open_audit(settings: Settings) -> AuditApp:

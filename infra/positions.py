@@ -2,37 +2,32 @@
 
 The relay is at-least-once (it publishes, then records its position), so a
 crash between the two re-publishes a few events; their `event_id`s let
-consumers ignore the repeats.
+consumers ignore the repeats. The table is shared (`infra.shared_tables`): a
+standby relay on another host resumes where the active one stopped.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from pathlib import Path
+from infra.shared_tables import SharedTables
 
 
 class PositionStore:
-    """Named integer positions in a SQLite file."""
+    """Named integer positions in the deployment's shared tables."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS positions (name TEXT PRIMARY KEY, position INTEGER NOT NULL)")
-        self._lock = threading.Lock()
+    def __init__(self, tables: SharedTables) -> None:
+        self._tables = tables
+        self._tables.create("CREATE TABLE IF NOT EXISTS positions (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
 
     def get(self, name: str) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT position FROM positions WHERE name = ?", (name,)).fetchone()
-        return int(row[0]) if row else 0
+        rows = self._tables.execute("SELECT position FROM positions WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
 
     def set(self, name: str, position: int) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO positions (name, position) VALUES (?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
-                (name, position),
-            )
+        self._tables.execute(
+            "INSERT INTO positions (name, position) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+            (name, position),
+        )
 
     def close(self) -> None:
-        self._db.close()
+        self._tables.close()

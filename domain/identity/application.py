@@ -8,7 +8,8 @@ read (one indexed query, fast-forwarded from the store) on every request, so a r
 or an expiry — even one made by another process, such as the CLI — takes effect at once.
 
 A session is a token marked as one, expiring `SESSION_LIFETIME` after the login that issued it.
-Failed logins are limited per user and per client address (`domain.identity.login_throttle`, in memory);
+Failed logins are limited per user and per client address (`domain.identity.login_throttle`; a deployment
+plugs in a store every process shares);
 an unknown user, a wrong password and a revoked user get the same `LoginFailed`, after the same
 argon2 work.
 
@@ -33,7 +34,7 @@ from domain.identity.access import Principal
 from domain.identity.api_token import new_token, token_id_of
 from domain.identity.jurisdiction import (TREE_ID, JurisdictionNode, JurisdictionTree, MalformedCode,
                                           UnknownJurisdiction, parent_code)
-from domain.identity.login_throttle import LoginThrottle
+from domain.identity.login_throttle import LoginThrottle, Throttle
 from domain.identity.optimistic_save import save_retrying
 from domain.identity.user import (DIRECTORY_ID, DuplicateUser, LoginFailed, TokenOwner, UnknownUser, User,
                                   UserDirectory, UserInfo, check_name, check_password, user_id)
@@ -56,7 +57,7 @@ class IdentityApp(Application):
     name = "identity"
 
     def __init__(self, env: Mapping[str, str] | None = None, *, clock: Clock | None = None,
-                 hasher: PasswordHasher | None = None, throttle: LoginThrottle | None = None) -> None:
+                 hasher: PasswordHasher | None = None, throttle: Throttle | None = None) -> None:
         super().__init__(env=env)
         self.clock = clock or utc_now
         self.hasher = hasher or PasswordHasher()

@@ -2,9 +2,9 @@
 a sliding `window`, then `LoginLocked` with the seconds until the next try may be made.
 
 Why both keys: per user stops guessing one account's password from many addresses, per address
-stops one client trying many accounts. Kept in memory (documented limit): a restart forgets the
-failures, and each API process counts its own, so N processes allow up to N times the limit.
-A successful login clears its user's failures, never its address's (an attacker's own account
+stops one client trying many accounts. `LoginThrottle` keeps the failures in memory (unit tests, one
+process); deployments plug in a shared store (`infra.login_failures`) so every API process, on any
+host, counts the same failures. A successful login clears its user's failures, never its address's (an attacker's own account
 must not reset the address count).
 """
 
@@ -14,7 +14,7 @@ import math
 from collections import deque
 from datetime import datetime, timedelta
 from threading import Lock
-from typing import Iterable
+from typing import Iterable, Protocol, Sequence
 
 from domain.identity.user import UserError
 
@@ -32,6 +32,30 @@ class LoginLocked(UserError):
         self.retry_after = retry_after
 
 
+class Throttle(Protocol):
+    """What the identity application asks of a throttle, wherever it keeps the failures."""
+
+    def check(self, keys: Iterable[str], now: datetime) -> None: ...
+
+    def failed(self, keys: Iterable[str], now: datetime) -> None: ...
+
+    def succeeded(self, key: str) -> None: ...
+
+
+def wait_seconds(recent: Sequence[datetime], now: datetime, max_failures: int, window: timedelta) -> float:
+    """Seconds until a key with these failures (oldest first, all within the window) may try again."""
+    if len(recent) < max_failures:
+        return 0.0
+    return max(0.0, (recent[-max_failures] + window - now).total_seconds())
+
+
+def locked(waits: Iterable[float]) -> None:
+    """Raise LoginLocked for the longest wait, if any key must wait."""
+    longest = max(waits, default=0.0)
+    if longest > 0:
+        raise LoginLocked(max(1, math.ceil(longest)))
+
+
 class LoginThrottle:
     """Counts failures per key within the window (thread-safe: requests run in a thread pool)."""
 
@@ -45,9 +69,7 @@ class LoginThrottle:
         """Raise LoginLocked when any key has reached the limit within the window."""
         with self._lock:
             waits = [self._wait(key, now) for key in keys]
-        longest = max(waits, default=0.0)
-        if longest > 0:
-            raise LoginLocked(max(1, math.ceil(longest)))
+        locked(waits)
 
     def failed(self, keys: Iterable[str], now: datetime) -> None:
         with self._lock:
@@ -72,10 +94,7 @@ class LoginThrottle:
         if not failures:
             self._failures.pop(key, None)
             return 0.0
-        if len(failures) < self.max_failures:
-            return 0.0
-        unlocks = failures[-self.max_failures] + self.window
-        return (unlocks - now).total_seconds()
+        return wait_seconds(list(failures), now, self.max_failures, self.window)
 
     def _sweep(self, now: datetime) -> None:
         for key in list(self._failures):

@@ -16,11 +16,8 @@ rule worker reads the store, so the household is still judged.
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from kafka import KafkaProducer
@@ -29,7 +26,9 @@ from kafka.errors import KafkaError, MessageSizeTooLargeError
 from domain.tracked_application import TrackedApplication
 from infra.kafka.integration_events import CLOCK_KEY, to_integration_event
 from infra.supervisor import ComponentHealth, SupervisedLoop
+from infra.kafka.relay_lock import RelayLock
 from infra.positions import PositionStore
+from infra.shared_tables import SharedTables
 
 log = logging.getLogger(__name__)
 
@@ -54,37 +53,34 @@ class DeadLetter:
 
 
 class DeadLetters:
-    """Records the broker refused for good, kept beside the relay's positions."""
+    """Records the broker refused for good, kept beside the relay's positions (shared by every relay)."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS relay_dead_letters (source TEXT, position INTEGER, type TEXT, "
+    def __init__(self, tables: SharedTables) -> None:
+        self._tables = tables
+        self._tables.create(
+            "CREATE TABLE IF NOT EXISTS relay_dead_letters (source TEXT, position BIGINT, type TEXT, "
             "household TEXT, reason TEXT, at TEXT, PRIMARY KEY (source, position))"
         )
-        self._lock = threading.Lock()
 
     def add(self, letter: DeadLetter) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO relay_dead_letters VALUES (?, ?, ?, ?, ?, ?)",
-                             (letter.source, letter.position, letter.type, letter.household, letter.reason, letter.at))
+        self._tables.execute(
+            "INSERT INTO relay_dead_letters VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, position) DO UPDATE "
+            "SET type = excluded.type, household = excluded.household, reason = excluded.reason, at = excluded.at",
+            (letter.source, letter.position, letter.type, letter.household, letter.reason, letter.at))
 
     def all(self) -> list[DeadLetter]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM relay_dead_letters ORDER BY at").fetchall()
+        rows = self._tables.execute("SELECT * FROM relay_dead_letters ORDER BY at, source, position")
         return [DeadLetter(*row) for row in rows]
 
     def last(self) -> DeadLetter | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM relay_dead_letters ORDER BY at DESC, position DESC LIMIT 1").fetchone()
-        return DeadLetter(*row) if row else None
+        rows = self._tables.execute("SELECT * FROM relay_dead_letters ORDER BY at DESC, position DESC LIMIT 1")
+        return DeadLetter(*rows[0]) if rows else None
 
     def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM relay_dead_letters").fetchone()[0])
+        return int(self._tables.execute("SELECT COUNT(*) FROM relay_dead_letters")[0][0])
 
     def close(self) -> None:
-        self._db.close()
+        self._tables.close()
 
 
 class Relay:
@@ -225,14 +221,32 @@ class Relay:
 
 
 class RelayComponent:
-    """The relay as a supervised component: a failed round drops the producer and retries."""
+    """The relay as a supervised component: a failed round drops the producer and retries.
+
+    Only the holder of the relay lock publishes; another relay (a second one started by mistake, or a hot
+    standby on another host) is up and says `standby` in `/health` until the holder dies.
+    """
 
     name = "relay"
 
-    def __init__(self, relay: Relay) -> None:
+    def __init__(self, relay: Relay, lock: RelayLock | None = None) -> None:
         self.relay = relay
-        self.loop = SupervisedLoop("relay", lambda: self.relay.run_once() > 0,
-                                   on_error=lambda _: self.relay.reset_producer())
+        self.lock = lock
+        self.active = lock is None
+        self.loop = SupervisedLoop("relay", self._round, on_error=lambda _: self.relay.reset_producer())
+
+    def _round(self) -> bool:
+        if self.lock is not None:
+            held = self.lock.hold()
+            if held != self.active:
+                log.warning("this relay is now %s", "publishing (it holds the relay lock)" if held else
+                            "on standby (another relay holds the lock)")
+                if not held:
+                    self.relay.reset_producer()
+            self.active = held
+            if not held:
+                return False
+        return self.relay.run_once() > 0
 
     def start(self) -> None:
         self.loop.start()
@@ -240,11 +254,14 @@ class RelayComponent:
     def stop(self) -> None:
         self.loop.stop()
         self.relay.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def health(self) -> ComponentHealth:
         last = self.relay.dead_letters.last()
         return self.loop.health(
             lag=self.relay.lag(), published=self.relay.published, dead_letters=self.relay.dead_letters.count(),
+            role="active" if self.active else "standby",
             last_dead_letter=None if last is None else
             {"source": last.source, "position": last.position, "type": last.type, "reason": last.reason},
         )
