@@ -87,10 +87,13 @@ def unread(principal: Principal, kind: str) -> Clause:
 
 
 def _within(principal: Principal, clause: Clause) -> Clause:
+    """The clause limited to the user's area: regions starting with its prefix, asked as a range of the
+    digit strings (`prefix` ≤ region < `prefix~`, '~' sorting after every digit) so that the header's counts,
+    asked on every page, are read from the indexes `alerts_unread` and `alerts_returned` alone."""
     area = scope_of(principal)
     if area is None:
         return clause
-    return f"({clause[0]}) AND a.region LIKE ?", (*clause[1], f"{area}%")
+    return f"({clause[0]}) AND a.region >= ? AND a.region < ?", (*clause[1], area, f"{area}~")
 
 
 def _count(views: Any, clause: Clause) -> int:
