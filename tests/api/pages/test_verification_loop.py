@@ -7,7 +7,7 @@ counted as it happens and printed (`LOOP actions=… page_loads=… logins=…`)
 actions, 20 page loads and 4 logins before.
 
 Waiting for the pipeline (the rules raising the alert, the views catching up) is the harness reading the
-views, not a user's action: a user would look later."""
+views, not a user's action: a user would look later. The supervisor is told of an escalation the same way."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.api.pages.conftest import DESK, PHONE, new_page, screenshot
-from tests.api.pages.data import poor_household, tick
+from tests.api.pages.conftest import DESK, PHONE, log_in, new_page, screenshot
+from tests.api.pages.data import poor_household, raise_alerts, tick
 from tests.conftest import poll_until
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -177,3 +177,25 @@ def test_the_loop_from_the_pages_alone_measured(browser: Browser, site: Any) -> 
           f"(before: actions={BEFORE['actions']} page_loads={BEFORE['page_loads']} logins={BEFORE['logins']})")
     assert meter.logins == 2  # each user once
     assert meter.actions < BEFORE["actions"] and meter.page_loads < BEFORE["page_loads"]
+
+
+def test_the_supervisor_is_told_of_an_escalation_until_opening_it(desk: Page, site: Any) -> None:
+    """An alert left unacknowledged past its SLA is escalated: new to the street's supervisor, in the header on
+    the dashboard, then in the queue filtered to it; opening it clears the count."""
+    _, runtime, _ = site
+    (alert_id,) = raise_alerts(runtime, "CQ-S1")
+    runtime.intake.accept(tick("2025-08-12"))
+    runtime.drain()
+    poll_until(lambda: runtime.views.query("SELECT 1 FROM alerts WHERE alert_id = ? AND escalated_on IS NOT NULL",
+                                           (alert_id,)), message="the escalation")
+    log_in(desk, "supervisor")
+    expect(desk).to_have_url(re.compile(r"/dashboard$"))
+    told = desk.locator("#news-alerts")
+    expect(told).to_have_text("新预警 1")
+    told.click()
+    row = desk.locator(f'tr[data-alert="{alert_id}"]')
+    expect(row).to_have_attribute("data-unread", "new")
+    expect(desk.locator("table.queue tbody tr")).to_have_count(1)
+    row.get_by_role("link", name="收入低于低保标准但未纳入低保").click()
+    expect(desk.locator("#alert-state")).to_have_text("待处理")
+    expect(desk.locator("#news-alerts")).to_have_count(0)
