@@ -151,7 +151,8 @@ def query(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     total = views.query(f"SELECT COUNT(*) AS n FROM alerts a {clause}", tuple(params))[0]["n"]
     rows = views.query(
-        f"SELECT a.* FROM alerts a {clause} ORDER BY status DESC, {SEVERITY_ORDER}, raised_on, alert_id LIMIT ? OFFSET ?",
+        f"SELECT a.* FROM alerts a {clause} ORDER BY status DESC, {SEVERITY_ORDER}, raised_on, alert_id"
+        " LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     return total, rows

@@ -77,7 +77,8 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS alerts_tasks ON alerts (verification_grid, state, verification_requested_on);
 CREATE INDEX IF NOT EXISTS alerts_assigned ON alerts (assigned_to, status);
 CREATE INDEX IF NOT EXISTS access_log_outcome ON access_log (outcome, at);
-CREATE INDEX IF NOT EXISTS alerts_unread ON alerts (status, region, assigned_to, acknowledged_by, escalated_on, alert_id);
+CREATE INDEX IF NOT EXISTS alerts_unread ON alerts (status, region, assigned_to, acknowledged_by, escalated_on,
+    alert_id);
 CREATE INDEX IF NOT EXISTS alerts_returned ON alerts (state, region, verification_requested_by, assigned_to, alert_id);
 """
 

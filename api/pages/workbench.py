@@ -91,9 +91,9 @@ UNREAD_ROLES = ("caseworker", "supervisor")  # the roles the queue's unread filt
 def places_of(identity: IdentityApp, principal: Principal) -> dict[str, list[tuple[str, str]]]:
     """The communities and grids of the user's jurisdiction, each with its Chinese name (a grid's after its
     community's, as several communities have a 第1网格), for the queue's filters."""
-    area = area_of(principal)
-    nodes = [n for n in identity.jurisdictions() if area is None or n.code.startswith(area)]
-    names = {n.code: n.name for n in identity.jurisdictions()}
+    area, every = area_of(principal), identity.jurisdictions()
+    nodes = [n for n in every if area is None or n.code.startswith(area)]
+    names = {n.code: n.name for n in every}
     communities = [(n.code, n.name) for n in nodes if n.level == "community"]
     grids = [(n.code, f"{names.get(n.parent or '', '')} {n.name}".strip()) for n in nodes if n.level == "grid"]
     return {"communities": communities, "grids": grids}

@@ -55,7 +55,8 @@ def test_filters_by_place_and_household_and_the_new_marks(desk: Page, site: Any)
     expect(desk.locator("table.queue tbody tr")).to_have_count(3)
     expect(desk.locator("#news-alerts")).to_have_text("新预警 3")
     expect(desk.locator("tr[data-unread=new] .tag.new")).to_have_count(3)
-    assert desk.get_by_label("社区", exact=True).locator("option").all_inner_texts() == ["全部", "某社区", "另一社区"]
+    communities = desk.get_by_label("社区", exact=True).locator("option").all_inner_texts()
+    assert communities == ["全部", "某社区", "另一社区"]
     assert desk.get_by_label("网格", exact=True).locator("option").all_inner_texts() == [
         "全部", "某社区 第3网格", "某社区 第4网格", "另一社区 第1网格"]
 
