@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from api.pages.workbench import pager
 from tests.api.pages.conftest import log_in, screenshot
 from tests.api.pages.data import poor_household, tick
 from tests.conftest import poll_until
@@ -86,3 +87,13 @@ def test_filters_by_place_and_household_and_the_new_marks(desk: Page, site: Any)
     assert response is not None and response.status == 422
     expect(desk.get_by_role("heading", name="参数有误")).to_be_visible()
     expect(desk.locator("main")).to_contain_text("另一社区")  # the choices, by name
+
+
+def test_the_pager_keeps_every_filter_chosen() -> None:
+    chosen = {"rule": "", "severity": "high", "status": "open", "mine": "", "overdue": "", "community": "500103001001",
+              "grid": "500103001001-03", "household": "", "unread": "new"}
+    links = pager(chosen, 50, 120)
+    assert links["prev"] == ("?severity=high&status=open&community=500103001001&grid=500103001001-03&unread=new"
+                             "&offset=0")
+    assert links["next"] is not None and links["next"].endswith("&unread=new&offset=100")
+    assert pager(chosen, 0, 30) == {"prev": None, "next": None}
