@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from domain.alerts.alert import CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert
 
@@ -129,10 +129,13 @@ SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN '
 
 def query(
     views: Any, filters: dict[str, str | None], *, escalated: bool | None, regions: list[str], limit: int, offset: int,
-    overdue: bool | None = None,
+    overdue: bool | None = None, also: Sequence[tuple[str, tuple[Any, ...]]] = (),
 ) -> tuple[int, list[dict[str, Any]]]:
-    """The alert queue: open first, most severe first, oldest first; every region prefix must match."""
-    where, params = [], []
+    """The alert queue: open first, most severe first, oldest first; every region prefix must match, and every
+    condition in `also` (SQL on `alerts a` written by the projections, e.g. `projections.unread`, with its
+    parameters)."""
+    where: list[str] = [f"({condition})" for condition, _ in also]
+    params: list[Any] = [value for _, values in also for value in values]
     for column, value in filters.items():
         if value is not None:
             where.append(f"{column} = ?")
@@ -146,9 +149,10 @@ def query(
         where.append("region LIKE ?")
         params.append(f"{region}%")
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    total = views.query(f"SELECT COUNT(*) AS n FROM alerts {clause}", tuple(params))[0]["n"]
+    total = views.query(f"SELECT COUNT(*) AS n FROM alerts a {clause}", tuple(params))[0]["n"]
     rows = views.query(
-        f"SELECT * FROM alerts {clause} ORDER BY status DESC, {SEVERITY_ORDER}, raised_on, alert_id LIMIT ? OFFSET ?",
+        f"SELECT a.* FROM alerts a {clause} ORDER BY status DESC, {SEVERITY_ORDER}, raised_on, alert_id"
+        " LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     return total, rows

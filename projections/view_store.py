@@ -55,12 +55,18 @@ CREATE TABLE IF NOT EXISTS submissions (
     retracted_at TEXT, retracted_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_informant ON submissions (informant, recorded_at);
+CREATE TABLE IF NOT EXISTS alert_opened (
+    user TEXT NOT NULL, alert_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (user, alert_id)
+);
+CREATE TABLE IF NOT EXISTS alert_moments (
+    alert_id TEXT PRIMARY KEY, requested_at TEXT, returned_at TEXT, escalated_at TEXT
+);
 """
 # Views added after the first release (emptied with the rest by `_clear`).
-TABLES_ADDED = ("informant_activity", "submissions")
+TABLES_ADDED = ("informant_activity", "submissions", "alert_opened", "alert_moments")
 # The shape of the views: bump it when a view table or column is added, and an older file (its SQLite
 # `user_version` is lower) is rebuilt from zero by the next process that runs the projections.
-VIEWS_VERSION = 2  # 2: alerts' explanations sealed (they hold incomes, illnesses, ages)
+VIEWS_VERSION = 3  # 2: alerts' explanations sealed (they hold incomes, illnesses, ages); 3: what each user opened
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")
@@ -71,6 +77,9 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS alerts_tasks ON alerts (verification_grid, state, verification_requested_on);
 CREATE INDEX IF NOT EXISTS alerts_assigned ON alerts (assigned_to, status);
 CREATE INDEX IF NOT EXISTS access_log_outcome ON access_log (outcome, at);
+CREATE INDEX IF NOT EXISTS alerts_unread ON alerts (status, region, assigned_to, acknowledged_by, escalated_on,
+    alert_id);
+CREATE INDEX IF NOT EXISTS alerts_returned ON alerts (state, region, verification_requested_by, assigned_to, alert_id);
 """
 
 

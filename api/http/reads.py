@@ -40,12 +40,20 @@ def record_reads(request: Request, principal: Principal, households: Iterable[An
                                           shown_to(principal))
 
 
+def record_alert_reads(request: Request, principal: Principal, reads: Iterable[tuple[str, str]]) -> None:
+    """A list showing each alert whole: one access record per (household, alert) it showed."""
+    access_audit(request).record_alert_accesses(principal, [(str(h), str(a)) for h, a in reads if h],
+                                                route_of(request), shown_to(principal))
+
+
 def record_read(request: Request, principal: Principal, household: str, alert: str | None = None,
                 shown: str | None = None) -> None:
     """One household's read (through one of its alerts, when `alert` is given; `shown` when the page shows
     other than the role's usual masking)."""
     access_audit(request).record_access(principal, household, route_of(request), shown or shown_to(principal),
                                         alert=alert)
+    if alert:  # this response shows the alert: its own header counts it as read (projections/unread.py)
+        request.state.opened_alert = alert
 
 
 def record_role_refusal(request: Request, principal: Principal, action: Action) -> None:

@@ -23,7 +23,7 @@ from api.pages.render import HERE, page, see_other
 from api.pages.session import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, one_of,
                                session_principal)
 from api.pages.workbench import settle
-from api.http.reads import record_reads, route_of
+from api.http.reads import record_alert_reads, record_reads, route_of
 from domain.identity.access import Action, Principal, allowed, is_grid
 from domain.alerts.alert import VERIFICATION_OUTCOMES
 from domain.households.intake_limits import MAX_BATCH
@@ -32,7 +32,7 @@ from domain.alerts.errors import AlertActionError
 from domain.identity.authorizer import OutOfReach
 from domain.households.intake import gate_for
 from api.pages.explain import explained
-from projections import alert_queue
+from projections import alert_queue, unread
 from projections.alert_queue import row_to_json
 from projections.households import household_row, households_in_grid
 from projections.tasks import open_tasks
@@ -74,11 +74,12 @@ def task_brief(views: ViewStore, task: dict[str, Any], lang: str) -> dict[str, A
 def _task_page(request: Request, views: ViewStore, principal: Principal, *, done: bool = False,
                problem: str | None = None, status: int = 200) -> Response:
     total, rows = open_tasks(views, principal.jurisdiction)
-    record_reads(request, principal, (r["household"] for r in rows))
+    new = unread.marks(views, principal, [r["alert_id"] for r in rows])  # before this read is recorded
+    record_alert_reads(request, principal, ((r["household"], r["alert_id"]) for r in rows))  # each task seen
     lang = lang_of(request)
     return page(request, "tasks.html", {"tasks": [task_brief(views, r, lang) for r in rows], "total": total,
-                                        "outcomes": VERIFICATION_OUTCOMES, "done": done, "problem": problem},
-                status=status)
+                                        "outcomes": VERIFICATION_OUTCOMES, "done": done, "problem": problem,
+                                        "new": new}, status=status)
 
 
 @router.get("/field/tasks")

@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from api.pages import i18n
+from api.pages.news import LINKS as NEWS_LINKS, header_counts
 from api.http.security_headers import NONCE
 from api.pages.session import (LANG_COOKIE, BadValues, LoginRequired, PageError, csrf_token, lang_of, login_path,
                                remember_csrf, session_principal)
@@ -124,6 +125,7 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
         "lang": lang, "html_lang": i18n.HTML_LANG[lang], "principal": principal, "nav": navigation(principal),
         "csrf": csrf_token(request), "switch_url": switch_url(request, lang), "path": request.url.path,
         "csp_nonce": getattr(request.state, NONCE, ""),
+        "news": header_counts(request, principal), "news_links": NEWS_LINKS,
         "t": lambda key, **values: i18n.text(key, lang, **values), "term": lambda value: i18n.term(value, lang),
         **words(lang),
     }

@@ -13,17 +13,17 @@ import time
 from datetime import date
 from typing import Any, Callable
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from api.http.routes.alerts import MAX_OFFSET, alert_row, area_of, sla_of
-from api.http.dependencies import AllServices, Policy, Today, Views, ViewsLag
+from api.http.dependencies import AllServices, Identity, Policy, Today, Views, ViewsLag
 from api.http.household_view import household_360
 from api.pages.explain import explained, place_namer
-from api.pages.i18n import rule_title
+from api.pages.i18n import rule_title, text
 from api.pages.render import page, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs, one_of
 from api.http.reads import record_read, record_reads
@@ -36,6 +36,7 @@ from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
 from infra.services import Services
 from projections import alert_queue
+from projections import unread as unread_view
 from projections.alert_queue import returned_visit, row_to_json
 from rules.catalog import CATALOG
 from rules.explanation import shown_alert
@@ -48,25 +49,71 @@ RULES = tuple(r.id for r in CATALOG)
 
 
 @router.get("/work")
-def queue(request: Request, views: Views, policy: Policy, today: Today, rule: str = "", severity: str = "",
-          status: str = "open", mine: str = "", overdue: str = "", offset: int = Query(0, ge=0, le=MAX_OFFSET),
+def queue(request: Request, views: Views, policy: Policy, today: Today, identity: Identity, rule: str = "",
+          severity: str = "", status: str = "open", mine: str = "", overdue: str = "", community: str = "",
+          grid: str = "", household: str = Query("", max_length=64), unread: str = "",
+          offset: int = Query(0, ge=0, le=MAX_OFFSET),
           principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
     rule, severity = one_of("rule", rule, RULES, rule_title), one_of("severity", severity, SEVERITIES)
     status, mine, overdue = one_of("status", status, STATES), one_of("mine", mine, ("1",)), one_of("overdue", overdue,
                                                                                                  ("1",))
-    filters = {"household": None, "rule": rule or None, "severity": severity if severity in SEVERITIES else None,
+    places = places_of(identity, principal)
+    community = one_of("community", community, [c for c, _ in places["communities"]], named(places))
+    grid = one_of("grid", grid, [g for g, _ in places["grids"]], named(places))
+    unread = one_of("unread", unread, unread_view.KINDS, lambda kind, lang: text(f"unread_{kind}", lang))
+    household = household.strip()
+    filters = {"household": household or None, "rule": rule or None,
+               "severity": severity if severity in SEVERITIES else None,
                "status": status if status in ("open", "closed") else None,
-               "assigned_to": principal.name if mine else None}
+               "assigned_to": principal.name if mine else None, "grid": grid or None}
     area = area_of(principal)
     total, rows = alert_queue.query(views, filters, escalated=None, overdue=True if overdue else None,
-                                    regions=[area] if area else [], limit=PAGE_SIZE, offset=max(0, offset))
+                                    regions=[r for r in (area, community) if r], limit=PAGE_SIZE,
+                                    offset=max(0, offset),
+                                    also=[unread_view.unread(principal, unread)] if unread else [])
     table = policy.table()
     alerts = [dict(row_to_json(r), sla=sla_of(r, table, today)) for r in rows]
+    marks = unread_view.marks(views, principal, [r["alert_id"] for r in rows])
     record_reads(request, principal, (r["household"] for r in rows))
-    chosen = {"rule": rule, "severity": severity, "status": status, "mine": mine, "overdue": overdue}
+    chosen = {"rule": rule, "severity": severity, "status": status, "mine": mine, "overdue": overdue,
+              "community": community, "grid": grid, "household": household, "unread": unread}
     return page(request, "queue.html", {"alerts": alerts, "total": total, "chosen": chosen, "offset": offset,
-                                        "page_size": PAGE_SIZE, "rules": RULES,
+                                        "page_size": PAGE_SIZE, "rules": RULES, "marks": marks, "places": places,
+                                        "tells_unread": principal.role in UNREAD_ROLES,
+                                        "unread_kinds": unread_view.KINDS,
+                                        "pages": pager(chosen, offset, total),
                                         "severities": SEVERITIES, "today": today.isoformat()})
+
+
+UNREAD_ROLES = ("caseworker", "supervisor")  # the roles the queue's unread filter and marks are for
+
+
+def places_of(identity: IdentityApp, principal: Principal) -> dict[str, list[tuple[str, str]]]:
+    """The communities and grids of the user's jurisdiction, each with its Chinese name (a grid's after its
+    community's, as several communities have a 第1网格), for the queue's filters."""
+    area, every = area_of(principal), identity.jurisdictions()
+    nodes = [n for n in every if area is None or n.code.startswith(area)]
+    names = {n.code: n.name for n in every}
+    communities = [(n.code, n.name) for n in nodes if n.level == "community"]
+    grids = [(n.code, f"{names.get(n.parent or '', '')} {n.name}".strip()) for n in nodes if n.level == "grid"]
+    return {"communities": communities, "grids": grids}
+
+
+def named(places: dict[str, list[tuple[str, str]]]) -> Callable[[str, str], str]:
+    """A place's name for a refusal naming the choices (`one_of`)."""
+    names = dict(places["communities"] + places["grids"])
+    return lambda code, lang: names.get(code, code)
+
+
+def pager(chosen: dict[str, str], offset: int, total: int) -> dict[str, str | None]:
+    """The previous and next pages' links, every chosen filter kept."""
+    kept = {name: value for name, value in chosen.items() if value}
+
+    def link(to: int) -> str:
+        return "?" + urlencode({**kept, "offset": to})
+
+    return {"prev": link(max(offset - PAGE_SIZE, 0)) if offset > 0 else None,
+            "next": link(offset + PAGE_SIZE) if offset + PAGE_SIZE < total else None}
 
 
 @router.get("/households")

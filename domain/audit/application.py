@@ -33,6 +33,15 @@ class AuditApp(Application):
         if records:
             self.save(*records)
 
+    def record_alert_accesses(self, principal: Principal, reads: Iterable[tuple[str, str]], route: str,
+                              shown: str) -> None:
+        """A list that shows each alert whole (the informant's tasks): one record per (household, alert),
+        saved in one transaction, so that each alert is known to have been seen."""
+        records = [Access(household=h, user=principal.name, role=principal.role, route=route, shown=shown, alert=a)
+                   for h, a in dict.fromkeys(reads) if h]
+        if records:
+            self.save(*records)
+
     def record_refusal(self, principal: Principal, route: str, reason: str, household: str | None = None,
                        alert: str | None = None) -> None:
         """An attempt that was refused: who, through which route, at what, and why (`domain.audit.access_log.REASONS`)."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.http.auth import require
 from api.http.dependencies import Views
 from api.http.problems import problem_responses
-from api.http.reads import record_reads
+from api.http.reads import record_alert_reads
 from domain.identity.access import Action, Principal
 
 from projections.tasks import open_tasks
@@ -29,5 +29,5 @@ def list_tasks(
     """Open verification requests for your grid (who asked, when, about which alert)."""
     grid = principal.jurisdiction
     total, tasks = open_tasks(views, grid, limit, offset)
-    record_reads(request, principal, (t["household"] for t in tasks))
+    record_alert_reads(request, principal, ((t["household"], t["alert_id"]) for t in tasks))  # each task seen
     return {"grid": grid, "total": total, "limit": limit, "offset": offset, "tasks": tasks}

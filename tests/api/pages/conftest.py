@@ -23,7 +23,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--lang=zh-CN"]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 DESK = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 390, "height": 844}  # the informant's phone (issue 18)
 
 
 @pytest.fixture(scope="module")

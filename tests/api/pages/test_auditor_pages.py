@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from tests.conftest import poll_until
-from tests.api.pages.conftest import log_in, screenshot
+from tests.api.pages.conftest import PHONE, log_in, screenshot
 from tests.api.pages.data import poor_household, tick
 from tests.people import People
 
@@ -223,13 +223,13 @@ def test_a_supervisor_reads_response_times_of_the_street_only(desk: Page, site: 
 
 
 def test_the_timeline_fits_a_phone(phone: Any, site: Any, story: dict[str, Any]) -> None:
-    """On a 360 px screen the page itself never scrolls sideways: wide tables scroll inside their box."""
+    """On a phone's screen the page itself never scrolls sideways: wide tables scroll inside their box."""
     _, page = phone
     log_in(page, "auditor")
     page.goto(f"/audit/households/{HOUSEHOLD}")
     expect(page.locator("#k")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.goto(f"/audit/alerts/{story['alert']}")
     expect(page.locator("#causes")).to_be_attached()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "auditor_alert_story_phone")

@@ -1,4 +1,4 @@
-"""Issue 7 in the browser: the informant at phone size (360×740) reports an income and a visit, opens
+"""Issue 7 in the browser: the informant at phone size (390×844) reports an income and a visit, opens
 「我的上报」, corrects the income through the same form filled with its values (the original is then
 marked corrected, the correction in force, in the store too) and withdraws the visit with a reason
 (asked for next to the field when left empty); the caseworker's household page shows each status in

@@ -1,4 +1,4 @@
-"""The informant at phone size (360×740): a visit sent at once; then offline, a report kept on the phone
+"""The informant at phone size (390×844): a visit sent at once; then offline, a report kept on the phone
 and listed as waiting; back online, sent by itself with its original observation id, recorded exactly
 once. Server validation messages in Chinese appear next to the field; a registration goes through;
 a verification task is recorded from the task list."""
