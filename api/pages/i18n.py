@@ -37,6 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav_household": ("查询家庭", "Look up a household"),
     "home_title": ("欢迎", "Welcome"),
     "home_nothing": ("您的角色没有网页端功能，请使用接口。", "Your role has no pages; use the API."),
+    "region_all": ("本辖区全部", "All of my jurisdiction"),
+    "home_choose": ("请选择要打开的页面。", "Choose a page to open."),
     "home_readonly": ("您以只读方式查看：预警队列、统计看板、家庭档案（姓名和证件号已脱敏）和规则目录。",
                       "You read only: the alert queue, the dashboard, household files (names and ID numbers "
                       "masked) and the rule catalog."),

@@ -82,6 +82,9 @@ async def logout(request: Request, identity: Identity) -> Response:
 
 @router.get("/home")
 def home(request: Request, principal: Principal = Depends(signed_in)) -> Response:
-    """The landing page of roles without a workbench (auditors read; admins and integrations use the API)."""
+    """The landing page of roles without a workbench (auditors read; admins and integrations use the API); others
+    reach it too, and see their pages' tiles. Only a role with no page of its own is told to use the API."""
+    links = navigation(principal)
     readonly = principal.role in READ_ONLY_ROLES
-    return page(request, "home.html", {"readonly": readonly, "links": navigation(principal)})
+    no_pages = all(item.action is None for item in links)  # only the public pages (the catalog)
+    return page(request, "home.html", {"readonly": readonly, "no_pages": no_pages, "links": links})
