@@ -256,7 +256,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Qianshao looks for households that may need help by these published rules: what each looks "
                       "for, the parameter values in force for the region and date chosen, and the choices made where "
                       "the policy was silent."),
-    "catalog_region": ("地区代码", "Region code"),
+    "catalog_region": ("地区", "Region"),
     "catalog_on": ("日期", "Date"),
     "show": ("查看", "Show"),
     "choices": ("政策未明确时的选择", "Choices where the policy was silent"),
