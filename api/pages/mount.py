@@ -14,11 +14,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.pages import audit, audit_reports, catalog, dashboard, field, i18n, login, mine, workbench
 from api.pages.render import HERE, on_bad_values, on_login_required, on_page_error, page
 from api.pages.session import BadValues, LoginRequired, PageError, lang_of
-from api.http.problems import allowed_methods, field_problem, on_http_error, on_unexpected_error, on_validation_error
+from api.http.problems import (allowed_methods, field_problem, is_api_address, on_http_error, on_unexpected_error,
+                               on_validation_error)
 
 PAGE_MODULES = (login, workbench, field, mine, dashboard, catalog, audit, audit_reports)
-# Addresses answered in problem+json (the API, its documents, health and assets); every other is a page's.
-NOT_PAGES = ("/api/", "/health", "/openapi.json", "/docs", "/static/")
 # (title, text) of the error page for a status the router or a route raises on a page's address.
 HTTP_ERROR_WORDS = {404: ("not_found_title", "page_missing_text"), 405: ("method_title", "method_text"),
                     403: ("forbidden_title", "forbidden_text"), 413: ("http_error_title", "too_large_text")}
@@ -53,8 +52,7 @@ async def on_invalid_request(request: Request, error: RequestValidationError) ->
 def is_page_address(request: Request) -> bool:
     """Whether an address belongs to the pages (anything outside the API, its documents, health and assets),
     known or not: an unknown page address is a page's 404, never the API's JSON."""
-    path = request.url.path
-    return not any(path == prefix.rstrip("/") or path.startswith(prefix) for prefix in NOT_PAGES)
+    return not is_api_address(request.url.path)
 
 
 async def on_http_error_page(request: Request, error: StarletteHTTPException) -> Response:

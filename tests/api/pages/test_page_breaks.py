@@ -5,14 +5,17 @@ fits a 390 px phone; regions are chosen by name; tap targets are at least 44 px 
 
 from __future__ import annotations
 
+import http.client
 import re
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from api.http.app import create_app
+from api.http.body_limits import MAX_BODY_BYTES
 from infra.http_server import BackgroundServer
 from tests.api.pages.conftest import log_in, new_page, screenshot
 from tests.api.pages.data import raise_alerts
@@ -200,3 +203,28 @@ def test_tap_targets_are_44_px_on_the_phone(phone390: tuple[BrowserContext, Page
         expect(page.locator("header a").first).to_be_visible()
         assert short_targets(page) == [], path
     screenshot(page, f"breaks_tap_targets_{role}_phone", full_page=False)
+
+
+def refused_before_any_route(url: str, path: str, content_type: str) -> tuple[int, str, str]:
+    """A POST declaring a body over the 16 MiB limit (refused on its headers: nothing more is sent)."""
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(str(address.hostname), address.port, timeout=30)
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", content_type)
+        connection.putheader("Content-Length", str(MAX_BODY_BYTES + 1))
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("content-type") or "", answer.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_form_refused_before_any_route_is_a_chinese_page_and_json_stays_json(site: Any) -> None:
+    """Refused by `api.http.body_limits` (a body over 16 MiB): a form on a page's address gets a page; the
+    phone's outbox, posting JSON to a page's address, and the API keep problem+json."""
+    status, kind, text = refused_before_any_route(site[0], "/login", "application/x-www-form-urlencoded")
+    assert status == 413 and kind.startswith("text/html") and 'lang="zh-CN"' in text and "提交的内容过大" in text
+    for path in ("/field/observations", "/api/v1/observations"):
+        status, kind, _ = refused_before_any_route(site[0], path, "application/json")
+        assert status == 413 and kind.startswith("application/problem+json"), path
