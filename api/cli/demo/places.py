@@ -4,9 +4,10 @@ and towns, their communities and villages, and the jurisdiction tree the demo se
 Why one table: the generator wrote households into communities of one list of names while the seed named
 the county from another, and the two disagreed (a 渝中区 caseworker over villages of 白沙镇, which lies in
 江津区). The demo county is 江津区 (500116, GB/T 2260), which has both urban streets and rural towns; its
-streets and towns are real ones of 江津区, numbered as statistical division codes are (streets 0xx, towns 1xx;
-residents' committees 0xx, village committees 2xx under them). The communities and villages are invented
-names (no real one is meant), each under its own street or town. A county the table does not hold (the
+streets and towns are named after real ones of 江津区 and numbered the way statistical division codes are
+(streets 0xx, towns 1xx; residents' committees 0xx, village committees 2xx under them), though the numbers
+are the demo's own, not those places' published codes. The communities and villages are invented names (no
+real one is meant), each under its own street or town. A county the table does not hold (the
 generator takes any 6-digit code) gets neutral names (第1街道, 第6镇 …), never another county's.
 """
 
