@@ -9,13 +9,14 @@ body is read here, within the limit, scanned, then handed on whole.
 from __future__ import annotations
 
 import re
+from html import escape
 from itertools import accumulate
 from typing import Any, Awaitable, Callable
 
 from anyio import to_thread
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 
-from api.http.problems import MEDIA_TYPE, problem
+from api.http.problems import MEDIA_TYPE, is_api_address, problem
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -133,11 +134,33 @@ class BodyLimits:
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, why: tuple[str, str],
                   close: bool = True) -> None:
-    """Answer problem+json naming `body`; `close` when the rest of the body is left unread."""
+    """Answer problem+json naming `body` (on a page's address, a short Chinese page saying the same); `close`
+    when the rest of the body is left unread."""
     message, message_zh = why
-    body = problem(status, message, errors=[{"field": "body", "message": message, "message_zh": message_zh}])
     headers = {"Connection": "close"} if close else None
+    if not is_api_address(str(scope.get("path", ""))) and not _sends_json(scope):  # a page's form
+        await HTMLResponse(_page(status, message, message_zh), status_code=status, headers=headers)(scope, receive, send)
+        return
+    body = problem(status, message, errors=[{"field": "body", "message": message, "message_zh": message_zh}])
     await JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)(scope, receive, send)
+
+
+def _sends_json(scope: Scope) -> bool:
+    """A script's JSON call (the phone's outbox posts JSON to page addresses): answered in JSON, as it expects."""
+    for key, value in scope.get("headers", []):
+        if key == b"content-type":
+            return b"json" in value.lower()
+    return False
+
+
+def _page(status: int, message: str, message_zh: str) -> str:
+    """The refusal as a page (before any route or session is reached: no layout, Chinese first, then English)."""
+    title_zh, title = {413: ("提交的内容过大", "Too large")}.get(status, ("请求无法处理", "Bad request"))
+    return (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"><title>{title_zh}</title>'
+            f'<link rel="stylesheet" href="/static/pages.css"><main><h1>{title_zh}</h1>'
+            f'<p class="notice error" role="alert">{escape(message_zh)}</p><p lang="en">{title}: {escape(message)}</p>'
+            f'<p><a href="/">返回首页</a></p></main></html>')
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

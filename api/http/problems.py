@@ -18,6 +18,9 @@ from domain.policy.parameter_types import ParameterRefused
 from domain.region_codes import InvalidRegionCode
 
 MEDIA_TYPE = "application/problem+json"
+# Addresses answered in problem+json (the API, its documents, health and assets); every other is a page's,
+# answered by a Chinese HTML page (`api.pages.mount`).
+API_ADDRESSES = ("/api/", "/health", "/openapi.json", "/docs", "/static/")
 LOCATIONS = ("body", "query", "path", "header", "cookie")  # FastAPI's first `loc` element, dropped from `field`
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,11 @@ WHY = {
 }
 HEADERS = {429: {"Retry-After": {"description": "seconds to wait", "required": True,
                                   "schema": {"type": "string", "pattern": "^[0-9]+$"}}}}
+
+
+def is_api_address(path: str) -> bool:
+    """Whether `path` is answered in problem+json (known or not: an unknown `/api/…` path is the API's 404)."""
+    return any(path == prefix.rstrip("/") or path.startswith(prefix) for prefix in API_ADDRESSES)
 
 
 def problem_responses(*statuses: int, **why: str) -> dict[int | str, dict[str, Any]]:

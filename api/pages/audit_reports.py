@@ -17,6 +17,7 @@ from api.pages import charts
 from api.pages.audit_charts import grouped_bars
 from api.pages.explain import place_namer
 from api.pages.i18n import LANGUAGES, rule_title, term, text, word
+from api.pages.regions import region_choices
 from api.pages.render import page
 from api.pages.session import PageError, lang_of, needs, one_of
 from api.pages.time_axes import AxisError, parse_day
@@ -106,11 +107,11 @@ def response_time_page(request: Request, views: Views, reports: Reports, identit
     return page(request, "audit_response_times.html", {
         "groups": [dict(g, name=n) for g, n in zip(groups, labels)], "stages": STAGES, "svg": svg,
         "chosen": {"group_by": by, "region": region, "start": start, "end": end}, "groupings": GROUPINGS,
-        "problem": problem}, status=422 if problem else 200)
+        "problem": problem, "regions": region_choices(identity, area_of(principal), region)}, status=422 if problem else 200)
 
 
 def _group_namer(identity: IdentityApp, by: str, lang: str) -> Any:
-    places = place_namer(identity, with_code=False)
+    places = place_namer(identity)
     if by == "rule":
         return lambda group: rule_title(group, lang)
     return lambda group: places(group) if by == "community" else term(group, lang)
@@ -121,7 +122,7 @@ def equity_page(request: Request, views: Views, reports: Reports, identity: Iden
                 region: str = "", principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     lang = lang_of(request)
     found = equity_report(reports, views, _prefix(principal, region), today)
-    places = place_namer(identity, with_code=False)
+    places = place_namer(identity)
     dimensions = []
     for dimension in DIMENSIONS:
         groups = with_found_share(found["groups"][dimension])
@@ -131,7 +132,8 @@ def equity_page(request: Request, views: Views, reports: Reports, identity: Iden
             (text("found_share", lang), [g["found_share"] for g in groups])], percent=True)
         dimensions.append({"name": dimension, "svg": svg, "groups": [dict(g, name=n) for g, n in zip(groups, names)]})
     return page(request, "audit_equity.html", {"dimensions": dimensions, "residents": found["residents"],
-                                               "on": today.isoformat(), "region": region, "pct": percent})
+                                               "on": today.isoformat(), "region": region, "pct": percent,
+                                               "regions": region_choices(identity, area_of(principal), region)})
 
 
 def percent(share: float | None) -> str:

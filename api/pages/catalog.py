@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from api.http.dependencies import Identity, Policy, Today
 from api.pages.explain import Places, place_namer, shown, source
 from api.pages.i18n import LANGUAGES
+from api.pages.regions import region_choices
 from api.pages.render import page
 from api.pages.session import bad_value, lang_of
 from api.http.regions import page_region
@@ -70,4 +71,5 @@ def catalog(request: Request, policy: Policy, identity: Identity, today: Today, 
               "severity": r.severity, "title": r.title_zh if lang == "zh" else r.title_en,
               "looks_for": looks_for(r.id)[i], "parameters": _values(r, table, region, day, lang, places),
               "choices": [choice_text(c, lang) for c in r.choices]} for r in CATALOG]
-    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat()})
+    return page(request, "catalog.html", {"rules": rules, "region": region, "on": day.isoformat(),
+                                          "regions": region_choices(identity, None, region)})

@@ -53,7 +53,7 @@ def dashboard(request: Request, views: Views, identity: Identity, today: Today, 
 
 
 def _charts(views: ViewStore, identity: IdentityApp, prefix: str, today: date, lang: str) -> dict[str, str]:
-    short = place_namer(identity, with_code=False)
+    short = place_namer(identity)
     return {
         "by_rule": charts.bar_chart(text("open_by_rule", lang),
                                     [(rule_title(rule, lang), n) for rule, n in figures.open_by_rule(views, prefix)]),

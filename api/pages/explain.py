@@ -37,14 +37,13 @@ def fact_shown(name: str, value: Any, lang: str) -> str:
 Places = Callable[[str], str]
 
 
-def place_namer(identity: IdentityApp, with_code: bool = True) -> Places:
-    """A region code as people say it: its name in the jurisdiction tree, with the code (or the code alone)."""
+def place_namer(identity: IdentityApp) -> Places:
+    """A region code as people say it: its name in the jurisdiction tree (the code alone when the tree has no
+    name for it). Codes are not shown after names: a reader knows a place by its name."""
 
     def name(code: str) -> str:
         node = identity.find_jurisdiction(code)
-        if node is None:
-            return code
-        return f"{node.name}（{code}）" if with_code else str(node.name)
+        return code if node is None else str(node.name)
 
     return name
 

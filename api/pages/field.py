@@ -19,7 +19,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.http.dependencies import Access, Intake, Today, Views, ViewsLag, Workflow
 from api.pages import forms
-from api.pages.render import HERE, page, see_other
+from api.pages import flash as flashes
+from api.pages.render import HERE, page, refused, see_other
 from api.pages.session import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, lang_of, needs, one_of,
                                session_principal)
 from api.pages.workbench import settle
@@ -71,15 +72,16 @@ def task_brief(views: ViewStore, task: dict[str, Any], lang: str) -> dict[str, A
             "found": why["looks_for"] if why else "", "check": why["facts"] if why else []}
 
 
-def _task_page(request: Request, views: ViewStore, principal: Principal, *, done: bool = False,
-               problem: str | None = None, status: int = 200) -> Response:
+def _task_page(request: Request, views: ViewStore, principal: Principal, *, done: bool = False) -> Response:
     total, rows = open_tasks(views, principal.jurisdiction)
     new = unread.marks(views, principal, [r["alert_id"] for r in rows])  # before this read is recorded
     record_alert_reads(request, principal, ((r["household"], r["alert_id"]) for r in rows))  # each task seen
     lang = lang_of(request)
+    flash = flashes.of(request)  # a visit refused a moment ago (post/redirect/get)
     return page(request, "tasks.html", {"tasks": [task_brief(views, r, lang) for r in rows], "total": total,
-                                        "outcomes": VERIFICATION_OUTCOMES, "done": done, "problem": problem,
-                                        "new": new}, status=status)
+                                        "outcomes": VERIFICATION_OUTCOMES, "done": done and flash is None,
+                                        "problem": flash.message(lang) if flash else None, "flash_shown": True,
+                                        "new": new})
 
 
 @router.get("/field/tasks")
@@ -131,7 +133,7 @@ def _rejected(field: str, message: str, message_zh: str) -> dict[str, Any]:
 
 
 @router.post("/field/tasks/{alert_id}/verification")
-async def record_visit(request: Request, alert_id: str, access: Access, workflow: Workflow, views: Views,
+async def record_visit(request: Request, alert_id: str, access: Access, workflow: Workflow,
                        today: Today, views_lag: ViewsLag, principal: Principal = Depends(informant)) -> Response:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
@@ -144,19 +146,16 @@ async def record_visit(request: Request, alert_id: str, access: Access, workflow
         visited_on = date.fromisoformat(visited) if visited else None
         workflow.record_verification(alert_id, str(form.get("outcome") or ""), str(form.get("note") or ""),
                                      principal.name, today, visited_on=visited_on)
-    except (AlertActionError, ValueError) as error:
-        return _tasks_with_problem(request, views, principal, error)
+    except (AlertActionError, ValueError) as error:  # back to the tasks, which say why
+        return refused(request, "/field/tasks", _visit_refusal(error))
     await settle(views_lag)
     return see_other("/field/tasks?done=1")
 
 
-def _tasks_with_problem(request: Request, views: ViewStore, principal: Principal, error: Exception) -> Response:
-    zh = lang_of(request) == "zh"
+def _visit_refusal(error: Exception) -> flashes.Flash:
     if isinstance(error, AlertActionError):
-        message, status = (error.message_zh if zh else str(error)), error.status
-    else:
-        message, status = ("核实日期格式应为 YYYY-MM-DD" if zh else "the visit date must be YYYY-MM-DD"), 422
-    return _task_page(request, views, principal, problem=message, status=status)
+        return flashes.Flash(error.status, error.message_zh, str(error), error.field)
+    return flashes.Flash(422, "核实日期格式应为 YYYY-MM-DD", "the visit date must be YYYY-MM-DD", "visited_on")
 
 
 def grid_households(views: ViewStore, grid: str) -> list[dict[str, Any]]:

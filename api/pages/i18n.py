@@ -37,6 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav_household": ("查询家庭", "Look up a household"),
     "home_title": ("欢迎", "Welcome"),
     "home_nothing": ("您的角色没有网页端功能，请使用接口。", "Your role has no pages; use the API."),
+    "region_all": ("本辖区全部", "All of my jurisdiction"),
+    "home_choose": ("请选择要打开的页面。", "Choose a page to open."),
     "home_readonly": ("您以只读方式查看：预警队列、统计看板、家庭档案（姓名和证件号已脱敏）和规则目录。",
                       "You read only: the alert queue, the dashboard, household files (names and ID numbers "
                       "masked) and the rule catalog."),
@@ -52,6 +54,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "csrf_title": ("表单已过期", "Form expired"),
     "csrf_text": ("表单校验失败，请返回后刷新页面再提交。", "The form could not be verified; go back, reload and submit again."),
     "back_home": ("返回首页", "Back to the start page"),
+    "csrf_again": ("表单已过期，页面已刷新，请重新提交。", "The form had expired; the page is fresh, submit it again."),
+    "forbidden_step": ("您的角色无权进行此操作。", "Your role may not do this."),
+    "page_missing_text": ("没有这个页面，请从菜单进入。", "There is no such page; use the menu."),
+    "method_title": ("无法这样打开", "Cannot be opened this way"),
+    "method_text": ("这个地址只接收表单提交，不能直接打开。请从页面上的链接或按钮进入。",
+                    "This address only takes a form's submission; open the page through its links or buttons."),
+    "server_error_title": ("服务器出错了", "Server error"),
+    "server_error_text": ("服务器发生意外错误，已记录日志，请稍后再试。", "An unexpected error occurred and was logged; try again later."),
+    "http_error_title": ("请求无法完成", "The request could not be completed"),
+    "http_error_text": ("请求无法完成（{status}），请返回后重试。", "The request could not be completed ({status}); go back and try again."),
+    "too_large_text": ("提交的内容过大。", "What was sent is too large."),
     # queue
     "queue_title": ("本辖区预警队列", "Alert queue of my jurisdiction"),
     "filters": ("筛选", "Filters"),
@@ -253,7 +266,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Qianshao looks for households that may need help by these published rules: what each looks "
                       "for, the parameter values in force for the region and date chosen, and the choices made where "
                       "the policy was silent."),
-    "catalog_region": ("地区代码", "Region code"),
+    "catalog_region": ("地区", "Region"),
     "catalog_on": ("日期", "Date"),
     "show": ("查看", "Show"),
     "choices": ("政策未明确时的选择", "Choices where the policy was silent"),

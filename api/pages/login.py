@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.pages.render import home_path, navigation, page, see_other
-from api.pages.session import (CSRF_FIELD, SESSION_COOKIE, check_csrf, end_session, lang_of, session_principal, signed_in,
-                               start_session)
+from api.pages import flash as flashes
+from api.pages.render import home_path, navigation, page, refused, see_other
+from api.pages.session import (CSRF_FIELD, SESSION_COOKIE, check_csrf, end_session, lang_of, login_path, session_principal,
+                               signed_in, start_session)
 from api.http.dependencies import Identity
 from domain.identity.access import Principal
 from domain.identity.login_throttle import LoginLocked
@@ -31,7 +32,16 @@ def root(request: Request) -> Response:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "") -> Response:
-    return page(request, "login.html", {"next": _safe_next(next), "name": "", "error": None})
+    """The form; after a refused login (post/redirect/get) it says why and keeps the name typed."""
+    flash = flashes.of(request)
+    if flash is None:
+        return page(request, "login.html", {"next": _safe_next(next), "name": "", "error": None})
+    lang = lang_of(request)
+    response = page(request, "login.html", {"next": _safe_next(next), "name": flash.values.get("name", ""),
+                                            "error": flash.message(lang), "flash_shown": True})
+    if flash.status == 429 and flash.values.get("retry_after"):
+        response.headers["Retry-After"] = flash.values["retry_after"]
+    return response
 
 
 @router.post("/login")
@@ -50,14 +60,12 @@ async def login(request: Request, identity: Identity) -> Response:
     return response
 
 
-def _refused(request: Request, refused: UserError, name: str, next_path: str) -> Response:
-    """The login form again, saying why (wrong name or password, or locked for a while)."""
-    message = refused.message_zh if lang_of(request) == "zh" else refused.message
-    status = 429 if isinstance(refused, LoginLocked) else 401
-    response = page(request, "login.html", {"next": next_path, "name": name, "error": message}, status=status)
-    if isinstance(refused, LoginLocked):
-        response.headers["Retry-After"] = str(refused.retry_after)
-    return response
+def _refused(request: Request, refusal: UserError, name: str, next_path: str) -> Response:
+    """Back to the login form, which says why (wrong name or password, or locked for a while)."""
+    locked = isinstance(refusal, LoginLocked)
+    values = {"name": name[:64], **({"retry_after": str(refusal.retry_after)} if locked else {})}
+    return refused(request, login_path(next_path) if next_path else "/login",
+                   flashes.Flash(429 if locked else 401, refusal.message_zh, refusal.message, values=values))
 
 
 @router.post("/logout")
@@ -74,6 +82,9 @@ async def logout(request: Request, identity: Identity) -> Response:
 
 @router.get("/home")
 def home(request: Request, principal: Principal = Depends(signed_in)) -> Response:
-    """The landing page of roles without a workbench (auditors read; admins and integrations use the API)."""
+    """The landing page of roles without a workbench (auditors read; admins and integrations use the API); others
+    reach it too, and see their pages' tiles. Only a role with no page of its own is told to use the API."""
+    links = navigation(principal)
     readonly = principal.role in READ_ONLY_ROLES
-    return page(request, "home.html", {"readonly": readonly, "links": navigation(principal)})
+    no_pages = all(item.action is None for item in links)  # only the public pages (the catalog)
+    return page(request, "home.html", {"readonly": readonly, "no_pages": no_pages, "links": links})

@@ -21,7 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from api.http.dependencies import Corrections, Views, ViewsLag
 from api.pages import forms
 from api.pages.field import grid_households, informant, malformed, outbox_body, outbox_principal
-from api.pages.render import page, see_other
+from api.pages import flash as flashes
+from api.pages.render import page, refused, see_other
 from api.pages.session import CSRF_FIELD, check_csrf, lang_of
 from api.pages.workbench import settle
 from api.http.reads import record_read, record_reads
@@ -43,13 +44,19 @@ def _message(request: Request, zh: str, en: str) -> str:
 
 
 def _mine(request: Request, views: ViewStore, principal: Principal, *, done: str = "", problem: str | None = None,
-          reason_error: dict[str, str] | None = None, status: int = 200) -> Response:
+          status: int = 200) -> Response:
     total, rows = submissions_of(views, principal.name, limit=PAGE_SIZE)
     record_reads(request, principal, (r["household"] for r in rows))
+    flash = flashes.of(request)  # a retraction refused a moment ago (post/redirect/get)
+    reason_error: dict[str, str] = {}
+    if flash is not None and flash.field == "reason":
+        reason_error = {"id": flash.subject, "message": flash.message(lang_of(request))}
+    elif flash is not None:
+        problem = flash.message(lang_of(request))
     return page(request, "mine.html", {
-        "rows": rows, "total": total, "done": done if done in DONE else "", "problem": problem,
-        "reason_error": reason_error or {}, "correctable": {*forms.REPORT_KINDS, forms.REGISTRATION},
-        "max_reason": MAX_REASON}, status=status)
+        "rows": rows, "total": total, "done": done if done in DONE and flash is None else "", "problem": problem,
+        "reason_error": reason_error, "correctable": {*forms.REPORT_KINDS, forms.REGISTRATION},
+        "max_reason": MAX_REASON, "flash_shown": True}, status=status)
 
 
 @router.get("/field/mine")
@@ -63,9 +70,9 @@ def correction_form(request: Request, observation_id: str, corrections: Correcti
     """The report or register form, filled with the observation in force (or the list, saying why not)."""
     try:
         original = corrections.in_force(observation_id, principal)
-    except CorrectionRefused as refused:
-        return _mine(request, views, principal, problem=_message(request, refused.message_zh, refused.message),
-                     status=refused.status)
+    except CorrectionRefused as refusal:
+        return _mine(request, views, principal, problem=_message(request, refusal.message_zh, refusal.message),
+                     status=refusal.status)
     kind = original["kind"]
     if kind not in (*forms.REPORT_KINDS, forms.REGISTRATION):
         return _mine(request, views, principal, status=422, problem=_message(
@@ -100,20 +107,20 @@ def _unshown(original: dict[str, Any], values: dict[str, str], request: Request
 
 
 @router.post("/field/mine/{observation_id}/retraction")
-async def retract(request: Request, observation_id: str, corrections: Corrections, views: Views,
+async def retract(request: Request, observation_id: str, corrections: Corrections,
                   views_lag: ViewsLag, principal: Principal = Depends(informant)) -> Response:
+    """Withdraw one of my observations; a refusal goes back to the list, which says why (post/redirect/get)."""
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     reason = str(form.get("reason") or "").strip()
     if not reason or len(reason) > MAX_REASON:
-        message = (_message(request, "请填写撤回原因", "say why it is withdrawn") if not reason else
-                   _message(request, f"撤回原因不能超过 {MAX_REASON} 字", f"at most {MAX_REASON} characters"))
-        return _mine(request, views, principal, reason_error={"id": observation_id, "message": message}, status=422)
+        said = (("请填写撤回原因", "say why it is withdrawn") if not reason else
+                (f"撤回原因不能超过 {MAX_REASON} 字", f"at most {MAX_REASON} characters"))
+        return refused(request, "/field/mine", flashes.Flash(422, *said, field="reason", subject=observation_id))
     outcome: Outcome = corrections.retract(observation_id, reason, principal)
     if outcome.status == "rejected":
         error = outcome.errors[0]
-        return _mine(request, views, principal, problem=_message(request, error.message_zh, error.message),
-                     status=outcome.http_status)
+        return refused(request, "/field/mine", flashes.Flash(outcome.http_status, error.message_zh, error.message))
     await settle(views_lag)
     return see_other("/field/mine?done=retracted")
 

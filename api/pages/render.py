@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from api.pages import i18n
+from api.pages import flash as flashes, i18n
 from api.pages.news import LINKS as NEWS_LINKS, header_counts
 from api.http.security_headers import NONCE
 from api.pages.session import (LANG_COOKIE, BadValues, LoginRequired, PageError, csrf_token, lang_of, login_path,
@@ -121,7 +122,11 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
     """Render `name` with everything the base layout needs."""
     lang = lang_of(request)
     principal = getattr(request.state, "principal", None) or session_principal(request)
+    flash = flashes.of(request)
+    if flash is not None and status == 200:
+        status = flash.status  # the page shows a form's refusal: it answers with the refusal's status
     base = {
+        "flash": flash, "flash_shown": False,
         "lang": lang, "html_lang": i18n.HTML_LANG[lang], "principal": principal, "nav": navigation(principal),
         "csrf": csrf_token(request), "switch_url": switch_url(request, lang), "path": request.url.path,
         "csp_nonce": getattr(request.state, NONCE, ""),
@@ -133,6 +138,7 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(LANG_COOKIE, request.query_params["lang"], samesite="lax", max_age=365 * 86400)
     remember_csrf(request, response)
+    flashes.forget(request, response)
     response.headers["Cache-Control"] = "no-store"  # pages show personal data
     return response
 
@@ -141,11 +147,45 @@ def see_other(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
+def refused(request: Request, path: str, flash: flashes.Flash) -> Response:
+    """A form's refusal: back to the page at `path`, which says why (post/redirect/get, `api.pages.flash`)."""
+    response = flashes.carry(request, see_other(path), flash)
+    remember_csrf(request, response)  # the pre-login secret the flash is signed with, when this request made it
+    return response
+
+
+def is_form_post(request: Request) -> bool:
+    """A browser's form (not the outbox's JSON calls, which are answered in JSON)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return request.method == "POST" and kind in ("application/x-www-form-urlencoded", "multipart/form-data", "")
+
+
+def page_above(request: Request) -> str:
+    """The nearest page at or above a form's address (`/work/alerts/A/assign` → `/work/alerts/A`,
+    `/field/mine/O/retraction` → `/field/mine`, `/logout` → `/`): where its refusal is shown."""
+    parts = request.url.path.rstrip("/").split("/")
+    while parts:
+        path = "/".join(parts) or "/"
+        for route in iter_route_contexts(request.app.routes):
+            regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None) or ()
+            if regex is not None and "GET" in methods and regex.fullmatch(path):
+                return path
+        parts.pop()
+    return "/"
+
+
+ERROR_WORDS = {"forbidden": ("forbidden_title", "forbidden_text"), "not_found": ("not_found_title", "not_found_text"),
+               "csrf": ("csrf_title", "csrf_text")}
+REFUSED_FORM = {"forbidden": "forbidden_step", "not_found": "not_found_text", "csrf": "csrf_again"}
+
+
 async def on_page_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, PageError)
-    titles = {"forbidden": ("forbidden_title", "forbidden_text"), "not_found": ("not_found_title", "not_found_text"),
-              "csrf": ("csrf_title", "csrf_text")}
-    title, body = titles.get(error.key, ("forbidden_title", "forbidden_text"))
+    if is_form_post(request):  # a refused form: back to its page, which says why (never left on the POST)
+        said = REFUSED_FORM.get(error.key, "forbidden_step")
+        return refused(request, page_above(request), flashes.Flash(
+            error.status, i18n.text(said, "zh"), i18n.text(said, "en")))
+    title, body = ERROR_WORDS.get(error.key, ERROR_WORDS["forbidden"])
     return page(request, "error.html", {"title_key": title, "text_key": body}, status=error.status)
 
 

@@ -24,7 +24,8 @@ from api.http.dependencies import AllServices, Identity, Policy, Today, Views, V
 from api.http.household_view import household_360
 from api.pages.explain import explained, place_namer
 from api.pages.i18n import rule_title, text
-from api.pages.render import page, see_other
+from api.pages import flash as flashes
+from api.pages.render import page, refused, see_other
 from api.pages.session import CSRF_FIELD, PageError, check_csrf, lang_of, needs, one_of
 from api.http.reads import record_read, record_reads
 from domain.identity.access import Action, Principal, allowed, covers
@@ -153,27 +154,28 @@ def _caseworkers(access: Authorizer, identity: IdentityApp, row: dict[str, Any])
 
 
 def _alert_page(request: Request, services: Services, today: date, alert_id: str, principal: Principal, *,
-                done: str = "", error: AlertActionError | None = None, status: int = 200) -> Response:
+                done: str = "") -> Response:
     row = _alert_row(request, services, alert_id, principal)
     record_read(request, principal, row["household"], alert=alert_id)
     alert = dict(shown_alert(row_to_json(row), sight_of(principal.role)),
                  sla=sla_of(row, services.policy.table(), today))
     lang = lang_of(request)
-    problem = None if error is None else {"field": error.field,
-                                         "message": error.message_zh if lang == "zh" else str(error)}
+    flash = flashes.of(request)  # a step refused a moment ago (post/redirect/get)
+    problem = None if flash is None else {"field": flash.field, "message": flash.message(lang)}
     acts = allowed(principal.role, Action.ACT_ON_ALERT)
     steps = steps_allowed(alert.get("state") or alert["status"]) if acts else ()
     return page(request, "alert.html", {
         "a": alert, "why": explained(alert, lang, place_namer(services.identity)), "acts": acts, "done": done,
         "steps": steps, "visit": returned_visit(alert),
         "problem": problem, "caseworkers": _caseworkers(services.authorizer, services.identity, row) if acts else [],
-        "outcomes": OUTCOMES,
-    }, status=status)
+        "outcomes": OUTCOMES, "flash_shown": True,
+    })
 
 
 @router.get("/work/alerts/{alert_id}")
 def alert(request: Request, alert_id: str, services: AllServices, today: Today, done: str = "",
           principal: Principal = Depends(needs(Action.READ_ALERTS))) -> Response:
+    done = "" if flashes.of(request) else done  # a refusal, not a step done
     return _alert_page(request, services, today, alert_id, principal, done=done if done in ACTIONS else "")
 
 
@@ -199,8 +201,9 @@ async def act(request: Request, alert_id: str, action: str, services: AllService
         _check_assignee(services, row, action, form, principal)
         _check_note(action, form)
         step(services.workflow, alert_id, principal, form, today)
-    except AlertActionError as error:
-        return _alert_page(request, services, today, alert_id, principal, error=error, status=error.status)
+    except AlertActionError as error:  # back to the alert, which says why (never left on the POST's address)
+        return refused(request, f"/work/alerts/{quote(alert_id, safe='')}",
+                       flashes.Flash(error.status, error.message_zh, str(error), error.field))
     await settle(views_lag)
     return see_other(f"/work/alerts/{alert_id}?done={action}")
 
@@ -219,8 +222,8 @@ def _check_assignee(services: Services, row: dict[str, Any], action: str, form: 
     """As the API: an alert goes only to a caseworker whose jurisdiction holds it."""
     to = str(form.get("to") or principal.name)
     if action == "assign" and to not in _caseworkers(services.authorizer, services.identity, row):
-        raise AlertActionError(422, f"{to} is not a caseworker of this alert's jurisdiction",
-                               f"{to} 不是该预警所在辖区的经办人员", field="to")
+        raise AlertActionError(422, "the chosen person is not a caseworker of this alert's jurisdiction",
+                               "所选人员不是该预警所在辖区的经办人员", field="to")
 
 
 def _check_note(action: str, form: FormData) -> None:

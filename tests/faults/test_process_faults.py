@@ -34,7 +34,8 @@ Alerts = list[tuple[str, str, str]]
 
 def workload() -> list[list[dict[str, Any]]]:
     """The district's observations in batches as a field gateway would post them, the day's tick last."""
-    envelopes = generate_district(seed=6, households=HOUSEHOLDS, as_of=AS_OF) + [tick(AS_OF, "faults")]
+    # in the test caseworker's county (tests/people), who posts them
+    envelopes = generate_district(seed=6, households=HOUSEHOLDS, county="500103", as_of=AS_OF) + [tick(AS_OF, "faults")]
     return [envelopes[i : i + BATCH] for i in range(0, len(envelopes), BATCH)]
 
 

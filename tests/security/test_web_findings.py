@@ -319,7 +319,8 @@ def ask(client: httpx.Client, site: Site, role: str | None, route: RouteContext,
     if route.path in ("/field/observations", "/field/observations/{observation_id}/correction"):
         headers = {"X-CSRF-Token": site.csrf(role)} if role else {}
         return client.post(path, json={"observations": [values], **values}, headers=headers)
-    return client.post(path, data={"csrf": site.csrf(role) if role else "", **values})
+    # a form is answered by a redirect to its page, which shows the refusal with its status (post/redirect/get)
+    return client.post(path, data={"csrf": site.csrf(role) if role else "", **values}, follow_redirects=True)
 
 
 def assert_answered(response: httpx.Response, what: str) -> int:

@@ -15,9 +15,7 @@ from typing import Any, Iterable
 from domain.identity.jurisdiction import EVERYWHERE_CODE, JurisdictionError, level_of, parent_code
 from domain.identity.user import UserRevoked
 from domain.identity.application import IdentityApp
-from api.cli.demo.synthetic import district, street_names
-
-KNOWN_PLACES = {"50": "重庆市", "5001": "市辖区", "500103": "渝中区"}
+from api.cli.demo.places import place_names
 
 
 @dataclass(frozen=True)
@@ -54,15 +52,14 @@ def registered_places(envelopes: Iterable[dict[str, Any]]) -> Counter[tuple[str,
 
 def district_tree(places: Iterable[tuple[str, str]]) -> dict[str, str]:
     """code -> name of every node from the province down to each (community, grid)."""
-    names = dict(KNOWN_PLACES)
+    names: dict[str, str] = {}
     counties: set[str] = set()
     tree: dict[str, str] = {}
     for region, grid in places:
         county = region[:6]
-        if county not in counties:
+        if county not in counties:  # every name from the demo's one table (`api.cli.demo.places`)
             counties.add(county)
-            names.update(street_names(county))
-            names.update({c.code: c.name for c in district(county)})
+            names.update(place_names(county))
         code: str | None = grid
         while code is not None:
             tree[code] = names.get(code) or _grid_name(code, names) or code

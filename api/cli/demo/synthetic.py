@@ -10,8 +10,9 @@ Envelopes use exactly the intake vocabulary (RULES.md § Vocabulary) and pass `p
 
 Assumptions (rough shapes of a Chinese district, not statistics of any real one):
 
-- Geography: five urban streets of five communities (居委会, codes 0xx) and three towns of six
-  villages (村委会, codes 2xx) under the county; 3–4 grids per community. Urban streets are
+- Geography: five urban streets of five communities (居委会, codes 0xx) and three towns (codes 1xx) of six
+  villages (村委会, codes 2xx) under the county, named by one table (`api.cli.demo.places`: the demo
+  county is 江津区, 500116); 3–4 grids per community. Urban streets are
   ~90% urban hukou, towns ~95% rural; ~93% of households have local hukou.
 - Households of 1–6 people in typical shapes (elderly alone or as a couple, single adults, couples,
   nuclear families, single parents, three generations, grandparents with left-behind grandchildren,
@@ -41,7 +42,7 @@ Assumptions (rough shapes of a Chinese district, not statistics of any real one)
   births and marriages happen after registration.
 - ID numbers: ~93% of residents (half the newborns) carry a valid 18-digit number: the county as
   region prefix, the birth date, an order code odd for men, the GB 11643 check digit. For anyone
-  born before the county code existed (500103: 1997) `stdnum.cn.ric.validate`'s birth-place lookup
+  born before the county code existed (500116 江津区: 2006) `stdnum.cn.ric.validate`'s birth-place lookup
   refuses it, as real numbers under today's codes are refused; the intake skips that lookup.
 - Incidents: hardship reports (~1.2% of households, a third `immediate`), emergencies (~0.9%),
   rural risks (~7% of rural households), expenses (~5%), applications (some pending, a few late),
@@ -75,6 +76,8 @@ from typing import Any, Callable, Iterator
 
 from stdnum.cn import ric
 
+from api.cli.demo import places
+
 CST = timezone(timedelta(hours=8))
 NAMESPACE = uuid.UUID("0d7e9a7c-3f1b-4c52-9a0e-5b6f1c2d3e4f")
 STANDARD = {"urban": 770.0, "rural": 630.0}  # Chongqing dibao standard from 2025-07-01
@@ -93,9 +96,6 @@ MOST_EXPENSE = 10_000_000.0
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢谭廖"
 GIVEN = {"M": "伟强军杰勇涛明超刚平辉建国华志文斌波鹏林海福德成", "F": "芳娜敏静丽艳娟霞秀英玲桂兰萍燕红梅琳洁婷雪琴"}
-URBAN_STREETS = ("解放碑街道", "朝天门街道", "大溪沟街道", "上清寺街道", "化龙桥街道")
-TOWNS = ("青木镇", "石河镇", "白沙镇")
-VILLAGES = ("高峰村", "石桥村", "新华村", "龙井村", "双河村", "桂花村")
 
 
 @dataclass(frozen=True)
@@ -109,26 +109,21 @@ class Community:
     grids: int
 
 
-def _streets() -> list[tuple[int, bool, str]]:
-    """(number, urban, name) of each street or town under a county."""
-    return [(s, True, URBAN_STREETS[s - 1]) for s in range(1, 6)] + [(s, False, TOWNS[s - 6]) for s in range(6, 9)]
-
-
 def street_names(county: str) -> dict[str, str]:
     """The 9-digit code -> name of each street or town under a county (for the jurisdiction tree)."""
-    return {f"{county}{number:03d}": name for number, _, name in _streets()}
+    return {f"{county}{street.number:03d}": street.name for street in places.streets(county)}
 
 
 def district(county: str) -> tuple[Community, ...]:
-    """Streets × communities under a 6-digit county code."""
+    """Streets × communities under a 6-digit county code, named by the demo's one table (`places`)."""
     if len(county) != 6 or not county.isdigit():
         raise ValueError(f"county must be a 6-digit administrative code, not {county!r}")
     out = []
-    for number, urban, street_name in _streets():
-        street = f"{county}{number:03d}"
-        for c in range(1, 6 if urban else 7):
-            name = f"{street_name}第{c}社区" if urban else f"{street_name}{VILLAGES[c - 1]}"
-            out.append(Community(f"{street}{c if urban else 200 + c:03d}", street, name, urban, 4 if urban else 3))
+    for street in places.streets(county):
+        code = f"{county}{street.number:03d}"
+        for index, name in enumerate(street.communities):
+            out.append(Community(f"{code}{street.community_number(index):03d}", code, name, street.urban,
+                                 4 if street.urban else 3))
     return tuple(out)
 
 
@@ -244,7 +239,7 @@ class _Context:
 
 
 def iter_district(
-    *, seed: int = 2026, households: int = 3000, county: str = "500103", as_of: date = date(2025, 11, 30)
+    *, seed: int = 2026, households: int = 3000, county: str = places.DEMO_COUNTY, as_of: date = date(2025, 11, 30)
 ) -> Iterator[dict[str, Any]]:
     """Envelopes household by household, each household's in observed_at order (constant memory)."""
     end = datetime.combine(as_of - timedelta(days=1), time(18, 0), CST)
@@ -254,7 +249,7 @@ def iter_district(
 
 
 def generate_district(
-    *, seed: int = 2026, households: int = 3000, county: str = "500103", as_of: date = date(2025, 11, 30)
+    *, seed: int = 2026, households: int = 3000, county: str = places.DEMO_COUNTY, as_of: date = date(2025, 11, 30)
 ) -> list[dict[str, Any]]:
     """Observation envelopes in observed_at order, ready to POST to /api/v1/observations."""
     envelopes = list(iter_district(seed=seed, households=households, county=county, as_of=as_of))

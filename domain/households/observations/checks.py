@@ -13,6 +13,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import clean
 
 from domain.households import intake_limits as limits
+from domain.labels import ENUMERATIONS, value_words
 from domain.households.observations.problems import Bad, Problem, json_type, show, under
 from domain.households.observations.shapes import (IDENTIFIER_PATTERN, Check, Shape, Spec, shaped,
                                                    text_pattern)
@@ -80,13 +81,25 @@ def text(most: int) -> Check:
         f"1 to {most} characters, not counting surrounding whitespace (which is removed)")))
 
 
+def chinese_choices(values: tuple[str, ...]) -> str:
+    """The choices as a Chinese reader knows them: the labels of the vocabulary table holding exactly these
+    values (`domain.labels.ENUMERATIONS`; else the smallest holding them all), else each value's own label."""
+    tables = [t for t in ENUMERATIONS.values() if set(values) <= set(t)]
+    table = min(tables, key=len) if tables else {}
+    return "、".join(table[value][0] if value in table else (value_words(value) or (value,))[0] for value in values)
+
+
 def one_of(values: tuple[str, ...]) -> Check:
+    """One of `values`; the refusal lists them by their Chinese labels (the English by their codes, which the
+    API's clients send)."""
+    words = chinese_choices(values)
+
     def check(value: Any, _: date) -> str:
         if isinstance(value, str) and value in values:
             return value
         raise Bad(
             f"must be one of: {', '.join(values)} (got {show(value)})",
-            f"必须是以下之一：{'、'.join(values)}（收到 {show(value)}）",
+            f"必须是以下之一：{words}（收到 {show(value)}）",
         )
 
     return shaped(check, Shape("string", enum=values))

@@ -105,7 +105,7 @@ def live(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     runtime = bootstrap(settings_, PIPELINE, group_consumers=False).start()
     people = seed_people(runtime.identity)
     server = BackgroundServer(create_app(runtime.services, runtime)).start()
-    envelopes = list(iter_district(households=40))
+    envelopes = list(iter_district(households=40, county="500103"))  # the test caseworker's county (tests/people)
     with httpx.Client(base_url=server.url, timeout=60, headers=people.headers("caseworker")) as client:
         answer = client.post("/api/v1/observations", json={"observations": envelopes})
         assert answer.status_code == 202, answer.text[:2000]

@@ -30,7 +30,7 @@ def server(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
     people = seed_people(runtime.identity)
     app: FastAPI = create_app(runtime.services, runtime)
 
-    @app.get("/test/unexpected")
+    @app.get("/api/v1/test/unexpected")  # an API address: a page's is the Chinese 500 page (tests/api/pages)
     def unexpected() -> None:
         raise RuntimeError("secret internal detail")
 
@@ -173,8 +173,8 @@ def test_a_body_that_is_not_json_is_a_400_on_every_route(client: httpx.Client, a
         assert_problem(response, 400, "body" if path != "/api/v1/observations" else None)
 
 
-def test_an_unknown_path_is_a_404_problem(client: httpx.Client) -> None:
-    assert_problem(client.get("/no/such/path"), 404)
+def test_an_unknown_api_path_is_a_404_problem(client: httpx.Client) -> None:
+    assert_problem(client.get("/api/v1/no/such/path"), 404)  # an unknown page address is a page (tests/api/pages)
 
 
 def test_a_wrong_method_is_a_405_problem_keeping_allow(client: httpx.Client) -> None:
@@ -187,7 +187,7 @@ def test_a_wrong_method_is_a_405_problem_keeping_allow(client: httpx.Client) -> 
 def test_an_unexpected_error_is_a_500_problem_without_its_traceback(client: httpx.Client,
                                                                      caplog: pytest.LogCaptureFixture,
                                                                      wait_for: Callable[..., object]) -> None:
-    body = assert_problem(client.get("/test/unexpected"), 500)
+    body = assert_problem(client.get("/api/v1/test/unexpected"), 500)
     text = str(body)
     assert "secret internal detail" not in text and "Traceback" not in text and "RuntimeError" not in text
     assert body["errors"][0]["message_zh"]
@@ -195,7 +195,7 @@ def test_an_unexpected_error_is_a_500_problem_without_its_traceback(client: http
     # uvicorn logs it as "Exception in ASGI application" just after: wait for it here, so that the
     # expected record is this test's and never shows up in the next test's captured log.
     wait_for(lambda: "Exception in ASGI application" in caplog.text, message="uvicorn's log of the error")
-    assert "unexpected error answering GET /test/unexpected" in caplog.text
+    assert "unexpected error answering GET /api/v1/test/unexpected" in caplog.text
     assert "secret internal detail" in caplog.text
 
 

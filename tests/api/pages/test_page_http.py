@@ -23,6 +23,14 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def refused_form(client: httpx.Client, path: str, data: dict[str, str], back: str) -> httpx.Response:
+    """POST a form that is refused: it is answered by a redirect to the page `back` (post/redirect/get, never
+    a page at the POST's address); that page, fetched, says why with the refusal's status."""
+    answer = client.post(path, data=data)
+    assert answer.status_code == 303 and answer.headers["location"] == back, (answer.status_code, answer.text[:300])
+    return client.get(back)
+
+
 @contextmanager
 def logged_in(url: str, role: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=url, timeout=30) as client:
@@ -35,9 +43,12 @@ def logged_in(url: str, role: str) -> Iterator[httpx.Client]:
 
 def test_login_without_its_csrf_token_is_refused_in_chinese(site: Any) -> None:
     with httpx.Client(base_url=site[0], timeout=30) as client:
-        response = client.post("/login", data={"name": "test-caseworker", "password": "caseworker-password"})
-        assert response.status_code == 403
-        assert "表单已过期" in response.text and "qianshao_session" not in response.headers.get("set-cookie", "")
+        answer = client.post("/login", data={"name": "test-caseworker", "password": "caseworker-password"})
+        assert "qianshao_session" not in answer.headers.get("set-cookie", "")
+        response = refused_form(client, "/login", {"name": "test-caseworker", "password": "caseworker-password"},
+                                "/login")
+        assert response.status_code == 403 and "表单已过期" in response.text
+        assert client.get("/login").status_code == 200  # shown once: a reload shows the form alone
 
 
 def test_the_session_cookie_is_httponly_and_samesite_and_secure_when_configured(site: Any,
@@ -57,9 +68,12 @@ def test_the_session_cookie_is_httponly_and_samesite_and_secure_when_configured(
 
 def test_actions_and_logout_need_the_sessions_token(site: Any) -> None:
     with logged_in(site[0], "caseworker") as client:
-        assert client.post("/work/alerts/x/acknowledge", data={"csrf": "forged"}).status_code == 403
-        assert client.post("/logout", data={}).status_code == 403
-        assert client.get("/work").status_code == 200  # still signed in
+        forged = refused_form(client, "/work/alerts/x/acknowledge", {"csrf": "forged"}, "/work/alerts/x")
+        assert "表单已过期" in forged.text  # above the unknown alert's 404 page
+        assert refused_form(client, "/logout", {}, "/").headers["location"] == "/work"  # the start page: the queue
+        said = client.get("/work")
+        assert said.status_code == 403 and "表单已过期" in said.text  # still signed in, told why
+        assert client.get("/work").status_code == 200  # said once
         token = csrf_of(client.get("/work").text)
         assert client.post("/logout", data={"csrf": token}).status_code == 303
         assert client.get("/work").status_code == 303  # the session is over on the server too

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from tests.api.pages.data import envelope, poor_household
-from tests.api.pages.test_page_http import csrf_of, logged_in
+from tests.api.pages.test_page_http import csrf_of, logged_in, refused_form
 
 
 def meta_csrf(html: str) -> str:
@@ -53,17 +53,20 @@ def test_refusals_are_clear_chinese_messages(site: Any) -> None:
         not_mine = client.get("/field/mine/CQ-H1-v/correct")
         assert not_mine.status_code == 403 and "只能更正或撤回本人提交的观察记录" in not_mine.text
         token = csrf_of(listed.text)
-        withdrawn = client.post("/field/mine/CQ-H1-v/retraction", data={"csrf": token, "reason": "不是我"})
+        withdrawn = refused_form(client, "/field/mine/CQ-H1-v/retraction", {"csrf": token, "reason": "不是我"},
+                                 "/field/mine")
         assert withdrawn.status_code == 403 and "只能更正或撤回本人提交的观察记录" in withdrawn.text
-        registration = client.post("/field/mine/CQ-H1-1/retraction", data={"csrf": token, "reason": "录错了"})
+        registration = refused_form(client, "/field/mine/CQ-H1-1/retraction", {"csrf": token, "reason": "录错了"},
+                                    "/field/mine")
         assert registration.status_code == 409 and "户登记不能撤回，请改为更正" in registration.text
         unknown = client.get("/field/mine/NOPE/correct")
         assert unknown.status_code == 404 and "未知的观察记录 NOPE" in unknown.text
 
-        blank = client.post("/field/mine/CQ-H1-2/retraction", data={"csrf": token, "reason": "  "})
+        blank = refused_form(client, "/field/mine/CQ-H1-2/retraction", {"csrf": token, "reason": "  "}, "/field/mine")
         assert blank.status_code == 422
         assert re.search(r'id="reason-\d+-err" role="alert">请填写撤回原因<', blank.text)
-        assert client.post("/field/mine/CQ-H1-2/retraction", data={"csrf": "forged", "reason": "x"}).status_code == 403
+        forged = refused_form(client, "/field/mine/CQ-H1-2/retraction", {"csrf": "forged", "reason": "x"}, "/field/mine")
+        assert forged.status_code == 403 and "表单已过期" in forged.text
 
         csrf = meta_csrf(form.text)
         path = "/field/observations/CQ-H1-2/correction"

@@ -249,9 +249,11 @@ def test_every_household_is_internally_consistent(by_household: dict[str, list[d
         check_household(observations)
 
 
-def households_of(seed: int, as_of: date, households: int = 60) -> dict[str, list[dict[str, Any]]]:
+def households_of(seed: int, as_of: date, households: int = 60, county: str | None = None
+                  ) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in iter_district(seed=seed, households=households, as_of=as_of):
+    chosen = {"county": county} if county else {}
+    for e in iter_district(seed=seed, households=households, as_of=as_of, **chosen):
         grouped[e["household"]].append(e)
     return grouped
 
@@ -265,7 +267,7 @@ def test_a_dibao_granted_after_a_death_is_not_reviewed_for_that_death() -> None:
     coverages the household holds at as_of, not at the ones it held when the member died.
     """
     seed, as_of, hid = 8253213, date(2030, 10, 3), "H-500103-000046"
-    grouped = households_of(seed, as_of)
+    grouped = households_of(seed, as_of, county="500103")  # the county it was found in (draws follow the county)
     observations = grouped[hid]
     died = next(e["data"]["date"] for e in observations if e["kind"] == "resident.died")
     dibao = [e for e in observations if e["data"].get("programme") == "dibao" and "resident" not in e]
