@@ -176,7 +176,7 @@ def main(households: int = 3000, data: Path | None = None) -> None:
             subprocess.run([sys.executable, "-m", "api.cli", "demo", "--data", tmp, "--exit", "--households",
                             str(households)], check=True, stdout=subprocess.DEVNULL)
             note(f"demo built in {time.monotonic() - started:.0f} s; serving it")
-        served = ServedRuntime(Path(tmp))
+        served = ServedRuntime(Path(tmp), only="api,relay,rules,projections,intake,reports")
         users = {role: (f"demo-{role}", f"{role}-demo") for role in PAGES}
         try:
             wait_until(lambda: caught_up(served.url))

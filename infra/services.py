@@ -18,6 +18,7 @@ from domain.policy.policy_service import PolicyService
 from infra.settings import Settings
 from projections.as_of import AsOf
 from projections.household_history import HouseholdHistory
+from projections.report_cache import ReportCache
 from projections.view_store import ViewStore
 from rules.assessment import Assessor
 
@@ -40,3 +41,4 @@ class Services:
     history: HouseholdHistory
     as_of: AsOf
     authorizer: Authorizer
+    reports: ReportCache  # the district reports, kept per views position (`projections.report_cache`)

@@ -5,6 +5,9 @@ Why: the equity, response-time and dashboard reports read whole districts; compu
 they took seconds. Why it is exact: a view changes only by a batch applied together with a new
 tracking position, and the store only by a new notification, so the same positions mean the same
 rows; anything else a report depends on (the region, the day, the grouping) is part of its key.
+Only the sources whose events change the tables the reports read are in the key (`SOURCES`): the
+audit log's events change only the access log view, which no report reads, and every page that shows
+personal data adds one, so keying on it would drop every report at each such page.
 Households are read through `HouseholdReads`, refreshed before each computation, so a report that must
 be computed again reloads only the households written since the last one.
 """
@@ -20,6 +23,9 @@ from projections.household_reads import HouseholdReads
 
 T = TypeVar("T")
 KEPT = 64  # reports kept (region × day × options), the least recently used dropped first
+# The view sources whose events write the tables the reports read: `alerts` (alert queue, informant
+# activity) and `households` (household view, informant activity). Not `audit` (access log only).
+SOURCES = ("alerts", "households")
 
 
 class ReportCache:
@@ -33,8 +39,10 @@ class ReportCache:
         self._lock = threading.Lock()
 
     def positions(self) -> tuple[Any, ...]:
-        """Every view source's applied position and the households store's head, read now."""
-        rows = self._views.query("SELECT source, position FROM tracking ORDER BY source")
+        """The applied position of each of `SOURCES` and the households store's head, read now."""
+        marks = ", ".join("?" for _ in SOURCES)
+        rows = self._views.query(f"SELECT source, position FROM tracking WHERE source IN ({marks}) ORDER BY source",
+                                 SOURCES)
         return tuple((row["source"], int(row["position"])) for row in rows) + (self.households.head(),)
 
     def get(self, name: str, args: Hashable, compute: Callable[[HouseholdReads], T]) -> T:

@@ -35,7 +35,6 @@ def install(app: FastAPI, services: Services | None, runtime: "Runtime | None") 
     """Bind the app to one process (the app factory calls this once)."""
     app.state.services = services
     app.state.runtime = runtime
-    app.state.reports = ReportCache(services.views, services.households) if services is not None else None
 
 
 def services(request: Request) -> Services:
@@ -85,7 +84,7 @@ def assessor(request: Request) -> Assessor:
 
 def reports(request: Request) -> ReportCache:
     """The process's district reports, kept while nothing they read has changed (`projections.report_cache`)."""
-    return request.app.state.reports  # type: ignore[no-any-return]
+    return services(request).reports
 
 
 def identity(request: Request) -> IdentityApp:
