@@ -27,6 +27,7 @@ from domain.policy.parameters import ParameterTable
 from infra.engine_component import EngineComponent
 from domain.identity.authorizer import Authorizer
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
+from infra.integrity import KeptVerdicts
 from projections.as_of import AsOf
 from projections.household_history import HouseholdHistory
 from infra.kafka.broker import EmbeddedBroker
@@ -78,6 +79,7 @@ def bootstrap(
     policy = PolicyService(households, parameters or ParameterTable())
     alerts, audit = open_alerts(settings, parameters=policy.table), open_audit(settings)
     views = ViewStore(settings.sqlite_path("views"), view_sealer(settings), rebuild_outdated="projections" in components)
+    identity = open_identity(settings)
     services = Services(
         settings=settings,
         households=households,
@@ -88,12 +90,13 @@ def bootstrap(
         policy=policy,
         workflow=alerts,
         assessor=Assessor(households, policy.table),
-        identity=open_identity(settings),
+        identity=identity,
         audit=audit,
         history=(history := HouseholdHistory(households, alerts, audit)),
         as_of=AsOf(history, lambda: policy.base),
         authorizer=Authorizer(households, alerts, audit),
         reports=ReportCache(views, households),
+        integrity=KeptVerdicts({app.name: app.recorder for app in (households, alerts, identity, audit)}),
     )
     runtime = Runtime(services)
     if services.views.outdated:

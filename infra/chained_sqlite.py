@@ -8,7 +8,8 @@ Selected through `APPLICATION_RECORDER_TOPIC` / `PROCESS_RECORDER_TOPIC` (`Setti
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import os
+from typing import Any, Hashable, Sequence
 
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteProcessRecorder
@@ -34,6 +35,16 @@ class SQLiteChain:
             "prev_hash BLOB NOT NULL UNIQUE, hash BLOB NOT NULL)"
         )
         return statements
+
+    def file_marks(self) -> Hashable | None:
+        """What every write to the store's files changes: device, inode, size and modification time (ns)
+        of the database file and of its write-ahead log and rollback journal (None where one is absent);
+        None for an in-memory database. Any write, the application's or one behind its back, through
+        any connection, changes at least one of them (`infra.integrity.KeptVerdicts`)."""
+        path = str(self.datastore.pool.db_name)
+        if self.datastore.pool.is_sqlite_memory_mode or path.startswith("file:"):
+            return None
+        return tuple(_stat(path + suffix) for suffix in ("", "-wal", "-journal"))
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         ids = super()._insert_events(c, stored_events, **kwargs)  # type: ignore[misc]
@@ -74,6 +85,14 @@ class SQLiteChain:
             c.execute(f"SELECT * FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
             row = c.fetchone()
             return _link(row) if row else None
+
+
+def _stat(path: str) -> tuple[int, int, int, int] | None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _link(row: Any) -> Link:

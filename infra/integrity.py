@@ -12,9 +12,10 @@ Events recorded before the chain existed also show as `inserted` at notification
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Hashable, Iterator, Mapping
 
 from eventsourcing.persistence import Notification
 
@@ -82,6 +83,54 @@ def verify_application(name: str, recorder: Any, progress: Callable[[int], None]
 
 def verify_all(recorders: Mapping[str, Any], progress: Callable[[int], None] = lambda n: None) -> list[ChainReport]:
     return [verify_application(name, recorder, progress) for name, recorder in recorders.items()]
+
+
+SETTLED_S = 0.5  # a verdict is kept only when the files were last written this long before its walk began
+
+
+class KeptVerdicts:
+    """Each log's verdict, kept while the files of its store are exactly as they were when it was walked.
+
+    Why: the integrity page walks every event of every log (53,000 on the demo, seconds on a busy
+    machine), though most views of the page come while nothing was written. Why it is exact: a verdict
+    depends only on the stored rows, and any write to a SQLite store (an event recorded by the
+    application, or a row edited, deleted or inserted behind its back through any connection) changes
+    the database file's or its journal's size or modification time (`SQLiteChain.file_marks`). A verdict
+    is kept only when the marks read before and after its walk agree and the files were last written
+    at least `SETTLED_S` before the walk began, so a write in the same tick of the file system's clock as
+    the marks were read cannot hide behind them. Stores that cannot say (PostgreSQL, in memory) are
+    walked every time. What it does not stand against: someone who rewrites the file and then sets its
+    times back, who could as well recompute the chain itself (its hashes have no key): note the heads
+    elsewhere to detect that.
+    """
+
+    def __init__(self, recorders: Mapping[str, Any], clock: Callable[[], float] = time.time) -> None:
+        self._recorders = recorders
+        self._clock = clock
+        self._kept: dict[str, tuple[Hashable, ChainReport]] = {}
+        self._lock = threading.Lock()
+
+    def verify(self) -> list[ChainReport]:
+        """Every log's verdict: the one kept for it when its files have not changed since, else walked now."""
+        return [self._verdict(name, recorder) for name, recorder in self._recorders.items()]
+
+    def _verdict(self, name: str, recorder: Any) -> ChainReport:
+        marks = getattr(recorder, "file_marks", lambda: None)
+        before = marks()
+        with self._lock:
+            kept = self._kept.get(name)
+        if before is not None and kept is not None and kept[0] == before:
+            return kept[1]
+        started = self._clock()
+        report = verify_application(name, recorder)
+        if before is not None and marks() == before and _written_before(before, started - SETTLED_S):
+            with self._lock:
+                self._kept[name] = (before, report)
+        return report
+
+
+def _written_before(marks: Any, moment: float) -> bool:
+    return all(mark is None or mark[3] < moment * 1e9 for mark in marks)
 
 
 def _check(walk: _Walk, event: Notification | None, link: Link | None) -> ChainBreak | None:
