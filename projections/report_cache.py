@@ -36,6 +36,7 @@ class ReportCache:
         self.households = HouseholdReads(households)
         self._kept = kept
         self._reports: OrderedDict[Hashable, Any] = OrderedDict()
+        self._computing: dict[Hashable, threading.Lock] = {}  # a lock per report being computed
         self._lock = threading.Lock()
 
     def positions(self) -> tuple[Any, ...]:
@@ -46,16 +47,32 @@ class ReportCache:
         return tuple((row["source"], int(row["position"])) for row in rows) + (self.households.head(),)
 
     def get(self, name: str, args: Hashable, compute: Callable[[HouseholdReads], T]) -> T:
-        """The report `name` for `args`, from the cache when the positions are those it was computed at."""
+        """The report `name` for `args`, from the cache when the positions are those it was computed at.
+        A page asking for a report being computed (by the warmer, or another page) waits for that one
+        instead of computing it a second time beside it."""
         key = (name, args, self.positions())
         with self._lock:
-            if key in self._reports:
-                self._reports.move_to_end(key)
-                return self._reports[key]  # type: ignore[no-any-return]
-        self.households.refresh()
-        value = compute(self.households)
-        with self._lock:
-            self._reports[key] = value
-            while len(self._reports) > self._kept:
-                self._reports.popitem(last=False)
+            found = self._found(key)
+            computing = self._computing.setdefault(key, threading.Lock())
+        if found is not None:
+            return found[0]  # type: ignore[no-any-return]
+        with computing:
+            with self._lock:
+                found = self._found(key)
+            if found is not None:
+                return found[0]  # type: ignore[no-any-return]
+            self.households.refresh()
+            value = compute(self.households)
+            with self._lock:
+                self._reports[key] = value
+                self._computing.pop(key, None)
+                while len(self._reports) > self._kept:
+                    self._reports.popitem(last=False)
         return value
+
+    def _found(self, key: Hashable) -> tuple[Any] | None:
+        """(the kept report,) or None; called holding the lock."""
+        if key not in self._reports:
+            return None
+        self._reports.move_to_end(key)
+        return (self._reports[key],)
