@@ -61,6 +61,7 @@ class District:
     def kept(self) -> dict[str, Any]:
         """The reports as the pages read them (from the cache, computed only where the key is new)."""
         return {"equity": equity_report_kept(self), "response_times": response_kept(self),
+                **{f"response_times_by_{by}": response_kept(self, by) for by in ("rule", "caseworker")},
                 "dashboard": dashboard.dashboard_figures(self.reports, self.views, "", TODAY, 12, None)}
 
     def fresh(self) -> dict[str, Any]:
@@ -69,6 +70,8 @@ class District:
         nothing = ReportCache(self.views, self.households)
         return {"equity": equity(self.views, "", read, TODAY),
                 "response_times": response_times(alerts_in(self.views, "", None, None), "community", read),
+                **{f"response_times_by_{by}": response_times(alerts_in(self.views, "", None, None), by, read)
+                   for by in ("rule", "caseworker")},
                 "dashboard": dashboard.dashboard_figures(nothing, self.views, "", TODAY, 12, None)}
 
     def raise_alert(self, household: str, region: str, rule: str = "MISSED.DIBAO") -> Alert:
@@ -86,10 +89,10 @@ def equity_report_kept(district: District) -> dict[str, Any]:
     return equity_report(district.reports, district.views, "", TODAY)
 
 
-def response_kept(district: District) -> list[dict[str, Any]]:
+def response_kept(district: District, by: str = "community") -> list[dict[str, Any]]:
     from projections.response_times import response_times_report
 
-    return response_times_report(district.reports, district.views, "", None, None, "community")
+    return response_times_report(district.reports, district.views, "", None, None, by)
 
 
 @pytest.fixture()
