@@ -72,6 +72,22 @@ class SQLiteChain:
                                  originator_version=r["originator_version"], topic=r["topic"], state=r["state"])
                     for r in c.fetchall()]
 
+    def select_stored_rows(self, start: int, limit: int) -> list[Any]:
+        """`select_stored` as plain rows `(rowid, originator_id, originator_version, topic, state)`, for the
+        integrity walk (which reads every event and needs no objects)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE rowid >= ? ORDER BY rowid LIMIT ?", (start, limit))
+            return list(c.fetchall())
+
+    def select_link_rows(self, start: int, limit: int) -> list[Any]:
+        """`select_links` as plain rows `(notification_id, originator_id, originator_version, topic, prev_hash,
+        hash)`."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT notification_id, originator_id, originator_version, topic, prev_hash, hash FROM "
+                      f"{self.chain_table} WHERE notification_id >= ? ORDER BY notification_id LIMIT ?", (start, limit))
+            return list(c.fetchall())
+
     def select_links(self, start: int, limit: int) -> list[Link]:
         """Links with notification id >= start, in order."""
         with self.datastore.transaction(commit=False) as c:

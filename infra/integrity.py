@@ -15,11 +15,9 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterator, Mapping
+from typing import Any, Callable, Hashable, Iterator, Mapping, Sequence
 
-from eventsourcing.persistence import Notification
-
-from infra.hash_chain import GENESIS, Link, canonical_id, link_hash
+from infra.hash_chain import GENESIS, canonical_id, link_hash
 
 BATCH = 2000
 
@@ -133,39 +131,42 @@ def _written_before(marks: Any, moment: float) -> bool:
     return all(mark is None or mark[3] < moment * 1e9 for mark in marks)
 
 
-def _check(walk: _Walk, event: Notification | None, link: Link | None) -> ChainBreak | None:
+# The walk reads plain rows, not Notification and Link objects (a third of its time went to building them):
+EventRow = Sequence[Any]  # (notification id, originator id, originator version, topic, stored state)
+LinkRow = Sequence[Any]  # (notification id, originator id, originator version, topic, previous hash, hash)
+
+
+def _check(walk: _Walk, event: EventRow | None, link: LinkRow | None) -> ChainBreak | None:
     if link is None:
         assert event is not None
         return _break(event, "inserted", "事件没有链接：绕过应用写入 / no chain link: written behind the application's back")
     if event is None:
-        return ChainBreak(link.notification_id, link.originator_id, link.originator_version, link.topic, "deleted",
+        return ChainBreak(link[0], link[1], link[2], link[3], "deleted",
                           "链接所指事件已不在日志中 / the chain records this event but the log no longer holds it")
-    if link.prev_hash != walk.prev:
+    if link[4] != walk.prev:
         return _break(event, "deleted", f"链接未接续上一个（{walk.last_ok} 之后有事件连同链接被删除） / the link does not "
                                         f"follow the previous one: events after {walk.last_ok} were removed with "
                                         "their links")
-    if link_hash(walk.prev, event.id, event.originator_id, event.originator_version, event.topic,
-                 event.state) != link.hash:
+    if link_hash(walk.prev, event[0], event[1], event[2], event[3], event[4]) != link[5]:
         return _break(event, "edited", "内容与记录时不符 / the stored content differs from what was recorded")
-    walk.prev, walk.checked, walk.last_ok = link.hash, walk.checked + 1, event.id
+    walk.prev, walk.checked, walk.last_ok = link[5], walk.checked + 1, event[0]
     walk.progress(1)
     return None
 
 
-def _break(event: Notification, problem: str, detail: str) -> ChainBreak:
-    return ChainBreak(event.id, canonical_id(event.originator_id), event.originator_version, event.topic, problem,
-                      detail)
+def _break(event: EventRow, problem: str, detail: str) -> ChainBreak:
+    return ChainBreak(event[0], canonical_id(event[1]), event[2], event[3], problem, detail)
 
 
-def _pairs(recorder: Any) -> Iterator[tuple[Notification | None, Link | None]]:
+def _pairs(recorder: Any) -> Iterator[tuple[EventRow | None, LinkRow | None]]:
     """(event, link) by notification id, either side None where the other has no partner."""
     events, links = _events(recorder), _links(recorder)
     event, link = next(events, None), next(links, None)
     while event is not None or link is not None:
-        if link is None or (event is not None and event.id < link.notification_id):
+        if link is None or (event is not None and event[0] < link[0]):
             yield event, None
             event = next(events, None)
-        elif event is None or link.notification_id < event.id:
+        elif event is None or link[0] < event[0]:
             yield None, link
             link = next(links, None)
         else:
@@ -173,18 +174,23 @@ def _pairs(recorder: Any) -> Iterator[tuple[Notification | None, Link | None]]:
             event, link = next(events, None), next(links, None)
 
 
-def _events(recorder: Any) -> Iterator[Notification]:
+def _events(recorder: Any) -> Iterator[EventRow]:
+    select = getattr(recorder, "select_stored_rows", None) or (lambda start, limit: [
+        (n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in recorder.select_stored(start, limit)])
     start = 1
-    while batch := recorder.select_stored(start, BATCH):
+    while batch := select(start, BATCH):
         yield from batch
-        start = batch[-1].id + 1
+        start = batch[-1][0] + 1
 
 
-def _links(recorder: Any) -> Iterator[Link]:
+def _links(recorder: Any) -> Iterator[LinkRow]:
+    select = getattr(recorder, "select_link_rows", None) or (lambda start, limit: [
+        (k.notification_id, k.originator_id, k.originator_version, k.topic, k.prev_hash, k.hash)
+        for k in recorder.select_links(start, limit)])
     start = 1
-    while batch := recorder.select_links(start, BATCH):
+    while batch := select(start, BATCH):
         yield from batch
-        start = batch[-1].notification_id + 1
+        start = batch[-1][0] + 1
 
 
 def open_applications(settings: Any) -> dict[str, Any]:
