@@ -150,10 +150,11 @@ def _add_projections(runtime: Runtime) -> None:
 
 
 def _add_reports(runtime: Runtime) -> None:
-    """The district reports computed ahead of the pages, on the clock's day as the pages read it."""
+    """The district reports computed ahead of the pages, on the clock's day as the pages read it, and the
+    logs' integrity verdicts walked ahead of the integrity page."""
     services = runtime.services
     today = lambda: services.assessor.clock() or date.today()  # noqa: E731 - as `api.http.dependencies.today`
-    runtime.add(ReportsComponent(ReportWarmer(services.reports, services.views, today)))
+    runtime.add(ReportsComponent(ReportWarmer(services.reports, services.views, today), services.integrity))
 
 
 def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: bool) -> None:

@@ -84,6 +84,7 @@ def verify_all(recorders: Mapping[str, Any], progress: Callable[[int], None] = l
 
 
 SETTLED_S = 0.5  # a verdict is kept only when the files were last written this long before its walk began
+REFRESH_BUDGET = 0.1  # background walks take at most this share of the time (of one core)
 
 
 class KeptVerdicts:
@@ -107,13 +108,36 @@ class KeptVerdicts:
         self._clock = clock
         self._kept: dict[str, tuple[Hashable, ChainReport]] = {}
         self._lock = threading.Lock()
+        self._next_refresh = 0.0
+        self.refreshed = 0
 
     def verify(self) -> list[ChainReport]:
         """Every log's verdict: the one kept for it when its files have not changed since, else walked now."""
         return [self._verdict(name, recorder) for name, recorder in self._recorders.items()]
 
+    def refresh(self) -> bool:
+        """Walk ahead of the page each log written since its verdict, once its files have settled; within
+        `REFRESH_BUDGET` (the next refresh waits until the walks took at most that share of the time since),
+        so a large log written all the time is not walked over and over. True when it walked one."""
+        now = self._clock()
+        if now < self._next_refresh:
+            return False
+        spent = 0.0
+        for name, recorder in self._recorders.items():
+            marks = _marks(recorder)
+            with self._lock:
+                kept = self._kept.get(name)
+            if marks is None or (kept is not None and kept[0] == marks) or not _written_before(marks, now - SETTLED_S):
+                continue
+            started = time.perf_counter()
+            self._verdict(name, recorder)
+            spent += time.perf_counter() - started
+            self.refreshed += 1
+        self._next_refresh = now + spent / REFRESH_BUDGET
+        return spent > 0
+
     def _verdict(self, name: str, recorder: Any) -> ChainReport:
-        marks = getattr(recorder, "file_marks", lambda: None)
+        marks = lambda: _marks(recorder)  # noqa: E731
         before = marks()
         with self._lock:
             kept = self._kept.get(name)
@@ -125,6 +149,10 @@ class KeptVerdicts:
             with self._lock:
                 self._kept[name] = (before, report)
         return report
+
+
+def _marks(recorder: Any) -> Hashable | None:
+    return getattr(recorder, "file_marks", lambda: None)()
 
 
 def _written_before(marks: Any, moment: float) -> bool:

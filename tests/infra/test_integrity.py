@@ -239,3 +239,21 @@ def test_postgres_verdicts_are_walked_every_time(pg_settings: Settings) -> None:
     assert verdicts.verify()[0] is not first
     tamper("DELETE FROM stored_events WHERE rowid = 2")
     assert verdicts.verify()[0].broken is not None
+
+
+def test_a_refresh_walks_ahead_only_the_logs_written_since_and_settled(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    _record(settings)
+    verdicts, households = _kept(settings)
+    assert verdicts.refresh() is True and verdicts.refreshed == 1
+    [kept] = verdicts.verify()
+    assert verdicts.verify()[0] is kept  # the page finds the verdict walked ahead
+    assert verdicts.refresh() is False  # nothing written since
+    households.accept(dict(INCOME, observation_id="p-11", observed_at="2025-09-05T10:00:00+08:00"))
+    verdicts._next_refresh = 0.0  # the budget's wait is not the test
+    assert verdicts.refresh() is True and verdicts.refreshed == 2
+    [after] = verdicts.verify()
+    assert after is not kept and after.ok and after.events > kept.events
+    unsettled, _ = _kept(settings, clock_ahead=0.0)
+    households.accept(dict(INCOME, observation_id="p-12", observed_at="2025-09-06T10:00:00+08:00"))
+    assert unsettled.refresh() is False  # written just now: it waits for the files to settle
