@@ -11,6 +11,7 @@ from projections.gap_statistics import gap_statistics
 from projections.informant_activity import activity
 from projections.report_cache import ReportCache
 
+WEEKS_SHOWN = 12  # the dashboard's alerts-found-per-week chart
 OVERDUE = "status = 'open' AND escalated_on IS NOT NULL AND acknowledged_by IS NULL"
 
 

@@ -1,6 +1,6 @@
 """The district reports computed ahead of the pages: after the views move on, once they have settled,
-the equity and response-time reports of the whole district are computed into the process's
-`ReportCache`, so the first page after new events finds them (or finds the households' folds kept, which
+the equity and response-time reports and the dashboard's figures of the whole district are computed into
+the process's `ReportCache`, so the first page after new events finds them (or finds the households' folds kept, which
 every narrower region's report reads too).
 
 Why: a report cache only helps the second visit. The first equity report of a process folds every
@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable, Hashable
 
+from projections.dashboard import WEEKS_SHOWN, dashboard_figures
 from projections.equity import equity_report
 from projections.report_cache import ReportCache
 from projections.response_times import response_times_report
@@ -52,4 +53,5 @@ class ReportWarmer:
         """The reports a page opens with for the whole district (no region, no dates chosen)."""
         equity_report(self.reports, self.views, EVERYWHERE, today)
         response_times_report(self.reports, self.views, EVERYWHERE, None, None, "community")
+        dashboard_figures(self.reports, self.views, EVERYWHERE, today, WEEKS_SHOWN, None)
         self.warmed += 1

@@ -25,7 +25,7 @@ from projections import dashboard as figures
 from projections.escalations import escalations
 
 router = APIRouter(include_in_schema=False)
-WEEKS = 12
+WEEKS = figures.WEEKS_SHOWN
 ESCALATIONS_SHOWN = 50
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 

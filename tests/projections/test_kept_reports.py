@@ -116,6 +116,8 @@ def test_warmed_reports_equal_the_reports_computed_from_nothing(district: Distri
     district.project()
     district.warm()
     assert district.warmer.warmed == 1
+    warmed = {key[0] for key in district.reports._reports}  # what a page finds computed already
+    assert warmed == {"equity", "response_times", "response_time_stages", "dashboard"}
     assert district.kept() == district.fresh()
     assert district.kept()["equity"]["residents"] > 30
 
