@@ -130,8 +130,6 @@ def run(backend: str, residents: int, scaled: bool) -> None:
         settings = bench_settings(Path(tmp), postgres)
         note(f"city on {backend}: {households} households…")
         load_s, observations, counted = load(settings, households)
-        open_alerts(settings).close()  # the alerts tables made once: two workers starting together on a fresh
-        # PostgreSQL database race to create them ("tuple concurrently updated")
         open_households(settings).accept(tick(AS_OF, "bench"))
         judge_s, first = judge(settings)
         open_households(settings).accept(tick(AS_OF + timedelta(days=1), "bench"))

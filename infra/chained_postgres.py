@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import psycopg
 from eventsourcing.persistence import Notification, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresProcessRecorder
 from psycopg.sql import SQL, Identifier
 
 from infra.hash_chain import GENESIS, Link, canonical_id, chain_links
+
+SCHEMA_LOCK = "qianshao.schema"  # one lock for every store's DDL: a few milliseconds, once per process start
 
 
 class PostgresChain:
@@ -37,6 +40,21 @@ class PostgresChain:
             "originator_version bigint NOT NULL, topic text NOT NULL, prev_hash bytea NOT NULL UNIQUE, "
             "hash bytea NOT NULL)").format(self._table))
         self.insert_events_statement += SQL(", originator_id, originator_version")
+
+    def create_table(self) -> None:
+        """Create the tables, the row type and the tracking migration while holding an advisory lock.
+
+        Processes starting together on a fresh database (two rule workers, two APIs) would otherwise run the
+        same DDL at once, and PostgreSQL refuses one ("tuple concurrently updated", a duplicate pg_type row, a
+        duplicate migration record). The lock is held on a connection of its own, outside the store's pool.
+        """
+        params = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
+        with psycopg.connect(autocommit=True, **params) as lock:
+            lock.execute("SELECT pg_advisory_lock(hashtext(%s))", (SCHEMA_LOCK,))
+            try:
+                super().create_table()  # type: ignore[misc]
+            finally:
+                lock.execute("SELECT pg_advisory_unlock(hashtext(%s))", (SCHEMA_LOCK,))
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **_: Any) -> list[int]:
         rows = curs.fetchall()

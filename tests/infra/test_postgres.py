@@ -72,3 +72,30 @@ def test_pipeline_on_postgres_raises_and_clears(pg_settings: Settings, broker: A
         assert runtime.views.query("SELECT close_reason FROM alerts") == [{"close_reason": "condition_cleared"}]
     finally:
         runtime.stop()
+
+
+
+def _open_stores_together(settings: Settings, start: Any, heads: Any) -> None:
+    """In a child process: wait for the others, then open both stores (which creates their tables)."""
+    start.wait(timeout=60)
+    households, alerts = open_households(settings), open_alerts(settings)
+    try:
+        heads.put((households.recorder.max_notification_id() or 0) + (alerts.recorder.max_notification_id() or 0))
+    finally:
+        households.close()
+        alerts.close()
+
+
+def test_processes_starting_together_on_a_fresh_database_all_open_their_stores(pg_settings: Settings) -> None:
+    """Rule workers and APIs started at once all create the tables; none may fail ("tuple concurrently updated")."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    start, heads = context.Barrier(4), context.Queue()
+    children = [context.Process(target=_open_stores_together, args=(pg_settings, start, heads)) for _ in range(4)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=120)
+    assert [child.exitcode for child in children] == [0, 0, 0, 0]
+    assert sorted(heads.get(timeout=5) for _ in children) == [0, 0, 0, 0]
