@@ -19,11 +19,11 @@ from domain.households.application import HouseholdsApp
 from domain.households.reads import observations_of
 from domain.identity.access import Principal
 from projections import dashboard
-from projections.equity import equity
+from projections.equity import equity, equity_report
 from projections.rebuild import rebuild_in_place
 from projections.report_cache import ReportCache
 from projections.report_warmer import ReportWarmer
-from projections.response_times import alerts_in, response_times
+from projections.response_times import alerts_in, response_times, response_times_report
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
 
@@ -84,14 +84,10 @@ class District:
 
 
 def equity_report_kept(district: District) -> dict[str, Any]:
-    from projections.equity import equity_report
-
     return equity_report(district.reports, district.views, "", TODAY)
 
 
 def response_kept(district: District, by: str = "community") -> list[dict[str, Any]]:
-    from projections.response_times import response_times_report
-
     return response_times_report(district.reports, district.views, "", None, None, by)
 
 
