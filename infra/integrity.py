@@ -108,6 +108,7 @@ class KeptVerdicts:
         self._clock = clock
         self._kept: dict[str, tuple[Hashable, ChainReport]] = {}
         self._lock = threading.Lock()
+        self._walking: dict[str, threading.Lock] = {}
         self._next_refresh = 0.0
         self.refreshed = 0
 
@@ -137,18 +138,27 @@ class KeptVerdicts:
         return spent > 0
 
     def _verdict(self, name: str, recorder: Any) -> ChainReport:
-        marks = lambda: _marks(recorder)  # noqa: E731
-        before = marks()
+        """The kept verdict if the files are as it saw them, else a walk (one at a time per log: a page
+        asking while the refresh walks waits for that walk instead of making a second one beside it)."""
+        kept = self._kept_for(name, _marks(recorder))
+        if kept is not None:
+            return kept
+        with self._walking.setdefault(name, threading.Lock()):
+            before = _marks(recorder)
+            kept = self._kept_for(name, before)
+            if kept is not None:
+                return kept
+            started = self._clock()
+            report = verify_application(name, recorder)
+            if before is not None and _marks(recorder) == before and _written_before(before, started - SETTLED_S):
+                with self._lock:
+                    self._kept[name] = (before, report)
+        return report
+
+    def _kept_for(self, name: str, marks: Hashable | None) -> ChainReport | None:
         with self._lock:
             kept = self._kept.get(name)
-        if before is not None and kept is not None and kept[0] == before:
-            return kept[1]
-        started = self._clock()
-        report = verify_application(name, recorder)
-        if before is not None and marks() == before and _written_before(before, started - SETTLED_S):
-            with self._lock:
-                self._kept[name] = (before, report)
-        return report
+        return kept[1] if marks is not None and kept is not None and kept[0] == marks else None
 
 
 def _marks(recorder: Any) -> Hashable | None:
