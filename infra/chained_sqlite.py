@@ -37,8 +37,8 @@ class SQLiteChain:
         return statements
 
     def file_marks(self) -> Hashable | None:
-        """What every write to the store's files changes: device, inode, size and modification time (ns)
-        of the database file and of its write-ahead log and rollback journal (None where one is absent);
+        """What every write to the store's files changes: device, inode, size, modification and change
+        times (ns) of the database file and of its write-ahead log and rollback journal (None where absent);
         None for an in-memory database. Any write, the application's or one behind its back, through
         any connection, changes at least one of them (`infra.integrity.KeptVerdicts`)."""
         path = str(self.datastore.pool.db_name)
@@ -103,12 +103,14 @@ class SQLiteChain:
             return _link(row) if row else None
 
 
-def _stat(path: str) -> tuple[int, int, int, int] | None:
+def _stat(path: str) -> tuple[int, int, int, int, int] | None:
+    """Device, inode, size, modification and change times (ns); the change time cannot be set back by
+    `touch` or `utime`, only with the system's clock."""
     try:
         found = os.stat(path)
     except FileNotFoundError:
         return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _link(row: Any) -> Link:

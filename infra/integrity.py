@@ -94,13 +94,13 @@ class KeptVerdicts:
     machine), though most views of the page come while nothing was written. Why it is exact: a verdict
     depends only on the stored rows, and any write to a SQLite store (an event recorded by the
     application, or a row edited, deleted or inserted behind its back through any connection) changes
-    the database file's or its journal's size or modification time (`SQLiteChain.file_marks`). A verdict
+    the database file's or its journal's size, modification or change time (`SQLiteChain.file_marks`). A verdict
     is kept only when the marks read before and after its walk agree and the files were last written
     at least `SETTLED_S` before the walk began, so a write in the same tick of the file system's clock as
     the marks were read cannot hide behind them. Stores that cannot say (PostgreSQL, in memory) are
-    walked every time. What it does not stand against: someone who rewrites the file and then sets its
-    times back, who could as well recompute the chain itself (its hashes have no key): note the heads
-    elsewhere to detect that.
+    walked every time. What it does not stand against: someone who rewrites the file with the system's
+    clock set back (the change time follows the clock; `touch` cannot set it), who could as well recompute
+    the chain itself (its hashes have no key): note the heads elsewhere to detect that.
     """
 
     def __init__(self, recorders: Mapping[str, Any], clock: Callable[[], float] = time.time) -> None:
@@ -166,7 +166,8 @@ def _marks(recorder: Any) -> Hashable | None:
 
 
 def _written_before(marks: Any, moment: float) -> bool:
-    return all(mark is None or mark[3] < moment * 1e9 for mark in marks)
+    """Whether every file was last modified and changed before `moment` (seconds since the epoch)."""
+    return all(mark is None or max(mark[3], mark[4]) < moment * 1e9 for mark in marks)
 
 
 # The walk reads plain rows, not Notification and Link objects (a third of its time went to building them):
