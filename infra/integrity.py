@@ -84,7 +84,8 @@ def verify_all(recorders: Mapping[str, Any], progress: Callable[[int], None] = l
 
 
 SETTLED_S = 0.5  # a verdict is kept only when the files were last written this long before its walk began
-REFRESH_BUDGET = 0.1  # background walks take at most this share of the time (of one core)
+REFRESH_BUDGET = 0.1  # background walks of a log take at most this share of the time (of one core)
+QUIET_S = 2.0  # a log is walked ahead once its files were not written for this long
 
 
 class KeptVerdicts:
@@ -109,7 +110,7 @@ class KeptVerdicts:
         self._kept: dict[str, tuple[Hashable, ChainReport]] = {}
         self._lock = threading.Lock()
         self._walking: dict[str, threading.Lock] = {}
-        self._next_refresh = 0.0
+        self._next_refresh: dict[str, float] = {}  # per log: not walked ahead again before this moment
         self.refreshed = 0
 
     def verify(self) -> list[ChainReport]:
@@ -117,25 +118,23 @@ class KeptVerdicts:
         return [self._verdict(name, recorder) for name, recorder in self._recorders.items()]
 
     def refresh(self) -> bool:
-        """Walk ahead of the page each log written since its verdict, once its files have settled; within
-        `REFRESH_BUDGET` (the next refresh waits until the walks took at most that share of the time since),
-        so a large log written all the time is not walked over and over. True when it walked one."""
-        now = self._clock()
-        if now < self._next_refresh:
-            return False
-        spent = 0.0
+        """Walk ahead of the page each log written since its verdict, once its files have been quiet for
+        `QUIET_S` (a burst of writes is over); each log within `REFRESH_BUDGET` (its next walk waits until
+        its walks took at most that share of the time since), so a large log written all the time is not
+        walked over and over while a small one is kept fresh. True when it walked one."""
+        now, walked = self._clock(), False
         for name, recorder in self._recorders.items():
             marks = _marks(recorder)
             with self._lock:
                 kept = self._kept.get(name)
-            if marks is None or (kept is not None and kept[0] == marks) or not _written_before(marks, now - SETTLED_S):
+            if (marks is None or (kept is not None and kept[0] == marks) or now < self._next_refresh.get(name, 0.0)
+                    or not _written_before(marks, now - QUIET_S)):
                 continue
             started = time.perf_counter()
             self._verdict(name, recorder)
-            spent += time.perf_counter() - started
-            self.refreshed += 1
-        self._next_refresh = now + spent / REFRESH_BUDGET
-        return spent > 0
+            self._next_refresh[name] = now + (time.perf_counter() - started) / REFRESH_BUDGET
+            self.refreshed, walked = self.refreshed + 1, True
+        return walked
 
     def _verdict(self, name: str, recorder: Any) -> ChainReport:
         """The kept verdict if the files are as it saw them, else a walk (one at a time per log: a page

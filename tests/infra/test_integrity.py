@@ -250,7 +250,7 @@ def test_a_refresh_walks_ahead_only_the_logs_written_since_and_settled(tmp_path:
     assert verdicts.verify()[0] is kept  # the page finds the verdict walked ahead
     assert verdicts.refresh() is False  # nothing written since
     households.accept(dict(INCOME, observation_id="p-11", observed_at="2025-09-05T10:00:00+08:00"))
-    verdicts._next_refresh = 0.0  # the budget's wait is not the test
+    verdicts._next_refresh.clear()  # the budget's wait is not the test
     assert verdicts.refresh() is True and verdicts.refreshed == 2
     [after] = verdicts.verify()
     assert after is not kept and after.ok and after.events > kept.events
