@@ -19,6 +19,7 @@ chosen components, each a small object with `start`, `stop` and `health`:
 from __future__ import annotations
 
 import logging
+from datetime import date
 from functools import partial
 from typing import Any, Callable, Collection
 
@@ -26,6 +27,7 @@ from domain.policy.parameters import ParameterTable
 from infra.engine_component import EngineComponent
 from domain.identity.authorizer import Authorizer
 from infra.event_store import open_alerts, open_audit, open_households, open_identity
+from infra.integrity import KeptVerdicts
 from projections.as_of import AsOf
 from projections.household_history import HouseholdHistory
 from infra.kafka.broker import EmbeddedBroker
@@ -39,20 +41,22 @@ from domain.policy.policy_service import PolicyService
 from infra.positions import PositionStore
 from infra.shared_tables import open_shared_tables
 from infra.projection_loop import ProjectionsComponent
+from infra.report_loop import ReportsComponent
 from infra.runtime import Runtime
 from infra.services import Services
 from infra.scheduler import Scheduler
 from infra.view_cipher import view_sealer
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
-from projections.runner import ProjectionRunner
 from projections.report_cache import ReportCache
+from projections.report_warmer import ReportWarmer
+from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
 from rules.assessment import Assessor
 from rules.engine_process import DEFAULT_CATALOG, EngineProcess, load_catalog
 from rules.findings import Engine, Judge
 from rules.worker import RuleWorker
 
-COMPONENTS = frozenset({"relay", "projections", "rules", "intake", "scheduler"})
+COMPONENTS = frozenset({"relay", "projections", "rules", "intake", "scheduler", "reports"})
 PIPELINE = frozenset({"relay", "projections", "rules", "intake"})  # everything but the scheduler
 FLUSH_MARGIN_S = 5.0
 KAFKA_COMPONENTS = frozenset({"relay", "rules", "intake"})
@@ -77,6 +81,7 @@ def bootstrap(
     policy = PolicyService(households, parameters or ParameterTable())
     alerts, audit = open_alerts(settings, parameters=policy.table), open_audit(settings)
     views = ViewStore(settings.sqlite_path("views"), view_sealer(settings), rebuild_outdated="projections" in components)
+    identity = open_identity(settings)
     services = Services(
         settings=settings,
         households=households,
@@ -87,12 +92,13 @@ def bootstrap(
         policy=policy,
         workflow=alerts,
         assessor=Assessor(households, policy.table),
-        identity=open_identity(settings),
+        identity=identity,
         audit=audit,
         history=(history := HouseholdHistory(households, alerts, audit)),
         as_of=AsOf(history, lambda: policy.base),
         authorizer=Authorizer(households, alerts, audit),
         reports=ReportCache(views, households),
+        integrity=KeptVerdicts({app.name: app.recorder for app in (households, alerts, identity, audit)}),
     )
     runtime = Runtime(services)
     if services.views.outdated:
@@ -107,6 +113,7 @@ def bootstrap(
         "relay": lambda: _add_relay(runtime),
         "intake": lambda: _add_kafka_intake(runtime, group),
         "scheduler": lambda: _add_scheduler(runtime),
+        "reports": lambda: _add_reports(runtime),
     }
     for name, build in builders.items():
         if name in components:
@@ -142,6 +149,14 @@ def _add_projections(runtime: Runtime) -> None:
     sources = {"households": services.households, "alerts": services.alerts, "audit": services.audit}
     runtime.projections = ProjectionRunner(sources, services.views)
     runtime.add(ProjectionsComponent(runtime.projections))
+
+
+def _add_reports(runtime: Runtime) -> None:
+    """The district reports computed ahead of the pages, on the clock's day as the pages read it, and the
+    logs' integrity verdicts walked ahead of the integrity page."""
+    services = runtime.services
+    today = lambda: services.assessor.clock() or date.today()  # noqa: E731 - as `api.http.dependencies.today`
+    runtime.add(ReportsComponent(ReportWarmer(services.reports, services.views, today), services.integrity))
 
 
 def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: bool) -> None:

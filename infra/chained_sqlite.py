@@ -8,7 +8,8 @@ Selected through `APPLICATION_RECORDER_TOPIC` / `PROCESS_RECORDER_TOPIC` (`Setti
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import os
+from typing import Any, Hashable, Sequence
 
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteProcessRecorder
@@ -34,6 +35,16 @@ class SQLiteChain:
             "prev_hash BLOB NOT NULL UNIQUE, hash BLOB NOT NULL)"
         )
         return statements
+
+    def file_marks(self) -> Hashable | None:
+        """What every write to the store's files changes: device, inode, size, modification and change
+        times (ns) of the database file and of its write-ahead log and rollback journal (None where absent);
+        None for an in-memory database. Any write, the application's or one behind its back, through
+        any connection, changes at least one of them (`infra.integrity.KeptVerdicts`)."""
+        path = str(self.datastore.pool.db_name)
+        if self.datastore.pool.is_sqlite_memory_mode or path.startswith("file:"):
+            return None
+        return tuple(_stat(path + suffix) for suffix in ("", "-wal", "-journal"))
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         ids = super()._insert_events(c, stored_events, **kwargs)  # type: ignore[misc]
@@ -61,6 +72,22 @@ class SQLiteChain:
                                  originator_version=r["originator_version"], topic=r["topic"], state=r["state"])
                     for r in c.fetchall()]
 
+    def select_stored_rows(self, start: int, limit: int) -> list[Any]:
+        """`select_stored` as plain rows `(rowid, originator_id, originator_version, topic, state)`, for the
+        integrity walk (which reads every event and needs no objects)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE rowid >= ? ORDER BY rowid LIMIT ?", (start, limit))
+            return list(c.fetchall())
+
+    def select_link_rows(self, start: int, limit: int) -> list[Any]:
+        """`select_links` as plain rows `(notification_id, originator_id, originator_version, topic, prev_hash,
+        hash)`."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT notification_id, originator_id, originator_version, topic, prev_hash, hash FROM "
+                      f"{self.chain_table} WHERE notification_id >= ? ORDER BY notification_id LIMIT ?", (start, limit))
+            return list(c.fetchall())
+
     def select_links(self, start: int, limit: int) -> list[Link]:
         """Links with notification id >= start, in order."""
         with self.datastore.transaction(commit=False) as c:
@@ -74,6 +101,16 @@ class SQLiteChain:
             c.execute(f"SELECT * FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
             row = c.fetchone()
             return _link(row) if row else None
+
+
+def _stat(path: str) -> tuple[int, int, int, int, int] | None:
+    """Device, inode, size, modification and change times (ns); the change time cannot be set back by
+    `touch` or `utime`, only with the system's clock."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _link(row: Any) -> Link:

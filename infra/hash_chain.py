@@ -8,7 +8,9 @@ so the chain's head always names exactly the log as recorded. The hash covers th
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -27,8 +29,10 @@ class Link:
     hash: bytes
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_id(originator_id: Any) -> str:
-    """The originator id as one string whatever the backend returns (UUID, hex or text)."""
+    """The originator id as one string whatever the backend returns (UUID, hex or text). Kept for the ids
+    seen last: an aggregate's events name it again and again, and parsing a UUID costs more than the hash."""
     if isinstance(originator_id, UUID):
         return originator_id.hex
     try:
@@ -39,14 +43,18 @@ def canonical_id(originator_id: Any) -> str:
 
 def link_hash(prev: bytes, notification_id: int, originator_id: Any, originator_version: int, topic: str,
               state: bytes) -> bytes:
-    """SHA-256 over the previous hash and every stored field, each length-prefixed (no ambiguity)."""
-    digest = hashlib.sha256(prev)
-    digest.update(notification_id.to_bytes(8, "big", signed=True))
-    digest.update(originator_version.to_bytes(8, "big", signed=True))
-    for part in (canonical_id(originator_id).encode(), str(topic).encode(), _as_bytes(state)):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
+    """SHA-256 over the previous hash and every stored field, each length-prefixed (no ambiguity): the id
+    and version as signed 8-byte big-endian integers, then each part's 8-byte length and bytes. Hashed as
+    one joined string (the same digest as feeding the parts in turn, at a fraction of the calls: `audit
+    verify` and the integrity page hash every event of every log)."""
+    ident, kind, stored = canonical_id(originator_id).encode(), str(topic).encode(), _as_bytes(state)
+    return hashlib.sha256(b"".join((
+        prev, _PAIR.pack(notification_id, originator_version), _LENGTH.pack(len(ident)), ident,
+        _LENGTH.pack(len(kind)), kind, _LENGTH.pack(len(stored)), stored))).digest()
+
+
+_PAIR = struct.Struct(">qq")
+_LENGTH = struct.Struct(">Q")
 
 
 def _as_bytes(state: Any) -> bytes:

@@ -15,6 +15,7 @@ from domain.households.application import HouseholdsApp
 from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
 from domain.policy.policy_service import PolicyService
+from infra.integrity import KeptVerdicts
 from infra.settings import Settings
 from projections.as_of import AsOf
 from projections.household_history import HouseholdHistory
@@ -41,4 +42,5 @@ class Services:
     history: HouseholdHistory
     as_of: AsOf
     authorizer: Authorizer
-    reports: ReportCache  # district reports kept while nothing they read has changed
+    reports: ReportCache  # the district reports, kept per views position (`projections.report_cache`)
+    integrity: KeptVerdicts  # each log's hash-chain verdict, kept while its files are unchanged

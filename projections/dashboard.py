@@ -1,11 +1,17 @@
 """The supervisor dashboard's figures, from the alert queue view: open alerts by rule and by community,
-overdue and escalated counts, and alerts found per ISO week."""
+overdue and escalated counts, and alerts found per ISO week; with the gap statistics and the informants'
+activity, kept together per views position (`dashboard_figures`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from projections.gap_statistics import gap_statistics
+from projections.informant_activity import activity
+from projections.report_cache import ReportCache
+
+WEEKS_SHOWN = 12  # the dashboard's alerts-found-per-week chart
 OVERDUE = "status = 'open' AND escalated_on IS NOT NULL AND acknowledged_by IS NULL"
 
 
@@ -44,3 +50,16 @@ def found_per_week(views: Any, prefix: str, weeks: int, today: date) -> list[tup
         year, week, _ = date.fromordinal(today.toordinal() - 7 * back).isocalendar()
         labels.append(f"{year}-W{week:02d}")
     return [(label, counts.get(label, 0)) for label in labels]
+
+
+def dashboard_figures(reports: ReportCache, views: Any, prefix: str, today: date, weeks: int,
+                      month: str | None) -> dict[str, Any]:
+    """Every figure of the supervisor's dashboard under `prefix`, kept until the alert or household views
+    move on (`ReportCache`): open alerts by rule and community, the totals, alerts found per week, the gap
+    statistics and the informants' activity (of `month`, or of every month)."""
+    def compute(_: Any) -> dict[str, Any]:
+        return {"by_rule": open_by_rule(views, prefix), "by_community": open_by_community(views, prefix),
+                "totals": totals(views, prefix), "per_week": found_per_week(views, prefix, weeks, today),
+                "gaps": gap_statistics(views, prefix, today), "activity": activity(views, prefix, None, month, month)}
+
+    return reports.get("dashboard", (prefix, today, weeks, month), compute)

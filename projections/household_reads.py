@@ -31,6 +31,7 @@ class HouseholdReads:
         self._seen = 0  # the last notification id read
         self._observations: dict[UUID, list[dict[str, Any]]] = {}
         self._derived: dict[UUID, dict[Hashable, Any]] = {}
+        self._ids: dict[str, UUID] = {}  # household -> aggregate id (a UUID5: hashing it costs more than the look-up)
 
     def head(self) -> int:
         """The store's last notification id (0 for an empty store): what a report over it was read at."""
@@ -49,7 +50,7 @@ class HouseholdReads:
 
     def observations_of(self, household: str) -> list[dict[str, Any]]:
         """The household's observations as the store holds them (shared: callers must not change them)."""
-        key = Household.id_for(household)
+        key = self._id(household)
         with self._lock:
             found, seen = self._observations.get(key), self._seen
         if found is None:
@@ -61,7 +62,7 @@ class HouseholdReads:
 
     def derived(self, household: str, name: Hashable, compute: Callable[[list[dict[str, Any]]], T]) -> T:
         """`compute(observations)` for the household, kept under `name` until the household changes."""
-        key = Household.id_for(household)
+        key = self._id(household)
         with self._lock:
             kept, seen = self._derived.get(key, {}), self._seen
             if name in kept:
@@ -71,3 +72,9 @@ class HouseholdReads:
             if self._seen == seen:
                 self._derived.setdefault(key, {})[name] = value
         return value
+
+    def _id(self, household: str) -> UUID:
+        found = self._ids.get(household)
+        if found is None:
+            found = self._ids[household] = Household.id_for(household)
+        return found

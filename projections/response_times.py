@@ -110,21 +110,38 @@ def alerts_in(views: Any, region_prefix: str, start: date | None, end: date | No
                        f" explanation, events FROM alerts WHERE {' AND '.join(where)}", tuple(params))
 
 
+Staged = list[tuple[dict[str, str], dict[str, Span | None]]]  # each alert's groups and its stages
+
+
+def staged(alerts: Iterable[dict[str, Any]], observations_of: ObservationsOf) -> Staged:
+    """Each alert's group under every grouping, beside its five stages."""
+    return [({by: group_of(alert, by) for by in GROUPINGS}, stages(alert, observations_of)) for alert in alerts]
+
+
+def grouped(rows: Staged, by: str) -> list[dict[str, Any]]:
+    """One row per group: how many alerts, and each stage's summary."""
+    groups: dict[str, list[dict[str, Span | None]]] = defaultdict(list)
+    for groups_of, spans in rows:
+        groups[groups_of[by]].append(spans)
+    return [{"group": group, "alerts": len(spans),
+             "stages": {stage: summary([r[stage] for r in spans if r[stage] is not None]) for stage in STAGES}}
+            for group, spans in sorted(groups.items())]
+
+
 def response_times(alerts: Iterable[dict[str, Any]], by: str, observations_of: ObservationsOf) -> list[dict[str, Any]]:
     """One row per group: how many alerts, and each stage's summary."""
-    grouped: dict[str, list[dict[str, Span | None]]] = defaultdict(list)
-    for alert in alerts:
-        grouped[group_of(alert, by)].append(stages(alert, observations_of))
-    return [{"group": group, "alerts": len(rows),
-             "stages": {stage: summary([r[stage] for r in rows if r[stage] is not None]) for stage in STAGES}}
-            for group, rows in sorted(grouped.items())]
+    return grouped(staged(alerts, observations_of), by)
 
 
 def response_times_report(reports: ReportCache, views: Any, region_prefix: str, start: date | None, end: date | None,
                           by: str) -> list[dict[str, Any]]:
     """`response_times` of the alerts in the region and days, kept until a view or the households store
-    moves on."""
-    def compute(reads: HouseholdReads) -> list[dict[str, Any]]:
-        return response_times(alerts_in(views, region_prefix, start, end), by, reads.observations_of)
+    moves on. The alerts' stages are kept apart from their grouping: a page grouped another way regroups
+    the stages already measured (the warmer measures them for the whole district, by community)."""
+    def stages_of(reads: HouseholdReads) -> Staged:
+        return staged(alerts_in(views, region_prefix, start, end), reads.observations_of)
+
+    def compute(_: HouseholdReads) -> list[dict[str, Any]]:
+        return grouped(reports.get("response_time_stages", (region_prefix, start, end), stages_of), by)
 
     return reports.get("response_times", (region_prefix, start, end, by), compute)

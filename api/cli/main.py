@@ -96,7 +96,7 @@ def serve(
     port: int = PortOption,
     kafka_port: Optional[int] = KafkaPortOption,
     only: Optional[str] = typer.Option(
-        None, "--only", help="comma-separated subset of api,relay,rules,projections,intake,scheduler (the API always serves)"
+        None, "--only", help="comma-separated subset of api,relay,rules,projections,intake,scheduler,reports (the API always serves)"
     ),
 ) -> None:
     """Run every component in one process on the embedded backends (or those configured)."""

@@ -7,11 +7,12 @@ import math
 
 import pygal
 
-from api.pages.charts import STYLE, csp_ready, whole_numbers
+from api.pages.charts import STYLE, csp_ready, drawn_once, whole_numbers
 
 SERIES_COLOURS = ("#0b5394", "#a4161a", "#1e6b2f", "#8a4b00", "#5c3d99")
 
 
+@drawn_once
 def grouped_bars(title: str, groups: list[str], series: list[tuple[str, list[float | None]]],
                  percent: bool = False) -> str:
     """Horizontal bars: one row per group, one bar per series (None: no bar), with a legend."""

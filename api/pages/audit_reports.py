@@ -26,7 +26,6 @@ from domain.identity.access import Action, Principal
 from domain.identity.application import IdentityApp
 from domain.region_codes import narrowed
 from rules import backtest_reports
-from infra.integrity import runtime_recorders, verify_all
 from projections.equity import DIMENSIONS, equity_report
 from projections.response_times import GROUPINGS, STAGES, response_times_report
 from rules.backtest_comparison import OUTCOME_LABELS, OUTCOMES
@@ -63,9 +62,10 @@ def backtest(request: Request, name: str, settings: AppSettings,
 @router.get("/audit/integrity")
 def integrity(request: Request, services: AllServices,
               principal: Principal = Depends(needs(Action.READ_AUDIT))) -> Response:
-    """`audit verify` run now: a full read of every log, as `GET /api/v1/audit/integrity`."""
+    """`audit verify` run now, as `GET /api/v1/audit/integrity`: a full read of every log written since the
+    last check (a log whose files are unchanged keeps its verdict: `infra.integrity.KeptVerdicts`)."""
     started = time.perf_counter()
-    reports = [r.to_json() for r in verify_all(runtime_recorders(services))]
+    reports = [r.to_json() for r in services.integrity.verify()]
     lang = lang_of(request)
     for report in reports:
         if report["break"]:

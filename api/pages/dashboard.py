@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.http.dependencies import Identity, Today, Views
+from api.http.dependencies import Identity, Reports, Today, Views
 from api.http.routes.alerts import area_of
 from api.pages import charts
 from api.pages.explain import place_namer
@@ -23,44 +23,41 @@ from domain.identity.access import Action, Principal, allowed
 from domain.identity.application import IdentityApp
 from projections import dashboard as figures
 from projections.escalations import escalations
-from projections.gap_statistics import gap_statistics
-from projections.informant_activity import activity
-from projections.view_store import ViewStore
 
 router = APIRouter(include_in_schema=False)
-WEEKS = 12
+WEEKS = figures.WEEKS_SHOWN
 ESCALATIONS_SHOWN = 50
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, views: Views, identity: Identity, today: Today, month: str = "",
+def dashboard(request: Request, views: Views, reports: Reports, identity: Identity, today: Today, month: str = "",
               principal: Principal = Depends(needs(Action.READ_STATISTICS))) -> Response:
     lang = lang_of(request)
     prefix = area_of(principal) or ""
     places = place_namer(identity)
-    svg = _charts(views, identity, prefix, today, lang)
     chosen = month.strip()
     month_error = text("activity_bad_month", lang) if chosen and not MONTH.match(chosen) else None
     picked = chosen if chosen and month_error is None else None
+    found = figures.dashboard_figures(reports, views, prefix, today, WEEKS, picked)
     context: dict[str, Any] = {
-        "svg": svg, "totals": figures.totals(views, prefix), "on": today.isoformat(),
-        "gaps": [dict(g, name=places(g["community"])) for g in gap_statistics(views, prefix, today)],
+        "svg": _charts(found, identity, lang), "totals": found["totals"], "on": today.isoformat(),
+        "gaps": [dict(g, name=places(g["community"])) for g in found["gaps"]],
         "escalated": _escalated(request, views, principal, prefix, today),
-        "activity": activity(views, prefix, None, picked, picked), "month": chosen, "month_error": month_error,
+        "activity": found["activity"], "month": chosen, "month_error": month_error,
     }
     return page(request, "dashboard.html", context, status=422 if month_error else 200)
 
 
-def _charts(views: ViewStore, identity: IdentityApp, prefix: str, today: date, lang: str) -> dict[str, str]:
+def _charts(found: dict[str, Any], identity: IdentityApp, lang: str) -> dict[str, str]:
     short = place_namer(identity)
     return {
         "by_rule": charts.bar_chart(text("open_by_rule", lang),
-                                    [(rule_title(rule, lang), n) for rule, n in figures.open_by_rule(views, prefix)]),
+                                    [(rule_title(rule, lang), n) for rule, n in found["by_rule"]]),
         "by_community": charts.bar_chart(text("open_by_community", lang),
-                                         [(short(code), n) for code, n in figures.open_by_community(views, prefix)]),
+                                         [(short(code), n) for code, n in found["by_community"]]),
         "per_week": charts.line_chart(text("found_per_week", lang), [
-            (week_name(week, lang), n) for week, n in figures.found_per_week(views, prefix, WEEKS, today)]),
+            (week_name(week, lang), n) for week, n in found["per_week"]]),
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from api.pages.i18n import LANGUAGES, term, text
 from domain.identity.application import IdentityApp
+from domain.identity.jurisdiction import JurisdictionTree, UnknownJurisdiction
 from domain.policy.parameter_types import EARLIEST_EFFECTIVE
 from domain import labels
 from domain.labels import fact_label
@@ -39,11 +40,20 @@ Places = Callable[[str], str]
 
 def place_namer(identity: IdentityApp) -> Places:
     """A region code as people say it: its name in the jurisdiction tree (the code alone when the tree has no
-    name for it). Codes are not shown after names: a reader knows a place by its name."""
+    name for it). Codes are not shown after names: a reader knows a place by its name.
+
+    The tree is read once per namer, at its first name (a namer serves one page): reading it copies the
+    whole aggregate, and a dashboard names hundreds of communities (2 s when read for each name)."""
+    trees: list[JurisdictionTree] = []
 
     def name(code: str) -> str:
-        node = identity.find_jurisdiction(code)
-        return code if node is None else str(node.name)
+        if not trees:
+            trees.append(identity.jurisdiction_tree())
+        try:
+            node = trees[0].node(code)
+        except UnknownJurisdiction:
+            return code
+        return str(node.name)
 
     return name
 

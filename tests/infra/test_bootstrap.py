@@ -39,6 +39,22 @@ def test_rules_bring_their_engine_and_the_embedded_broker(tmp_path: Path) -> Non
         runtime.stop()
 
 
+def test_the_reports_component_warms_the_reports_the_pages_read(tmp_path: Path) -> None:
+    """Alone (no broker), it computes the district's reports and walks the logs in its loop, shown in
+    `/health` with how often it did."""
+    from tests.conftest import poll_until
+
+    runtime = bootstrap(Settings(data_dir=tmp_path), ["reports"]).start()
+    try:
+        assert names(runtime) == {"reports"} and runtime.kafka is None
+        health = poll_until(lambda: (h := runtime.health()["components"]["reports"])["warmed"] and h,
+                            timeout=30, message="a warm-up")
+        assert health["status"] == "up" and health["errors"] == 0
+        assert {key[0] for key in runtime.services.reports._reports} >= {"equity", "dashboard"}
+    finally:
+        runtime.stop()
+
+
 def test_an_external_kafka_means_no_embedded_broker(tmp_path: Path, broker: Any) -> None:
     runtime = bootstrap(Settings(data_dir=tmp_path, kafka_bootstrap=broker.bootstrap), ["relay"])
     assert names(runtime) == {"relay"} and runtime.kafka == broker.bootstrap

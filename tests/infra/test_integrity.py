@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from infra.event_store import open_households
-from infra.integrity import ChainReport, open_applications, verify_application
+from infra.integrity import ChainReport, KeptVerdicts, open_applications, verify_application
 from infra.settings import Settings
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
 from tests.infra.test_postgres import pg_settings  # noqa: F401 - the fixture
@@ -185,3 +185,75 @@ def test_concurrent_writers_do_not_fork_the_chain(backend: str, request: pytest.
     assert report.ok, report.broken
     assert report.events == 4 * 15
 
+
+
+LATER = 10.0  # the kept verdicts' clock, ahead of the files' last write: every walk is "settled"
+
+
+def _kept(settings: Settings, clock_ahead: float = LATER) -> tuple[KeptVerdicts, Any]:
+    import time
+
+    households = open_households(settings)
+    return KeptVerdicts({"households": households.recorder}, clock=lambda: time.time() + clock_ahead), households
+
+
+@pytest.mark.parametrize("change", ["edited", "deleted", "inserted"])
+def test_a_kept_verdict_lasts_only_while_the_files_are_unchanged(change: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    _record(settings)
+    verdicts, households = _kept(settings)
+    [first] = verdicts.verify()
+    assert first.ok and verdicts.verify()[0] is first  # nothing written: the verdict is kept, no walk
+    tamper, _ = _sqlite(settings)
+    tamper({"edited": "UPDATE stored_events SET state = state || x'20' WHERE rowid = 2",
+            "deleted": "DELETE FROM stored_events WHERE rowid = 2",
+            "inserted": "INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES "
+                        f"('{uuid.uuid4().hex}', 1, 'x', x'7b7d')"}[change])
+    [after] = verdicts.verify()
+    assert not after.ok and after.broken is not None and after.broken.problem == change
+
+
+def test_a_kept_verdict_is_walked_again_after_the_application_records(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    _record(settings)
+    verdicts, households = _kept(settings)
+    [first] = verdicts.verify()
+    households.accept(dict(INCOME, observation_id="p-10", observed_at="2025-09-04T10:00:00+08:00"))
+    [again] = verdicts.verify()
+    assert again.ok and again.events > first.events and again.head != first.head
+
+
+def test_a_verdict_walked_just_after_a_write_is_not_kept(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    _record(settings)
+    verdicts, households = _kept(settings, clock_ahead=0.0)  # the files were written less than SETTLED_S ago
+    [first] = verdicts.verify()
+    assert verdicts.verify()[0] is not first
+
+
+def test_postgres_verdicts_are_walked_every_time(pg_settings: Settings) -> None:  # noqa: F811 - the fixture
+    _record(pg_settings)
+    verdicts, households = _kept(pg_settings)  # kept: the recorder closes with its application
+    [first] = verdicts.verify()
+    tamper, _ = _postgres(pg_settings)
+    assert verdicts.verify()[0] is not first
+    tamper("DELETE FROM stored_events WHERE rowid = 2")
+    assert verdicts.verify()[0].broken is not None
+
+
+def test_a_refresh_walks_ahead_only_the_logs_written_since_and_settled(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    _record(settings)
+    verdicts, households = _kept(settings)
+    assert verdicts.refresh() is True and verdicts.refreshed == 1
+    [kept] = verdicts.verify()
+    assert verdicts.verify()[0] is kept  # the page finds the verdict walked ahead
+    assert verdicts.refresh() is False  # nothing written since
+    households.accept(dict(INCOME, observation_id="p-11", observed_at="2025-09-05T10:00:00+08:00"))
+    verdicts._next_refresh.clear()  # the budget's wait is not the test
+    assert verdicts.refresh() is True and verdicts.refreshed == 2
+    [after] = verdicts.verify()
+    assert after is not kept and after.ok and after.events > kept.events
+    unsettled, _ = _kept(settings, clock_ahead=0.0)
+    households.accept(dict(INCOME, observation_id="p-12", observed_at="2025-09-06T10:00:00+08:00"))
+    assert unsettled.refresh() is False  # written just now: it waits for the files to settle
