@@ -31,6 +31,10 @@ def postgres_from(env: Mapping[str, str]) -> dict[str, str] | None:
         "POSTGRES_PORT": env.get("QIANSHAO_POSTGRES_PORT", "5432"),
         "POSTGRES_USER": env.get("QIANSHAO_POSTGRES_USER", "postgres"),
         "POSTGRES_PASSWORD": env.get("QIANSHAO_POSTGRES_PASSWORD", ""),
+        # Connections each store's pool keeps open, and how many more it may open under load: a process has
+        # four stores, and a deployment ten processes, against PostgreSQL's default of 100 connections.
+        "POSTGRES_POOL_SIZE": env.get("QIANSHAO_POSTGRES_POOL_SIZE", "1"),
+        "POSTGRES_MAX_OVERFLOW": env.get("QIANSHAO_POSTGRES_MAX_OVERFLOW", "4"),
     }
 
 
