@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from api.http.dependencies import views
+from api.http.dependencies import services
 from domain.identity.access import Principal
 from projections import unread
 
@@ -20,6 +20,7 @@ LINKS = {"tasks": "/field/tasks", "alerts": "/work?unread=new", "returned": "/wo
 
 def header_counts(request: Request, principal: Principal | None) -> dict[str, int]:
     """The counts for the signed-in user (empty when none, or for a role told nothing)."""
-    if principal is None or getattr(request.app.state, "services", None) is None:
+    bundle = services(request)  # None in an app that only describes itself (the OpenAPI document)
+    if principal is None or bundle is None:
         return {}
-    return unread.counts(views(request), principal, opening=getattr(request.state, "opened_alert", None))
+    return unread.counts(bundle.views, principal, opening=getattr(request.state, "opened_alert", None))

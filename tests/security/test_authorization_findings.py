@@ -145,9 +145,13 @@ def test_an_outsider_gets_404_on_every_action_and_read_of_an_alert_the_views_hav
     with signed_in(lagging.url, "cw-002", "cw-002-password") as page:
         assert page.get(f"/work/alerts/{alert_id}").status_code == 404
         token = csrf_of(page.get("/work").text)
+        unknown_page = page.post(f"/work/alerts/{unknown}/acknowledge", data={"csrf": token}, follow_redirects=True)
         for action in ("acknowledge", "resolve", "assign", "request_verification"):
-            response = page.post(f"/work/alerts/{alert_id}/{action}", data={"csrf": token, "outcome": "not_eligible"})
+            # post/redirect/get: back to the alert's page, which is not found, as for an alert that never was
+            response = page.post(f"/work/alerts/{alert_id}/{action}", data={"csrf": token, "outcome": "not_eligible"},
+                                 follow_redirects=True)
             assert response.status_code == 404 and "未找到" in response.text, action
+            assert response.text.replace(alert_id, "ID") == unknown_page.text.replace(unknown, "ID"), action
     alert = stored(lagging.runtime, alert_id)
     assert (alert.state, alert.assigned_to, alert.acknowledged_by, alert.status) == ("open", None, None, "open")
 
@@ -169,8 +173,10 @@ def test_the_caseworker_and_informant_of_the_street_act_on_it_meanwhile(lagging:
     assert wrong_grid.status_code == 404
     with signed_in(lagging.url, "grid-4", "grid-4-password") as phone:
         token = csrf_of(phone.get("/field/report").text)
-        response = phone.post(f"/field/tasks/{alert_id}/verification", data={"csrf": token, **visit})
-        assert response.status_code == 404
+        response = phone.post(f"/field/tasks/{alert_id}/verification", data={"csrf": token, **visit},
+                              follow_redirects=True)
+        # back to the task list, which says (with a 404) there is no such record in the grid
+        assert response.status_code == 404 and "您的辖区内没有该记录" in response.text
     right_grid = httpx.post(f"{lagging.url}/api/v1/alerts/{alert_id}/verification", json=visit,
                             headers=lagging.people.headers("informant"), timeout=30)
     assert right_grid.status_code == 200 and right_grid.json()["state"] == "verified"
