@@ -8,6 +8,7 @@
   var user = script.getAttribute("data-user") || "anonymous";
   var KEY = "qianshao.outbox." + user;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var FORMS_SAVED = "qianshao-forms-saved";  // the CSRF token of the session whose report forms are in the cache
   var list = document.getElementById("outbox");
   var sentList = document.getElementById("sent");
   var netStatus = document.getElementById("net-status");
@@ -248,11 +249,17 @@
   if ("serviceWorker" in navigator && window.isSecureContext) {  // so the page opens again without a network
     navigator.serviceWorker.register("/field/sw.js", {scope: "/field/"}).then(function () {
       return navigator.serviceWorker.ready;
-    }).then(function () {  // this page and every report form, as they are now
+    }).then(function () {  // this page as it is now, and every report form once per session: the forms carry
+      // the session's CSRF token, and fetching all nine beside every page slowed the next page past 500 ms
       var urls = [script.getAttribute("data-page") || location.pathname + location.search];
-      document.querySelectorAll("#kind option").forEach(function (o) { urls.push("/field/report?kind=" + o.value); });
+      var saved = window.sessionStorage && sessionStorage.getItem(FORMS_SAVED) === csrf;
+      if (!saved) {
+        document.querySelectorAll("#kind option").forEach(function (o) { urls.push("/field/report?kind=" + o.value); });
+      }
       urls = urls.filter(function (url, i) { return urls.indexOf(url) === i; });
-      return caches.open("qianshao-field-v1").then(function (cache) { return cache.addAll(urls); });
+      return caches.open("qianshao-field-v1").then(function (cache) { return cache.addAll(urls); }).then(function () {
+        if (!saved && urls.length > 1 && window.sessionStorage) { sessionStorage.setItem(FORMS_SAVED, csrf); }
+      });
     }).then(function () { document.documentElement.setAttribute("data-offline-ready", "true"); }).catch(function (e) { console.warn("offline cache: " + e); });  // the page still works while it stays open
   }
   window.addEventListener("online", flush);
