@@ -220,6 +220,13 @@ def fold(observations: list[dict[str, Any]], on: date) -> HouseholdState:
     return state
 
 
+def apply_observation(state: HouseholdState, obs: dict[str, Any]) -> None:
+    """Apply one more observation onto a folded state (one that happened after all applied so far:
+    domain/households/running_fold.py); what was computed from the state before is forgotten."""
+    _APPLY.get(obs["kind"], _ignore)(state, obs)
+    state._active.clear()
+
+
 def _registered(obs: dict[str, Any]) -> HouseholdState:
     data = obs["data"]
     state = HouseholdState(
