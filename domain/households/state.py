@@ -181,7 +181,7 @@ class HouseholdState:
     coverages: list[CoverageState] = field(default_factory=list)
     applications: dict[str, ApplicationState] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
-    _active: dict[date, frozenset[tuple[str, str | None]]] = field(default_factory=dict, repr=False)
+    _active: dict[date, frozenset[tuple[str, str | None]]] = field(default_factory=dict, repr=False, compare=False)
 
     def active_on(self, on: date) -> frozenset[tuple[str, str | None]]:
         """(programme, resident or None) of every coverage active on `on` (computed once per date)."""
