@@ -163,3 +163,19 @@ def test_observations_after_the_last_applied_are_applied_in_place() -> None:
     assert kept.extend(household.collect_events()) is True
     assert kept.version == household.version
     assert [v.on for v in kept.state.visits] == [START + timedelta(days=20), START + timedelta(days=30)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(periods=st.lists(st.tuples(st.sampled_from(["2025-01", "2025-02", "2025-03"]), st.integers(0, 3)), max_size=12),
+       asked=st.lists(st.integers(0, 12), max_size=6))
+def test_the_kept_latest_income_is_the_latest_by_period_then_arrival(periods: list[tuple[str, int]],
+                                                                      asked: list[int]) -> None:
+    """`latest_income` remembers what it has seen; asked between reports, it still answers as the
+    scan of every report would: the latest period, the last observed of that period."""
+    state = fold([registration()], date.max)
+    for number, (period, amount) in enumerate(periods):
+        if number in asked:
+            state.latest_income()
+        state.incomes.append({"period": period, "monthly_income": amount, "number": number})
+        expected = max(enumerate(state.incomes), key=lambda pair: (pair[1]["period"], pair[0]))[1]
+        assert state.latest_income() is expected
