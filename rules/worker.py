@@ -35,7 +35,8 @@ from domain.households.state import HouseholdState
 from domain.policy.book import PolicyBook
 from domain.renamed_topics import stored_topics
 from rules.alerting import AlertChanges, reconcile
-from rules.assessment import clock_of
+from domain.households.reads import observations_of
+from rules.assessment import clock_of, judged_on
 from rules.findings import Failure, Judge
 from rules.kept_folds import DEFAULT_SIZE, FoldFailed, KeptFolds
 
@@ -238,8 +239,8 @@ class RuleWorker:
         (None for a household never registered); a fold that raised is given as its error."""
         try:
             fold = self.folds.current(household)
-        except FoldFailed as failed:
-            return household, failed.error, today or date.min  # reported as the household's failure
+        except FoldFailed as failed:  # reported as the household's failure, on the day it would be judged
+            return household, failed.error, judged_on(observations_of(self.households, household), today)
         return None if fold is None else (household, fold.state, fold.judged_on(today))
 
 

@@ -211,3 +211,21 @@ def test_the_kept_folds_stay_within_their_bound_and_stay_right(tmp_path: Path, e
     assert len(worker.folds) == 2
     assert {n: open_slots(worker, n) for n in names} == {
         n: [] if i % 2 == 0 else [f"MISSED.DIBAO|household:{n}"] for i, n in enumerate(names)}
+
+
+def test_a_fold_that_raises_is_the_households_failure_and_is_not_kept(tmp_path: Path, engine: RuleEngine) -> None:
+    worker = worker_on(tmp_path, engine)
+    households = worker.households
+    households.accept_batch([registration("H-a"), envelope(1, "H-a", "household.income_reported", 10, 0)])
+    worker.catch_up([0])
+    stored = households.repository.get(Household.id_for("H-a"))
+    stored.observe({**envelope(2, "H-a", "coverage.paid", 20, 0), "data": {"period": "2025-03"}})  # no programme
+    households.save(stored)  # an old record intake would refuse today, written past it
+    worker.catch_up([0])
+    book = worker.alerts.repository.get(AlertBook.id_for("H-a"))
+    assert set(book.failing) == {"*"} and "KeyError" in book.failing["*"]
+    assert book.open == {"MISSED.DIBAO|household:H-a": book.open["MISSED.DIBAO|household:H-a"]}  # kept as it was
+    [failed] = [e for e in worker.alerts.events.get(AlertBook.id_for("H-a")) if isinstance(e, AlertBook.EvaluationFailed)]
+    assert failed.on == (START + timedelta(days=20)).isoformat()  # the day it is judged on: its latest observation
+    assert len(worker.folds) == 0
+    assert worker.stats.failures == 1
