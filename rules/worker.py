@@ -12,8 +12,9 @@ changes nothing.
 For a household event the whole household is judged again (a death or an income
 change re-screens every member) as of the later of the clock and its latest
 observation, from its fold kept between evaluations and brought up to the store
-first (rules/kept_folds.py: only what is new is applied); for a clock tick or a parameter change, every household of the
-partition, and then alerts not acknowledged in time are escalated (`AlertsApp.escalate`).
+first (rules/kept_folds.py: only what is new is applied); for a clock tick or a
+parameter change, every household of the partition, and then alerts not
+acknowledged in time are escalated (`AlertsApp.escalate`).
 """
 
 from __future__ import annotations
