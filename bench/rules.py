@@ -6,7 +6,8 @@ observations, deriving facts, and the durable_rules engine; then the same run
 with alert reconciliation into a SQLite alert store gives the worker's rate, first
 when every alert is new, then in the steady state (a daily tick: nothing changes).
 Then the cost of one evaluation against the length of a household's history: households with
-10, 100 and 1,000 observations in a SQLite households store, judged by a real `RuleWorker` (its
+10, 100 and 1,000 observations in a SQLite households store (each store padded with other
+households to the same number of events), judged by a real `RuleWorker` (its
 kept folds, the engine in its child process, the alert store) after one new observation each;
 the figure is the best round's time over its households (the median beside it: the machine's
 cores are shared), and the spread between the three lengths (target: within 20 %).
@@ -142,11 +143,18 @@ def history_observation(household: str, number: int, length: int) -> dict[str, A
             "data": {"condition": f"c{number % 5}", "serious": False, "hospitalized": False, "date": day.isoformat()}}
 
 
+def padding(observations: int) -> list[dict[str, Any]]:
+    """Other households' observations (10 each), so every length's store holds as many events:
+    what is compared is the history of the household judged, not the size of the store."""
+    return [history_observation(f"pad-{i}", number, 10) for i in range(observations // 10) for number in range(10)]
+
+
 def evaluation_by_history(length: int, judge: Judge, households: int = 100, rounds: int = 7,
                           profile: cProfile.Profile | None = None) -> dict[str, Any]:
     """ms per household evaluation by one worker after one new observation each, at `length` observations.
 
-    The worker first catches up on the loaded log (each household folded once from the store);
+    Every store holds as many events (`padding`). The worker first catches up on the loaded log
+    (each household folded once from the store);
     the rounds measured apply what is new to the kept folds. Then a fresh worker on the same
     stores (as after a restart) judges one more observation each: each fold from the store."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,6 +162,7 @@ def evaluation_by_history(length: int, judge: Judge, households: int = 100, roun
         worker = RuleWorker(open_households(settings), open_alerts(settings), judge, lambda household: 0)
         names = [f"L{length}-{i}" for i in range(households)]
         history = [history_observation(name, number, length) for name in names for number in range(length)]
+        history += padding(households * (max(HISTORY_LENGTHS) - length))
         for start in range(0, len(history), 1000):
             worker.households.accept_batch(history[start : start + 1000])
         worker.catch_up([0])
