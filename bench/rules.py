@@ -5,16 +5,25 @@ worker judges a partition on a clock tick. Time is split into folding the
 observations, deriving facts, and the durable_rules engine; then the same run
 with alert reconciliation into a SQLite alert store gives the worker's rate, first
 when every alert is new, then in the steady state (a daily tick: nothing changes).
+Then the cost of one evaluation against the length of a household's history: households with
+10, 100 and 1,000 observations in a SQLite households store (each store padded with other
+households to the same number of events), judged by a real `RuleWorker` (its
+kept folds, the engine in its child process, the alert store) after one new observation each;
+the figure is the best round's time over its households (the median beside it: the machine's
+cores are shared), and the spread between the three lengths (target: within 20 %).
 One JSON line per figure (bench/figures.py); a missed target names each phase's share of the time.
 """
 
 from __future__ import annotations
 
+import cProfile
+import pstats
+import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +33,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.facts.derived import derive  # noqa: E402
 from domain.households.state import fold  # noqa: E402
+from domain.alerts.alert import AlertBook  # noqa: E402
 from domain.alerts.application import AlertsApp  # noqa: E402
 from domain.policy.parameters import ParameterTable  # noqa: E402
 from infra.event_store import open_alerts  # noqa: E402
 from infra.settings import Settings  # noqa: E402
 from api.cli.demo.synthetic import generate_district  # noqa: E402
-from bench.figures import figure  # noqa: E402
+from bench.figures import figure, top_functions  # noqa: E402
+from infra.event_store import open_households  # noqa: E402
 from rules.alerting import reconcile, save_changes  # noqa: E402
 from rules.catalog import CATALOG  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
 from rules.engine_process import EngineProcess  # noqa: E402
 from rules.findings import Judge, engine_facts  # noqa: E402
+from rules.worker import RuleWorker  # noqa: E402
 
 AS_OF = date(2025, 11, 30)
 BATCH = 200
 TARGET = 10_000  # household evaluations/s per worker with the alert store (DESIGN.md § Targets)
+HISTORY_LENGTHS = (10, 100, 1000)
+FLAT_TARGET = 1.2  # the slowest length's evaluation at most 20 % dearer than the fastest
+HISTORY_START = date(2022, 1, 3)
+REGION = "500103001001"
 
 
 def households(count: int) -> list[list[dict[str, Any]]]:
@@ -88,6 +104,116 @@ def worker_rate(population: list[list[dict[str, Any]]], judge: Judge, alerts: Al
         return len(population) / (time.perf_counter() - start), raised
 
 
+HISTORY_DAYS = 1000  # every history spans the same 1,000 days, so the rules find the same at every length
+
+
+def history_day(number: int, length: int) -> int:
+    """The day (from HISTORY_START) of observation `number` of a history of `length` observations:
+    registration and enrolment first, the rest spread evenly, observations after the history later."""
+    if number < 2:
+        return number
+    if number >= length:
+        return HISTORY_DAYS + number - length
+    return 2 + (number - 2) * (HISTORY_DAYS - 2) // max(1, length - 2)
+
+
+def history_observation(household: str, number: int, length: int) -> dict[str, Any]:
+    """Observation `number` of a history: registration, a dibao enrolment, then in turn an income
+    report and an illness report. The same findings hold whatever the length (no review, payment or
+    visit in 1,000 days), so lengths are compared on the same work but for the history itself."""
+    day = HISTORY_START + timedelta(days=history_day(number, length))
+    base = {"observation_id": f"{household}-{number}", "informant": "g", "household": household,
+            "observed_at": f"{day.isoformat()}T09:00:{number % 60:02d}+08:00"}
+    if number == 0:
+        members = [{"resident": f"{household}-R1", "name": "王某", "sex": "M", "birth_date": "1950-04-02",
+                    "relation": "head"},
+                   {"resident": f"{household}-R2", "name": "李某", "sex": "F", "birth_date": "1952-06-02",
+                    "relation": "spouse"}]
+        return {**base, "kind": "household.registered", "data": {"region": REGION, "grid": f"{REGION}-01",
+                                                                  "address": "某街道", "hukou": "urban",
+                                                                  "members": members}}
+    if number == 1:
+        return {**base, "kind": "coverage.enrolled", "data": {"programme": "dibao", "start": day.isoformat(),
+                                                               "monthly_amount": 500, "review_interval_months": 12}}
+    if number % 2 == 0:
+        return {**base, "kind": "household.income_reported",
+                "data": {"monthly_income": 300 + number % 7, "period": day.isoformat()[:7], "income_type": "stable",
+                         "source": "declared"}}
+    return {**base, "kind": "resident.illness_reported", "resident": f"{household}-R{1 + number % 4 // 2}",
+            "data": {"condition": f"c{number % 5}", "serious": False, "hospitalized": False, "date": day.isoformat()}}
+
+
+def padding(observations: int) -> list[dict[str, Any]]:
+    """Other households' observations (10 each), so every length's store holds as many events:
+    what is compared is the history of the household judged, not the size of the store."""
+    return [history_observation(f"pad-{i}", number, 10) for i in range(observations // 10) for number in range(10)]
+
+
+def evaluation_by_history(length: int, judge: Judge, households: int = 100, rounds: int = 7,
+                          profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    """ms per household evaluation by one worker after one new observation each, at `length` observations.
+
+    Every store holds as many events (`padding`). The worker first catches up on the loaded log
+    (each household folded once from the store);
+    the rounds measured apply what is new to the kept folds. Then a fresh worker on the same
+    stores (as after a restart) judges one more observation each: each fold from the store."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        worker = RuleWorker(open_households(settings), open_alerts(settings), judge, lambda household: 0)
+        names = [f"L{length}-{i}" for i in range(households)]
+        history = [history_observation(name, number, length) for name in names for number in range(length)]
+        history += padding(households * (max(HISTORY_LENGTHS) - length))
+        for start in range(0, len(history), 1000):
+            worker.households.accept_batch(history[start : start + 1000])
+        worker.catch_up([0])
+        times = [_round_ms(worker, names, number, length, profile) for number in range(length, length + rounds)]
+        counts = worker.folds.counts
+        findings = sum(len(worker.alerts.repository.get(AlertBook.id_for(name)).open) for name in names)
+        worker.households.close()
+        restarted = RuleWorker(open_households(settings), open_alerts(settings), judge, lambda household: 0)
+        cold = _round_ms(restarted, names, length + rounds, length)
+        restarted.households.close()
+        restarted.alerts.close()
+        worker.alerts.close()
+    return {"ms": min(times), "median_ms": statistics.median(times), "rounds_ms": [round(t, 3) for t in times], "after_restart_ms": cold,
+            "extended": counts.extended, "refolded": counts.refolded, "folded": counts.folded,
+            "open_alerts_per_household": findings / households}
+
+
+def _round_ms(worker: RuleWorker, names: list[str], number: int, length: int,
+              profile: cProfile.Profile | None = None) -> float:
+    """One new observation for each household, then ms per household of the worker catching up
+    (the catching up alone profiled, when asked)."""
+    worker.households.accept_batch([history_observation(name, number, length) for name in names])
+    started = time.perf_counter()
+    if profile is not None:
+        profile.runcall(worker.catch_up, [0])
+    else:
+        worker.catch_up([0])
+    return (time.perf_counter() - started) / len(names) * 1000
+
+
+def history_figures(judge: Judge) -> None:
+    measured = {length: evaluation_by_history(length, judge) for length in HISTORY_LENGTHS}
+    for length, found in measured.items():
+        figure("rules", f"evaluation_ms_at_{length}_observations", found["ms"], "ms", None, better="lower",
+               statistic="best of 7 rounds (2 shared cores: the median is beside it)", median_ms=found["median_ms"],
+               worker_evals_per_s_with_alert_store=round(1000 / found["ms"]), rounds_ms=found["rounds_ms"],
+               after_restart_ms=found["after_restart_ms"], folds_extended=found["extended"],
+               folds_refolded=found["refolded"], folds_from_store=found["folded"],
+               open_alerts_per_household=found["open_alerts_per_household"], households=100)
+    costs = [found["ms"] for found in measured.values()]
+    top = None
+    if max(costs) / min(costs) > FLAT_TARGET:  # where the longest history's evaluations spend their time
+        profile = cProfile.Profile()
+        evaluation_by_history(HISTORY_LENGTHS[-1], judge, households=50, rounds=3, profile=profile)
+        top = top_functions(pstats.Stats(profile))
+    figure("rules", "evaluation_cost_spread_across_history", max(costs) / min(costs), "slowest/fastest",
+           FLAT_TARGET, better="lower", where_time_goes=top,
+           lengths=list(HISTORY_LENGTHS), ms=[round(c, 3) for c in costs],
+           median_ms=[round(found["median_ms"], 3) for found in measured.values()])
+
+
 def main(count: int = 5000) -> None:
     population = households(count)
     table = ParameterTable()
@@ -102,17 +228,20 @@ def main(count: int = 5000) -> None:
             alerts = open_alerts(Settings(data_dir=Path(tmp)))
             rate, raised = worker_rate(population, judge, alerts)
             steady, _ = worker_rate(population, judge, alerts)
+        total = split["fold_s"] + split["derive_s"] + split["engine_s"]
+        shares = [f"{phase} {split[f'{phase}_s'] / total:.0%}" for phase in ("fold", "derive", "engine")]
+        common = {"households": len(population), "rules": len(CATALOG), "facts": split["facts"]}
+        figure("rules", "judge_evals_per_s", judge_rate, "evals/s", None,
+               engine_in_process_evals_per_s=round(in_process), **common)
+        figure("rules", "worker_evals_per_s_with_alert_store", rate, "evals/s", TARGET, where_time_goes=shares,
+               alerts_raised=raised, **common)
+        figure("rules", "worker_evals_per_s_steady_state", steady, "evals/s", TARGET, where_time_goes=shares,
+               **common)
+        history_figures(judge)
     finally:
         engine.close()
         process.close()
-    total = split["fold_s"] + split["derive_s"] + split["engine_s"]
-    shares = [f"{phase} {split[f'{phase}_s'] / total:.0%}" for phase in ("fold", "derive", "engine")]
-    common = {"households": len(population), "rules": len(CATALOG), "facts": split["facts"]}
-    figure("rules", "judge_evals_per_s", judge_rate, "evals/s", None,
-           engine_in_process_evals_per_s=round(in_process), **common)
-    figure("rules", "worker_evals_per_s_with_alert_store", rate, "evals/s", TARGET, where_time_goes=shares,
-           alerts_raised=raised, **common)
-    figure("rules", "worker_evals_per_s_steady_state", steady, "evals/s", TARGET, where_time_goes=shares, **common)
+
 
 if __name__ == "__main__":  # the engine process is spawned: guard the entry point
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)

@@ -8,7 +8,7 @@ import re
 from typing import Any, Callable, Iterable, Sequence
 
 from domain.facts.derived import HouseholdFacts, Subject, derive
-from domain.households.state import fold
+from domain.households.state import HouseholdState, fold
 from domain.policy.parameters import ParameterTable
 from rules.engine import Match, RuleEngine
 from rules.engine_process import EngineProcess
@@ -92,6 +92,14 @@ def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
 PIPELINE_CHUNK = 50
 
 
+def _folded(observations: list[dict[str, Any]], on: date) -> HouseholdState | Exception:
+    """The fold, or what it raised (reported as the household's failure by `judge_folded`)."""
+    try:
+        return fold(observations, on)
+    except Exception as error:  # noqa: BLE001 - one household must not stop the others
+        return error
+
+
 class Judge:
     """Evaluates households against a catalog with one engine."""
 
@@ -122,14 +130,22 @@ class Judge:
         return [j.findings for j in judgements]
 
     def judgements(self, households: Sequence[tuple[str, list[dict[str, Any]], date]]) -> list[Judgement]:
-        """Evaluate households in engine batches (facts never join across subjects); while the
-        engine matches one batch, the next one's facts are derived. A household whose facts
-        cannot be derived, or a rule that raises, is reported as a failure, never raised."""
+        """Evaluate households from their observations (folded here); see `judge_folded`."""
+        return self.judge_folded([(household, _folded(obs, on), on) for household, obs, on in households])
+
+    def judge_folded(self, households: Sequence[tuple[str, HouseholdState | Exception, date]]) -> list[Judgement]:
+        """Evaluate folded households in engine batches (facts never join across subjects); while
+        the engine matches one batch, the next one's facts are derived. A household whose fold
+        raised (given as the exception), whose facts cannot be derived, or a rule that raises, is
+        reported as a failure, never raised."""
         table = self.parameters
         derived: list[HouseholdFacts | Failure] = []
-        for household, obs, on in households:
+        for household, state, on in households:
+            if isinstance(state, Exception):
+                derived.append(_failure(household, DERIVATION, state))
+                continue
             try:
-                derived.append(self.facts(obs, on, table))
+                derived.append(derive(state, on, table))
             except Exception as error:  # noqa: BLE001 - one household must not stop the others
                 derived.append(_failure(household, DERIVATION, error))
         judgeable = [d for d in derived if isinstance(d, HouseholdFacts)]

@@ -11,14 +11,17 @@ changes nothing.
 
 For a household event the whole household is judged again (a death or an income
 change re-screens every member) as of the later of the clock and its latest
-observation; for a clock tick or a parameter change, every household of the
-partition, and then alerts not acknowledged in time are escalated (`AlertsApp.escalate`).
+observation, from its fold kept between evaluations and brought up to the store
+first (rules/kept_folds.py: only what is new is applied); for a clock tick or a
+parameter change, every household of the partition, and then alerts not
+acknowledged in time are escalated (`AlertsApp.escalate`).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from typing import Any, Callable, Collection, Iterable
 from uuid import UUID
@@ -29,12 +32,14 @@ from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.households.clock import Clock
 from domain.households.household import Household
+from domain.households.state import HouseholdState
 from domain.policy.book import PolicyBook
 from domain.renamed_topics import stored_topics
 from rules.alerting import AlertChanges, reconcile
 from domain.households.reads import observations_of
 from rules.assessment import clock_of, judged_on
 from rules.findings import Failure, Judge
+from rules.kept_folds import DEFAULT_SIZE, FoldFailed, KeptFolds
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +110,14 @@ class RuleWorker:
         alerts: AlertsApp,
         judge: Judge,
         partition_of: Callable[[str], int],
+        fold_cache_size: int = DEFAULT_SIZE,
     ) -> None:
         self.households = households
         self.alerts = alerts
         self.judge = judge
         self.partition_of = partition_of
         self.directory = HouseholdDirectory(households)
+        self.folds = KeptFolds(households, fold_cache_size)
         self.stats = WorkerStats()
         self._logged: set[tuple[str, str]] = set()
 
@@ -203,10 +210,9 @@ class RuleWorker:
 
     def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None) -> list[Any]:
         """Judge households in one engine batch; the aggregates each one's reconciliation changed."""
-        loaded = [(h, self.observations_of(h)[1]) for h in households]
-        present = [(h, obs, self.judged_on(obs, today)) for h, obs in loaded if obs]
+        present = [folded for folded in map(partial(self._folded, today=today), households) if folded is not None]
         changed: list[Any] = []
-        for (household, _, on), judgement in zip(present, self.judge.judgements(present)):
+        for (household, _, on), judgement in zip(present, self.judge.judge_folded(present)):
             self.stats.evaluations += 1
             if judgement.failures:
                 self._count(judgement.failures)
@@ -229,10 +235,14 @@ class RuleWorker:
     def clock(self) -> date | None:
         return clock_of(self.households)
 
-    def observations_of(self, household: str) -> tuple[str, list[dict[str, Any]]]:
-        return household, observations_of(self.households, household)
-
-    judged_on = staticmethod(judged_on)
+    def _folded(self, household: str, today: date | None) -> tuple[str, HouseholdState | Exception, date] | None:
+        """The household's kept fold brought up to the store, and the date it is judged on
+        (None for a household never registered); a fold that raised is given as its error."""
+        try:
+            fold = self.folds.current(household)
+        except FoldFailed as failed:  # reported as the household's failure, on the day it would be judged
+            return household, failed.error, judged_on(observations_of(self.households, household), today)
+        return None if fold is None else (household, fold.state, fold.judged_on(today))
 
 
 __all__ = ["AlertChanges", "HouseholdDirectory", "RuleWorker", "WorkerStats", "tracking_name"]

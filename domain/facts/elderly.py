@@ -26,9 +26,12 @@ def is_high_risk(age: int, person: ResidentState) -> bool:
 
 def last_visit(state: HouseholdState, person: ResidentState, on: date) -> date:
     """The last `household.visited` that saw the resident (a visit naming nobody counts for all),
-    else the registration, which is made on a visit (or the day a later member joined)."""
-    seen = [v.on for v in state.visits if v.on <= on and v.saw(person.resident)]
-    return max([state.registered_on, person.since, *seen])
+    else the registration, which is made on a visit (or the day a later member joined).
+
+    Visits are in the order they happened, so the latest is found from the end (usually at once:
+    a scan of every visit made a long history's evaluation slower)."""
+    seen = next((v.on for v in reversed(state.visits) if v.on <= on and v.saw(person.resident)), None)
+    return max([state.registered_on, person.since, *([seen] if seen else [])])
 
 
 def elderly_facts(ctx: Context, person: ResidentState, age: int, min_age: int | None) -> dict[str, Any]:

@@ -181,7 +181,8 @@ class HouseholdState:
     coverages: list[CoverageState] = field(default_factory=list)
     applications: dict[str, ApplicationState] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
-    _active: dict[date, frozenset[tuple[str, str | None]]] = field(default_factory=dict, repr=False)
+    _active: dict[date, frozenset[tuple[str, str | None]]] = field(default_factory=dict, repr=False, compare=False)
+    _latest_income: tuple[int, dict[str, Any] | None] = field(default=(0, None), repr=False, compare=False)
 
     def active_on(self, on: date) -> frozenset[tuple[str, str | None]]:
         """(programme, resident or None) of every coverage active on `on` (computed once per date)."""
@@ -193,10 +194,18 @@ class HouseholdState:
         return [r for r in self.residents.values() if r.is_member_on(on)]
 
     def latest_income(self) -> dict[str, Any] | None:
-        """Latest by reported period, then by when it was observed (`incomes` are in the order they happened)."""
-        if not self.incomes:
-            return None
-        return max(enumerate(self.incomes), key=lambda pair: (pair[1]["period"], pair[0]))[1]
+        """Latest by reported period, then by when it was observed (`incomes` are in the order they happened).
+
+        `incomes` only grows (a correction or retraction folds the household again), so the answer
+        is kept with how many reports it has seen and only the reports added since are compared."""
+        seen, latest = self._latest_income
+        if seen > len(self.incomes):
+            seen, latest = 0, None
+        for income in self.incomes[seen:]:
+            if latest is None or income["period"] >= latest["period"]:
+                latest = income
+        self._latest_income = (len(self.incomes), latest)
+        return latest
 
     def incomes_by_period(self) -> list[dict[str, Any]]:
         """Income reports by period, those of one period in the order they were observed."""
@@ -218,6 +227,13 @@ def fold(observations: list[dict[str, Any]], on: date) -> HouseholdState:
         if obs is not registration:
             _APPLY.get(obs["kind"], _ignore)(state, obs)
     return state
+
+
+def apply_observation(state: HouseholdState, obs: dict[str, Any]) -> None:
+    """Apply one more observation onto a folded state (one that happened after all applied so far:
+    domain/households/running_fold.py); what was computed from the state before is forgotten."""
+    _APPLY.get(obs["kind"], _ignore)(state, obs)
+    state._active.clear()
 
 
 def _registered(obs: dict[str, Any]) -> HouseholdState:

@@ -104,3 +104,29 @@ def test_a_stretch_already_tracked_is_refused(tmp_path: Path, engine: RuleEngine
     worker.catch_up(range(PARTITIONS))
     with pytest.raises(IntegrityError):
         worker.alerts.save_tracked(Tracking(tracking_name(0), worker.position(0)))
+
+
+class CountingEngine(RuleEngine):
+    """The real engine, counting its round trips and the households in each."""
+
+    def __init__(self) -> None:
+        super().__init__(CATALOG)
+        self.households_per_call: list[int] = []
+
+    def submit(self, facts: Any) -> None:
+        self.households_per_call.append(len({fact["id"].split("|", 1)[0] for fact in facts}))
+        super().submit(facts)
+
+
+def test_the_engine_gets_many_households_per_round_trip(tmp_path: Path) -> None:
+    engine = CountingEngine()
+    try:
+        worker = worker_on(tmp_path, engine)
+        names = [f"M-{i}" for i in range(120)]
+        worker.households.accept_batch([o for n in names for o in household(n)])
+        worker.catch_up(range(PARTITIONS))
+    finally:
+        engine.close()
+    assert sum(engine.households_per_call) == 120
+    assert len(engine.households_per_call) <= 2 * 3  # per partition, batches of 50 households (PIPELINE_CHUNK)
+    assert max(engine.households_per_call) == 50

@@ -12,7 +12,7 @@ from typing import Any
 
 import chinese_calendar
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.facts.applications import handling_time
@@ -21,7 +21,8 @@ from domain.dates import add_months, age_on, birthday
 from domain.facts.derived import derive
 from domain.facts.context import Parameters
 from domain.facts.household import assets_ok, income_over_months, pc_income
-from domain.households.state import HouseholdState, fold
+from domain.facts.elderly import last_visit
+from domain.households.state import HouseholdState, ResidentState, Visit, fold
 from domain.policy.parameters import ParameterTable
 from domain.facts.parents import parent_flags
 from domain.facts.person import no_labour
@@ -314,3 +315,20 @@ def test_poverty_monitoring_applications_count_calendar_days() -> None:
     assert handling_time("dibao", date(2025, 9, 30), date(2025, 10, 9), params) == {
         "elapsed_days": 1, "limit_days": 30, "day_unit": "working"}
     assert handling_time("elderly_visiting", date(2025, 1, 1), date(2025, 10, 9), params) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(visits=st.lists(st.tuples(st.integers(0, 60), st.sampled_from([None, ("R1",), ("R2",), ("R1", "R2")])),
+                       max_size=12),
+       on_offset=st.integers(0, 70))
+def test_the_last_visit_found_from_the_end_is_the_latest_that_saw_the_resident(
+        visits: list[tuple[int, tuple[str, ...] | None]], on_offset: int) -> None:
+    """Visits are kept in the order they happened; searching from the end gives what a scan of all gives."""
+    start = date(2025, 1, 1)
+    state = HouseholdState("H", "500103001001", "g", "urban", True, start)
+    person = ResidentState("R1", "", "F", date(1940, 1, 1), "head", start)
+    state.visits = [Visit(start + timedelta(days=d), frozenset(seen) if seen else None) for d, seen in sorted(visits, key=lambda visit: visit[0])]
+    on = start + timedelta(days=on_offset)
+    scanned = max([state.registered_on, person.since,
+                   *[v.on for v in state.visits if v.on <= on and v.saw(person.resident)]])
+    assert last_visit(state, person, on) == scanned
