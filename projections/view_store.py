@@ -8,7 +8,9 @@ the file and replaying from position zero rebuilds every view.
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -143,6 +145,23 @@ class ViewStore:
         with self.backend.reading() as db:
             return db.version() < VIEWS_VERSION
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A connection reading the views as of one moment (positions and rows alike) while projections go on."""
+        with self.backend.snapshot() as db:
+            yield db
+
+    @contextmanager
+    def shadow(self) -> Iterator[ViewStore]:
+        """A fresh, empty view store of the same backend (a scratch file, or a scratch schema), removed after."""
+        with self.backend.shadow() as place:
+            shadow = ViewStore(place, self.sealer) if self.dialect == "sqlite" else ViewStore(
+                sealer=self.sealer, postgres=self.backend.connect, schema=place)  # type: ignore[union-attr]
+            try:
+                yield shadow
+            finally:
+                shadow.close()
+
     def compact(self) -> None:
         """Rewrite the views without their free pages: deleted rows leave no bytes behind (after a rebuild
         under a new key)."""
@@ -181,6 +200,22 @@ class SqliteViews:
     def reading(self) -> Iterator[SqliteConnection]:
         with self._lock:
             yield self._db
+
+    @contextmanager
+    def snapshot(self) -> Iterator[SqliteConnection]:
+        db = connect_sqlite(self.path)
+        try:
+            db.execute("BEGIN")
+            db.execute("SELECT COUNT(*) FROM tracking").fetchone()  # the read snapshot starts at the first read
+            yield db
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    @contextmanager
+    def shadow(self) -> Iterator[str]:
+        with tempfile.TemporaryDirectory(prefix="qianshao-shadow-") as scratch:
+            yield str(Path(scratch) / "views.sqlite")
 
     def compact(self) -> None:
         with self._lock:
@@ -238,6 +273,25 @@ class PostgresViews:
             return
         with self._pool.connection() as conn:
             yield PostgresConnection(conn, self.schema, self.sealer)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresConnection]:
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield PostgresConnection(conn, self.schema, self.sealer)
+            finally:
+                conn.execute("ROLLBACK")
+
+    @contextmanager
+    def shadow(self) -> Iterator[str]:
+        """A scratch schema beside the live one, dropped afterwards."""
+        schema = f"{self.schema}_shadow_{uuid.uuid4().hex[:12]}"
+        try:
+            yield schema
+        finally:
+            with psycopg.connect(autocommit=True, **self.connect) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]
 
     def compact(self) -> None:
         with self.reading() as db:
