@@ -131,7 +131,8 @@ class ViewStore:
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Rows as dicts, every sealed column value opened (an alert's explanation, an address)."""
         with self.backend.reading() as db:
-            rows = db.execute(sql, params).fetchall()
+            cursor = db.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else []  # a statement that returns no rows
         reveal = self.sealer.reveal
         return [{key: reveal(row[key]) for key in row.keys()} for row in rows]
 
