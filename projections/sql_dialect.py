@@ -137,12 +137,13 @@ class PostgresConnection:
             " ORDER BY ordinal_position", (self.schema, table))]
 
     def version(self) -> int:
-        self.execute(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value BIGINT NOT NULL)")
+        if self.execute("SELECT to_regclass(?)", (f"{self.schema}.{META}",)).fetchone()[0] is None:
+            return 0  # views of no version yet
         row = self.execute(f"SELECT value FROM {META} WHERE key = 'version'").fetchone()
         return int(row[0]) if row else 0
 
     def set_version(self, version: int) -> None:
-        self.version()  # the table exists
+        self.execute(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value BIGINT NOT NULL)")
         self.execute(f"INSERT INTO {META} (key, value) VALUES ('version', ?) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (int(version),))
 
