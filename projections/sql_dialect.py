@@ -26,16 +26,16 @@ PG_TYPES = ((re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'), (re.compile(r"\bINTEG
 class Row:
     """One result row: by index (`row[0]`), by name (`row["n"]`), and `dict(row)`, like `sqlite3.Row`."""
 
-    __slots__ = ("_names", "_values")
+    __slots__ = ("_index", "_values")
 
-    def __init__(self, names: Sequence[str], values: Sequence[Any]) -> None:
-        self._names, self._values = names, tuple(values)
+    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
+        self._index, self._values = index, tuple(values)  # `index`: column name → place, one per result
 
     def __getitem__(self, key: int | str) -> Any:
-        return self._values[key if isinstance(key, int) else self._names.index(key)]
+        return self._values[key if isinstance(key, int) else self._index[key]]
 
     def keys(self) -> list[str]:
-        return list(self._names)
+        return list(self._index)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._values)
@@ -44,7 +44,7 @@ class Row:
         return len(self._values)
 
     def __repr__(self) -> str:
-        return f"Row({dict(zip(self._names, self._values))!r})"
+        return f"Row({dict(zip(self._index, self._values))!r})"
 
 
 def statements(script: str) -> list[str]:
@@ -96,8 +96,8 @@ def connect_sqlite(path: str, sealer: Sealer = PLAIN) -> SqliteConnection:
 
 
 def _rows(cursor: Any) -> Any:
-    names = [c.name for c in cursor.description or ()]
-    return lambda values: Row(names, values)
+    index = {c.name: i for i, c in enumerate(cursor.description or ())}
+    return lambda values: Row(index, values)
 
 
 class PostgresConnection:

@@ -134,7 +134,7 @@ class ViewStore:
             cursor = db.execute(sql, params)
             rows = cursor.fetchall() if cursor.description else []  # a statement that returns no rows
         reveal = self.sealer.reveal
-        return [{key: reveal(row[key]) for key in row.keys()} for row in rows]
+        return [{key: reveal(value) for key, value in zip(row.keys(), row)} for row in rows]
 
     def reset(self) -> None:
         """Drop every view row and position: the next run rebuilds from zero."""
