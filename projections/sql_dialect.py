@@ -20,7 +20,7 @@ import psycopg
 from projections.sealing import PLAIN, Sealer
 
 META = "views_meta"  # PostgreSQL's version marker: not a view, so neither emptied nor compared by a rebuild
-PG_TYPES = ((re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'), (re.compile(r"\bINTEGER\b"), "BIGINT"))
+PG_TYPES = ((re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),)
 
 
 class Row:
@@ -150,7 +150,8 @@ class PostgresConnection:
 
 def pg_ddl(statement: str) -> str:
     """A view table's definition for PostgreSQL: text compared byte by byte as SQLite does (a database's
-    own collation could sort region codes or timestamps otherwise), integers 64-bit as SQLite's."""
+    own collation could sort region codes or timestamps otherwise). Counts stay `INTEGER` (their sums are
+    integers, a `BIGINT`'s sum would be a `Decimal`); positions are declared `BIGINT` on both."""
     for pattern, replacement in PG_TYPES:
         statement = pattern.sub(replacement, statement)
     return statement

@@ -26,7 +26,7 @@ DDL_LOCK = "qianshao.views"
 POOL_SIZE = 8  # the API's threads read at once
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS access_log (
     access_id TEXT PRIMARY KEY, at TEXT NOT NULL, household TEXT NOT NULL, "user" TEXT NOT NULL,
     role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL,
