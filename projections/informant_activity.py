@@ -64,4 +64,5 @@ def activity(views: Any, region_prefix: str, grid: str | None, since: str | None
             params.append(value)
     sums = ", ".join(f"SUM({name}) AS {name}" for name in COUNTS)
     return views.query(f"SELECT informant, grid, MAX(region) AS region, {sums}, MAX(last_at) AS last_at"
-                       f" FROM informant_activity WHERE {' AND '.join(where)} GROUP BY informant, grid ORDER BY grid, informant", tuple(params))
+                       f" FROM informant_activity WHERE {' AND '.join(where)} GROUP BY informant, grid"
+                       " ORDER BY grid, informant", tuple(params))
