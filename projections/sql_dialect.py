@@ -83,6 +83,9 @@ class SqliteConnection(sqlite3.Connection):
     def version(self) -> int:
         return int(self.execute("PRAGMA user_version").fetchone()[0])
 
+    def lock(self, name: str) -> None:
+        """Nothing to take: a write transaction (BEGIN IMMEDIATE) holds the whole file."""
+
     def set_version(self, version: int) -> None:
         self.execute(f"PRAGMA user_version = {int(version)}")
 
@@ -136,6 +139,10 @@ class PostgresConnection:
             "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
             " ORDER BY ordinal_position", (self.schema, table))]
 
+    def lock(self, name: str) -> None:
+        """A lock on `name` until the transaction ends (other processes' transactions wait for it)."""
+        self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (name,))
+
     def version(self) -> int:
         if self.execute("SELECT to_regclass(?)", (f"{self.schema}.{META}",)).fetchone()[0] is None:
             return 0  # views of no version yet
@@ -164,6 +171,8 @@ class ViewConnection(Protocol):
     sealer: Sealer
 
     def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+
+    def lock(self, name: str) -> None: ...
 
 
 def memory_connection() -> SqliteConnection:

@@ -321,16 +321,35 @@ def _upgrade(db: Any, rebuild: bool, current: bool) -> None:
         db.set_version(VIEWS_VERSION)
 
 
+def _position(db: Any, source: str) -> int:
+    row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
 def _clear(db: Any) -> None:
     for table in ("tracking", "alerts", "households", "access_log", *TABLES_ADDED):
         db.execute(f"DELETE FROM {table}")
 
 
+class AlreadyApplied(ValueError):
+    """The batch's events were applied already (a replay, or another projections process got there first)."""
+
+
+def claim(db: Any, source: str, after: int) -> None:
+    """Begin a batch of `source` read from position `after`: the source is locked until the transaction ends
+    (PostgreSQL's transactions run side by side; SQLite's write transaction holds the file already), and a
+    batch another projections process applied meanwhile is refused, so each event is applied once."""
+    db.lock(f"{DDL_LOCK}.source.{source}")
+    current = _position(db, source)
+    if current != after:
+        raise AlreadyApplied(f"{source} is at {current}, not {after}: this batch was applied by another process")
+
+
 def advance(db: Any, source: str, position: int) -> None:
     """Record the new position; refuses to go backwards (a replayed position)."""
-    row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
-    if row is not None and row[0] >= position:
-        raise ValueError(f"position {position} of {source} was already applied")
+    current = _position(db, source)
+    if current >= position:
+        raise AlreadyApplied(f"position {position} of {source} was already applied (the views are at {current})")
     db.execute(
         "INSERT INTO tracking (source, position) VALUES (?, ?) "
         "ON CONFLICT(source) DO UPDATE SET position = excluded.position",

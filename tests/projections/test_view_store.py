@@ -45,13 +45,16 @@ def test_a_failed_batch_leaves_neither_rows_nor_position(views_on: ViewsOn) -> N
 def _open_and_record(settings: Settings, source: str, start: Any, done: Any) -> None:
     """In a child process: wait for the others, open the fresh views (creating them), record one position."""
     start.wait(timeout=60)
-    views = open_views(settings)
     try:
-        with views.transaction() as db:
-            advance(db, source, 1)
-        done.put(views.is_outdated())
-    finally:
-        views.close()
+        views = open_views(settings)
+        try:
+            with views.transaction() as db:
+                advance(db, source, 1)
+            done.put(views.is_outdated())
+        finally:
+            views.close()
+    except Exception as error:  # noqa: BLE001 - told to the test, which fails naming it
+        done.put(repr(error))
 
 
 def test_processes_opening_fresh_views_together_create_them_once(views_on: ViewsOn) -> None:
@@ -65,8 +68,8 @@ def test_processes_opening_fresh_views_together_create_them_once(views_on: Views
         child.start()
     for child in children:
         child.join(timeout=120)
+    assert [done.get(timeout=5) for _ in children] == [False] * 4  # not outdated, and no error
     assert [child.exitcode for child in children] == [0, 0, 0, 0]
-    assert [done.get(timeout=5) for _ in children] == [False] * 4
     views = views_on.open()
     assert [r["source"] for r in views.query("SELECT source FROM tracking ORDER BY source")] == ["s0", "s1", "s2", "s3"]
     with views.snapshot() as db:
@@ -99,3 +102,38 @@ def test_the_apis_threads_read_while_batches_are_written(views_on: ViewsOn) -> N
     assert failures == []
     assert all(n % 5 == 0 for n in seen)  # a batch is seen whole or not at all
     assert views.query("SELECT COUNT(*) AS n FROM alerts")[0]["n"] == 50 and views.position("alerts") == 10
+
+
+def test_two_projections_processes_racing_apply_each_event_once(views_on: ViewsOn) -> None:
+    """Started twice by mistake, two runners on one deployment's views: counts equal a single run's."""
+    from domain.households.application import HouseholdsApp
+
+    from api.cli.demo.synthetic import generate_district
+    from projections.runner import ProjectionRunner
+
+    households = HouseholdsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    assert all(o.status == "accepted" for o in households.accept_batch(generate_district(households=15)))
+    alone = views_on.open("alone")
+    while ProjectionRunner({"households": households}, alone, batch=7).run_once():
+        pass
+    shared = [views_on.open(), views_on.open()]
+    failures: list[BaseException] = []
+
+    def run(views: Any) -> None:
+        try:
+            runner = ProjectionRunner({"households": households}, views, batch=7)
+            while not runner.caught_up():
+                runner.run_once()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    racers = [threading.Thread(target=run, args=(views,)) for views in shared]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+    assert failures == []
+    sums = "SELECT informant, grid, month, observations, registrations FROM informant_activity ORDER BY 1, 2, 3"
+    assert shared[0].query(sums) == alone.query(sums) != []
+    counted = "SELECT household, observations FROM households ORDER BY household"
+    assert shared[1].query(counted) == alone.query(counted)
