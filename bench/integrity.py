@@ -23,9 +23,8 @@ from api.cli.projections import projection_sources  # noqa: E402
 from infra.integrity import open_applications, verify_all  # noqa: E402
 from infra.settings import Settings  # noqa: E402
 from api.cli.demo.synthetic import generate_district  # noqa: E402
-from infra.view_cipher import view_sealer  # noqa: E402
+from infra.view_database import open_views  # noqa: E402
 from projections.rebuild import rebuild_in_place  # noqa: E402
-from projections.view_store import ViewStore  # noqa: E402
 
 BATCH = 500
 
@@ -56,7 +55,7 @@ def timed_verify(settings: Settings) -> tuple[float, int, bool]:
 
 
 def timed_rebuild(settings: Settings) -> tuple[float, int]:
-    views = ViewStore(settings.sqlite_path("views"), view_sealer(settings))
+    views = open_views(settings)
     started = time.perf_counter()
     events = rebuild_in_place(projection_sources(settings), views)
     seconds = time.perf_counter() - started

@@ -33,14 +33,13 @@ def qianshao(*args: str, env: dict[str, str]) -> str:
 def rebuild_profile(data: Path, postgres: dict[str, str] | None) -> list[str]:
     """The rebuild the command runs, in this process under cProfile (start-up left out)."""
     from infra.event_store import projection_sources
-    from infra.view_cipher import view_sealer
+    from infra.view_database import open_views
     from projections.rebuild import rebuild_in_place
-    from projections.view_store import ViewStore
 
     os.environ.update(postgres or {})
     try:
         settings = Settings.from_env(data_dir=data)
-        views = ViewStore(settings.sqlite_path("views"), view_sealer(settings))
+        views = open_views(settings)
         top = profiled(lambda: rebuild_in_place(projection_sources(settings), views)).top
         views.close()
         return top

@@ -45,12 +45,11 @@ from infra.report_loop import ReportsComponent
 from infra.runtime import Runtime
 from infra.services import Services
 from infra.scheduler import Scheduler
-from infra.view_cipher import view_sealer
+from infra.view_database import open_views
 from infra.settings import TOPIC_EVENTS, TOPIC_OBSERVATIONS, TOPIC_OBSERVATIONS_DLQ, Settings
 from projections.report_cache import ReportCache
 from projections.report_warmer import ReportWarmer
 from projections.runner import ProjectionRunner
-from projections.view_store import ViewStore
 from rules.assessment import Assessor
 from rules.engine_process import DEFAULT_CATALOG, EngineProcess, load_catalog
 from rules.findings import Engine, Judge
@@ -80,7 +79,7 @@ def bootstrap(
     households = open_households(settings)
     policy = PolicyService(households, parameters or ParameterTable())
     alerts, audit = open_alerts(settings, parameters=policy.table), open_audit(settings)
-    views = ViewStore(settings.sqlite_path("views"), view_sealer(settings), rebuild_outdated="projections" in components)
+    views = open_views(settings, rebuild_outdated="projections" in components)
     identity = open_identity(settings)
     services = Services(
         settings=settings,

@@ -151,12 +151,11 @@ def _compact(db: sqlite3.Connection) -> None:
 def _rebuild_views(settings: Settings) -> None:
     """Replay the stores into the views with the new key's sealer (views are disposable)."""
     from infra.event_store import projection_sources
-    from infra.view_cipher import view_sealer
     from projections.rebuild import rebuild_in_place
-    from projections.view_store import ViewStore
+    from infra.view_database import open_views
 
     sources = projection_sources(settings)
-    views = ViewStore(settings.sqlite_path("views"), view_sealer(settings))
+    views = open_views(settings)
     try:
         rebuild_in_place(sources, views)
         views.compact()

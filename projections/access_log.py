@@ -3,18 +3,20 @@ auditors."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from domain.audit.access_log import Access
+from projections.sql_dialect import ViewConnection, upsert
 
 FILTERS = ("household", "user", "outcome", "reason", "alert")
 
 
-def apply(db: sqlite3.Connection, event: Any) -> None:
+ACCESS_COLUMNS = ("access_id", "at", "household", '"user"', "role", "route", "shown", "outcome", "reason", "alert")
+
+
+def apply(db: ViewConnection, event: Any) -> None:
     if isinstance(event, Access.Recorded):
-        db.execute("INSERT OR REPLACE INTO access_log (access_id, at, household, user, role, route, shown, outcome,"
-                   " reason, alert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.execute(upsert("access_log", ACCESS_COLUMNS, ("access_id",)),
                    (str(event.originator_id), event.timestamp.isoformat(), event.household, event.user, event.role,
                     event.route, event.shown, event.outcome, event.reason, event.alert))
 
@@ -27,7 +29,7 @@ def query(views: Any, household: str | None, user: str | None, limit: int, offse
         if column not in FILTERS:
             raise ValueError(f"no access log filter {column}")
         if value is not None:
-            where.append(f"{column} = ?")
+            where.append(f'"{column}" = ?')  # `user` is a keyword of PostgreSQL's
             params.append(value)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     total = views.query(f"SELECT COUNT(*) AS n FROM access_log {clause}", tuple(params))[0]["n"]

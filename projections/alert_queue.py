@@ -9,13 +9,14 @@ recorded (`at`).
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any, Callable, Sequence
 
 from domain.alerts.alert import CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert
+from projections.sealing import seal
+from projections.sql_dialect import ViewConnection, memory_connection, upsert
 
 
-def apply(db: sqlite3.Connection, event: Any) -> None:
+def apply(db: ViewConnection, event: Any) -> None:
     """Update the queue for one alert event; other events are ignored."""
     if isinstance(event, Alert.Raised):
         _raised(db, event)
@@ -47,7 +48,7 @@ VERIFICATION_COLUMNS = {"verification_requested_on": "requested_on", "verificati
                         "verification_grid": "grid", "verification_outcome": "outcome"}
 
 
-def _workflow_after(db: sqlite3.Connection, e: Any) -> dict[str, Any]:
+def _workflow_after(db: ViewConnection, e: Any) -> dict[str, Any]:
     """The workflow columns `e` changes, found by applying `e` with the aggregate's own event method
     (`Alert._assigned`, …: the same `TRANSITIONS`) to an `Alert` holding the row's workflow state."""
     row = db.execute(f"SELECT {', '.join(WORKFLOW_COLUMNS)} FROM alerts WHERE alert_id = ?",
@@ -81,23 +82,26 @@ def _columns_of(alert: Alert) -> dict[str, Any]:
             **{column: verification.get(key) for column, key in VERIFICATION_COLUMNS.items()}}
 
 
-def _raised(db: sqlite3.Connection, e: Any) -> None:
+RAISED_COLUMNS = ("alert_id", "household", "region", "grid", "rule", "rule_version", "category", "severity",
+                  "subject_kind", "subject", "resident", "episode", "status", "state", "raised_on", "title_zh",
+                  "title_en", "explanation", "events", "updated_at")
+
+
+def _raised(db: ViewConnection, e: Any) -> None:
     title = e.explanation.get("title", {})
     db.execute(
-        "INSERT OR REPLACE INTO alerts (alert_id, household, region, grid, rule, rule_version, category, severity,"
-        " subject_kind, subject, resident, episode, status, state, raised_on, title_zh, title_en, explanation,"
-        " events, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,seal(?),?,?)",
+        upsert("alerts", RAISED_COLUMNS, ("alert_id",), ["?"] * 12 + ["'open'"] + ["?"] * 7),
         (
             str(e.originator_id), e.household, e.region, getattr(e, "grid", None), e.rule, e.rule_version,
             e.category, e.severity, e.subject_kind, e.subject, e.resident, e.episode, OPEN, e.raised_on,
-            title.get("zh"), title.get("en"), json.dumps(e.explanation, ensure_ascii=False),
+            title.get("zh"), title.get("en"), seal(db, json.dumps(e.explanation, ensure_ascii=False)),
             json.dumps([{"type": "raised", "on": e.raised_on, "by": RULES_ACTOR, "at": e.timestamp.isoformat()}]),
             e.timestamp.isoformat(),
         ),
     )
 
 
-def _append(db: sqlite3.Connection, e: Any, entry: dict[str, Any]) -> None:
+def _append(db: ViewConnection, e: Any, entry: dict[str, Any]) -> None:
     """Add one entry (what, who, when) to the alert's visible history."""
     row = db.execute("SELECT events FROM alerts WHERE alert_id = ?", (str(e.originator_id),)).fetchone()
     history = json.loads(row[0]) if row else []
@@ -109,7 +113,7 @@ def _append(db: sqlite3.Connection, e: Any, entry: dict[str, Any]) -> None:
     )
 
 
-def _set(db: sqlite3.Connection, e: Any, **columns: Any) -> None:
+def _set(db: ViewConnection, e: Any, **columns: Any) -> None:
     """Set the given columns of the event's row (names come from this module, never from input)."""
     assignments = ", ".join(f"{name} = ?" for name in columns)
     db.execute(f"UPDATE alerts SET {assignments} WHERE alert_id = ?", (*columns.values(), str(e.originator_id)))
@@ -167,11 +171,9 @@ def row_from_events(events: Any) -> dict[str, Any] | None:
     answers for an alert the views have not caught up with yet (the same projection, so the same row)."""
     from projections.view_store import SCHEMA  # the views' own table definitions
 
-    db = sqlite3.connect(":memory:")
-    db.row_factory = sqlite3.Row
-    db.create_function("seal", 1, lambda value: value)  # in memory only: the row as the views' reads open it
+    db = memory_connection()  # in memory only, values left unsealed: the row as the views' reads open it
     try:
-        db.executescript(SCHEMA)
+        db.script(SCHEMA)
         alert_id = None
         for event in events:
             apply(db, event)

@@ -12,7 +12,14 @@ from projections.informant_activity import activity
 from projections.report_cache import ReportCache
 
 WEEKS_SHOWN = 12  # the dashboard's alerts-found-per-week chart
+OPEN = "status = 'open'"
+ESCALATED = "status = 'open' AND escalated_on IS NOT NULL"
 OVERDUE = "status = 'open' AND escalated_on IS NOT NULL AND acknowledged_by IS NULL"
+
+
+def _count_of(condition: str) -> str:
+    """The rows meeting `condition` (a portable SUM: PostgreSQL's conditions are booleans, not numbers)."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _counts(views: Any, column: str, prefix: str) -> list[tuple[str, int]]:
@@ -32,8 +39,8 @@ def open_by_community(views: Any, prefix: str) -> list[tuple[str, int]]:
 def totals(views: Any, prefix: str) -> dict[str, int]:
     """Open, overdue (escalated and still not acknowledged) and escalated (open and escalated) alerts."""
     row = views.query(
-        f"SELECT SUM(status = 'open') AS open, SUM({OVERDUE}) AS overdue,"
-        " SUM(status = 'open' AND escalated_on IS NOT NULL) AS escalated FROM alerts WHERE region LIKE ?",
+        f"SELECT {_count_of(OPEN)} AS open, {_count_of(OVERDUE)} AS overdue,"
+        f" {_count_of(ESCALATED)} AS escalated FROM alerts WHERE region LIKE ?",
         (f"{prefix}%",))[0]
     return {key: int(row[key] or 0) for key in ("open", "overdue", "escalated")}
 

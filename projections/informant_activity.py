@@ -8,13 +8,13 @@ which its own projector has already updated in the same transaction.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from domain.alerts.alert import Alert
 from domain.households.household import Household
 from domain.instants import china_date
+from projections.sql_dialect import ViewConnection
 
 COUNTS = ("observations", "registrations", "visits", "corrections", "retractions", "verifications")
 
@@ -23,20 +23,21 @@ def _month(at: datetime) -> str:
     return china_date(at).strftime("%Y-%m")
 
 
-def _count(db: sqlite3.Connection, informant: str, household: str | None, at: datetime, **counts: int) -> None:
+def _count(db: ViewConnection, informant: str, household: str | None, at: datetime, **counts: int) -> None:
     row = db.execute("SELECT region, grid FROM households WHERE household = ?", (household,)).fetchone()
     region, grid = (row[0], row[1]) if row else ("", "")
     values = [counts.get(name, 0) for name in COUNTS]
     db.execute(
         f"INSERT INTO informant_activity (informant, grid, region, month, {', '.join(COUNTS)}, last_at) "
         f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in COUNTS)}, ?) ON CONFLICT (informant, grid, month) DO UPDATE SET "
-        + ", ".join(f"{name} = {name} + excluded.{name}" for name in COUNTS)
-        + ", last_at = MAX(last_at, excluded.last_at)",
+        + ", ".join(f"{name} = informant_activity.{name} + excluded.{name}" for name in COUNTS)
+        + ", last_at = CASE WHEN excluded.last_at > informant_activity.last_at OR informant_activity.last_at IS NULL"
+          " THEN excluded.last_at ELSE informant_activity.last_at END",
         (informant, grid or "", region or "", _month(at), *values, at.isoformat()),
     )
 
 
-def apply(db: sqlite3.Connection, event: Any) -> None:
+def apply(db: ViewConnection, event: Any) -> None:
     """Count one household or alert event; other events are ignored."""
     if isinstance(event, Household.Registered):
         _count(db, event.observation["informant"], event.household_id, event.timestamp, observations=1, registrations=1)
@@ -62,5 +63,6 @@ def activity(views: Any, region_prefix: str, grid: str | None, since: str | None
             where.append(clause)
             params.append(value)
     sums = ", ".join(f"SUM({name}) AS {name}" for name in COUNTS)
-    return views.query(f"SELECT informant, grid, region, {sums}, MAX(last_at) AS last_at FROM informant_activity "
-                       f"WHERE {' AND '.join(where)} GROUP BY informant, grid ORDER BY grid, informant", tuple(params))
+    return views.query(f"SELECT informant, grid, MAX(region) AS region, {sums}, MAX(last_at) AS last_at"
+                       f" FROM informant_activity WHERE {' AND '.join(where)} GROUP BY informant, grid"
+                       " ORDER BY grid, informant", tuple(params))

@@ -2,16 +2,14 @@
 
 In place: every view row and position is dropped in one transaction, then every source is replayed
 from notification 1. Shadow: the live views' positions are read in a read transaction (a snapshot,
-so a running projection loop may go on), a fresh copy is projected to exactly those positions, and
-every table is compared row by row with the snapshot; none should differ.
+so a running projection loop may go on), a fresh copy (a scratch SQLite file, or a scratch schema of the
+same PostgreSQL database) is projected to exactly those positions, and every table is compared row by row
+with the snapshot; none should differ. Both run on either backend (`ViewStore.snapshot`, `.shadow`).
 """
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from projections.runner import ProjectionRunner
@@ -51,26 +49,17 @@ def rebuild_in_place(apps: Mapping[str, Any], views: ViewStore, progress: Progre
     return _replay(ProjectionRunner(apps, views), progress)
 
 
-def rebuild_shadow(apps: Mapping[str, Any], live_path: Path | str, progress: Progress = lambda n: None,
-                   open_views: Callable[[Path], ViewStore] = ViewStore, reveal: Reveal = lambda v: v) -> ShadowReport:
-    """Project a fresh copy to the live positions and report every difference (the live file is only read)."""
-    live = sqlite3.connect(str(live_path), isolation_level=None)
-    try:
-        live.execute("BEGIN")  # one snapshot for positions and rows alike
-        positions = {source: position for source, position in live.execute("SELECT source, position FROM tracking")}
-        with tempfile.TemporaryDirectory(prefix="qianshao-shadow-") as scratch:
-            shadow = open_views(Path(scratch) / "views.sqlite")
-            try:
-                report = ShadowReport(positions)
-                report.events = _replay(ProjectionRunner(apps, shadow, until=positions), progress)
-                rebuilt = sqlite3.connect(shadow.path)
-                _compare(live, rebuilt, report, reveal)
-                rebuilt.close()
-            finally:
-                shadow.close()
-        live.execute("COMMIT")
-    finally:
-        live.close()
+def rebuild_shadow(apps: Mapping[str, Any], live: ViewStore, progress: Progress = lambda n: None,
+                   reveal: Reveal = lambda v: v) -> ShadowReport:
+    """Project a fresh copy (a scratch file, or a scratch schema on PostgreSQL) to the live positions and
+    report every difference (the live views are only read, in one snapshot)."""
+    with live.snapshot() as snapshot:
+        positions = {row[0]: int(row[1]) for row in snapshot.execute("SELECT source, position FROM tracking")}
+        with live.shadow() as shadow:
+            report = ShadowReport(positions)
+            report.events = _replay(ProjectionRunner(apps, shadow, until=positions), progress)
+            with shadow.snapshot() as rebuilt:
+                _compare(snapshot, rebuilt, report, reveal)
     return report
 
 
@@ -82,12 +71,11 @@ def _replay(runner: ProjectionRunner, progress: Progress) -> int:
     return total
 
 
-def _tables(db: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+def _tables(db: Any) -> list[str]:
+    return list(db.tables())
 
 
-def _compare(live: sqlite3.Connection, rebuilt: sqlite3.Connection, report: ShadowReport, reveal: Reveal) -> None:
+def _compare(live: Any, rebuilt: Any, report: ShadowReport, reveal: Reveal) -> None:
     for table in sorted(set(_tables(live)) | set(_tables(rebuilt))):
         live_rows, rebuilt_rows = _rows(live, table, reveal), _rows(rebuilt, table, reveal)
         report.rows[table] = len(live_rows)
@@ -95,14 +83,14 @@ def _compare(live: sqlite3.Connection, rebuilt: sqlite3.Connection, report: Shad
             report.differences.extend(_row_differences(table, key, live_rows.get(key), rebuilt_rows.get(key)))
 
 
-def _rows(db: sqlite3.Connection, table: str, reveal: Reveal) -> dict[str, dict[str, Any]]:
+def _rows(db: Any, table: str, reveal: Reveal) -> dict[str, dict[str, Any]]:
     """The table's rows by primary key (the whole row when it has none); empty if the table is absent."""
-    info = db.execute(f'PRAGMA table_info("{table}")').fetchall()
+    info = db.columns(table)
     if not info:
         return {}
-    columns = [c[1] for c in info]
-    key_columns = [c[1] for c in sorted((c for c in info if c[5]), key=lambda c: c[5])] or columns
-    cursor = db.execute(f'SELECT * FROM "{table}"')
+    columns = [name for name, _ in info]
+    key_columns = [name for name, key in sorted((c for c in info if c[1]), key=lambda c: c[1])] or columns
+    cursor = db.execute(f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}"')
     rows: dict[str, dict[str, Any]] = {}
     for values in cursor.fetchall():
         row = {column: reveal(value) for column, value in zip(columns, values)}

@@ -1,7 +1,8 @@
 """Run the projections: poll each application's notification log and apply new events.
 
 (The SQLite recorder offers no subscriptions, so polling is the way on both
-backends.) Each batch is applied together with its new tracking position.
+backends.) Each batch is applied together with its new tracking position, in one transaction; a batch
+that another projections process applied first is rolled back (`claim`), so events are applied once.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from projections import access_log, alert_queue, household_view, informant_activity, submissions, unread
-from projections.view_store import ViewStore, advance
+from projections.view_store import AlreadyApplied, ViewStore, advance, claim
 
 Projector = Callable[[Any, Any], None]
 
@@ -52,10 +53,14 @@ class ProjectionRunner:
         if not notifications:
             return 0
         events = [app.mapper.to_domain_event(n) for n in notifications]
-        with self.views.transaction() as db:
-            for event in events:
-                for project in PROJECTORS.get(name, ()):
-                    project(db, event)
-            advance(db, name, notifications[-1].id)
+        try:
+            with self.views.transaction() as db:
+                claim(db, name, start - 1)
+                for event in events:
+                    for project in PROJECTORS.get(name, ()):
+                        project(db, event)
+                advance(db, name, notifications[-1].id)
+        except AlreadyApplied:
+            return 0  # another projections process applied them (rolled back here); read on from its position
         self.applied += len(events)
         return len(events)

@@ -5,7 +5,8 @@ Views hold only what their readers need (never ID numbers); what identifies a pe
 their circumstances is sealed with the event stores' AES key, so neither store file holds it in the
 clear; `ViewStore.query` opens sealed values as it reads them. A sealed value is the text
 `sealed:` + base64(AES-GCM ciphertext); without a key values are stored as they are. Projections seal
-through the SQL function `seal(text)` that `ViewStore` registers on its connection.
+in Python with the sealer of the view store's connection (`seal(db, text)`), so SQLite and PostgreSQL
+store the same.
 """
 
 from __future__ import annotations
@@ -57,5 +58,5 @@ PLAIN = Sealer()
 
 
 def seal(db: Any, text: Any) -> Any:
-    """Seal `text` with the sealer registered on this view-store connection."""
-    return db.execute("SELECT seal(?)", (text,)).fetchone()[0]
+    """Seal `text` with the sealer of this view-store connection (`projections.sql_dialect`)."""
+    return db.sealer.seal(text)

@@ -9,24 +9,28 @@ sealed like names and addresses (`projections/sealing.py`).
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from domain.households.household import Household
+from projections.sealing import seal
+from projections.sql_dialect import ViewConnection, upsert
 
 IN_FORCE, CORRECTED, RETRACTED = "in_force", "corrected", "retracted"
 
 
-def _sent(db: sqlite3.Connection, observation: dict[str, Any], recorded_at: str) -> None:
+SENT_COLUMNS = ("observation_id", "informant", "household", "kind", "resident", "observed_at", "recorded_at",
+                "status", "corrects")
+
+
+def _sent(db: ViewConnection, observation: dict[str, Any], recorded_at: str) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO submissions (observation_id, informant, household, kind, resident, observed_at,"
-        " recorded_at, status, corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        upsert("submissions", SENT_COLUMNS, ("observation_id",)),
         (observation["observation_id"], observation["informant"], observation.get("household"), observation["kind"],
          observation.get("resident"), observation["observed_at"], recorded_at, IN_FORCE, observation.get("corrects")),
     )
 
 
-def apply(db: sqlite3.Connection, event: Any) -> None:
+def apply(db: ViewConnection, event: Any) -> None:
     """Add or update the rows one household event concerns; other events are ignored."""
     if isinstance(event, (Household.Registered, Household.Observed)):
         _sent(db, event.observation, event.timestamp.isoformat())
@@ -35,8 +39,8 @@ def apply(db: sqlite3.Connection, event: Any) -> None:
         db.execute("UPDATE submissions SET status = ?, corrected_by = ? WHERE observation_id = ?",
                    (CORRECTED, event.observation["observation_id"], event.original_id))
     elif isinstance(event, Household.Retracted):
-        db.execute("UPDATE submissions SET status = ?, retracted_at = ?, retracted_reason = seal(?)"
-                   " WHERE observation_id = ?", (RETRACTED, event.timestamp.isoformat(), event.reason,
+        db.execute("UPDATE submissions SET status = ?, retracted_at = ?, retracted_reason = ?"
+                   " WHERE observation_id = ?", (RETRACTED, event.timestamp.isoformat(), seal(db, event.reason),
                                                  event.original_id))
 
 

@@ -37,8 +37,9 @@ def apply(db: Any, event: Any) -> None:
     """Keep the latest read of each alert per user, and each alert's moments; other events are ignored."""
     if isinstance(event, Access.Recorded):
         if event.outcome == GRANTED and event.alert:
-            db.execute("INSERT INTO alert_opened (user, alert_id, at) VALUES (?, ?, ?) ON CONFLICT (user, alert_id)"
-                       " DO UPDATE SET at = MAX(at, excluded.at)",
+            db.execute('INSERT INTO alert_opened ("user", alert_id, at) VALUES (?, ?, ?) ON CONFLICT ("user", alert_id)'
+                       " DO UPDATE SET at = CASE WHEN excluded.at > alert_opened.at THEN excluded.at"
+                       " ELSE alert_opened.at END",
                        (event.user, event.alert, event.timestamp.isoformat()))
         return
     for cls, column in MOMENT_OF.items():
@@ -53,7 +54,7 @@ def _not_opened_since(user: str, moment: str | None) -> Clause:
     """The user has no read of the alert at or after its `moment` (any read at all when `moment` is None)."""
     since = "" if moment is None else (
         f" AND o.at >= COALESCE((SELECT m.{moment} FROM alert_moments m WHERE m.alert_id = a.alert_id), '')")
-    return f"NOT EXISTS (SELECT 1 FROM alert_opened o WHERE o.user = ? AND o.alert_id = a.alert_id{since})", (user,)
+    return f'NOT EXISTS (SELECT 1 FROM alert_opened o WHERE o."user" = ? AND o.alert_id = a.alert_id{since})', (user,)
 
 
 def new_alerts(principal: Principal) -> Clause:

@@ -1,4 +1,4 @@
-"""The read-model database: view tables plus the tracking of what was applied.
+"""The read-model database: view tables plus the tracking of what was applied (SQLite or PostgreSQL).
 
 Each projection writes its rows and the new position of its source in one
 transaction, so an event is applied exactly once even across crashes; dropping
@@ -7,23 +7,33 @@ the file and replaying from position zero rebuilds every view.
 
 from __future__ import annotations
 
-import sqlite3
+import re
+import tempfile
 import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
+
+import psycopg
+from psycopg_pool import ConnectionPool
 
 from projections.sealing import PLAIN, Sealer
+from projections.sql_dialect import PostgresConnection, SqliteConnection, connect_sqlite
+
+SCHEMA_NAME = "views"  # PostgreSQL: the views' own schema beside the event stores' tables
+DDL_LOCK = "qianshao.views"
+POOL_SIZE = 8  # the API's threads read at once
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tracking (source TEXT PRIMARY KEY, position BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS access_log (
-    access_id TEXT PRIMARY KEY, at TEXT NOT NULL, household TEXT NOT NULL, user TEXT NOT NULL,
+    access_id TEXT PRIMARY KEY, at TEXT NOT NULL, household TEXT NOT NULL, "user" TEXT NOT NULL,
     role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL,
     outcome TEXT NOT NULL DEFAULT 'granted', reason TEXT, alert TEXT
 );
 CREATE INDEX IF NOT EXISTS access_log_household ON access_log (household, at);
-CREATE INDEX IF NOT EXISTS access_log_user ON access_log (user, at);
+CREATE INDEX IF NOT EXISTS access_log_user ON access_log ("user", at);
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id TEXT PRIMARY KEY, household TEXT NOT NULL, region TEXT, rule TEXT NOT NULL,
     rule_version INTEGER, category TEXT, severity TEXT, subject_kind TEXT, subject TEXT,
@@ -56,7 +66,7 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS submissions_informant ON submissions (informant, recorded_at);
 CREATE TABLE IF NOT EXISTS alert_opened (
-    user TEXT NOT NULL, alert_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (user, alert_id)
+    "user" TEXT NOT NULL, alert_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY ("user", alert_id)
 );
 CREATE TABLE IF NOT EXISTS alert_moments (
     alert_id TEXT PRIMARY KEY, requested_at TEXT, returned_at TEXT, escalated_at TEXT
@@ -84,29 +94,98 @@ CREATE INDEX IF NOT EXISTS alerts_returned ON alerts (state, region, verificatio
 
 
 class ViewStore:
-    """A SQLite database of read views, safe to share between threads; `sealer` seals identifying fields."""
+    """The read views, safe to share between threads; `sealer` seals identifying fields.
 
-    def __init__(self, path: Path | str, sealer: Sealer = PLAIN, rebuild_outdated: bool = True) -> None:
-        """`rebuild_outdated=False` (a process that does not project): an older file is given the new tables
-        and columns but keeps its rows and version, so the projections process still rebuilds it."""
-        self.path = str(path)
+    On SQLite (`path`, the default) one file of the data directory; on PostgreSQL (`postgres`: psycopg's
+    connection arguments) the tables of one schema (`views`) in the event stores' database, which any number
+    of processes on any hosts open at once. Both are spoken to through `projections.sql_dialect`."""
+
+    def __init__(self, path: Path | str = "", sealer: Sealer = PLAIN, rebuild_outdated: bool = True, *,
+                 postgres: Mapping[str, Any] | None = None, schema: str = SCHEMA_NAME) -> None:
+        """`rebuild_outdated=False` (a process that does not project): older views are given the new tables
+        and columns but keep their rows and version, so the projections process still rebuilds them."""
         self.sealer = sealer
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.create_function("seal", 1, sealer.seal)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        fresh = "tracking" not in tables
-        self.outdated = not fresh and self._db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION
-        self._db.executescript(SCHEMA)
-        self._lock = threading.RLock()
-        self._upgrade(rebuild=self.outdated and rebuild_outdated, current=fresh)
-        self.outdated = self.outdated and not rebuild_outdated
-        self._db.executescript(INDEXES)
+        self.backend: SqliteViews | PostgresViews = (
+            PostgresViews(postgres, schema, sealer) if postgres is not None else SqliteViews(str(path), sealer))
+        self.path = self.backend.path
+        self.dialect = self.backend.dialect
+        with self.backend.ddl() as db:  # one process at a time creates and upgrades (a lock on each backend)
+            fresh = "tracking" not in db.tables()
+            outdated = not fresh and db.version() < VIEWS_VERSION
+            db.script(SCHEMA)
+            _upgrade(db, rebuild=outdated and rebuild_outdated, current=fresh)
+            db.script(INDEXES)
+        self.outdated = outdated and not rebuild_outdated
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
+        """One write transaction: its connection (reads within it see its writes)."""
+        with self.backend.transaction() as db:
+            yield db
+
+    def position(self, source: str) -> int:
+        with self.backend.reading() as db:
+            row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts, every sealed column value opened (an alert's explanation, an address)."""
+        with self.backend.reading() as db:
+            cursor = db.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else []  # a statement that returns no rows
+        reveal = self.sealer.reveal
+        return [{key: reveal(value) for key, value in zip(row.keys(), row)} for row in rows]
+
+    def reset(self) -> None:
+        """Drop every view row and position: the next run rebuilds from zero."""
+        with self.transaction() as db:
+            _clear(db)
+
+    def is_outdated(self) -> bool:
+        """Whether the views still wait for a projections process to rebuild them (read afresh each time)."""
+        with self.backend.reading() as db:
+            return db.version() < VIEWS_VERSION
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A connection reading the views as of one moment (positions and rows alike) while projections go on."""
+        with self.backend.snapshot() as db:
+            yield db
+
+    @contextmanager
+    def shadow(self) -> Iterator[ViewStore]:
+        """A fresh, empty view store of the same backend (a scratch file, or a scratch schema), removed after."""
+        with self.backend.shadow() as place:
+            shadow = ViewStore(place, self.sealer) if self.dialect == "sqlite" else ViewStore(
+                sealer=self.sealer, postgres=self.backend.connect, schema=place)  # type: ignore[union-attr]
+            try:
+                yield shadow
+            finally:
+                shadow.close()
+
+    def compact(self) -> None:
+        """Rewrite the views without their free pages: deleted rows leave no bytes behind (after a rebuild
+        under a new key)."""
+        self.backend.compact()
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+class SqliteViews:
+    """The views in one SQLite file: one connection, one thread at a time."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str, sealer: Sealer) -> None:
+        self.path = path
+        self._db = connect_sqlite(path, sealer)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteConnection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -116,47 +195,30 @@ class ViewStore:
                 raise
             self._db.execute("COMMIT")
 
-    def position(self, source: str) -> int:
+    ddl = transaction  # BEGIN IMMEDIATE: one process at a time
+
+    @contextmanager
+    def reading(self) -> Iterator[SqliteConnection]:
         with self._lock:
-            row = self._db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
-        return int(row[0]) if row else 0
+            yield self._db
 
-    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        """Rows as dicts, every sealed column value opened (an alert's explanation, an address)."""
-        with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
-        reveal = self.sealer.reveal
-        return [{key: reveal(value) for key, value in dict(row).items()} for row in rows]
+    @contextmanager
+    def snapshot(self) -> Iterator[SqliteConnection]:
+        db = connect_sqlite(self.path)
+        try:
+            db.execute("BEGIN")
+            db.execute("SELECT COUNT(*) FROM tracking").fetchone()  # the read snapshot starts at the first read
+            yield db
+            db.execute("COMMIT")
+        finally:
+            db.close()
 
-    def reset(self) -> None:
-        """Drop every view row and position: the next run rebuilds from zero."""
-        with self.transaction() as db:
-            _clear(db)
-
-    def is_outdated(self) -> bool:
-        """Whether the file still waits for a projections process to rebuild it (read afresh each time)."""
-        with self._lock:
-            return self._db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION
-
-    def _upgrade(self, rebuild: bool, current: bool) -> None:
-        """Give an older view file its new columns and, when `rebuild`, drop its rows and positions so
-        the runner replays every store from zero (views are disposable). Done inside the write
-        transaction: two processes opening the file at once upgrade it once."""
-        with self.transaction() as db:
-            present = {row[1] for row in db.execute("PRAGMA table_info(alerts)")}
-            for column in [column for column in ALERT_COLUMNS_ADDED if column not in present]:
-                db.execute(f"ALTER TABLE alerts ADD COLUMN {column} TEXT")
-            logged = {row[1] for row in db.execute("PRAGMA table_info(access_log)")}
-            for column, kind in [(c, k) for c, k in ACCESS_COLUMNS_ADDED if c not in logged]:
-                db.execute(f"ALTER TABLE access_log ADD COLUMN {column} {kind}")
-            if rebuild and db.execute("PRAGMA user_version").fetchone()[0] < VIEWS_VERSION:
-                _clear(db)
-            if rebuild or current:
-                db.execute(f"PRAGMA user_version = {VIEWS_VERSION}")
+    @contextmanager
+    def shadow(self) -> Iterator[str]:
+        with tempfile.TemporaryDirectory(prefix="qianshao-shadow-") as scratch:
+            yield str(Path(scratch) / "views.sqlite")
 
     def compact(self) -> None:
-        """Rewrite the file without its free pages and empty the WAL: deleted rows leave no bytes behind
-        (after a rebuild under a new key)."""
         with self._lock:
             self._db.execute("VACUUM")
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -165,16 +227,129 @@ class ViewStore:
         self._db.close()
 
 
-def _clear(db: sqlite3.Connection) -> None:
+class PostgresViews:
+    """The views in one schema of a PostgreSQL database: a pool of connections (autocommit for reads), the
+    connection of a thread's open transaction reused by its reads; DDL under an advisory lock."""
+
+    dialect = "postgres"
+
+    def __init__(self, connect: Mapping[str, Any], schema: str, sealer: Sealer) -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
+            raise ValueError(f"not a schema name: {schema!r}")
+        self.schema, self.sealer = schema, sealer
+        self.path = f"postgresql://{connect.get('host', '')}:{connect.get('port', '')}/{connect.get('dbname', '')}"
+        self.connect = dict(connect)
+        kwargs = {**connect, "autocommit": True, "options": f"-c search_path={schema}"}
+        self._pool = ConnectionPool(kwargs=kwargs, min_size=1, max_size=POOL_SIZE, open=True,
+                                    check=ConnectionPool.check_connection, name=f"qianshao-views-{schema}")
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostgresConnection]:
+        current = getattr(self._local, "db", None)
+        if current is not None:  # nested: part of the thread's open transaction
+            yield current
+            return
+        with self._pool.connection() as conn, conn.transaction():
+            self._local.db = db = PostgresConnection(conn, self.schema, self.sealer)
+            try:
+                yield db
+            finally:
+                self._local.db = None
+
+    @contextmanager
+    def ddl(self) -> Iterator[PostgresConnection]:
+        """A transaction holding the views' advisory lock: processes starting together create the schema,
+        its tables and its upgrade once (PostgreSQL's IF NOT EXISTS is not safe against a concurrent one)."""
+        with self.transaction() as db:
+            db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"{DDL_LOCK}.{self.schema}",))
+            db.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            yield db
+
+    @contextmanager
+    def reading(self) -> Iterator[PostgresConnection]:
+        current = getattr(self._local, "db", None)
+        if current is not None:
+            yield current
+            return
+        with self._pool.connection() as conn:
+            yield PostgresConnection(conn, self.schema, self.sealer)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresConnection]:
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield PostgresConnection(conn, self.schema, self.sealer)
+            finally:
+                conn.execute("ROLLBACK")
+
+    @contextmanager
+    def shadow(self) -> Iterator[str]:
+        """A scratch schema beside the live one, dropped afterwards."""
+        schema = f"{self.schema}_shadow_{uuid.uuid4().hex[:12]}"
+        try:
+            yield schema
+        finally:
+            with psycopg.connect(autocommit=True, **self.connect) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]
+
+    def compact(self) -> None:
+        with self.reading() as db:
+            tables = db.tables()
+        with psycopg.connect(autocommit=True, **self.connect) as conn:  # VACUUM runs outside a transaction
+            for table in tables:
+                conn.execute(f'VACUUM FULL "{self.schema}"."{table}"')  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _upgrade(db: Any, rebuild: bool, current: bool) -> None:
+    """Give older views their new columns and, when `rebuild`, drop their rows and positions so the runner
+    replays every store from zero (views are disposable). Done inside the schema's locked transaction: two
+    processes opening the views at once upgrade them once."""
+    present = {name for name, _ in db.columns("alerts")}
+    for column in [column for column in ALERT_COLUMNS_ADDED if column not in present]:
+        db.script(f"ALTER TABLE alerts ADD COLUMN {column} TEXT")
+    logged = {name for name, _ in db.columns("access_log")}
+    for column, kind in [(c, k) for c, k in ACCESS_COLUMNS_ADDED if c not in logged]:
+        db.script(f"ALTER TABLE access_log ADD COLUMN {column} {kind}")
+    if rebuild and db.version() < VIEWS_VERSION:
+        _clear(db)
+    if rebuild or current:
+        db.set_version(VIEWS_VERSION)
+
+
+def _position(db: Any, source: str) -> int:
+    row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def _clear(db: Any) -> None:
     for table in ("tracking", "alerts", "households", "access_log", *TABLES_ADDED):
         db.execute(f"DELETE FROM {table}")
 
 
-def advance(db: sqlite3.Connection, source: str, position: int) -> None:
+class AlreadyApplied(ValueError):
+    """The batch's events were applied already (a replay, or another projections process got there first)."""
+
+
+def claim(db: Any, source: str, after: int) -> None:
+    """Begin a batch of `source` read from position `after`: the source is locked until the transaction ends
+    (PostgreSQL's transactions run side by side; SQLite's write transaction holds the file already), and a
+    batch another projections process applied meanwhile is refused, so each event is applied once."""
+    db.lock(f"{DDL_LOCK}.source.{source}")
+    current = _position(db, source)
+    if current != after:
+        raise AlreadyApplied(f"{source} is at {current}, not {after}: this batch was applied by another process")
+
+
+def advance(db: Any, source: str, position: int) -> None:
     """Record the new position; refuses to go backwards (a replayed position)."""
-    row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
-    if row is not None and row[0] >= position:
-        raise ValueError(f"position {position} of {source} was already applied")
+    current = _position(db, source)
+    if current >= position:
+        raise AlreadyApplied(f"position {position} of {source} was already applied (the views are at {current})")
     db.execute(
         "INSERT INTO tracking (source, position) VALUES (?, ?) "
         "ON CONFLICT(source) DO UPDATE SET position = excluded.position",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from functools import partial
 from pathlib import Path
 from typing import Any, Optional
 
@@ -16,8 +15,8 @@ from rich.table import Table
 from infra.event_store import projection_sources
 from infra.settings import Settings, default_data_dir
 from infra.view_cipher import view_sealer
+from infra.view_database import open_views
 from projections.rebuild import ShadowReport, rebuild_in_place, rebuild_shadow
-from projections.view_store import ViewStore
 
 projections_app = typer.Typer(help="Read views 读视图: rebuild from the event logs")
 console = Console()
@@ -34,7 +33,6 @@ def rebuild(
     difference of a rebuilt copy (exit 1 when there is one)."""
     settings = Settings.from_env(data_dir=data or default_data_dir())
     sources = projection_sources(settings)
-    path = settings.sqlite_path("views")
     total = sum(app.recorder.max_notification_id() or 0 for app in sources.values())
     sealer = view_sealer(settings)
     started = time.perf_counter()
@@ -43,9 +41,13 @@ def rebuild(
         task = progress.add_task("rebuild", total=total)
         advance = lambda n: progress.advance(task, n)  # noqa: E731
         if shadow:
-            report = rebuild_shadow(sources, path, advance, partial(ViewStore, sealer=sealer), sealer.reveal_within)
+            views = open_views(settings)
+            try:
+                report = rebuild_shadow(sources, views, advance, sealer.reveal_within)
+            finally:
+                views.close()
         else:
-            views = ViewStore(path, sealer)
+            views = open_views(settings)
             events = rebuild_in_place(sources, views, advance)
             views.close()
     seconds = time.perf_counter() - started

@@ -99,3 +99,30 @@ def test_processes_starting_together_on_a_fresh_database_all_open_their_stores(p
         child.join(timeout=120)
     assert [child.exitcode for child in children] == [0, 0, 0, 0]
     assert sorted(heads.get(timeout=5) for _ in children) == [0, 0, 0, 0]
+
+
+def test_an_alert_raised_on_postgres_is_read_through_another_apis_views(pg_settings: Settings, broker: Any) -> None:
+    """The pipeline raises an alert; a second, API-only process on the same database serves it over HTTP
+    from the views in PostgreSQL (no views file of its own)."""
+    import httpx
+
+    from api.http.app import create_app
+    from infra.http_server import BackgroundServer
+    from tests.serving import served_pipeline
+
+    with served_pipeline(broker, pg_settings.data_dir / "pipeline", postgres=pg_settings.postgres) as served:
+        _, runtime, people = served
+        runtime.intake.accept_batch([REGISTER, INCOME])
+        runtime.drain()
+        other = Settings(data_dir=pg_settings.data_dir / "other-host", partitions=2, postgres=pg_settings.postgres)
+        api_only = bootstrap(other, frozenset())
+        server = BackgroundServer(create_app(api_only.services, api_only)).start()
+        try:
+            with httpx.Client(base_url=server.url, timeout=30, headers=people.headers("caseworker")) as client:
+                response = client.get("/api/v1/alerts", params={"status": "open"})
+            assert response.status_code == 200, response.text
+            assert [a["rule"] for a in response.json()["alerts"]] == ["MISSED.DIBAO"]
+            assert not (other.data_dir / "views.sqlite").exists()
+        finally:
+            server.stop()
+            api_only.stop()

@@ -3,27 +3,24 @@ recorded is given the new columns in place, its rows read as granted (no rebuild
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 
 from domain.audit.access_log import NOTHING, REFUSED, ROLE_NOT_ALLOWED, Access
 from projections import access_log
-from projections.view_store import VIEWS_VERSION, ViewStore
+from projections.view_store import VIEWS_VERSION
+from tests.projections.conftest import ViewsOn
 
 OLD_TABLE = """CREATE TABLE access_log (access_id TEXT PRIMARY KEY, at TEXT NOT NULL, household TEXT NOT NULL,
-    user TEXT NOT NULL, role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL);
+    "user" TEXT NOT NULL, role TEXT NOT NULL, route TEXT NOT NULL, shown TEXT NOT NULL);
 CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL);"""
 
 
-def test_an_older_view_file_keeps_its_reads_as_granted(tmp_path: Path) -> None:
-    path = tmp_path / "views.sqlite"
-    with sqlite3.connect(path) as db:
-        db.executescript(OLD_TABLE)
+def test_an_older_view_file_keeps_its_reads_as_granted(views_on: ViewsOn) -> None:
+    with views_on.raw() as db:
+        db.script(OLD_TABLE)
         db.execute("INSERT INTO access_log VALUES ('a-1', '2026-11-01T01:00:00+00:00', 'H1', 'cw-1', 'caseworker',"
                    " 'GET /api/v1/households/{id}', 'full')")
-        db.execute(f"PRAGMA user_version = {VIEWS_VERSION}")
-    db.close()
-    views = ViewStore(path)
+        db.set_version(VIEWS_VERSION)
+    views = views_on.open()
     try:
         (row,) = views.query("SELECT * FROM access_log")
         assert (row["household"], row["outcome"], row["reason"], row["alert"]) == ("H1", "granted", None, None)
@@ -31,8 +28,8 @@ def test_an_older_view_file_keeps_its_reads_as_granted(tmp_path: Path) -> None:
         views.close()
 
 
-def test_refusals_are_filtered_by_outcome_reason_and_alert(tmp_path: Path) -> None:
-    views = ViewStore(tmp_path / "views.sqlite")
+def test_refusals_are_filtered_by_outcome_reason_and_alert(views_on: ViewsOn) -> None:
+    views = views_on.open()
     read = Access(household="H1", user="cw-1", role="caseworker", route="GET /households/{id}", shown="full")
     refused = Access(household="", user="grid-3", role="informant", route="GET /work/alerts/{id}", shown=NOTHING,
                      outcome=REFUSED, reason=ROLE_NOT_ALLOWED, alert="a-9")

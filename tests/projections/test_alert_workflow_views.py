@@ -4,12 +4,11 @@ view file from before the workflow is upgraded and rebuilt."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from domain.alerts.alert import Alert
 from domain.alerts.application import AlertsApp
+from tests.projections.conftest import ViewsOn
 from projections.runner import ProjectionRunner
 from projections.tasks import open_tasks
 from projections.view_store import ViewStore
@@ -32,8 +31,8 @@ def row(views: ViewStore, alert_id: Any) -> dict[str, Any]:
     return views.query("SELECT * FROM alerts WHERE alert_id = ?", (str(alert_id),))[0]
 
 
-def test_the_queue_row_follows_each_step_with_who_and_when(tmp_path: Path) -> None:
-    app, views = AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}), ViewStore(tmp_path / "v.sqlite")
+def test_the_queue_row_follows_each_step_with_who_and_when(views_on: ViewsOn) -> None:
+    app, views = AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}), views_on.open("v")
     a = alert("H1")
     a.acknowledge(by="cw-1", on="2025-08-02")
     a.request_verification(by="cw-1", on="2025-08-03")
@@ -69,8 +68,8 @@ def test_the_queue_row_follows_each_step_with_who_and_when(tmp_path: Path) -> No
     assert views.query("SELECT * FROM alerts") == before
 
 
-def test_the_task_list_is_the_grids_open_requests_oldest_first(tmp_path: Path) -> None:
-    app, views = AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}), ViewStore(tmp_path / "v.sqlite")
+def test_the_task_list_is_the_grids_open_requests_oldest_first(views_on: ViewsOn) -> None:
+    app, views = AlertsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}), views_on.open("v")
     late, early, done, elsewhere, not_asked = (alert("H1"), alert("H2"), alert("H3"), alert("H4", "500103001001-04"),
                                                alert("H5"))
     for a, on in ((late, "2025-08-09"), (early, "2025-08-03"), (done, "2025-08-02"), (elsewhere, "2025-08-01")):
@@ -100,56 +99,54 @@ OLD_ALERTS = """CREATE TABLE alerts (
     explanation TEXT, events TEXT NOT NULL DEFAULT '[]', updated_at TEXT)"""
 
 
-def old_view_file(path: Path) -> None:
-    """A view file as the release before the alert workflow wrote it: one alert, projected to position 7."""
-    old = sqlite3.connect(path)
-    old.execute(OLD_ALERTS)
-    old.execute("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
-    old.execute("INSERT INTO alerts (alert_id, household, rule, status) VALUES ('a1', 'H1', 'R', 'open')")
-    old.execute("INSERT INTO tracking VALUES ('alerts', 7)")
-    old.commit()
-    old.close()
+def old_view_file(views_on: ViewsOn) -> None:
+    """Views as the release before the alert workflow wrote them: one alert, projected to position 7."""
+    with views_on.raw() as old:
+        old.script(OLD_ALERTS)
+        old.script("CREATE TABLE tracking (source TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+        old.execute("INSERT INTO alerts (alert_id, household, rule, status) VALUES ('a1', 'H1', 'R', 'open')")
+        old.execute("INSERT INTO tracking VALUES ('alerts', 7)")
 
 
-def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(tmp_path: Path) -> None:
-    path = tmp_path / "views.sqlite"
-    old_view_file(path)
+def test_a_view_file_from_before_the_workflow_is_upgraded_and_rebuilt(views_on: ViewsOn) -> None:
+    old_view_file(views_on)
 
-    views = ViewStore(path)
-    columns = {r["name"] for r in views.query("PRAGMA table_info(alerts)")}
+    views = views_on.open()
+    with views.snapshot() as db:
+        columns = {name for name, _ in db.columns("alerts")}
     assert {"state", "assigned_to", "verification_requested_on", "verification_grid", "verification_outcome"} <= columns
     assert views.query("SELECT * FROM alerts") == [] and views.position("alerts") == 0
     with views.transaction() as db:
         db.execute("INSERT INTO tracking VALUES ('alerts', 3)")
     views.close()
-    again = ViewStore(path)  # an upgraded file is not rebuilt again
+    again = views_on.open()  # an upgraded file is not rebuilt again
     assert again.position("alerts") == 3
     again.close()
 
 
-def test_only_a_process_that_projects_rebuilds_an_outdated_file(tmp_path: Path) -> None:
-    path = tmp_path / "views.sqlite"
-    old_view_file(path)
+def test_only_a_process_that_projects_rebuilds_an_outdated_file(views_on: ViewsOn) -> None:
+    old_view_file(views_on)
 
-    api_only = ViewStore(path, rebuild_outdated=False)  # serves what it has until the projections catch up
+    api_only = views_on.open(rebuild_outdated=False)  # serves what it has until the projections catch up
     assert api_only.outdated and api_only.position("alerts") == 7
     assert [r["alert_id"] for r in api_only.query("SELECT * FROM alerts")] == ["a1"]
     assert api_only.query("SELECT * FROM informant_activity") == []  # the new views exist, empty
     api_only.close()
-    projecting = ViewStore(path)
+    projecting = views_on.open()
     assert not projecting.outdated and projecting.position("alerts") == 0
     assert projecting.query("SELECT * FROM alerts") == []
     projecting.close()
 
 
-def test_an_api_only_process_says_in_health_that_its_views_wait_for_a_rebuild(tmp_path: Path) -> None:
+def test_an_api_only_process_says_in_health_that_its_views_wait_for_a_rebuild(views_on: ViewsOn) -> None:
     from infra.bootstrap import bootstrap
-    from infra.settings import Settings
 
-    path = tmp_path / "views.sqlite"
-    old_view_file(path)
-    api_only = bootstrap(Settings(data_dir=tmp_path), frozenset())
-    health = api_only.health()
-    assert health["status"] == "degraded" and "views" in health["lagging"]
-    ViewStore(path).close()  # a process with the projections component opens the file: rebuilt
-    assert api_only.health()["status"] == "ok"
+    old_view_file(views_on)
+    api_only = bootstrap(views_on.settings, frozenset())
+    try:
+        health = api_only.health()
+        assert health["status"] == "degraded" and "views" in health["lagging"]
+        views_on.open().close()  # a process with the projections component opens the views: rebuilt
+        assert api_only.health()["status"] == "ok"
+    finally:
+        api_only.stop()

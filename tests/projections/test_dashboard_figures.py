@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from domain.region_codes import region_scope
 from projections import dashboard
+from tests.projections.conftest import ViewsOn
 from projections.gap_statistics import gap_statistics
 from projections.view_store import ViewStore
 
@@ -18,8 +18,8 @@ def alert(views: ViewStore, n: int, region: str, rule: str, raised_on: str, stat
                 (f"a{n}", f"h{n}", region, rule, status, raised_on, escalated_on, acknowledged_by))
 
 
-def test_figures(tmp_path: Path) -> None:
-    views = ViewStore(tmp_path / "views.sqlite")
+def test_figures(views_on: ViewsOn) -> None:
+    views = views_on.open()
     alert(views, 1, "500103001001", "MISSED.DIBAO", "2025-08-04", escalated_on="2025-08-08")
     alert(views, 2, "500103001001", "MISSED.DIBAO", "2025-08-05", escalated_on="2025-08-09", acknowledged_by="c")
     alert(views, 3, "500103001002", "NEED.EMERGENCY", "2025-07-28")
@@ -33,9 +33,9 @@ def test_figures(tmp_path: Path) -> None:
     assert weeks == [("2025-W30", 0), ("2025-W31", 1), ("2025-W32", 2)]
 
 
-def test_a_towns_figures_leave_the_neighbouring_towns_out(tmp_path: Path) -> None:
+def test_a_towns_figures_leave_the_neighbouring_towns_out(views_on: ViewsOn) -> None:
     """The views match `region LIKE scope%`: with the scope read by level, town 100 is not towns 100–199."""
-    views = ViewStore(tmp_path / "views.sqlite")
+    views = views_on.open()
     for n, region in enumerate(["500103100001", "500103100100", "500103101001", "500103199001", "500103001100"]):
         alert(views, n, region, "MISSED.DIBAO", "2025-08-04")
     town = region_scope("500103100")

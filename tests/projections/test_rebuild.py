@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -10,6 +9,7 @@ from domain.alerts.alert import Alert
 from domain.households.household import Household
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
+from tests.projections.conftest import ViewsOn
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore, advance
 
@@ -38,8 +38,8 @@ def _apps() -> dict[str, object]:
     return {"households": households, "alerts": alerts}
 
 
-def test_views_follow_the_stores_and_rebuild_identically(tmp_path: Path) -> None:
-    views = ViewStore(tmp_path / "views.sqlite")
+def test_views_follow_the_stores_and_rebuild_identically(views_on: ViewsOn) -> None:
+    views = views_on.open()
     runner = ProjectionRunner(_apps(), views)
     assert runner.run_once() == 4
     assert runner.caught_up() and runner.run_once() == 0
@@ -53,8 +53,8 @@ def test_views_follow_the_stores_and_rebuild_identically(tmp_path: Path) -> None
     assert after == before
 
 
-def test_a_replayed_position_is_refused(tmp_path: Path) -> None:
-    views = ViewStore(tmp_path / "views.sqlite")
+def test_a_replayed_position_is_refused(views_on: ViewsOn) -> None:
+    views = views_on.open()
     with views.transaction() as db:
         advance(db, "alerts", 5)
     with pytest.raises(ValueError, match="already applied"):

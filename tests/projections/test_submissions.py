@@ -4,13 +4,11 @@ list rebuilds identically."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 from domain.households.household import Household
 from domain.households.application import HouseholdsApp
+from tests.projections.conftest import ViewsOn
 from projections.runner import ProjectionRunner
 from projections.sealing import PREFIX, Sealer
 from projections.submissions import submissions_of
@@ -40,7 +38,7 @@ class Reversing:
         return ciphertext[::-1]
 
 
-def test_each_observation_sent_with_its_status(tmp_path: Path) -> None:
+def test_each_observation_sent_with_its_status(views_on: ViewsOn) -> None:
     households = HouseholdsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     household = Household("H1", REGISTERED)
     household.observe(income("o2", 500))
@@ -50,7 +48,7 @@ def test_each_observation_sent_with_its_status(tmp_path: Path) -> None:
     household.correct("o2", income("o2b", 5000), "grid-1")
     household.retract("o3", "grid-1", "录错了户")
     households.save(household)
-    views = ViewStore(tmp_path / "views.sqlite", Sealer(Reversing()))
+    views = views_on.open("views", Sealer(Reversing()))
     ProjectionRunner({"households": households}, views).run_once()
 
     total, rows = submissions_of(views, "grid-1")
@@ -63,7 +61,7 @@ def test_each_observation_sent_with_its_status(tmp_path: Path) -> None:
     assert by_id["o3"]["retracted_at"] is not None
     assert [r["recorded_at"] for r in rows] == sorted((r["recorded_at"] for r in rows), reverse=True)
     assert submissions_of(views, "grid-2")[0] == 1
-    with closing(sqlite3.connect(tmp_path / "views.sqlite")) as raw:  # as stored (views.query opens sealed values)
+    with views_on.raw() as raw:  # as stored (views.query opens sealed values)
         stored = raw.execute("SELECT retracted_reason FROM submissions WHERE observation_id = 'o3'").fetchone()[0]
     assert stored.startswith(PREFIX)  # the free text is not in the file in the clear
 

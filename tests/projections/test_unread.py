@@ -5,7 +5,6 @@ from the same stores (two API processes) and after a rebuild."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from domain.alerts.alert import Alert
@@ -13,6 +12,7 @@ from domain.alerts.application import AlertsApp
 from domain.audit.application import AuditApp
 from domain.identity.access import Principal
 from projections import unread
+from tests.projections.conftest import ViewsOn
 from projections.rebuild import rebuild_in_place
 from projections.runner import ProjectionRunner
 from projections.view_store import ViewStore
@@ -52,11 +52,11 @@ def counts(views: ViewStore, principal: Principal) -> dict[str, int]:
     return unread.counts(views, principal)
 
 
-def test_new_alerts_and_a_returned_visit_for_the_caseworker(tmp_path: Path) -> None:
+def test_new_alerts_and_a_returned_visit_for_the_caseworker(views_on: ViewsOn) -> None:
     stores = Stores()
     first, second = alert("H1"), alert("H2")
     stores.alerts.save(first, second)
-    views = stores.project(ViewStore(tmp_path / "v.sqlite"))
+    views = stores.project(views_on.open("v"))
     assert counts(views, CASEWORKER) == {"alerts": 2, "returned": 0}
     assert counts(views, ELSEWHERE) == {"alerts": 0, "returned": 0}  # outside the jurisdiction
     assert counts(views, AUDITOR) == {}
@@ -89,12 +89,12 @@ def test_new_alerts_and_a_returned_visit_for_the_caseworker(tmp_path: Path) -> N
     assert counts(views, CASEWORKER) == {"alerts": 0, "returned": 0}
 
 
-def test_a_task_is_new_to_the_informant_until_seen_and_again_when_asked_anew(tmp_path: Path) -> None:
+def test_a_task_is_new_to_the_informant_until_seen_and_again_when_asked_anew(views_on: ViewsOn) -> None:
     stores = Stores()
     a = alert("H3")
     a.acknowledge(by="cw-1", on="2025-08-02")
     stores.alerts.save(a)
-    views = stores.project(ViewStore(tmp_path / "v.sqlite"))
+    views = stores.project(views_on.open("v"))
     assert counts(views, INFORMANT) == {"tasks": 0}
     a.request_verification(by="cw-1", on="2025-08-02")
     stores.alerts.save(a)
@@ -113,11 +113,11 @@ def test_a_task_is_new_to_the_informant_until_seen_and_again_when_asked_anew(tmp
     assert unread.marks(views, INFORMANT, [str(a.id)]) == {str(a.id): unread.NEW}
 
 
-def test_an_escalation_is_new_to_the_supervisor_and_a_refusal_opens_nothing(tmp_path: Path) -> None:
+def test_an_escalation_is_new_to_the_supervisor_and_a_refusal_opens_nothing(views_on: ViewsOn) -> None:
     stores = Stores()
     a = alert("H4")
     stores.alerts.save(a)
-    views = stores.project(ViewStore(tmp_path / "v.sqlite"))
+    views = stores.project(views_on.open("v"))
     stores.opens(SUPERVISOR, a)  # read before it was escalated
     stores.project(views)
     assert counts(views, SUPERVISOR) == {"alerts": 0, "returned": 0}
@@ -132,13 +132,13 @@ def test_an_escalation_is_new_to_the_supervisor_and_a_refusal_opens_nothing(tmp_
     assert counts(views, SUPERVISOR) == {"alerts": 0, "returned": 0}
 
 
-def test_two_view_files_of_the_same_stores_agree_and_a_rebuild_keeps_the_counts(tmp_path: Path) -> None:
+def test_two_view_files_of_the_same_stores_agree_and_a_rebuild_keeps_the_counts(views_on: ViewsOn) -> None:
     """Two API processes each read their views: what one user opened through one is unread in neither."""
     stores = Stores()
     a, b = alert("H5"), alert("H6")
     stores.alerts.save(a, b)
     stores.opens(CASEWORKER, a)
-    one, other = ViewStore(tmp_path / "one.sqlite"), ViewStore(tmp_path / "other.sqlite")
+    one, other = views_on.open("one"), views_on.open("other")
     stores.project(one)
     stores.project(other)
     assert counts(one, CASEWORKER) == counts(other, CASEWORKER) == {"alerts": 1, "returned": 0}
@@ -146,16 +146,11 @@ def test_two_view_files_of_the_same_stores_agree_and_a_rebuild_keeps_the_counts(
     assert counts(one, CASEWORKER) == {"alerts": 1, "returned": 0}
 
 
-def test_a_view_file_of_the_previous_version_is_rebuilt_with_the_new_tables(tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "old.sqlite"
-    ViewStore(path).close()
-    db = sqlite3.connect(path)
-    db.execute("INSERT INTO tracking (source, position) VALUES ('audit', 7)")
-    db.execute("PRAGMA user_version = 2")
-    db.commit()
-    db.close()
-    views: Any = ViewStore(path)
+def test_a_view_file_of_the_previous_version_is_rebuilt_with_the_new_tables(views_on: ViewsOn) -> None:
+    views_on.open("old").close()
+    with views_on.raw("old") as db:
+        db.execute("INSERT INTO tracking (source, position) VALUES ('audit', 7)")
+        db.set_version(2)
+    views: Any = views_on.open("old")
     assert views.position("audit") == 0  # replayed from the start: the opened alerts are filled in
     assert views.query("SELECT COUNT(*) AS n FROM alert_opened")[0]["n"] == 0
