@@ -35,6 +35,9 @@ def postgres_from(env: Mapping[str, str]) -> dict[str, str] | None:
         # four stores, and a deployment ten processes, against PostgreSQL's default of 100 connections.
         "POSTGRES_POOL_SIZE": env.get("QIANSHAO_POSTGRES_POOL_SIZE", "1"),
         "POSTGRES_MAX_OVERFLOW": env.get("QIANSHAO_POSTGRES_MAX_OVERFLOW", "4"),
+        # Seconds to wait for a pooled connection: an unreachable database is an error (and `/health` says which
+        # component is down) within this, not after eventsourcing's default of 30 s per store.
+        "POSTGRES_CONNECT_TIMEOUT": env.get("QIANSHAO_POSTGRES_CONNECT_TIMEOUT", "5"),
     }
 
 

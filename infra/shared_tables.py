@@ -55,7 +55,7 @@ class PostgresTables:
     """Tables in the deployment's PostgreSQL database (every host shares them); a small pool, autocommit."""
 
     def __init__(self, connect: Mapping[str, Any]) -> None:
-        self._pool = ConnectionPool(kwargs={**connect, "autocommit": True}, min_size=1, max_size=4, open=True,
+        self._pool = ConnectionPool(kwargs={**connect, "autocommit": True}, min_size=1, max_size=4, open=True, timeout=5.0,
                                     check=ConnectionPool.check_connection, name="qianshao-shared-tables")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

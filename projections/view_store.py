@@ -23,6 +23,7 @@ from projections.sql_dialect import PostgresConnection, SqliteConnection, connec
 
 SCHEMA_NAME = "views"  # PostgreSQL: the views' own schema beside the event stores' tables
 DDL_LOCK = "qianshao.views"
+POOL_WAIT_S = 5.0  # a connection not free by then is an error: /health says the views are down, not hangs
 POOL_SIZE = 8  # the API's threads read at once
 
 SCHEMA = """
@@ -240,7 +241,7 @@ class PostgresViews:
         self.path = f"postgresql://{connect.get('host', '')}:{connect.get('port', '')}/{connect.get('dbname', '')}"
         self.connect = dict(connect)
         kwargs = {**connect, "autocommit": True, "options": f"-c search_path={schema}"}
-        self._pool = ConnectionPool(kwargs=kwargs, min_size=1, max_size=POOL_SIZE, open=True,
+        self._pool = ConnectionPool(kwargs=kwargs, min_size=1, max_size=POOL_SIZE, open=True, timeout=POOL_WAIT_S,
                                     check=ConnectionPool.check_connection, name=f"qianshao-views-{schema}")
         self._local = threading.local()
 

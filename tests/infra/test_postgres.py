@@ -14,7 +14,8 @@ from eventsourcing.persistence import IntegrityError
 from domain.households.clock import Clock
 from infra.event_store import open_alerts, open_households
 from infra.bootstrap import PIPELINE, bootstrap
-from infra.settings import Settings
+from infra.settings import Settings, postgres_from
+from tests.conftest import poll_until
 from tests.infra.test_pipeline import ENROL, INCOME, REGISTER
 
 PG = {
@@ -126,3 +127,24 @@ def test_an_alert_raised_on_postgres_is_read_through_another_apis_views(pg_setti
         finally:
             server.stop()
             api_only.stop()
+
+
+def test_health_says_what_is_down_when_the_database_goes_away(tmp_path: Path) -> None:
+    """The database dropped under a running process: `/health` names the views and the component as down."""
+    name = f"qianshao_{uuid.uuid4().hex[:12]}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    settings = Settings(data_dir=tmp_path, partitions=2)  # the production defaults: pools wait 5 s, not 30
+    settings.postgres = postgres_from({f"QIANSHAO_{key}": value for key, value in {**PG, "POSTGRES_DBNAME": name}.items()})
+    runtime = bootstrap(settings, {"projections"}).start()
+    try:
+        poll_until(lambda: runtime.health()["status"] == "ok", message="the projections to start")
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        report = runtime.health()
+        assert report["status"] == "degraded" and {"views", "projections"} <= set(report["down"])
+        assert report["components"]["projections"]["last_error"]
+    finally:
+        runtime.stop()
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
