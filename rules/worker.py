@@ -225,15 +225,14 @@ class RuleWorker:
     # --- which households a broadcast judges ------------------------------------------------------
 
     def _broadcast_targets(self, partition: int, work: _Work) -> set[str]:
-        """A tick: the households due by today, those with no due date, those whose alert book changed
-        since the last broadcast; a parameter change: the households of its regions (and any with no
-        due date, whose region is not known here)."""
+        """Those with no due date and those whose alert book changed since the last broadcast; then for a
+        tick the households due by today, for a parameter change the households of its regions."""
         mine = {h for h in self.directory.ids if self.partition_of(h) == partition}
         chosen = mine - self.due.recorded(partition)
         today = self.clock()
+        chosen |= self._books_changed(partition) & mine
         if work.ticked:
             chosen |= self.due.due(partition, today) if today is not None else mine
-            chosen |= self._books_changed(partition) & mine
         for scope in sorted(work.scopes):
             chosen |= self.due.in_region(partition, scope)
         return chosen
