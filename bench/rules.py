@@ -114,5 +114,66 @@ def main(count: int = 5000) -> None:
            alerts_raised=raised, **common)
     figure("rules", "worker_evals_per_s_steady_state", steady, "evals/s", TARGET, where_time_goes=shares, **common)
 
+# --- the share of a district a tick touches (issue 16: due-only ticks) -------------------------------
+
+DUE_DAYS = 30
+DUE_STREET = "500116001"  # the synthetic district's first street (api.cli.demo.places)
+
+
+def due_share(count: int = 3000, days: int = DUE_DAYS) -> None:
+    """Load a synthetic district into a real households store, judge it once, then tick `days` days one
+    by one and change the urban dibao standard of one street: the share of households each judges."""
+    from domain.households.clock import tick
+    from domain.policy.policy_service import PolicyService
+    from infra.due_dates import SqlDueDates
+    from infra.event_store import open_households
+    from infra.kafka.clients import partition_for
+    from infra.shared_tables import SqliteTables
+    from rules.worker import RuleWorker
+    from functools import partial
+    from datetime import timedelta
+
+    engine = RuleEngine(CATALOG)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(data_dir=Path(tmp))
+            store = open_households(settings)
+            policy = PolicyService(store, ParameterTable())
+            envelopes = generate_district(seed=11, households=count, as_of=AS_OF)
+            for start in range(0, len(envelopes), 5000):
+                store.accept_batch(envelopes[start : start + 5000])
+            store.accept(tick(AS_OF))
+            worker = RuleWorker(store, open_alerts(settings, policy.table), Judge(CATALOG, engine, policy.table),
+                                partial(partition_for, partitions=1),
+                                SqlDueDates(SqliteTables(settings.sqlite_path("rule_due"))))
+            worker.catch_up([0])
+            worker.rejudged.clear()
+            began = time.perf_counter()
+            for day in range(1, days + 1):
+                store.accept(tick(AS_OF + timedelta(days=day)))
+                worker.catch_up([0])
+            tick_seconds = (time.perf_counter() - began) / days
+            ticks = list(worker.rejudged)
+            worker.rejudged.clear()
+            today = AS_OF + timedelta(days=days)
+            policy.set_value("dibao.standard_monthly.urban", DUE_STREET, today, 800, "bench", "one street")
+            began = time.perf_counter()
+            worker.catch_up([0])
+            change_seconds = time.perf_counter() - began
+            in_street = sum(1 for e in envelopes
+                            if e["kind"] == "household.registered" and e["data"]["region"].startswith(DUE_STREET))
+    finally:
+        engine.close()
+    figure("rules", "daily_tick_share_rejudged", sum(ticks) / (count * days), "share", None, better="lower",
+           households=count, days=days, per_tick=[round(t / count, 4) for t in ticks],
+           max_share=round(max(ticks) / count, 4), seconds_per_tick=round(tick_seconds, 3))
+    figure("rules", "standard_change_share_rejudged", sum(worker.rejudged) / count, "share", None, better="lower",
+           households=count, street=DUE_STREET, street_households=in_street, seconds=round(change_seconds, 3))
+
+
 if __name__ == "__main__":  # the engine process is spawned: guard the entry point
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    if sys.argv[1:2] == ["--due"]:
+        due_share(int(sys.argv[2]) if len(sys.argv) > 2 else 3000)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+        due_share()
