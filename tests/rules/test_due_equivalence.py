@@ -69,7 +69,7 @@ ticks = st.tuples(st.just("tick"), st.integers(1, 40))
 values = st.sampled_from(sorted(VALUES)).flatmap(lambda name: st.tuples(
     st.just("value"), st.just(name), st.sampled_from(SCOPES), st.sampled_from(VALUES[name]), st.integers(-5, 40)))
 resolutions = st.tuples(st.just("resolve"), st.integers(0, 10_000), st.sampled_from(("not_eligible", "enrolled")))
-steps = st.lists(st.one_of(ticks, ticks, values, resolutions), min_size=3, max_size=7)
+steps = st.lists(st.one_of(ticks, ticks, values, resolutions), min_size=3, max_size=10)
 
 
 def alerts_of(worker: RuleWorker, households: list[str]) -> dict[str, Any]:
@@ -100,9 +100,9 @@ def open_alert_ids(worker: RuleWorker, households: list[str]) -> list[str]:
     return ids
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), size=st.integers(3, 8), plan=steps)
+@given(seed=st.integers(0, 10_000), size=st.integers(3, 12), plan=steps)
 def test_due_only_judging_equals_judging_everything(engine: RuleEngine, seed: int, size: int,
                                                     plan: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory() as directory:
