@@ -12,7 +12,8 @@ never later than the true next change; it may be earlier.
 
 Covered conditions (rule ids of RULES.md):
 - ages (every rule reading `age`, `no_labour`, `has_adult_member`, the 80+ severity and visit interval):
-  each resident's next birthday; LAPSED.AGE_OUT: the 18th birthday less `age_out.notice_days`.
+  each resident's birthday at each age limit still ahead (`age_limits`); LAPSED.AGE_OUT: the 18th
+  birthday less `age_out.notice_days`.
 - membership: joining, death and leaving dates; LAPSED.DECEASED_STILL_COVERED: death plus one month.
 - coverage (enrolled(X), LAPSED.*): start, termination, grace end, suspensions and resumptions, reviews;
   LAPSED.REVIEW_OVERDUE / LAPSED.STATUS_EXPIRED: every review (or start) plus every interval in use;
@@ -22,7 +23,8 @@ Covered conditions (rule ids of RULES.md):
   and the next calendar month while an expense is within the 12 months (income months move with it).
 - MISSED.ORPHAN / MISSED.DEFACTO_CHILD: a missing parent's `since` (or report) plus `child.missing_months`.
 - LATE.APPLICATION: the day the working-day (or calendar-day) limit is exceeded; a decision's date.
-- LATE.ELDERLY_VISIT: every visit, registration and joining plus both visit intervals.
+- LATE.ELDERLY_VISIT: every visit, registration and joining plus both visit intervals, in a household
+  with a resident of visiting age or on the visiting roster.
 - parameters: the next effective date of any value that applies to the household's region.
 """
 
@@ -43,6 +45,8 @@ ADULT_AGE = 18
 YEAR_MONTHS = 12
 INTERVAL_PARAMETERS = ("dibao.review_months.stable", "dibao.review_months.irregular", "review.default_months",
                        "rigid.valid_months")
+FIXED_AGE_LIMITS = (16, 18, 60, 80)  # no_labour, adulthood, no_labour, the 80+ severity and interval
+AGE_PARAMETERS = ("child.age_limit", "visiting.min_age", "elderly_allowance.min_age")
 VISIT_PARAMETERS = ("visiting.interval_days", "visiting.high_risk_interval_days")
 # No limit exceeded within this many working days is looked for (a limit is 15–33 days; 400 is a margin).
 MAX_LIMIT_DAYS = 400
@@ -88,7 +92,7 @@ def _boundaries(state: HouseholdState, on: date, values: _Values) -> Iterator[da
     for application in state.applications.values():
         yield from _application(application, values)
     yield from _windows(state, on, values)
-    yield from _visits(state, values)
+    yield from _visits(state, on, values)
 
 
 def next_effective(table: ParameterTable, region: str, on: date) -> Iterator[date]:
@@ -98,9 +102,21 @@ def next_effective(table: ParameterTable, region: str, on: date) -> Iterator[dat
     return (v.effective_from for v in table.values() if v.region in scopes and v.effective_from > on)
 
 
+def age_limits(values: _Values) -> set[int]:
+    """Every age at which a fact or a rule of the catalog turns: `no_labour` (16, 60), adulthood (18),
+    the 80+ severity and visit interval, and the age parameters (school ages: from the first, after
+    the last). A catalog that compares `age` with another number must name it here."""
+    limits = set(FIXED_AGE_LIMITS) | set(values.ints(AGE_PARAMETERS))
+    school = values.table.lookup("school.compulsory_ages", values.region, values.on)
+    if school is not None and isinstance(school.value, (list, tuple)) and school.value:
+        limits |= {int(school.value[0]), int(school.value[-1]) + 1}
+    return limits
+
+
 def _person(person: ResidentState, on: date, values: _Values) -> Iterator[date | None]:
     """Age steps, the AGE_OUT notice, membership dates, a missing parent becoming absent."""
-    yield birthday(person.birth_date, age_on(person.birth_date, on) + 1)
+    age = age_on(person.birth_date, on)
+    yield from (birthday(person.birth_date, limit) for limit in age_limits(values) if limit > age)
     notice = values.int("age_out.notice_days")
     if notice is not None:
         yield birthday(person.birth_date, ADULT_AGE) - timedelta(days=notice)
@@ -168,13 +184,24 @@ def _windows(state: HouseholdState, on: date, values: _Values) -> Iterator[date 
         yield _next_month(on)
 
 
-def _visits(state: HouseholdState, values: _Values) -> Iterator[date | None]:
+def _visits(state: HouseholdState, on: date, values: _Values) -> Iterator[date | None]:
     """Every date a visit clock may run from, plus each visit interval."""
+    if not _may_be_visited(state, on, values):
+        return
     intervals = values.ints(VISIT_PARAMETERS)
     anchors = {state.registered_on, *(v.on for v in state.visits), *(p.since for p in state.residents.values())}
     for anchor in anchors:
         yield anchor
         yield from (anchor + timedelta(days=days) for days in intervals)
+
+
+def _may_be_visited(state: HouseholdState, on: date, values: _Values) -> bool:
+    """LATE.ELDERLY_VISIT can concern the household: a resident on the visiting roster (any episode) or
+    of visiting age (one reaching it later is judged on that birthday, an enrolment on its start)."""
+    if any(c.programme == "elderly_visiting" for c in state.coverages):
+        return True
+    min_age = values.int("visiting.min_age")
+    return min_age is None or any(age_on(p.birth_date, on) >= min_age for p in state.residents.values())
 
 
 def _next_month(on: date) -> date:

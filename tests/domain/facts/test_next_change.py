@@ -29,11 +29,16 @@ def near(found: date | None, boundary: date) -> bool:
     return found is not None and boundary - 2 * DAY <= found <= boundary
 
 
-def test_a_birthday_is_a_change() -> None:
+def test_a_birthday_at_an_age_limit_is_a_change() -> None:
     on = date(2026, 3, 10)
-    found = due([registered(("R1", "1990-03-20"), at="2026-03-01")], on)
-    assert found is not None and found <= date(2026, 3, 21)
-    assert found > on
+    found = due([registered(("R1", "1966-03-20"), at="2026-03-01")], on, ParameterTable([]))
+    assert near(found, date(2026, 3, 20))  # 60: no_labour
+
+
+def test_a_birthday_at_no_age_limit_is_not_a_change() -> None:
+    on = date(2026, 3, 10)
+    found = due([registered(("R1", "1990-03-20"), at="2026-03-01")], on, ParameterTable([]))
+    assert found is not None and found > date(2026, 3, 21)
 
 
 def test_the_eighteenth_birthday_less_the_notice_is_a_change() -> None:
@@ -115,7 +120,8 @@ def test_a_parameter_value_taking_effect_in_the_region_is_a_change() -> None:
     assert near(next_change(fold(observations, on), on, ParameterTable([later, elsewhere])), date(2026, 4, 1))
 
 
-def test_nothing_dated_ahead_is_never_sooner_than_the_next_birthday() -> None:
+def test_an_age_parameter_is_an_age_limit() -> None:
     on = date(2026, 3, 5)
-    found = next_change(fold([registered(("R1", "1960-03-07"), at="2026-03-01")], on), on, ParameterTable([]))
+    table = ParameterTable([ParameterValue("elderly_allowance.min_age", "", date(1900, 1, 1), 65)])
+    found = next_change(fold([registered(("R1", "1961-03-07"), at="2026-03-01")], on), on, table)
     assert near(found, date(2026, 3, 7))
