@@ -14,7 +14,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,13 @@ from rules.catalog import CATALOG  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
 from rules.engine_process import EngineProcess  # noqa: E402
 from rules.findings import Judge, engine_facts  # noqa: E402
+from domain.households.clock import tick  # noqa: E402
+from domain.policy.policy_service import PolicyService  # noqa: E402
+from infra.due_dates import SqlDueDates  # noqa: E402
+from infra.event_store import open_households  # noqa: E402
+from infra.kafka.clients import partition_for  # noqa: E402
+from infra.shared_tables import SqliteTables  # noqa: E402
+from rules.worker import RuleWorker  # noqa: E402
 
 AS_OF = date(2025, 11, 30)
 BATCH = 200
@@ -123,16 +131,6 @@ DUE_STREET = "500116001"  # the synthetic district's first street (api.cli.demo.
 def due_share(count: int = 3000, days: int = DUE_DAYS) -> None:
     """Load a synthetic district into a real households store, judge it once, then tick `days` days one
     by one and change the urban dibao standard of one street: the share of households each judges."""
-    from domain.households.clock import tick
-    from domain.policy.policy_service import PolicyService
-    from infra.due_dates import SqlDueDates
-    from infra.event_store import open_households
-    from infra.kafka.clients import partition_for
-    from infra.shared_tables import SqliteTables
-    from rules.worker import RuleWorker
-    from functools import partial
-    from datetime import timedelta
-
     engine = RuleEngine(CATALOG)
     try:
         with tempfile.TemporaryDirectory() as tmp:
