@@ -23,6 +23,7 @@ an open alert's deadline is one of its household's due dates.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Collection, Iterable
@@ -133,7 +134,7 @@ class RuleWorker:
         self.due = due if due is not None else MemoryDueDates()
         self._logged: set[tuple[str, str]] = set()
         self._books: dict[UUID, str] = {}  # alert book id -> household
-        self.rejudged: list[int] = []  # households judged per broadcast (bench: the share a tick touches)
+        self.rejudged: deque[int] = deque(maxlen=1000)  # households judged per recent broadcast (bench's share)
 
     @property
     def evaluations(self) -> int:
