@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,11 @@ from rules.catalog import CATALOG  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
 from rules.engine_process import EngineProcess  # noqa: E402
 from rules.findings import Judge, engine_facts  # noqa: E402
+from domain.households.clock import tick  # noqa: E402
+from domain.policy.policy_service import PolicyService  # noqa: E402
+from infra.due_dates import SqlDueDates  # noqa: E402
+from infra.kafka.clients import partition_for  # noqa: E402
+from infra.shared_tables import SqliteTables  # noqa: E402
 from rules.worker import RuleWorker  # noqa: E402
 
 AS_OF = date(2025, 11, 30)
@@ -243,5 +249,56 @@ def main(count: int = 5000) -> None:
         process.close()
 
 
+# --- the share of a district a tick touches (issue 16: due-only ticks) -------------------------------
+
+DUE_DAYS = 30
+DUE_STREET = "500116001"  # the synthetic district's first street (api.cli.demo.places)
+
+
+def due_share(count: int = 3000, days: int = DUE_DAYS) -> None:
+    """Load a synthetic district into a real households store, judge it once, then tick `days` days one
+    by one and change the urban dibao standard of one street: the share of households each judges."""
+    engine = RuleEngine(CATALOG)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(data_dir=Path(tmp))
+            store = open_households(settings)
+            policy = PolicyService(store, ParameterTable())
+            envelopes = generate_district(seed=11, households=count, as_of=AS_OF)
+            for start in range(0, len(envelopes), 5000):
+                store.accept_batch(envelopes[start : start + 5000])
+            store.accept(tick(AS_OF))
+            worker = RuleWorker(store, open_alerts(settings, policy.table), Judge(CATALOG, engine, policy.table),
+                                partial(partition_for, partitions=1),
+                                SqlDueDates(SqliteTables(settings.sqlite_path("rule_due"))))
+            worker.catch_up([0])
+            worker.rejudged.clear()
+            began = time.perf_counter()
+            for day in range(1, days + 1):
+                store.accept(tick(AS_OF + timedelta(days=day)))
+                worker.catch_up([0])
+            tick_seconds = (time.perf_counter() - began) / days
+            ticks = list(worker.rejudged)
+            worker.rejudged.clear()
+            today = AS_OF + timedelta(days=days)
+            policy.set_value("dibao.standard_monthly.urban", DUE_STREET, today, 800, "bench", "one street")
+            began = time.perf_counter()
+            worker.catch_up([0])
+            change_seconds = time.perf_counter() - began
+            in_street = sum(1 for e in envelopes
+                            if e["kind"] == "household.registered" and e["data"]["region"].startswith(DUE_STREET))
+    finally:
+        engine.close()
+    figure("rules", "daily_tick_share_rejudged", sum(ticks) / (count * days), "share", None, better="lower",
+           households=count, days=days, per_tick=[round(t / count, 4) for t in ticks],
+           max_share=round(max(ticks) / count, 4), seconds_per_tick=round(tick_seconds, 3))
+    figure("rules", "standard_change_share_rejudged", sum(worker.rejudged) / count, "share", None, better="lower",
+           households=count, street=DUE_STREET, street_households=in_street, seconds=round(change_seconds, 3))
+
+
 if __name__ == "__main__":  # the engine process is spawned: guard the entry point
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    if sys.argv[1:2] == ["--due"]:
+        due_share(int(sys.argv[2]) if len(sys.argv) > 2 else 3000)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+        due_share()

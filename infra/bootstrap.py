@@ -38,6 +38,7 @@ from infra.kafka.relay import DeadLetters, Relay, RelayComponent
 from infra.kafka.relay_lock import FileRelayLock, PostgresRelayLock
 from infra.kafka.rule_feed import RuleFeed
 from domain.policy.policy_service import PolicyService
+from infra.due_dates import SqlDueDates
 from infra.positions import PositionStore
 from infra.shared_tables import open_shared_tables
 from infra.projection_loop import ProjectionsComponent
@@ -167,7 +168,8 @@ def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: boo
     judge = Judge(load_catalog(catalog), engine, runtime.services.policy.table)
     partitions = settings.partitions
     runtime.worker = RuleWorker(runtime.services.households, runtime.services.alerts, judge,
-                                partial(partition_for, partitions=partitions))
+                                partial(partition_for, partitions=partitions),
+                                SqlDueDates(open_shared_tables(settings, "rule_due")))
     topic = settings.topic(TOPIC_EVENTS)
     consumer = partial(_consumer, runtime, topic, settings.consumer_group if group else None)
     runtime.add(RuleFeed(runtime.worker, consumer, topic, None if group else list(range(partitions)),

@@ -86,6 +86,9 @@ class Runtime:
         if self.relay is not None:
             self.relay.positions.close()
             self.relay.dead_letters.close()
+        due = getattr(self.worker, "due", None)
+        if due is not None and hasattr(due, "close"):
+            due.close()
         self.services.views.close()
 
     # --- health ---------------------------------------------------------------------------

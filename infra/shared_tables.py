@@ -28,6 +28,8 @@ class SharedTables(Protocol):
 
     def create(self, *statements: str) -> None: ...
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -47,6 +49,17 @@ class SqliteTables:
         for statement in statements:
             self.execute(statement)
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement over many rows, in one transaction (one commit, not one per row)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(sql, [tuple(row) for row in rows])
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def close(self) -> None:
         self._db.close()
 
@@ -62,6 +75,11 @@ class PostgresTables:
         with self._pool.connection() as conn:
             cursor = conn.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
             return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement over many rows, in one transaction."""
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            cursor.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])  # type: ignore[arg-type]
 
     def create(self, *statements: str) -> None:
         with self._pool.connection() as conn, conn.transaction():

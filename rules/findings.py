@@ -53,6 +53,8 @@ class Judgement:
     household: str
     findings: list[Finding]
     failures: list[Failure]
+    next_change: date | None = None  # when time alone could change these findings (None: never, or failed)
+    region: str = ""  # the household's region as judged (what a parameter change is matched against)
 
     @property
     def failed_rules(self) -> set[str]:
@@ -180,7 +182,8 @@ class Judge:
                 found.append(self._finding(rule, subject, household))
             except Exception as error:  # noqa: BLE001 - a failing rule leaves its alerts as they are
                 failures.append(_failure(household.household, rule.id, error))
-        return Judgement(household.household, sorted(found, key=lambda f: f.slot), failures)
+        return Judgement(household.household, sorted(found, key=lambda f: f.slot), failures, household.next_change,
+                         household.region)
 
     @staticmethod
     def _finding(rule: Rule, subject: Subject, household: HouseholdFacts) -> Finding:

@@ -12,14 +12,19 @@ changes nothing.
 For a household event the whole household is judged again (a death or an income
 change re-screens every member) as of the later of the clock and its latest
 observation, from its fold kept between evaluations and brought up to the store
-first (rules/kept_folds.py: only what is new is applied); for a clock tick or a
-parameter change, every household of the partition, and then alerts not
-acknowledged in time are escalated (`AlertsApp.escalate`).
+first (rules/kept_folds.py: only what is new is applied). A clock tick judges only the households whose due date has come
+(`rules.due`: when time alone could change their judgement, kept per household
+beside the alerts), those with no due date, and those whose alert book changed
+since (a caseworker's resolution); a parameter change judges the households of
+the parameter's region. The households judged on a tick or a parameter change
+then have their alerts not acknowledged in time escalated (`AlertsApp.escalate`);
+an open alert's deadline is one of its household's due dates.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
@@ -28,17 +33,20 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 
+from domain.alerts.alert import AlertBook
 from domain.alerts.application import AlertsApp
 from domain.households.application import HouseholdsApp
 from domain.households.clock import Clock
 from domain.households.household import Household
 from domain.households.state import HouseholdState
 from domain.policy.book import PolicyBook
+from domain.region_codes import is_region_code, region_scope
 from domain.renamed_topics import stored_topics
 from rules.alerting import AlertChanges, reconcile
 from domain.households.reads import observations_of
 from rules.assessment import clock_of, judged_on
-from rules.findings import Failure, Judge
+from rules.due import NEVER, ONE_DAY, Due, DueDates, MemoryDueDates, earliest, snooze_ends
+from rules.findings import Failure, Judge, Judgement
 from rules.kept_folds import DEFAULT_SIZE, FoldFailed, KeptFolds
 
 log = logging.getLogger(__name__)
@@ -47,11 +55,18 @@ log = logging.getLogger(__name__)
 REGISTERED = stored_topics(Household.Registered)
 OBSERVED = stored_topics(Household.Observed)
 REVISED = stored_topics(Household.Corrected, Household.Retracted)
-BROADCASTS = stored_topics(Clock.Ticked, PolicyBook.ValueSet)
+TICKED = stored_topics(Clock.Ticked)
+VALUE_SET = stored_topics(PolicyBook.ValueSet)
+BROADCASTS = (*TICKED, *VALUE_SET)
 WATCHED = (*REGISTERED, *OBSERVED, *REVISED, *BROADCASTS)
 READ_CHUNK = 10000
 JUDGE_BATCH = 200
 RETRIES = 5
+
+
+def books_name(partition: int) -> str:
+    """How far one partition has looked for alert books changed by others (kept with the due dates)."""
+    return f"books#{partition}"
 
 
 def tracking_name(partition: int) -> str:
@@ -90,6 +105,8 @@ class _Work:
 
     households: dict[str, str] = field(default_factory=dict)  # household -> the event that changed it
     broadcast: str | None = None  # the last clock tick or parameter change
+    ticked: bool = False  # a clock tick: the households due
+    scopes: set[str] = field(default_factory=set)  # parameter changes: the region prefixes they cover
 
 
 @dataclass
@@ -111,6 +128,7 @@ class RuleWorker:
         judge: Judge,
         partition_of: Callable[[str], int],
         fold_cache_size: int = DEFAULT_SIZE,
+        due: DueDates | None = None,
     ) -> None:
         self.households = households
         self.alerts = alerts
@@ -119,7 +137,10 @@ class RuleWorker:
         self.directory = HouseholdDirectory(households)
         self.folds = KeptFolds(households, fold_cache_size)
         self.stats = WorkerStats()
+        self.due = due if due is not None else MemoryDueDates()
         self._logged: set[tuple[str, str]] = set()
+        self._books: dict[UUID, str] = {}  # alert book id -> household
+        self.rejudged: deque[int] = deque(maxlen=1000)  # households judged per recent broadcast (bench's share)
 
     @property
     def evaluations(self) -> int:
@@ -168,9 +189,14 @@ class RuleWorker:
         for notification in found:
             cause = f"households:{notification.id}"
             if notification.topic in BROADCASTS:
+                scope = None if notification.topic in TICKED else self._scope_of(notification)
                 for partition, position in positions.items():
                     if notification.id > position:
                         work[partition].broadcast = cause
+                        if scope is None:
+                            work[partition].ticked = True
+                        else:
+                            work[partition].scopes.add(scope)
                 continue
             household = self.directory.household_of(notification)
             if household is None:
@@ -183,14 +209,19 @@ class RuleWorker:
     def _handle(self, partition: int, work: _Work, covered: int) -> None:
         """Judge what the stretch asks and save the alert changes with the partition's new position."""
         tracking = Tracking(tracking_name(partition), covered)
+        books_seen = 0
         if work.broadcast is not None:
-            mine = {h: work.broadcast for h in self.directory.ids if self.partition_of(h) == partition}
-            targets = {**mine, **work.households}
+            books_seen = self.alerts.recorder.max_notification_id() or 0
+            chosen = self._broadcast_targets(partition, work)
+            self.rejudged.append(len(chosen))
+            targets = {**{h: work.broadcast for h in chosen}, **work.households}
         else:
             targets = work.households
         for attempt in range(1, RETRIES + 1):
             try:
-                self._judge_and_save(targets, tracking, escalate=work.broadcast is not None)
+                self._judge_and_save(partition, targets, tracking, escalate=work.broadcast is not None)
+                if books_seen:
+                    self.due.set_mark(books_name(partition), books_seen)
                 return
             except IntegrityError:
                 if self.position(partition) >= covered:
@@ -198,17 +229,59 @@ class RuleWorker:
                 log.info("alerts of partition %d changed meanwhile; judging again (%d)", partition, attempt)
         raise RuntimeError(f"could not save the alerts of partition {partition} after {RETRIES} attempts")
 
-    def _judge_and_save(self, targets: dict[str, str], tracking: Tracking, escalate: bool) -> None:
+    # --- which households a broadcast judges ------------------------------------------------------
+
+    def _broadcast_targets(self, partition: int, work: _Work) -> set[str]:
+        """Those with no due date and those whose alert book changed since the last broadcast; then for a
+        tick the households due by today, for a parameter change the households of its regions."""
+        mine = {h for h in self.directory.ids if self.partition_of(h) == partition}
+        chosen = mine - self.due.recorded(partition)
+        today = self.clock()
+        chosen |= self._books_changed(partition) & mine
+        if work.ticked:
+            chosen |= self.due.due(partition, today) if today is not None else mine
+        for scope in sorted(work.scopes):
+            chosen |= self.due.in_region(partition, scope)
+        return chosen
+
+    def _books_changed(self, partition: int) -> set[str]:
+        """Households whose alert book has new events since this partition's last broadcast (a caseworker
+        resolved or reopened an alert: the next evaluation may open a new episode at once)."""
+        for household in self.directory.ids[len(self._books):]:
+            self._books[AlertBook.id_for(household)] = household
+        start, found = self.due.mark(books_name(partition)) + 1, set()
+        while True:
+            notifications = self.alerts.recorder.select_notifications(start, READ_CHUNK)
+            found |= {self._books[n.originator_id] for n in notifications if n.originator_id in self._books}
+            if len(notifications) < READ_CHUNK:
+                return found
+            start = notifications[-1].id + 1
+
+    def _scope_of(self, notification: Notification) -> str:
+        """The region prefix a parameter change covers ("" for a national value or one that names no place)."""
+        region = getattr(self.households.mapper.to_domain_event(notification), "region", "") or ""
+        return region_scope(region) if is_region_code(region) else ""
+
+    # --- judging ------------------------------------------------------------------------------------
+
+    def _judge_and_save(self, partition: int, targets: dict[str, str], tracking: Tracking, escalate: bool) -> None:
+        """Judge, escalate, and save with the tracking record; due dates lowered before the save and
+        set after it (`rules.due`: a crash between leaves them early, never late)."""
         today = self.clock()
         changed: list[Any] = []
         households = list(targets)
+        due: dict[str, Due] = {}
         for start in range(0, len(households), JUDGE_BATCH):
-            changed += self._evaluate(households[start : start + JUDGE_BATCH], targets, today)
+            changed += self._evaluate(households[start : start + JUDGE_BATCH], targets, today, due)
         if escalate and today is not None:
             changed += [a for h in households for a in self.alerts.escalate(h, today, self.judge.parameters, changed)]
+        self._add_deadlines(due, changed, today)
+        self.due.lower(partition, due)
         self.alerts.save_tracked(tracking, *changed)
+        self.due.record(partition, due)
 
-    def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None) -> list[Any]:
+    def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None,
+                  due: dict[str, Due]) -> list[Any]:
         """Judge households in one engine batch; the aggregates each one's reconciliation changed."""
         present = [folded for folded in map(partial(self._folded, today=today), households) if folded is not None]
         changed: list[Any] = []
@@ -218,9 +291,28 @@ class RuleWorker:
                 self._count(judgement.failures)
             book, changes = reconcile(self.alerts, household, judgement.findings, on, [causes[household]],
                                       judgement.failures)
+            due[household] = (self._next_due(judgement, book, on), judgement.region)
             if changes:
                 changed += [book, *changes.raised, *changes.cleared]
         return changed
+
+    @staticmethod
+    def _next_due(judgement: Judgement, book: AlertBook, on: date) -> date:
+        """When to judge the household again with no new event: its facts' next change or a snooze's
+        end; the next day after a failure (as before due dates were kept)."""
+        if judgement.failures:
+            return on + ONE_DAY
+        return earliest(on, [judgement.next_change], snooze_ends(book, on))
+
+    def _add_deadlines(self, due: dict[str, Due], changed: list[Any], today: date | None) -> None:
+        """Bring each household's due date forward to its open alerts' acknowledgement deadlines (one
+        already past makes it due at the next tick)."""
+        if today is None:
+            return  # no clock, no escalation
+        table = self.judge.parameters
+        for household, (day, region) in list(due.items()):
+            deadlines = self.alerts.escalation_dates(household, today, table, changed)
+            due[household] = (min([day, *deadlines]), region)
 
     def _count(self, failures: list[Failure]) -> None:
         """Count failures for health; log each kind once (a bad parameter fails every household)."""

@@ -23,7 +23,7 @@ handling raised, cleared or escalated (exactly-once effect).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable, Iterable, Mapping
 from uuid import UUID
 
@@ -142,6 +142,26 @@ class AlertsApp(TrackedApplication):
                 if alert.id not in in_batch:
                     escalated.append(alert)
         return escalated
+
+    def escalation_dates(self, household: str, on: date, parameters: ParameterTable,
+                         pending: Iterable[Any] = ()) -> list[date]:
+        """When the household's open alerts not yet escalated would be (the deadline and the day after):
+        the rule worker judges the household again then, so escalating needs no tick over every household."""
+        pending = list(pending)
+        in_batch = {a.id: a for a in pending if isinstance(a, Alert)}
+        books = {b.id: b for b in pending if isinstance(b, AlertBook)}
+        try:
+            book = books.get(AlertBook.id_for(household)) or self.repository.get(AlertBook.id_for(household))
+        except AggregateNotFoundError:
+            return []
+        dates = []
+        for alert_id in list(book.open.values()):
+            alert = in_batch.get(UUID(alert_id)) or self.repository.get(UUID(alert_id))
+            limit = parameters.lookup(f"sla.ack.{alert.severity}", alert.region, on)
+            if alert.needs_escalation() and limit is not None:
+                deadline = ack_deadline(date.fromisoformat(alert.raised_on), alert.severity, int(limit.value))
+                dates += [deadline, deadline + timedelta(days=1)]
+        return dates
 
     # --- tracking -------------------------------------------------------------------------
 

@@ -77,6 +77,7 @@ class HouseholdFacts:
     subjects: list[Subject]
     parameters: Parameters
     grid: str = ""  # where a verification visit goes; carried onto the household's alerts
+    next_change: date | None = None  # when time alone could change the judgement (domain.facts.next_change)
 
 
 def known(facts: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from domain.facts.applications import application_subject
 from domain.facts.coverage import coverage_subject
 from domain.facts.context import HouseholdFacts, Parameters, Subject, context
 from domain.facts.household import household_subject
+from domain.facts.next_change import next_change
 from domain.households.state import HouseholdState
 from domain.policy.parameters import ParameterTable
 from domain.facts.person import resident_subjects
@@ -33,4 +34,5 @@ def derive(state: HouseholdState, on: date, table: ParameterTable) -> HouseholdF
     subjects = [household, *resident_subjects(ctx)]
     subjects += [coverage_subject(ctx, c) for c in state.coverages]
     subjects += [application_subject(ctx, a) for a in state.applications.values()]
-    return HouseholdFacts(state.household, state.region, on, subjects, ctx.params, state.grid)
+    return HouseholdFacts(state.household, state.region, on, subjects, ctx.params, state.grid,
+                          next_change(state, on, table))

@@ -1,0 +1,209 @@
+"""When a household's judgement could next change with no new observation (issue 16: due-only ticks).
+
+Derived facts depend on the date judged only through a known set of time conditions (RULES.md and
+`domain/facts/*`). Each is listed below as the dates on which it can flip; the earliest of them after
+the date judged is the household's next change. Why dates and not facts: a date is cheap to keep per
+household, and a tick then re-judges only the households whose date has come.
+
+Every boundary is widened to the day before and the day after (`_around`): judging a day early is
+harmless (the judgement is the same and names a later date), judging a day late would be wrong, and
+the widening makes an off-by-one between this module and a fact module impossible. So the answer is
+never later than the true next change; it may be earlier.
+
+Covered conditions (rule ids of RULES.md):
+- ages (every rule reading `age`, `no_labour`, `has_adult_member`, the 80+ severity and visit interval):
+  each resident's birthday at each age limit still ahead (`age_limits`); LAPSED.AGE_OUT: the 18th
+  birthday less `age_out.notice_days`.
+- membership: joining, death and leaving dates; LAPSED.DECEASED_STILL_COVERED: death plus one month.
+- coverage (enrolled(X), LAPSED.*): start, termination, grace end, suspensions and resumptions, reviews;
+  LAPSED.REVIEW_OVERDUE / LAPSED.STATUS_EXPIRED: every review (or start) plus every interval in use;
+  LAPSED.PAYMENT_GAP: the next calendar month for a coverage with a monthly amount.
+- NEED.EMERGENCY, MISSED.POVERTY_MONITORING: an emergency's date plus `emergency.window_days`;
+  rural risks and expenses (MISSED.RIGID_EXPENDITURE, LAPSED.STATUS_EXPIRED): their date plus 12 months,
+  and the next calendar month while an expense is within the 12 months (income months move with it).
+- MISSED.ORPHAN / MISSED.DEFACTO_CHILD: a missing parent's `since` (or report) plus `child.missing_months`.
+- LATE.APPLICATION: the day the working-day (or calendar-day) limit is exceeded; a decision's date.
+- LATE.ELDERLY_VISIT: every visit, registration and joining plus both visit intervals, in a household
+  with a resident of visiting age or on the visiting roster.
+- parameters: the next effective date of any value that applies to the household's region.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Iterable, Iterator
+
+from domain.dates import add_months, age_on, birthday
+from domain.facts.applications import CALENDAR_DAY_PROGRAMMES
+from domain.households.state import ApplicationState, CoverageState, HouseholdState, ResidentState
+from domain.policy.parameters import ParameterTable, _lookup_scope
+from domain.region_codes import LEVELS
+from domain.working_days import add_working_days
+
+ONE_DAY = timedelta(days=1)
+ADULT_AGE = 18
+YEAR_MONTHS = 12
+INTERVAL_PARAMETERS = ("dibao.review_months.stable", "dibao.review_months.irregular", "review.default_months",
+                       "rigid.valid_months")
+FIXED_AGE_LIMITS = (16, 18, 60, 80)  # no_labour, adulthood, no_labour, the 80+ severity and interval
+AGE_PARAMETERS = ("child.age_limit", "visiting.min_age", "elderly_allowance.min_age")
+VISIT_PARAMETERS = ("visiting.interval_days", "visiting.high_risk_interval_days")
+# No limit exceeded within this many working days is looked for (a limit is 15–33 days; 400 is a margin).
+MAX_LIMIT_DAYS = 400
+
+
+def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date | None:
+    """The earliest date after `on` on which the household's judgement could change without a new
+    observation (None: never). Never later than the true change; may be earlier (see the module)."""
+    values = _Values(table, state.region, on)
+    later = [d for d in _around(_boundaries(state, on, values)) if d > on]
+    return min(later, default=None)
+
+
+def _around(days: Iterable[date | None]) -> Iterator[date]:
+    for day in days:
+        if day is not None:
+            yield from (day - ONE_DAY, day, day + ONE_DAY)
+
+
+class _Values:
+    """The parameter values the household's time conditions need, on `on` (None when unknown)."""
+
+    def __init__(self, table: ParameterTable, region: str, on: date) -> None:
+        self.table, self.region, self.on = table, region, on
+
+    def int(self, name: str) -> int | None:
+        found = self.table.lookup(name, self.region, self.on)
+        try:
+            return int(found.value) if found is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def ints(self, names: Iterable[str]) -> list[int]:
+        return [v for v in (self.int(n) for n in names) if v is not None]
+
+
+def _boundaries(state: HouseholdState, on: date, values: _Values) -> Iterator[date | None]:
+    yield from next_effective(values.table, state.region, on)
+    for person in state.residents.values():
+        yield from _person(person, on, values)
+    for coverage in state.coverages:
+        yield from _coverage(coverage, on, values)
+    for application in state.applications.values():
+        yield from _application(application, values)
+    yield from _windows(state, on, values)
+    yield from _visits(state, on, values)
+
+
+def next_effective(table: ParameterTable, region: str, on: date) -> Iterator[date]:
+    """Effective dates after `on` of values that apply to `region` (its scope or any enclosing one)."""
+    code = _lookup_scope(region)
+    scopes = {code[:n] for n in LEVELS if n <= len(code)} | {""}
+    return (v.effective_from for v in table.values() if v.region in scopes and v.effective_from > on)
+
+
+def age_limits(values: _Values) -> set[int]:
+    """Every age at which a fact or a rule of the catalog turns: `no_labour` (16, 60), adulthood (18),
+    the 80+ severity and visit interval, and the age parameters (school ages: from the first, after
+    the last). A catalog that compares `age` with another number must name it here."""
+    limits = set(FIXED_AGE_LIMITS) | set(values.ints(AGE_PARAMETERS))
+    school = values.table.lookup("school.compulsory_ages", values.region, values.on)
+    if school is not None and isinstance(school.value, (list, tuple)) and school.value:
+        limits |= {int(school.value[0]), int(school.value[-1]) + 1}
+    return limits
+
+
+def _person(person: ResidentState, on: date, values: _Values) -> Iterator[date | None]:
+    """Age steps, the AGE_OUT notice, membership dates, a missing parent becoming absent."""
+    age = age_on(person.birth_date, on)
+    yield from (birthday(person.birth_date, limit) for limit in age_limits(values) if limit > age)
+    notice = values.int("age_out.notice_days")
+    if notice is not None:
+        yield birthday(person.birth_date, ADULT_AGE) - timedelta(days=notice)
+    yield person.since
+    yield person.left_on
+    if person.died_on is not None:
+        yield person.died_on
+        yield add_months(person.died_on, 1)
+    yield from _parents(person, values)
+
+
+def _parents(person: ResidentState, values: _Values) -> Iterator[date | None]:
+    months = values.int("child.missing_months")
+    if person.parents is None or person.parents_observed_on is None or months is None:
+        return
+    for parent in person.parents.values():
+        if isinstance(parent, dict) and parent.get("status") == "missing":
+            since = date.fromisoformat(parent["since"]) if parent.get("since") else person.parents_observed_on
+            yield add_months(since, months)
+
+
+def _coverage(coverage: CoverageState, on: date, values: _Values) -> Iterator[date | None]:
+    """Activity and grace, suspensions, review due dates under every interval in use, payment months."""
+    yield from (coverage.start, coverage.terminated_on, coverage.grace_until)
+    for suspension in coverage.suspensions:
+        yield from (suspension.since, suspension.resumed_on)
+    intervals = values.ints(INTERVAL_PARAMETERS)
+    if coverage.review_interval_months:
+        intervals.append(coverage.review_interval_months)
+    for review in (coverage.start, *coverage.reviews):
+        yield review
+        yield from (add_months(review, months) for months in intervals)
+    if coverage.monthly_amount is not None:
+        yield _next_month(on)
+
+
+def _application(application: ApplicationState, values: _Values) -> Iterator[date | None]:
+    """The day the handling limit is exceeded, in the limit's unit, and the decision's date."""
+    yield application.submitted_on
+    yield application.decided_on
+    if application.programme in CALENDAR_DAY_PROGRAMMES:
+        limit = values.int(CALENDAR_DAY_PROGRAMMES[application.programme])
+        if limit is not None:
+            yield application.submitted_on + timedelta(days=limit + 1)
+        return
+    limit = values.int(f"application.limit_working_days.{application.programme}")
+    if limit is not None and 0 <= limit <= MAX_LIMIT_DAYS:
+        yield add_working_days(application.submitted_on, limit + 1)
+
+
+def _windows(state: HouseholdState, on: date, values: _Values) -> Iterator[date | None]:
+    """Emergencies' window, 12-month windows of rural risks and expenses, the month judged for income."""
+    window = values.int("emergency.window_days")
+    for emergency in state.emergencies:
+        day = date.fromisoformat(emergency["date"])
+        yield day
+        if window is not None:
+            yield day + timedelta(days=window + 1)
+    for dated in (*state.rural_risks, *state.expenses):
+        day = date.fromisoformat(dated["date"])
+        yield day
+        yield add_months(day, YEAR_MONTHS)
+    year_ago = add_months(on, -YEAR_MONTHS - 1)
+    if any(date.fromisoformat(e["date"]) > year_ago for e in state.expenses):
+        yield _next_month(on)
+
+
+def _visits(state: HouseholdState, on: date, values: _Values) -> Iterator[date | None]:
+    """Every date a visit clock may run from, plus each visit interval."""
+    if not _may_be_visited(state, on, values):
+        return
+    intervals = values.ints(VISIT_PARAMETERS)
+    anchors = {state.registered_on, *(v.on for v in state.visits), *(p.since for p in state.residents.values())}
+    for anchor in anchors:
+        yield anchor
+        yield from (anchor + timedelta(days=days) for days in intervals)
+
+
+def _may_be_visited(state: HouseholdState, on: date, values: _Values) -> bool:
+    """LATE.ELDERLY_VISIT can concern the household: a resident on the visiting roster (any episode) or
+    of visiting age (one reaching it later is judged on that birthday, an enrolment on its start)."""
+    if any(c.programme == "elderly_visiting" for c in state.coverages):
+        return True
+    min_age = values.int("visiting.min_age")
+    return min_age is None or any(age_on(p.birth_date, on) >= min_age for p in state.residents.values())
+
+
+def _next_month(on: date) -> date:
+    """The first day of the month after `on`'s."""
+    return add_months(on.replace(day=1), 1)
