@@ -127,8 +127,8 @@ class RuleWorker:
         alerts: AlertsApp,
         judge: Judge,
         partition_of: Callable[[str], int],
-        fold_cache_size: int = DEFAULT_SIZE,
         due: DueDates | None = None,
+        fold_cache_size: int = DEFAULT_SIZE,
     ) -> None:
         self.households = households
         self.alerts = alerts
