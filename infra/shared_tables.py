@@ -16,6 +16,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from infra.settings import Settings
+from projections.sql_dialect import use_wal
 
 Row = tuple[Any, ...]
 DDL_LOCK = "qianshao.shared_tables"  # CREATE TABLE IF NOT EXISTS from two processes at once fails on PostgreSQL
@@ -38,7 +39,7 @@ class SqliteTables:
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         self._lock = threading.Lock()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

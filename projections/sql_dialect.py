@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from typing import Any, Iterator, Protocol, Sequence
 
 import psycopg
@@ -88,6 +89,22 @@ class SqliteConnection(sqlite3.Connection):
 
     def set_version(self, version: int) -> None:
         self.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def use_wal(db: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Put the file in WAL mode (readers beside one writer). While other processes open the same fresh file,
+    SQLite refuses the change at once, "database is locked", without waiting on its busy timeout; so the
+    change is asked again, with a growing pause, until `wait_s` has passed."""
+    deadline, pause = time.monotonic() + wait_s, 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)  # another process holds the file for a moment: ask again, not fail the start
+        pause = min(pause * 2, 0.2)
 
 
 def connect_sqlite(path: str, sealer: Sealer = PLAIN) -> SqliteConnection:

@@ -19,7 +19,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from projections.sealing import PLAIN, Sealer
-from projections.sql_dialect import PostgresConnection, SqliteConnection, connect_sqlite
+from projections.sql_dialect import PostgresConnection, SqliteConnection, connect_sqlite, use_wal
 
 SCHEMA_NAME = "views"  # PostgreSQL: the views' own schema beside the event stores' tables
 DDL_LOCK = "qianshao.views"
@@ -181,7 +181,7 @@ class SqliteViews:
     def __init__(self, path: str, sealer: Sealer) -> None:
         self.path = path
         self._db = connect_sqlite(path, sealer)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._lock = threading.RLock()
 

@@ -56,14 +56,25 @@ def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date 
     """The earliest date after `on` on which the household's judgement could change without a new
     observation (None: never). Never later than the true change; may be earlier (see the module)."""
     values = _Values(table, state.region, on)
-    later = [d for d in _around(_boundaries(state, on, values)) if d > on]
+    try:
+        later = [d for d in _around(_boundaries(state, on, values)) if d > on]
+    except (OverflowError, ValueError):  # a boundary beyond the calendar (year 1 or 9999): judge again tomorrow
+        return on + ONE_DAY if on < date.max else None
     return min(later, default=None)
 
 
 def _around(days: Iterable[date | None]) -> Iterator[date]:
     for day in days:
         if day is not None:
-            yield from (day - ONE_DAY, day, day + ONE_DAY)
+            yield from (d for d in (_shifted(day, -1), day, _shifted(day, 1)) if d is not None)
+
+
+def _shifted(day: date, days: int) -> date | None:
+    """`day` moved by `days`, or None past either end of the calendar."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 class _Values:

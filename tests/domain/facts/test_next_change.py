@@ -125,3 +125,15 @@ def test_an_age_parameter_is_an_age_limit() -> None:
     table = ParameterTable([ParameterValue("elderly_allowance.min_age", "", date(1900, 1, 1), 65)])
     found = next_change(fold([registered(("R1", "1961-03-07"), at="2026-03-01")], on), on, table)
     assert near(found, date(2026, 3, 7))
+
+
+def test_dates_at_either_end_of_the_calendar_are_answered() -> None:
+    """An auditor may ask about 0001-01-01 or 9999-12-31: a boundary past the calendar is no error."""
+    observations = [registered(("R1", "1980-02-01"), at="2025-01-01"),
+                    obs("2025-01-05", "coverage.enrolled", {"programme": "dibao", "start": "2025-01-05",
+                                                            "monthly_amount": 600})]
+    state = fold(observations, date(2026, 1, 1))
+    first = next_change(state, date.min, TABLE)
+    assert first is not None and first > date.min
+    last = next_change(state, date.max, TABLE)
+    assert last is None
