@@ -21,6 +21,7 @@ from infra.at_rest import prepare_encryption
 from infra.bootstrap import COMPONENTS, bootstrap
 from api.cli.audit import audit_app
 from api.cli.identity import demo_users_table, jurisdictions_app, users_app
+from api.cli.imports import import_file
 from api.cli.rules import rules_app
 from api.cli.keys import keys_app
 from api.cli.projections import projections_app
@@ -39,6 +40,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(keys_app, name="keys")
+app.command("import")(import_file)
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 

@@ -199,7 +199,7 @@ def gate_for(principal: Principal) -> Gate:
 
     def gate(observation: Observation, region: str | None, grid: str | None) -> tuple[FieldError, int] | None:
         registering = observation.kind == "household.registered"
-        denial = admits(principal, observation.kind, region, grid, registering)
+        denial = admits(principal, observation.kind, region, grid, registering, observation.source)
         if denial is None:
             return None
         return FieldError(denial.field, denial.message, denial.message_zh), denial.status
