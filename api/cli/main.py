@@ -120,6 +120,7 @@ def demo(
     exit_after: bool = typer.Option(False, "--exit", help="stop after printing the summary"),
 ) -> None:
     """Load a synthetic district through the real intake, summarise the alerts, keep serving."""
+    from api.cli.demo.department_imports import import_departments
     from api.cli.demo.seed import seed_demo
     from api.cli.demo.synthetic import generate_district
 
@@ -129,6 +130,7 @@ def demo(
     demo_users = seed_demo(runtime.services.identity, envelopes)
     _load(runtime, envelopes)
     runtime.services.intake.accept(_tick_now())
+    import_departments(runtime, envelopes, today(), console)
     with console.status("evaluating rules…"):
         runtime.drain(timeout=600)
     _summary(runtime)

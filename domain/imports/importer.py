@@ -136,13 +136,13 @@ class DepartmentImport:
                 "data": row.data, "source": self.mapping.department}
 
     def _names_resident(self, row: ImportRow) -> bool:
-        """Whether the kind's subject is the resident (a household programme's record names nobody)."""
+        """Whether the kind's subject is the resident (a programme record names one only for a personal programme)."""
         subject = v.SUBJECTS[self.mapping.kind]
         if subject == v.RESIDENT:
             return True
         if subject != v.HOUSEHOLD_OR_RESIDENT:
             return False
-        return row.data.get("programme") not in v.HOUSEHOLD_LEVEL_PROGRAMMES
+        return row.data.get("programme") in v.RESIDENT_LEVEL_PROGRAMMES  # dibao's records: the household's
 
     def observation_id(self, row: ImportRow) -> str:
         """Stable per (department, record, content): the same row imported again is the same observation."""
