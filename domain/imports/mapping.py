@@ -4,25 +4,25 @@ A mapping is a YAML file. Headers are the department's own, as its system export
 are the observation kind's (RULES.md § Vocabulary). One complete example, the shipped mapping of the
 disabled persons' federation (`infra/imports/mappings/disabled_federation.yaml`)::
 
-    department: disabled_federation          # a code: lower case letters, digits and _
+    department: disabled_federation        # a code: lower-case letters, digits and _
     name_zh: 残疾人联合会
     name_en: Disabled Persons' Federation
-    kind: resident.disability_assessed       # the observation each row becomes
-    sheet: null                              # XLSX: the sheet to read (null: the first)
-    record_key: [残疾证号]                    # the columns naming the record in the department's system
-                                             # ([] or absent: the row's content is its key)
-    person:                                  # how a row names its person
-      id_number: 公民身份号码                 # required: matched against the residents' ID numbers
-      name: 姓名                              # optional: for leads
-      region: 户籍地行政区划代码               # optional: 6, 9 or 12 digits, for leads
-      address: 户籍地址                       # optional: for leads
+    kind: resident.disability_assessed     # the observation each row becomes
+    sheet: null                            # XLSX: the sheet to read (null or absent: the first)
+    record_key: [残疾证号]                  # the columns naming the record in the department's system
+                                           # ([] or absent: the row's content is its key)
+    person:                                # how a row names its person
+      id_number: 公民身份号码               # required: rows are matched to residents by ID number
+      name: 姓名                            # optional, for leads
+      region: 户籍地行政区划代码             # optional, for leads: 6, 9 or 12 digits
+      address: 户籍地址                     # optional, for leads
     date_formats: ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
-                                             # strptime formats tried in order (absent: these four);
-                                             # ISO dates, Excel serial numbers and date cells always work
-    require: {}                              # optional: header -> the only cell texts imported, e.g.
-                                             # {注销原因: [死亡]}; any other value rejects the row
-    fields:                                  # data field -> rule; every required field of the kind
-      category:                              # must have one
+                                           # strptime formats, tried in order (absent: these four);
+                                           # ISO dates, Excel serial numbers and date cells always read
+    require: {}                            # header -> the only cell texts imported, e.g. {注销原因: [死亡]};
+                                           # a row with another value is rejected, naming the column
+    fields:                                # data field -> rule; every required field of the kind
+      category:                            # must have one
         column: 残疾类别
         values: {"1": visual, "2": hearing, "3": speech, "4": physical, "5": intellectual,
                  "6": mental, "7": multiple, 视力残疾: visual, 听力残疾: hearing, 言语残疾: speech,
@@ -30,23 +30,23 @@ disabled persons' federation (`infra/imports/mappings/disabled_federation.yaml`)
       grade:
         column: 残疾等级
         values: {"1": 1, "2": 2, "3": 3, "4": 4, 一级: 1, 二级: 2, 三级: 3, 四级: 4}
-      certified: {constant: true}           # the same value on every row
-    lead:                                    # a row whose person is in no household: a lead when
-      when: {grade: [1, 2]}                  # every condition holds ({} or absent: always);
-      what_zh: 一级或二级残疾人证，户籍在辖区但无人上报   # a condition is a list of values, or
+      certified: {constant: true}          # the same value on every row
+    lead:                                  # a row whose person is in no household is a lead when
+      when: {grade: [1, 2]}                # every condition holds: a list of values, or a range of
+                                           # numbers {min: 20000} / {max: …} ({} or absent: always)
+      what_zh: 一级或二级残疾人证，户籍在辖区但无人上报
       what_en: Grade 1 or 2 disability certificate, hukou here, nobody has reported the person
-                                             # {min: 20000} / {max: ...} for numbers
-                                             # lead: null (or absent): such a row is rejected "not found"
+                                           # lead: null (or absent): such a row is rejected "not found"
 
-A rule is a header (`amount: 个人自付金额`, shorthand for `{column: 个人自付金额}`) or a mapping with
-`column` or `constant`, and optionally `values` (a value map: cell text, stripped -> our value; a cell
-not in it rejects the row), `type` and `required` (default true; an empty optional cell leaves the field
-out). `type` is how a cell is read when there is no value map: `text`, `int`, `money` (yuan, "1,234.50"
-or a number cell), `date` (an ISO `YYYY-MM-DD` string in the data), `month` (`YYYY-MM`: 2025-01, 2025/1,
-2025年1月, 202501 or a date) or `bool` (是/否, true/false, 1/0, Y/N); it defaults to what the field
-holds, and a type that does not fit the field is refused. Constants and the values of a value map are
-checked against the kind's vocabulary when the mapping is loaded, so a typo is a `MappingError`, not a
-rejected row in every import.
+A rule is a header (`amount: 个人自付金额`, short for `{column: 个人自付金额}`) or a mapping with `column`
+or `constant`, and optionally `values` (a value map: cell text, stripped -> our value; a cell not in it
+rejects the row), `type` and `required` (default true; an empty optional cell leaves the field out).
+`type` is how a cell is read when there is no value map: `text`, `int`, `money` (yuan to the fen:
+"1,234.50", "¥300", "300元" or a number cell), `date` (an ISO `YYYY-MM-DD` string in the data), `month`
+(`YYYY-MM`, from 2025-01, 2025/1, 2025年1月, 202501 or a date) or `bool` (是/否, true/false, 1/0, Y/N).
+It defaults to what the field holds, and a type that does not fit the field is refused. Constants, the
+values of a value map and the values of lead conditions are checked against the kind's vocabulary when
+the mapping is loaded, so a typo is one `MappingError`, not a rejected row in every import.
 """
 
 from __future__ import annotations
