@@ -30,7 +30,7 @@ from bench.serving import ServedRuntime, bench_settings  # noqa: E402
 from domain.identity.access import Principal  # noqa: E402
 from infra.event_store import open_households, open_identity  # noqa: E402
 from infra.imports.jobs import run_import  # noqa: E402
-from infra.imports.shipped import shipped_mapping  # noqa: E402
+from infra.imports import shipped_mapping  # noqa: E402
 
 ROWS = 100_000
 SINGLE = 300

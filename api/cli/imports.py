@@ -21,7 +21,7 @@ from domain.imports.mapping import MappingError
 from infra.at_rest import prepare_encryption
 from infra.event_store import open_households, open_identity
 from infra.imports.jobs import ImportJobs, estimated_rows, problems_csv, run_import
-from infra.imports.shipped import shipped_mapping
+from infra.imports import mapping_named
 from infra.imports.readers import ImportFileError
 from infra.settings import Settings, default_data_dir
 from infra.shared_tables import open_shared_tables
@@ -53,7 +53,7 @@ def import_file(
     settings = Settings.from_env(data_dir=data or default_data_dir())
     prepare_encryption(settings)
     try:
-        chosen = shipped_mapping(mapping)
+        chosen = mapping_named(mapping)
     except MappingError as error:
         raise typer.BadParameter(f"{error.message_zh} {error.message}", param_hint="--mapping") from error
     principal = importer(user, settings)

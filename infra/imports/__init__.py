@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domain.imports.mapping import Mapping, load_mapping_file
+from domain import vocabulary as v
+from domain.imports.mapping import Mapping, MappingError, load_mapping_file
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 # The shipped departments, in the order of the issue, and the example file of each.
-DEPARTMENTS = ("public_security", "medical_insurance", "disabled_federation", "education", "human_resources",
-               "civil_affairs")
+DEPARTMENTS = v.DEPARTMENTS
 SAMPLES = {
     "public_security": "public_security_deaths.csv",  # GBK, as the household-registration system exports
     "medical_insurance": "medical_insurance_out_of_pocket.xlsx",
@@ -40,3 +40,15 @@ def shipped_mappings() -> dict[str, Mapping]:
 def sample_path(department: str) -> Path:
     """The shipped example file of a department (10 to 20 rows, people of 500116 江津区)."""
     return SAMPLES_DIR / SAMPLES[department]
+
+
+def mapping_named(name_or_path: str) -> Mapping:
+    """A mapping file's (`x.yaml`), or a shipped department's mapping by its code (`public_security`)."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return load_mapping_file(path)
+    if name_or_path in DEPARTMENTS:
+        return shipped_mapping(name_or_path)
+    names = ", ".join(DEPARTMENTS)
+    raise MappingError(f"no mapping file {name_or_path[:100]!r} and no shipped mapping of that name (shipped: {names})",
+                       f"找不到映射文件 {name_or_path[:100]!r}，也没有同名的内置映射（内置：{names}）")

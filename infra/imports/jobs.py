@@ -169,7 +169,10 @@ def launch(jobs: ImportJobs, households: HouseholdsApp, principal: Principal, ma
     """Start an import in the background and answer its job id; a file that is wrong in itself (encoding,
     headers, sheet) raises ImportFileError at once, so the uploader is told before anything starts."""
     table = open_table(data, filename, sheet if sheet is not None else mapping.sheet)
-    check_headers(mapping, table.headers)
+    try:
+        check_headers(mapping, table.headers)
+    finally:
+        table.rows.close()  # type: ignore[attr-defined]  # only the headers were wanted here (a workbook closes)
     job_id = jobs.start(principal.name, mapping.department, filename, estimated_rows(data, filename))
     start_in_background(jobs, job_id, lambda progress: run_import(households, principal, mapping, data, filename,
                                                                   sheet=sheet, progress=progress))

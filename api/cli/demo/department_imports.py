@@ -14,7 +14,7 @@ from api.cli.demo.departments import FORMATS, department_rows, district_people, 
 from domain.identity.access import Principal
 from domain.imports.importer import ImportReport
 from infra.imports.jobs import run_import
-from infra.imports.shipped import shipped_mapping
+from infra.imports import shipped_mapping
 from infra.runtime import Runtime
 
 IMPORTER = "demo-integration"

@@ -167,6 +167,8 @@ def cells(mapping: Mapping, row: dict[str, Any]) -> dict[str, Any]:
     for field, rule in mapping.fields.items():
         if rule.column and field in row:
             out[rule.column] = _cell(row[field], rule.values, rule.type, mapping.date_formats)
+    for header, allowed in mapping.require.items():
+        out.setdefault(header, allowed[0])  # e.g. 注销原因 死亡: the rows a mapping reads
     for header in mapping.record_key:
         out.setdefault(header, row["record"])
     return out

@@ -18,7 +18,7 @@ from domain.identity.access import Action, Principal
 from domain.imports.mapping import Mapping, MappingError, load_mapping
 from infra.imports.jobs import launch, problems_csv
 from infra.imports.readers import ImportFileError
-from infra.imports.shipped import shipped_mapping
+from infra.imports import DEPARTMENTS, shipped_mapping
 
 router = APIRouter()
 MAX_MAPPING_BYTES = 64 * 1024
@@ -37,9 +37,9 @@ async def chosen_mapping(mapping: Optional[str], mapping_file: Optional[UploadFi
     if not mapping:
         raise MappingError("name a shipped mapping (`mapping`) or upload one (`mapping_file`)",
                            "请选择内置映射（mapping）或上传映射文件（mapping_file）")
-    if "/" in mapping or "\\" in mapping or mapping.startswith("."):
-        raise MappingError("`mapping` names a shipped mapping by its department code",
-                           "mapping 须为内置映射的部门代码")
+    if mapping not in DEPARTMENTS:
+        raise MappingError(f"`mapping` names a shipped mapping by its department code: {', '.join(DEPARTMENTS)}",
+                           f"mapping 须为内置映射的部门代码：{'、'.join(DEPARTMENTS)}")
     return shipped_mapping(mapping)
 
 

@@ -19,7 +19,7 @@ from domain.households.household import Household
 from infra.at_rest import prepare_encryption
 from infra.event_store import open_households, open_identity
 from infra.imports.jobs import ImportJobs
-from infra.imports.shipped import shipped_mapping
+from infra.imports import shipped_mapping
 from infra.settings import Settings
 from infra.shared_tables import open_shared_tables
 from tests.conftest import poll_until

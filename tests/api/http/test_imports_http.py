@@ -12,7 +12,7 @@ import httpx
 from stdnum.cn import ric
 
 from api.cli.demo.departments import write_file
-from infra.imports.shipped import shipped_mapping
+from infra.imports import shipped_mapping
 from infra.runtime import Runtime
 from tests.api.http.test_alert_workflow_http import envelope, tick
 from tests.conftest import poll_until
