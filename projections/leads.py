@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from domain.leads.lead import DISPATCHED, FOUND, Lead
+from domain.privacy import mask_name, sight_of
 from projections.sealing import seal
 from projections.sql_dialect import ViewConnection, upsert
 
@@ -86,3 +87,11 @@ def lead_to_json(row: dict[str, Any]) -> dict[str, Any]:
         "closed_on": row["closed_on"], "closed_by": row["closed_by"], "close_reason": row["close_reason"],
         "household": row["household"],
     }
+
+
+def shown_lead(lead: dict[str, Any], role: str) -> dict[str, Any]:
+    """A lead as the role sees it (`domain.privacy.SIGHTS`): supervisors and admins the masked name; the ID
+    number is masked for everyone (the view holds no other)."""
+    if sight_of(role).name == "masked" and isinstance(lead.get("name"), str):
+        return {**lead, "name": mask_name(lead["name"])}
+    return lead

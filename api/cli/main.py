@@ -23,6 +23,7 @@ from api.cli.audit import audit_app
 from api.cli.identity import demo_users_table, jurisdictions_app, users_app
 from api.cli.rules import rules_app
 from api.cli.keys import keys_app
+from api.cli.households import households_app
 from api.cli.projections import projections_app
 from infra.http_server import server_config
 from infra.runtime import Runtime
@@ -39,6 +40,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(keys_app, name="keys")
+app.add_typer(households_app, name="households")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 

@@ -134,6 +134,10 @@ class HouseholdsApp(TrackedApplication):
         """Close a lead without a household (`domain.leads.lead.DISMISS_REASONS`)."""
         return leads.dismiss_lead(self, lead_id, reason, principal, self._today(on))
 
+    def lead_in_reach(self, lead_id: str, principal: Principal) -> Lead:
+        """The lead, if the principal may act on it (`LeadRefused` 403 / 404 otherwise)."""
+        return leads.lead_in_reach(self, lead_id, principal)
+
     def lead(self, lead_id: str) -> Lead | None:
         try:
             return self.repository.get(Lead.id_for(lead_id))  # type: ignore[no-any-return]
