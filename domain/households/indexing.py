@@ -40,6 +40,7 @@ def indexed(observation: dict[str, Any], batch: Touched, keyed: Keyed) -> list[A
         entry = _entry(batch, key)
         if entry is None:
             entry = IdNumberEntry(key, household, named.resident)
+            batch.keep(entry)  # a second member with the same number (refused nowhere) finds this one
         else:
             entry.move(household, named.resident)
         changed.append(entry)

@@ -119,3 +119,11 @@ def test_reindex_backfills_households_recorded_before_the_index_and_is_idempoten
     assert fresh.reindex() == 3
     assert fresh.people_of([ANNA, BO, CHEN]) == {ANNA: ("H1", "R1"), BO: ("H2", "R5"), CHEN: ("H1", "R3")}
     assert fresh.reindex() == 0
+
+
+def test_two_members_with_one_number_in_one_batch_make_one_entry() -> None:
+    app = HouseholdsApp()
+    outcomes = app.accept_batch([registration("H1", [("R1", ANNA, "1969-01-01"), ("R2", ANNA, "1969-01-01")]),
+                                 registration("H2", [("R3", ANNA, "1969-01-01")])])
+    assert [o.status for o in outcomes] == ["accepted", "accepted"]
+    assert app.person_of(ANNA) == ("H2", "R3")
