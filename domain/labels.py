@@ -140,6 +140,11 @@ WORKFLOW: dict[str, dict[str, Pair]] = {
     "visit_outcome": {"found_as_reported": ("情况属实", "found as reported"),
                       "situation_changed": ("情况已变化", "situation changed"),
                       "could_not_reach": ("未能联系上", "could not reach")},
+    # leads: people a department's data names and no household holds (domain.leads)
+    "lead_state": {"raised": ("待派发", "raised"), "dispatched": ("已派发网格员", "dispatched"),
+                   "found": ("已找到并登记", "found"), "dismissed": ("已撤销", "dismissed")},
+    "dismiss_reason": {"not_found": ("未找到此人", "not found"), "moved_away": ("已迁出辖区", "moved away"),
+                       "already_known": ("已在册", "already known"), "other": ("其他", "other")},
     "role": {"informant": ("网格员", "informant"), "caseworker": ("经办人员", "caseworker"), "supervisor": ("主管", "supervisor"),
              "auditor": ("审计人员", "auditor"), "admin": ("管理员", "admin"), "integration": ("系统对接", "integration")},
     "observation_status": {"in_force": ("现行有效", "in force"), "corrected": ("已更正", "corrected"),

@@ -24,6 +24,7 @@ from api.cli.identity import demo_users_table, jurisdictions_app, users_app
 from api.cli.imports import import_file
 from api.cli.rules import rules_app
 from api.cli.keys import keys_app
+from api.cli.households import households_app
 from api.cli.projections import projections_app
 from infra.http_server import server_config
 from infra.runtime import Runtime
@@ -41,6 +42,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(keys_app, name="keys")
 app.command("import")(import_file)
+app.add_typer(households_app, name="households")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 

@@ -12,6 +12,7 @@ from api.http.routes import alert_actions
 from api.http.routes import alerts
 from api.http.routes import audit
 from api.http.routes import households
+from api.http.routes import leads
 from api.http import observation_schemas
 from api.http.routes import observations
 from api.http.routes import parameters
@@ -55,6 +56,7 @@ def create_app(services: Services | None, runtime: "Runtime | None" = None) -> F
     app.include_router(parameters.router)
     app.include_router(tasks.router)
     app.include_router(imports.router)
+    app.include_router(leads.router)
     app.include_router(sessions.router)
     app.include_router(audit.router)
     app.include_router(statistics.router)

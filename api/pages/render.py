@@ -73,6 +73,7 @@ NAVIGATION = (
     NavItem("/field/mine", "nav_mine", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
     NavItem("/work", "nav_queue", Action.READ_ALERTS),
     NavItem("/dashboard", "nav_dashboard", Action.READ_STATISTICS),
+    NavItem("/leads", "nav_leads", Action.READ_LEADS, frozenset({"supervisor"})),
     NavItem("/households", "nav_household", Action.READ_HOUSEHOLD, frozenset({"caseworker", "supervisor", "auditor"})),
     NavItem("/imports", "nav_imports", Action.IMPORT_DEPARTMENT_DATA),
     NavItem("/catalog", "nav_catalog", None),

@@ -37,6 +37,8 @@ class Action(str, Enum):
     READ_AUDIT = "read_audit"
     READ_OPERATIONS = "read_operations"  # /health in full: lag, errors, restarts, addresses, pids
     IMPORT_DEPARTMENT_DATA = "import_department_data"  # `qianshao import`: other departments' files
+    READ_LEADS = "read_leads"  # people a department names and no household holds (线索)
+    ACT_ON_LEAD = "act_on_lead"  # dispatch a lead to a grid's informant, dismiss it
 
 
 A = Action
@@ -45,11 +47,11 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     "caseworker": frozenset({A.SUBMIT_FIELD_OBSERVATION, A.SUBMIT_PROGRAMME_RECORD, A.READ_HOUSEHOLD,
                              A.READ_ALERTS, A.ACT_ON_ALERT, A.READ_PARAMETERS}),
     "supervisor": frozenset({A.READ_HOUSEHOLD, A.READ_ALERTS, A.ACT_ON_ALERT, A.READ_ESCALATIONS,
-                             A.READ_STATISTICS, A.READ_PARAMETERS}),
+                             A.READ_STATISTICS, A.READ_PARAMETERS, A.READ_LEADS, A.ACT_ON_LEAD}),
     "auditor": frozenset({A.READ_HOUSEHOLD, A.READ_ALERTS, A.READ_ESCALATIONS, A.READ_STATISTICS,
                           A.READ_PARAMETERS, A.READ_AUDIT}),
     "admin": frozenset({A.MANAGE_USERS, A.MANAGE_JURISDICTIONS, A.SET_PARAMETERS, A.READ_PARAMETERS,
-                        A.TICK_CLOCK, A.READ_OPERATIONS, A.IMPORT_DEPARTMENT_DATA}),
+                        A.TICK_CLOCK, A.READ_OPERATIONS, A.IMPORT_DEPARTMENT_DATA, A.READ_LEADS}),
     "integration": frozenset({A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.READ_OPERATIONS, A.IMPORT_DEPARTMENT_DATA}),
 }
 
