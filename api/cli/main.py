@@ -123,13 +123,15 @@ def demo(
 ) -> None:
     """Load a synthetic district through the real intake, summarise the alerts, keep serving."""
     from api.cli.demo.department_imports import import_departments
-    from api.cli.demo.seed import seed_demo
+    from api.cli.demo.seed import seed_demo, seed_parameters
     from api.cli.demo.synthetic import generate_district
 
     runtime = _start(data, kafka_port)
     console.print(f"Kafka bootstrap: {runtime.kafka}   data: {runtime.settings.data_dir.resolve()}")
     envelopes = generate_district(seed=seed, households=households, as_of=today())
     demo_users = seed_demo(runtime.services.identity, envelopes)
+    county = next(e["data"]["region"][:6] for e in envelopes if e["kind"] == "household.registered")
+    seed_parameters(runtime.services.policy, county)
     _load(runtime, envelopes)
     runtime.services.intake.accept(_tick_now())
     import_departments(runtime, envelopes, today(), console)

@@ -34,6 +34,7 @@ class Person:
     born: date
     sex: str
     programmes: set[str]
+    monthly_income: float | None = None  # the household's latest report
 
 
 def district_people(envelopes: Iterable[dict[str, Any]]) -> list[Person]:
@@ -42,6 +43,7 @@ def district_people(envelopes: Iterable[dict[str, Any]]) -> list[Person]:
     places: dict[str, tuple[str, str]] = {}
     programmes: dict[str, set[str]] = {}
     dead: set[str] = set()
+    incomes: dict[str, float] = {}
     for e in envelopes:
         kind, data, household = e["kind"], e["data"], e.get("household")
         if kind == "household.registered":
@@ -52,6 +54,8 @@ def district_people(envelopes: Iterable[dict[str, Any]]) -> list[Person]:
             _add(people, e["resident"], data, household, places)
         elif kind in ("resident.died", "resident.left"):
             dead.add(e["resident"])
+        elif kind == "household.income_reported":
+            incomes[household] = float(data["monthly_income"])
         elif kind == "coverage.enrolled":
             programmes.setdefault(household, set()).add(data["programme"])
         elif kind == "coverage.terminated":
@@ -59,6 +63,7 @@ def district_people(envelopes: Iterable[dict[str, Any]]) -> list[Person]:
     living = [p for rid, p in people.items() if rid not in dead]
     for person in living:
         person.programmes = programmes.get(person.household, set())
+        person.monthly_income = incomes.get(person.household)
     return living
 
 
@@ -74,7 +79,7 @@ def stranger(rng: random.Random, like: Person, age: int, today: date, n: int) ->
     """Someone living in `like`'s community whom nobody registered: a valid ID number no household holds."""
     born = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
     body = f"{like.region[:6]}{born:%Y%m%d}{rng.randint(700, 899):03d}"
-    number = body + ric.calc_check_digit(body)
+    number = body + ric.calc_check_digit(body + "0")
     street = like.address.rstrip("0123456789号")
     return Person(number, f"{'王李张刘陈杨'[n % 6]}{'秀明建国华丽'[rng.randrange(6)]}{'英军平芳强'[rng.randrange(5)]}",
                   "", like.region, f"{street}{rng.randint(100, 199)}号", born, "MF"[n % 2], set())
@@ -109,10 +114,17 @@ def _deaths(rng: random.Random, people: list[Person], adults: list[Person], toda
     return rows
 
 
+RIGID = {"dibao", "tekun", "low_income_edge", "rigid_expenditure"}
+
+
 def _medical(rng: random.Random, people: list[Person], adults: list[Person], today: date) -> list[dict[str, Any]]:
-    rows = [{**_who(p), "kind": "medical", "amount": rng.randrange(25_000, 90_000, 100),
-             "date": (today - timedelta(days=rng.randint(5, 80))).isoformat()}
-            for p in rng.sample(adults, min(40, len(adults)))]
+    """Large bills, most in households of modest income on no assistance (MISSED.RIGID_EXPENDITURE's case)."""
+    modest = [p for p in adults if p.monthly_income is not None and p.monthly_income < 4000 and not p.programmes & RIGID]
+    chosen = rng.sample(modest, min(30, len(modest)))
+    chosen += rng.sample([p for p in adults if p not in chosen], min(40 - len(chosen), len(adults) - len(chosen)))
+    rows = [{**_who(p), "kind": "medical", "amount": max(rng.randrange(25_000, 90_000, 100),
+                                                          round(12 * (p.monthly_income or 0) * 1.2, -2)),
+             "date": (today - timedelta(days=rng.randint(5, 80))).isoformat()} for p in chosen]
     rows += [{**_who(stranger(rng, rng.choice(adults), rng.randint(30, 70), today, n)), "kind": "medical",
               "amount": rng.randrange(30_000, 120_000, 100), "date": (today - timedelta(days=rng.randint(5, 60))).isoformat()}
              for n in range(4)]

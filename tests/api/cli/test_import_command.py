@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def person(h: int, m: int) -> tuple[str, str]:
     born = date(1970 + m, 1 + h % 12, 1 + h % 28)
     body = f"500103{born:%Y%m%d}{(h * 2 + m) % 1000:03d}"
-    return f"IMP-{h}-R{m}", body + ric.calc_check_digit(body)
+    return f"IMP-{h}-R{m}", body + ric.calc_check_digit(body + "0")
 
 
 def registration(h: int) -> dict[str, Any]:

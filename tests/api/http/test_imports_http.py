@@ -23,7 +23,7 @@ TODAY = datetime.now(timezone.utc).date()
 
 def id_number(born: str, sequence: int) -> str:
     body = f"500103{born.replace('-', '')}{sequence:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")
 
 
 HEAD = id_number("1950-03-02", 11)

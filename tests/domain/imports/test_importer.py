@@ -22,7 +22,7 @@ TODAY = date.today()
 
 def id_number(region: str, born: str, sequence: int) -> str:
     body = f"{region}{born.replace('-', '')}{sequence:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")
 
 
 HEAD = id_number("500116", "1948-02-03", 17)
