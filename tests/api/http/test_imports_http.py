@@ -119,3 +119,38 @@ def test_a_wrong_file_is_told_at_once(api: tuple[httpx.Client, Runtime], people:
     unknown = upload(client, people, "integration", renamed, mapping="no_such_department")
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "mapping"
     assert upload(client, people, "integration", renamed, mapping="../../etc/passwd").status_code == 422
+
+
+def test_a_dropout_nobody_registered_goes_from_the_file_to_the_informant_and_is_found(
+        api: tuple[httpx.Client, Runtime], people: People, tmp_path: Path) -> None:
+    client, runtime = api
+    child = id_number("2012-04-05", 33)
+    mapping = shipped_mapping("education")
+    path = write_file(mapping, [{"id_number": child, "name": "刘小芳", "region": "500103001001",
+                                 "address": "渝中区某社区8栋", "status": "dropped_out", "full_time": False,
+                                 "record": "EDU-1"}], tmp_path / "dropouts", "csv")
+    job = finished(client, people, upload(client, people, "integration", path, "education").json()["job_id"])
+    assert (job["report"]["matched"], job["report"]["leads"], job["report"]["rejected"]) == (0, 1, 0), job
+    runtime.drain()
+
+    supervisor, informant = people.headers("supervisor"), people.headers("informant")
+    (lead,) = client.get("/api/v1/leads", headers=supervisor).json()["leads"]
+    assert lead["state"] == "raised" and child not in str(lead)
+    sent = client.post(f"/api/v1/leads/{lead['lead_id']}/dispatch", json={"grid": GRID}, headers=supervisor)
+    assert sent.status_code == 200, sent.text
+    runtime.drain()
+    (task,) = client.get("/api/v1/tasks", headers=informant).json()["lead_tasks"]
+    assert (task["lead_id"], task["name"], task["address"]) == (lead["lead_id"], "刘小芳", "渝中区某社区8栋")
+
+    registered = client.post("/api/v1/observations", headers=informant, json={"observations": [{
+        "observation_id": "found-1", "observed_at": datetime.now(timezone.utc).isoformat(),
+        "kind": "household.registered", "household": "IM-L1", "data": {
+            "region": "500103001001", "grid": GRID, "address": "渝中区某社区8栋", "hukou": "urban",
+            "members": [{"resident": "IM-L1-R1", "name": "刘小芳", "sex": "F", "birth_date": "2012-04-05",
+                         "relation": "head", "id_number": child}]}}]})
+    assert registered.status_code == 202 and registered.json()["accepted"] == 1, registered.text
+    runtime.drain()
+    (found,) = client.get("/api/v1/leads", params={"state": "found"}, headers=supervisor).json()["leads"]
+    assert (found["lead_id"], found["household"]) == (lead["lead_id"], "IM-L1")
+    again = finished(client, people, upload(client, people, "integration", path, "education").json()["job_id"])
+    assert (again["report"]["matched"], again["report"]["accepted"], again["report"]["leads"]) == (1, 1, 0)
