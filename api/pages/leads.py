@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.http.dependencies import Households, Identity, Today, Views, ViewsLag
-from api.http.routes.leads import known_grid
+from api.http.routes.leads import MAX_OFFSET, known_grid
 from api.pages import flash as flashes
 from api.pages.i18n import word
 from api.pages.render import page, refused, see_other
@@ -43,7 +43,8 @@ def lead_details(data: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
 
 @router.get("/leads")
-def leads(request: Request, views: Views, identity: Identity, state: str = "", offset: int = 0, done: str = "",
+def leads(request: Request, views: Views, identity: Identity, state: str = "",
+          offset: int = Query(0, ge=0, le=MAX_OFFSET), done: str = "",
           principal: Principal = Depends(needs(Action.READ_LEADS))) -> Response:
     state = one_of("state", state, STATES, lambda s, lang: word("lead_state", s, lang))
     lang = lang_of(request)
