@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/integrity.py
+	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/pages.py
 
 # The whole city of the targets: 1,000,000 residents (about 350,000 households), SQLite and PostgreSQL.

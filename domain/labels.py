@@ -90,6 +90,12 @@ ENUMERATIONS: dict[str, dict[str, Pair]] = {
                            "died": ("死亡", "died"), "moved_away": ("迁出", "moved away"),
                            "aged_out": ("超过年龄", "aged out"), "other": ("其他原因", "other")},
     "decision": {"approved": ("批准", "approved"), "rejected": ("不予批准", "rejected")},
+    "department": {"public_security": ("公安局", "Public Security Bureau"),
+                   "medical_insurance": ("医疗保障局", "Healthcare Security Administration"),
+                   "disabled_federation": ("残疾人联合会", "Disabled Persons' Federation"),
+                   "education": ("教育局", "Education Bureau"),
+                   "human_resources": ("人力资源和社会保障局", "Human Resources and Social Security Bureau"),
+                   "civil_affairs": ("民政局", "Civil Affairs Bureau")},
     "programme": PROGRAMME_NAMES,
 }
 # The enumeration each tuple of domain.vocabulary takes its labels from.
@@ -101,6 +107,7 @@ VOCABULARY_MEANINGS: dict[str, str] = {
     "DISABILITY_CATEGORIES": "disability_category", "CAPACITIES": "capacity", "EMPLOYMENT": "employment",
     "CARE_LEVELS": "care_level", "PARENT_STATUSES": "parent_status", "SCHOOL_STATUSES": "school_status",
     "REVIEW_OUTCOMES": "review_outcome", "TERMINATION_REASONS": "termination_reason", "DECISIONS": "decision",
+    "DEPARTMENTS": "department",
     "PROGRAMMES": "programme",
 }
 
@@ -125,12 +132,19 @@ WORKFLOW: dict[str, dict[str, Pair]] = {
     # the fields of an alert's actions, for the messages that name them
     "alert_field": {"outcome": ("办理结果", "outcome"), "note": ("说明", "note"), "to": ("分配给", "to"),
                     "reason": ("原因", "reason"), "visited_on": ("核实日期", "visited on"), "grid": ("网格", "grid")},
+    "import_state": {"running": ("导入中", "running"), "done": ("已完成", "done"), "failed": ("失败", "failed"),
+                     "interrupted": ("已中断（重新导入同一文件即可继续）", "interrupted (import the file again to resume)")},
     "resolution": {"enrolled": ("已纳入救助", "enrolled"), "referred": ("已转介", "referred"),
                    "not_eligible": ("经核查不符合条件", "not eligible"), "duplicate": ("重复预警", "duplicate"),
                    "other": ("其他", "other"), "condition_cleared": ("条件已消失", "condition cleared")},
     "visit_outcome": {"found_as_reported": ("情况属实", "found as reported"),
                       "situation_changed": ("情况已变化", "situation changed"),
                       "could_not_reach": ("未能联系上", "could not reach")},
+    # leads: people a department's data names and no household holds (domain.leads)
+    "lead_state": {"raised": ("待派发", "raised"), "dispatched": ("已派发网格员", "dispatched"),
+                   "found": ("已找到并登记", "found"), "dismissed": ("已撤销", "dismissed")},
+    "dismiss_reason": {"not_found": ("未找到此人", "not found"), "moved_away": ("已迁出辖区", "moved away"),
+                       "already_known": ("已在册", "already known"), "other": ("其他", "other")},
     "role": {"informant": ("网格员", "informant"), "caseworker": ("经办人员", "caseworker"), "supervisor": ("主管", "supervisor"),
              "auditor": ("审计人员", "auditor"), "admin": ("管理员", "admin"), "integration": ("系统对接", "integration")},
     "observation_status": {"in_force": ("现行有效", "in force"), "corrected": ("已更正", "corrected"),

@@ -35,6 +35,9 @@ SCHOOL_STATUSES = ("enrolled", "dropped_out", "not_enrolled")
 REVIEW_OUTCOMES = ("continue", "adjust", "exit")
 TERMINATION_REASONS = ("income_above_standard", "died", "moved_away", "aged_out", "other")
 DECISIONS = ("approved", "rejected")
+# The departments whose data is imported (`qianshao import`): an observation's optional `source`.
+DEPARTMENTS = ("public_security", "medical_insurance", "disabled_federation", "education", "human_resources",
+               "civil_affairs")
 
 PROGRAMMES = (  # in the order of RULES.md § Programmes; their names: domain.labels
     "dibao", "tekun", "low_income_edge", "rigid_expenditure", "temporary_assistance", "disability_living_subsidy",

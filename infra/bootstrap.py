@@ -39,6 +39,7 @@ from infra.kafka.relay_lock import FileRelayLock, PostgresRelayLock
 from infra.kafka.rule_feed import RuleFeed
 from domain.policy.policy_service import PolicyService
 from infra.due_dates import SqlDueDates
+from infra.imports.jobs import ImportJobs
 from infra.positions import PositionStore
 from infra.shared_tables import open_shared_tables
 from infra.projection_loop import ProjectionsComponent
@@ -99,6 +100,7 @@ def bootstrap(
         authorizer=Authorizer(households, alerts, audit),
         reports=ReportCache(views, households),
         integrity=KeptVerdicts({app.name: app.recorder for app in (households, alerts, identity, audit)}),
+        imports=ImportJobs(open_shared_tables(settings, "imports")),
     )
     runtime = Runtime(services)
     if services.views.outdated:

@@ -18,6 +18,10 @@ from infra.shared_tables import open_shared_tables
 
 
 def open_households(settings: Settings) -> HouseholdsApp:
+    """The ID-number index's key is not given here: it is kept in the households store itself (made by the first
+    process that needs it), so it is encrypted with the store's key and survives `keys rotate` unchanged, where a
+    key derived from the store's key would change with it and orphan every keyed hash (and the leads holding
+    them, which cannot be hashed again: they hold no ID number)."""
     env = settings.store_env("households")
     env["AGGREGATE_CACHE_MAXSIZE"] = "20000"
     return HouseholdsApp(env=env)

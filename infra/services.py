@@ -15,6 +15,7 @@ from domain.households.application import HouseholdsApp
 from domain.identity.application import IdentityApp
 from domain.identity.authorizer import Authorizer
 from domain.policy.policy_service import PolicyService
+from infra.imports.jobs import ImportJobs
 from infra.integrity import KeptVerdicts
 from infra.settings import Settings
 from projections.as_of import AsOf
@@ -44,3 +45,4 @@ class Services:
     authorizer: Authorizer
     reports: ReportCache  # the district reports, kept per views position (`projections.report_cache`)
     integrity: KeptVerdicts  # each log's hash-chain verdict, kept while its files are unchanged
+    imports: ImportJobs  # department imports' progress and reports (`qianshao import`, /imports)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from projections import access_log, alert_queue, household_view, informant_activity, submissions, unread
+from projections import access_log, alert_queue, household_view, informant_activity, leads, submissions, unread
 from projections.view_store import AlreadyApplied, ViewStore, advance, claim
 
 Projector = Callable[[Any, Any], None]
 
 PROJECTORS: dict[str, tuple[Projector, ...]] = {
-    "households": (household_view.apply, informant_activity.apply, submissions.apply),
+    "households": (household_view.apply, informant_activity.apply, submissions.apply, leads.apply),
     "alerts": (alert_queue.apply, informant_activity.apply, unread.apply),
     "audit": (access_log.apply, unread.apply),
 }

@@ -72,12 +72,21 @@ CREATE TABLE IF NOT EXISTS alert_opened (
 CREATE TABLE IF NOT EXISTS alert_moments (
     alert_id TEXT PRIMARY KEY, requested_at TEXT, returned_at TEXT, escalated_at TEXT
 );
+CREATE TABLE IF NOT EXISTS leads (
+    lead_id TEXT PRIMARY KEY, lead_key TEXT NOT NULL UNIQUE, department TEXT NOT NULL, what_zh TEXT, what_en TEXT,
+    masked_id TEXT, name TEXT, region TEXT NOT NULL, address TEXT, data TEXT, state TEXT NOT NULL, grid TEXT,
+    raised_on TEXT, raised_by TEXT, line INTEGER, dispatched_on TEXT, dispatched_by TEXT, closed_on TEXT,
+    closed_by TEXT, close_reason TEXT, household TEXT, updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS leads_region ON leads (region, state);
+CREATE INDEX IF NOT EXISTS leads_tasks ON leads (grid, state, dispatched_on);
 """
 # Views added after the first release (emptied with the rest by `_clear`).
-TABLES_ADDED = ("informant_activity", "submissions", "alert_opened", "alert_moments")
+TABLES_ADDED = ("informant_activity", "submissions", "alert_opened", "alert_moments", "leads")
 # The shape of the views: bump it when a view table or column is added, and an older file (its SQLite
 # `user_version` is lower) is rebuilt from zero by the next process that runs the projections.
-VIEWS_VERSION = 3  # 2: alerts' explanations sealed (they hold incomes, illnesses, ages); 3: what each user opened
+VIEWS_VERSION = 4  # 2: alerts' explanations sealed (they hold incomes, illnesses, ages); 3: what each user opened;
+# 4: the leads (people a department names and no household holds)
 # Columns added to `alerts` after its first release: a view file without them is given them and rebuilt.
 ALERT_COLUMNS_ADDED = ("grid", "state", "assigned_to", "verification_requested_on", "verification_requested_by",
                        "verification_grid", "verification_outcome")

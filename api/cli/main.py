@@ -21,8 +21,10 @@ from infra.at_rest import prepare_encryption
 from infra.bootstrap import COMPONENTS, bootstrap
 from api.cli.audit import audit_app
 from api.cli.identity import demo_users_table, jurisdictions_app, users_app
+from api.cli.imports import import_file
 from api.cli.rules import rules_app
 from api.cli.keys import keys_app
+from api.cli.households import households_app
 from api.cli.projections import projections_app
 from infra.http_server import server_config
 from infra.runtime import Runtime
@@ -39,6 +41,8 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(keys_app, name="keys")
+app.command("import")(import_file)
+app.add_typer(households_app, name="households")
 console = Console()
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -118,15 +122,19 @@ def demo(
     exit_after: bool = typer.Option(False, "--exit", help="stop after printing the summary"),
 ) -> None:
     """Load a synthetic district through the real intake, summarise the alerts, keep serving."""
-    from api.cli.demo.seed import seed_demo
+    from api.cli.demo.department_imports import import_departments
+    from api.cli.demo.seed import seed_demo, seed_parameters
     from api.cli.demo.synthetic import generate_district
 
     runtime = _start(data, kafka_port)
     console.print(f"Kafka bootstrap: {runtime.kafka}   data: {runtime.settings.data_dir.resolve()}")
     envelopes = generate_district(seed=seed, households=households, as_of=today())
     demo_users = seed_demo(runtime.services.identity, envelopes)
+    county = next(e["data"]["region"][:6] for e in envelopes if e["kind"] == "household.registered")
+    seed_parameters(runtime.services.policy, county)
     _load(runtime, envelopes)
     runtime.services.intake.accept(_tick_now())
+    import_departments(runtime, envelopes, today(), console)
     with console.status("evaluating rules…"):
         runtime.drain(timeout=600)
     _summary(runtime)

@@ -12,6 +12,7 @@ from api.http.routes import alert_actions
 from api.http.routes import alerts
 from api.http.routes import audit
 from api.http.routes import households
+from api.http.routes import leads
 from api.http import observation_schemas
 from api.http.routes import observations
 from api.http.routes import parameters
@@ -25,6 +26,7 @@ from api.http.routes import response_times
 from api.http.routes import sessions
 from api.http.routes import statistics
 from api.http.routes import tasks
+from api.http.routes import imports
 from api.http import dependencies
 from api.http.body_limits import BodyLimits
 from api.http.docs import install_docs
@@ -53,6 +55,8 @@ def create_app(services: Services | None, runtime: "Runtime | None" = None) -> F
     app.include_router(alert_actions.router)
     app.include_router(parameters.router)
     app.include_router(tasks.router)
+    app.include_router(imports.router)
+    app.include_router(leads.router)
     app.include_router(sessions.router)
     app.include_router(audit.router)
     app.include_router(statistics.router)

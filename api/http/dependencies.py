@@ -27,6 +27,8 @@ from projections.report_cache import ReportCache
 from projections.view_store import ViewStore
 from rules.assessment import Assessor
 
+from infra.imports.jobs import ImportJobs
+
 if TYPE_CHECKING:
     from infra.runtime import Runtime
 
@@ -87,6 +89,10 @@ def reports(request: Request) -> ReportCache:
     return services(request).reports
 
 
+def imports(request: Request) -> "ImportJobs":
+    return services(request).imports
+
+
 def identity(request: Request) -> IdentityApp:
     return services(request).identity
 
@@ -134,6 +140,7 @@ Policy = Annotated[PolicyService, Depends(policy)]
 Workflow = Annotated[AlertsApp, Depends(alert_workflow)]
 Assessment = Annotated[Assessor, Depends(assessor)]
 Identity = Annotated[IdentityApp, Depends(identity)]
+Imports = Annotated[ImportJobs, Depends(imports)]
 Reports = Annotated[ReportCache, Depends(reports)]
 Audit = Annotated[AuditApp, Depends(access_audit)]
 History = Annotated[HouseholdHistory, Depends(history)]

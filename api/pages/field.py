@@ -1,4 +1,8 @@
-"""The informant's phone pages: my verification tasks, report what I saw, register a household.
+"""The informant's phone pages: my verification tasks and lead tasks, report what I saw, register a household.
+
+A lead task (`domain.leads`) names a person a department's data knows and no household holds: the page shows
+the name, the masked ID number, the address and what was found, with a link to the registration form filled
+with the name and address; the registration naming the person's ID number closes the lead as found.
 
 Reports and registrations are sent by the page's script (`static/outbox.js`) to
 `POST /field/observations`, which calls the same intake as `POST /api/v1/observations`, with the
@@ -33,9 +37,11 @@ from domain.alerts.errors import AlertActionError
 from domain.identity.authorizer import OutOfReach
 from domain.households.intake import gate_for
 from api.pages.explain import explained
+from api.pages.leads import lead_details, lead_link, register_values
 from projections import alert_queue, unread
 from projections.alert_queue import row_to_json
 from projections.households import household_row, households_in_grid
+from projections.leads import lead_tasks, one as one_lead, shown_lead
 from projections.tasks import open_tasks
 from projections.view_store import ViewStore
 
@@ -78,10 +84,12 @@ def _task_page(request: Request, views: ViewStore, principal: Principal, *, done
     record_alert_reads(request, principal, ((r["household"], r["alert_id"]) for r in rows))  # each task seen
     lang = lang_of(request)
     flash = flashes.of(request)  # a visit refused a moment ago (post/redirect/get)
+    leads = [dict(shown_lead(lead, principal.role), details=lead_details(lead["data"], lang),
+                  link=lead_link(lead["lead_id"])) for lead in lead_tasks(views, principal.jurisdiction)]
     return page(request, "tasks.html", {"tasks": [task_brief(views, r, lang) for r in rows], "total": total,
                                         "outcomes": VERIFICATION_OUTCOMES, "done": done and flash is None,
                                         "problem": flash.message(lang) if flash else None, "flash_shown": True,
-                                        "new": new})
+                                        "new": new, "leads": leads})
 
 
 @router.get("/field/tasks")
@@ -177,11 +185,14 @@ def report(request: Request, views: Views, kind: str = "household.visited",
 
 
 @router.get("/field/register")
-def register(request: Request, principal: Principal = Depends(informant)) -> Response:
+def register(request: Request, views: Views, lead: str = "", principal: Principal = Depends(informant)) -> Response:
+    """The registration form; `lead`: a lead task of this grid, whose name and address fill the form."""
     grid = principal.jurisdiction
+    task = one_lead(views, lead) if lead else None
+    task = task if task is not None and task["grid"] == grid and task["state"] == "dispatched" else None
     return page(request, "register.html", {"fields": forms.registration_fields(), "members": [forms.member_fields(0)],
-                                           "grid": grid, "region": grid.split("-")[0], "values": {},
-                                           "correcting": None})
+                                           "grid": grid, "region": grid.split("-")[0], "values": register_values(task),
+                                           "correcting": None, "lead": task})
 
 
 def outbox_principal(request: Request) -> Principal | JSONResponse:

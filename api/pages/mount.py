@@ -11,13 +11,13 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.pages import audit, audit_reports, catalog, dashboard, field, i18n, login, mine, workbench
+from api.pages import audit, audit_reports, catalog, dashboard, field, i18n, imports, leads, login, mine, workbench
 from api.pages.render import HERE, on_bad_values, on_login_required, on_page_error, page
 from api.pages.session import BadValues, LoginRequired, PageError, lang_of
 from api.http.problems import (allowed_methods, field_problem, is_api_address, on_http_error, on_unexpected_error,
                                on_validation_error)
 
-PAGE_MODULES = (login, workbench, field, mine, dashboard, catalog, audit, audit_reports)
+PAGE_MODULES = (login, workbench, field, mine, dashboard, catalog, audit, audit_reports, imports, leads)
 # (title, text) of the error page for a status the router or a route raises on a page's address.
 HTTP_ERROR_WORDS = {404: ("not_found_title", "page_missing_text"), 405: ("method_title", "method_text"),
                     403: ("forbidden_title", "forbidden_text"), 413: ("http_error_title", "too_large_text")}

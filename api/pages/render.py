@@ -73,7 +73,9 @@ NAVIGATION = (
     NavItem("/field/mine", "nav_mine", Action.SUBMIT_FIELD_OBSERVATION, FIELD),
     NavItem("/work", "nav_queue", Action.READ_ALERTS),
     NavItem("/dashboard", "nav_dashboard", Action.READ_STATISTICS),
+    NavItem("/leads", "nav_leads", Action.READ_LEADS, frozenset({"supervisor"})),
     NavItem("/households", "nav_household", Action.READ_HOUSEHOLD, frozenset({"caseworker", "supervisor", "auditor"})),
+    NavItem("/imports", "nav_imports", Action.IMPORT_DEPARTMENT_DATA),
     NavItem("/catalog", "nav_catalog", None),
     # auditor pages (issue 9); auditors reach response times and equity from /audit
     NavItem("/audit", "nav_audit", Action.READ_AUDIT),
@@ -201,7 +203,7 @@ async def on_login_required(request: Request, error: Exception) -> Response:
     return see_other(login_path(error.next_path))
 
 
-LANDING = {"informant": "/field/tasks", "caseworker": "/work", "supervisor": "/dashboard"}
+LANDING = {"informant": "/field/tasks", "caseworker": "/work", "supervisor": "/dashboard", "integration": "/imports"}
 
 
 def home_path(principal: Principal) -> str:

@@ -9,20 +9,26 @@ correction or retraction is checked (`domain.households.corrections`) and record
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Sequence
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.households.corrections import (_Correcting, _unquoted, household_of, refused, resent, sent_by,
                                            unknown, where)
-from domain.households.household import CorrectionRefused
+from domain.households.household import CorrectionRefused, Household
+from domain.households.id_index import INDEX_KEY_ID, IdNumberEntry, IndexKey, keyed_hash
+from domain.households.indexing import indexed, released
 from domain.households.intake import Gate, Outcome, _Batch, fingerprint, stage
 from domain.households.observations.envelope import parse_observation
 from domain.households.observations.problems import InvalidObservation
 from domain.households.receipt import ObservationReceipt
 from domain.identity.access import Principal
+from domain.leads import use_cases as leads
+from domain.leads.lead import Lead, LeadDraft
 from domain.privacy import kept_identity
+from domain.renamed_topics import stored_topics
 from domain.tracked_application import TrackedApplication
 
 import domain.renamed_topics  # noqa: F401 - events stored before the move still load
@@ -35,14 +41,108 @@ def utc_now() -> datetime:
 class HouseholdsApp(TrackedApplication):
     """Households, residents, observation receipts, the clock and the policy book.
 
-    `now` is the wall clock observations are checked against (not in the future).
+    `now` is the wall clock observations are checked against (not in the future). `id_key` keys the
+    ID-number index's hashes (`domain.households.id_index`); None: the key kept in the store itself, made on
+    first use (encrypted at rest with the store, and unchanged by a key rotation).
     """
 
     name = "households"
+    REINDEX_BATCH = 200  # households saved per transaction by `reindex`
 
-    def __init__(self, env: Mapping[str, str] | None = None, *, now: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, *, now: Callable[[], datetime] = utc_now,
+                 id_key: bytes | None = None) -> None:
         super().__init__(env=env)
         self.now = now
+        self._id_key = id_key
+
+    # --- the ID-number index ----------------------------------------------------------------
+
+    @property
+    def id_key(self) -> bytes:
+        """The index's key: the one given, else the store's (made by the first process that needs it)."""
+        if self._id_key is None:
+            self._id_key = self._stored_key()
+        return self._id_key
+
+    def _stored_key(self) -> bytes:
+        try:
+            return self.repository.get(INDEX_KEY_ID).secret  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            made = IndexKey.fresh()
+            try:
+                self.save(made)
+                return made.secret
+            except IntegrityError:  # another process made it first
+                return self.repository.get(made.id).secret  # type: ignore[no-any-return]
+
+    def keyed(self, id_number: str) -> str:
+        """The keyed hash the index and the leads know an ID number by."""
+        return keyed_hash(self.id_key, id_number)
+
+    def person_of(self, id_number: str) -> tuple[str, str] | None:
+        """(household, resident) of the member recorded with this ID number, or None."""
+        try:
+            entry = self.repository.get(IdNumberEntry.id_for(self.keyed(id_number)))
+        except AggregateNotFoundError:
+            return None
+        return entry.person  # type: ignore[no-any-return]
+
+    def people_of(self, id_numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """`person_of` for many: {id number as given: (household, resident)} for those found."""
+        found: dict[str, tuple[str, str]] = {}
+        for number in dict.fromkeys(id_numbers):
+            person = self.person_of(number)
+            if person is not None:
+                found[number] = person
+        return found
+
+    def reindex(self, progress: Callable[[int], None] = lambda n: None) -> int:
+        """Index every household recorded before the index (or again): each registration's and joining's ID
+        numbers, in the order they were recorded, `REINDEX_BATCH` households per transaction; returns the
+        entries changed (0 when the index was complete). Idempotent."""
+        topics, position, changed = stored_topics(Household.Registered), 0, 0
+        while True:
+            found = self.recorder.select_notifications(position + 1, self.REINDEX_BATCH, topics=topics)
+            if not found:
+                return changed
+            batch = _Batch(self)
+            for notification in found:
+                household = batch.find(notification.originator_id)
+                for observation in getattr(household, "observations", []):
+                    indexed(observation, batch, self.keyed)
+            pending = [a for a in batch.aggregates.values() if a.pending_events]
+            changed += sum(1 for a in pending if isinstance(a, IdNumberEntry))
+            if pending:
+                self.save(*pending)
+            position = found[-1].id
+            progress(len(found))
+
+    # --- leads ----------------------------------------------------------------------------------
+
+    def _today(self, on: date | None) -> str:
+        return (on or self.now().date()).isoformat()
+
+    def raise_leads(self, drafts: Sequence[LeadDraft], on: date | None = None) -> list[str]:
+        """Raise the drafts in one transaction: "raised", or "duplicate" for a lead id raised already."""
+        return leads.raise_leads(self, drafts, self._today(on))
+
+    def dispatch_lead(self, lead_id: str, grid: str, principal: Principal, on: date | None = None) -> Lead:
+        """Send a lead of the principal's jurisdiction to the informant of `grid`: a task 找到这户并登记."""
+        return leads.dispatch_lead(self, lead_id, grid, principal, self._today(on))
+
+    def dismiss_lead(self, lead_id: str, reason: str, principal: Principal, on: date | None = None) -> Lead:
+        """Close a lead without a household (`domain.leads.lead.DISMISS_REASONS`)."""
+        return leads.dismiss_lead(self, lead_id, reason, principal, self._today(on))
+
+    def lead_in_reach(self, lead_id: str, principal: Principal) -> Lead:
+        """The lead, if the principal may act on it (`LeadRefused` 403 / 404 otherwise)."""
+        return leads.lead_in_reach(self, lead_id, principal)
+
+    def lead(self, lead_id: str) -> Lead | None:
+        try:
+            return self.repository.get(Lead.id_for(lead_id))  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return None
 
     # --- intake ---------------------------------------------------------------------------
 
@@ -103,7 +203,8 @@ class HouseholdsApp(TrackedApplication):
             errors = tuple(_unquoted(e, kept) for e in invalid.errors)
             return Outcome(0, new_id, "rejected", None, errors, invalid.status)
         receipt = ObservationReceipt(observation.observation_id, fingerprint(envelope), household.household_id)
-        self.save(receipt, household)
+        entries = released(original, observation.to_json(), batch, self.keyed)
+        self.save(receipt, household, *entries)
         return Outcome(0, observation.observation_id, "accepted", household.household_id)
 
     def retract(self, original_id: str, reason: str, principal: Principal) -> Outcome:
@@ -115,11 +216,11 @@ class HouseholdsApp(TrackedApplication):
             if household.withdrawn.get(original_id, "") is None:
                 where(principal, None, household)
                 return Outcome(0, original_id, "duplicate", household.household_id, (), 200)
-            sent_by(principal, original_id, household)
+            original = sent_by(principal, original_id, household)
             household.retract(original_id, principal.name, reason)
         except CorrectionRefused as refusal:
             return refused(original_id, refusal)
-        self.save(household)
+        self.save(household, *released(original, None, _Batch(self), self.keyed))
         return Outcome(0, original_id, "retracted", household.household_id, (), 200)
 
     def in_force(self, original_id: str, principal: Principal) -> dict[str, Any]:

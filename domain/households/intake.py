@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate
 from domain.identity.access import Principal, admits
 from domain.households.clock import CLOCK_ID, Clock
 from domain.households.household import Household
+from domain.households.indexing import indexed
 from domain.instants import instant
 from domain.households.observations.envelope import Observation, parse_observation
 from domain.households.observations.problems import FieldError, InvalidObservation
@@ -186,11 +187,12 @@ def _record(observation: Observation, content: str, batch: _Batch) -> list[Aggre
     if observation.kind == "household.registered":
         household = Household(observation.household, payload)
         residents = [Resident(m["resident"], observation.household) for m in observation.data["members"]]
-        return [receipt, household, *residents]
+        return [receipt, household, *residents, *indexed(payload, batch, batch.app.keyed)]  # type: ignore[attr-defined]
     household = batch.household(observation.household)
     household.observe(payload)  # type: ignore[union-attr]
     if observation.kind == "resident.joined" and observation.resident:
-        return [receipt, household, Resident(observation.resident, observation.household)]  # type: ignore[list-item]
+        return [receipt, household, Resident(observation.resident, observation.household),  # type: ignore[list-item]
+                *indexed(payload, batch, batch.app.keyed)]  # type: ignore[attr-defined]
     return [receipt, household]  # type: ignore[list-item]
 
 
@@ -199,7 +201,7 @@ def gate_for(principal: Principal) -> Gate:
 
     def gate(observation: Observation, region: str | None, grid: str | None) -> tuple[FieldError, int] | None:
         registering = observation.kind == "household.registered"
-        denial = admits(principal, observation.kind, region, grid, registering)
+        denial = admits(principal, observation.kind, region, grid, registering, observation.source)
         if denial is None:
             return None
         return FieldError(denial.field, denial.message, denial.message_zh), denial.status

@@ -36,6 +36,9 @@ class Action(str, Enum):
     MANAGE_JURISDICTIONS = "manage_jurisdictions"
     READ_AUDIT = "read_audit"
     READ_OPERATIONS = "read_operations"  # /health in full: lag, errors, restarts, addresses, pids
+    IMPORT_DEPARTMENT_DATA = "import_department_data"  # `qianshao import`: other departments' files
+    READ_LEADS = "read_leads"  # people a department names and no household holds (线索)
+    ACT_ON_LEAD = "act_on_lead"  # dispatch a lead to a grid's informant, dismiss it
 
 
 A = Action
@@ -44,12 +47,12 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     "caseworker": frozenset({A.SUBMIT_FIELD_OBSERVATION, A.SUBMIT_PROGRAMME_RECORD, A.READ_HOUSEHOLD,
                              A.READ_ALERTS, A.ACT_ON_ALERT, A.READ_PARAMETERS}),
     "supervisor": frozenset({A.READ_HOUSEHOLD, A.READ_ALERTS, A.ACT_ON_ALERT, A.READ_ESCALATIONS,
-                             A.READ_STATISTICS, A.READ_PARAMETERS}),
+                             A.READ_STATISTICS, A.READ_PARAMETERS, A.READ_LEADS, A.ACT_ON_LEAD}),
     "auditor": frozenset({A.READ_HOUSEHOLD, A.READ_ALERTS, A.READ_ESCALATIONS, A.READ_STATISTICS,
                           A.READ_PARAMETERS, A.READ_AUDIT}),
     "admin": frozenset({A.MANAGE_USERS, A.MANAGE_JURISDICTIONS, A.SET_PARAMETERS, A.READ_PARAMETERS,
-                        A.TICK_CLOCK, A.READ_OPERATIONS}),
-    "integration": frozenset({A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.READ_OPERATIONS}),
+                        A.TICK_CLOCK, A.READ_OPERATIONS, A.IMPORT_DEPARTMENT_DATA, A.READ_LEADS}),
+    "integration": frozenset({A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.READ_OPERATIONS, A.IMPORT_DEPARTMENT_DATA}),
 }
 
 # Roles whose jurisdiction does not limit what they read (auditors read everything).
@@ -118,14 +121,17 @@ class Denial:
     message_zh: str
 
 
-def admits(principal: Principal, kind: str, region: str | None, grid: str | None, registering: bool) -> Denial | None:
+def admits(principal: Principal, kind: str, region: str | None, grid: str | None, registering: bool,
+           source: str | None = None) -> Denial | None:
     """Whether the principal may submit an observation of `kind` about a household at (region, grid).
 
     Registering a household outside one's area is refused (403: the household does not exist
     yet, so nothing is revealed); any other observation about a household outside it answers
-    404, as a read would.
+    404, as a read would. An observation from a department's data (`source`) is an import: any kind
+    but a registration or a tick, by those who may import.
     """
-    action = action_for_kind(kind)
+    action = action_for_kind(kind) if source is None or registering or kind == "clock.tick" \
+        else Action.IMPORT_DEPARTMENT_DATA
     if not allowed(principal.role, action):
         return Denial(403, "kind", f"role {principal.role} may not submit {kind} observations",
                       f"当前角色（{principal.role}）无权提交 {kind} 类观察记录")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Iterable
 
 from domain.identity.jurisdiction import EVERYWHERE_CODE, JurisdictionError, level_of, parent_code
 from domain.identity.user import UserRevoked
 from domain.identity.application import IdentityApp
+from domain.policy.policy_service import PolicyService
 from api.cli.demo.places import place_names
 
 
@@ -100,3 +102,14 @@ def _ensure(identity: IdentityApp, role: str, code: str, tree: dict[str, str]) -
             revoked = True
     place = "全部 everywhere" if code == EVERYWHERE_CODE else tree.get(code) or identity.jurisdiction(code).name
     return DemoUser(name, role, code, place, password, revoked)
+
+
+DISPOSABLE_INCOME = ("rigid.prev_year_pc_disposable_income", 36_000)  # CNY per person, an example for 江津区
+
+
+def seed_parameters(policy: PolicyService, county: str) -> None:
+    """The district's own values that have no national default: the previous year's per-capita disposable
+    income, which MISSED.RIGID_EXPENDITURE compares with (the medical-insurance file's large bills meet it)."""
+    name, value = DISPOSABLE_INCOME
+    if policy.table().lookup(name, county, date(2025, 1, 1)) is None:
+        policy.set_value(name, county, "2025-01-01", value, "demo-admin", "演示：上年居民人均可支配收入")

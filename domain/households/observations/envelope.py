@@ -10,7 +10,7 @@ from typing import Any
 
 from domain import vocabulary as v
 from domain.households import intake_limits as limits
-from domain.households.observations.checks import absent, check_fields, identifier
+from domain.households.observations.checks import absent, check_fields, identifier, one_of
 from domain.households.observations.chronology import chronology_problems
 from domain.households.observations.dates import EARLIEST
 from domain.households.observations.kinds import DATA_AFTER, DATA_FIELDS, SUBJECT_RULES
@@ -35,6 +35,7 @@ class Observation:
     household: str | None
     resident: str | None
     data: dict[str, Any]
+    source: str | None = None  # the department whose data it came from (an import); None: a person's report
 
     def to_json(self) -> dict[str, Any]:
         """The envelope as JSON-native values (shares `data`, which is already JSON-native)."""
@@ -46,6 +47,7 @@ class Observation:
             "household": self.household,
             "resident": self.resident,
             "data": self.data,
+            **({"source": self.source} if self.source is not None else {}),
         }
 
 
@@ -101,6 +103,7 @@ def envelope_specs(now: datetime) -> tuple[Spec, ...]:
         Spec("informant", identifier),
         Spec("kind", _kind),
         Spec("observed_at", _observed_at(now)),
+        Spec("source", one_of(v.DEPARTMENTS), required=False),
     )
 
 
@@ -189,4 +192,5 @@ def parse_observation(envelope: Any, registry: Registry, *, now: datetime) -> Ob
         errors = [FieldError(p.path, p.message, p.message_zh) for p in problems]
         raise InvalidObservation(errors, summary_status(problems))
     assert kind is not None
-    return Observation(head["observation_id"], head["informant"], head["observed_at"], kind, household, resident, data)
+    return Observation(head["observation_id"], head["informant"], head["observed_at"], kind, household, resident, data,
+                       head.get("source"))

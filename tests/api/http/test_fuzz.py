@@ -56,6 +56,9 @@ ROLE = {
         ("GET", "/api/v1/jurisdictions"), ("POST", "/api/v1/jurisdictions"))},
     ("GET", "/api/v1/audit/response-times"): "auditor",
     ("GET", "/api/v1/audit/equity"): "supervisor",
+    ("GET", "/api/v1/leads"): "supervisor",
+    ("POST", "/api/v1/leads/{lead_id}/dispatch"): "supervisor",
+    ("POST", "/api/v1/leads/{lead_id}/dismiss"): "supervisor",
 }
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/login")}
 FRESH_SESSION = {("POST", "/api/v1/logout")}
@@ -85,6 +88,7 @@ SEMANTIC_422 = {
     "POST /api/v1/users": "the jurisdiction must be a node of the tree that fits the role; the password is not the name",
     "PUT /api/v1/users/{name}/password": "the password must not be the user's name",
     "POST /api/v1/jurisdictions": "a code's level decides its parent, which must exist (only provinces have none)",
+    "POST /api/v1/leads/{lead_id}/dispatch": "the grid must be a grid of the jurisdiction tree within the supervisor's",
     "GET /api/v1/audit/households/{household_id}": "a calendar date: 2025-02-30 has the shape but is no day",
     "GET /api/v1/audit/households/{household_id}/events": "a calendar date: 2025-02-30 has the shape but is no day",
 }

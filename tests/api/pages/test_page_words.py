@@ -26,6 +26,7 @@ from api.pages import forms
 from domain import vocabulary
 from domain.event_kinds import EVENT_NAMES
 from domain.labels import FIELD_MEANINGS
+from domain.leads.lead import LeadDraft
 from domain.policy.parameters import ParameterTable
 from rules.catalog import CATALOG
 from tests.api.pages.conftest import DESK, log_in, new_page, screenshot
@@ -150,8 +151,27 @@ def _walk_the_workflow(url: str, runtime: Any, people: People) -> dict[str, Any]
         assert answer.status_code == 202, answer.text
         answer = client.post("/api/v1/observations/CQ-W1-4/retraction", json={"reason": "录错了家庭"}, headers=informant)
         assert answer.status_code in (200, 202), answer.text
+        _leads_in_every_state(client, runtime, people)
     runtime.drain()
     return {"alerts": ids}
+
+
+def _leads_in_every_state(client: httpx.Client, runtime: Any, people: People) -> None:
+    """Leads of the supervisor's street with the data of three departments: one raised, one sent to the test
+    grid (the informant's lead task), one dismissed."""
+    households = runtime.services.households
+    rows = [("disabled_federation", {"category": "physical", "grade": 1, "certified": True}),
+            ("medical_insurance", {"kind": "medical", "amount": 23000, "date": "2025-10-01"}),
+            ("education", {"status": "dropped_out", "full_time": False})]
+    households.raise_leads([LeadDraft(f"{department}|W{n}", department, "部门数据中的居民，辖区内无人上报",
+                                      "named by a department, reported by nobody", households.keyed(f"lead-{n}"),
+                                      "50****************", "赵某某", "500103001001", "七星岗某路2号", data,
+                                      "test-integration", n) for n, (department, data) in enumerate(rows, start=1)])
+    supervisor = people.headers("supervisor")
+    runtime.drain()
+    sent = client.post("/api/v1/leads/medical_insurance|W2/dispatch", json={"grid": GRID}, headers=supervisor)
+    dismissed = client.post("/api/v1/leads/education|W3/dismiss", json={"reason": "moved_away"}, headers=supervisor)
+    assert (sent.status_code, dismissed.status_code) == (200, 200), (sent.text, dismissed.text)
 
 
 def _backtest(runtime: Any) -> None:
@@ -169,7 +189,8 @@ START = {
                   *(f"/field/report?kind={form.kind}" for form in forms.report_forms())],
     "caseworker": ["/home", "/work", "/households", "/households/CQ-W1", "/catalog", "/work?page=2",
                    "/audit", "/households/CQ-W9", "/catalog?on=2025-13-45", "/work?severity=loud"],
-    "supervisor": ["/home", "/dashboard", "/work", "/audit/response-times", "/audit/equity",
+    "supervisor": ["/home", "/dashboard", "/work", "/leads", "/leads?state=dismissed", "/audit/response-times",
+                   "/audit/equity",
                    "/audit/response-times?group_by=rule", "/audit/response-times?group_by=caseworker"],
     "auditor": ["/home", "/audit", "/audit/households/CQ-W1", "/audit/backtests", "/audit/integrity",
                 "/audit/access", "/audit/access?outcome=refused", "/audit/response-times?group_by=rule",
@@ -243,6 +264,7 @@ def test_every_page_of_every_role_speaks_chinese(browser: Browser, district: Any
             if role == "informant":  # the task sent for CQ-W5 is on the phone
                 page.goto("/field/tasks")
                 assert page.locator("article.task").count() == 1
+                assert page.locator("article.lead-task").count() == 1  # the lead sent to the grid
             if role == "caseworker":  # a refused step names the state and the step in words
                 shown = refuse(page, alerts["CQ-W3"], "acknowledge")
                 assert "不能签收" in shown, shown
@@ -252,6 +274,8 @@ def test_every_page_of_every_role_speaks_chinese(browser: Browser, district: Any
             context.close()
     print(f"pages walked: {len(words.seen)}")
     assert len(words.seen) > 100, words.seen
+    assert "supervisor /leads" in words.seen, "the supervisor's leads were walked"
+    assert any(seen.startswith("informant /field/register?lead=") for seen in words.seen), words.seen
     assert not words.offences, "\n".join(f"{page}: {' '.join(found)}" for page, found in words.offences.items())
 
 
