@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from rich.console import Console
@@ -21,14 +22,17 @@ IMPORTER = "demo-integration"
 
 
 def import_departments(runtime: Runtime, envelopes: list[dict[str, Any]], today: date, console: Console) -> list[ImportReport]:
-    """Write each department's file into `<data>/demo-imports/` and import it as the demo's integration user."""
-    folder = runtime.settings.data_dir / "demo-imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write each department's file and import it as the demo's integration user.
+
+    The files hold names and ID numbers in the clear, as a department's export does, so they are written
+    to a temporary folder and deleted once imported: nothing personal is left unencrypted in the data directory.
+    """
     people = district_people(envelopes)
     user = runtime.services.identity.user(IMPORTER)
     principal = Principal(user.name, user.role, user.jurisdiction)
     reports = []
-    with console.status("importing department files 导入部门数据…"):
+    with console.status("importing department files 导入部门数据…"), TemporaryDirectory() as temporary:
+        folder = Path(temporary)
         for department, form in FORMATS.items():
             mapping = shipped_mapping(department)
             path = write_file(mapping, department_rows(department, people, today), folder / department, form)

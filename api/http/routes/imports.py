@@ -77,7 +77,7 @@ def list_imports(jobs: Imports, principal: Principal = Depends(require(Action.IM
     return {"imports": [{**job.to_json(), "report": _counts(job.report)} for job in jobs.recent()]}
 
 
-@router.get("/api/v1/imports/{job_id}", responses=problem_responses(401, 403, 404))
+@router.get("/api/v1/imports/{job_id}", responses=problem_responses(401, 403, 404, 422))
 def get_import(job_id: str, jobs: Imports,
                principal: Principal = Depends(require(Action.IMPORT_DEPARTMENT_DATA))) -> Any:
     """One import: its state (running, done, failed, interrupted), rows done, and its report."""
@@ -87,7 +87,7 @@ def get_import(job_id: str, jobs: Imports,
     return job.to_json()
 
 
-@router.get("/api/v1/imports/{job_id}/rejected.csv", responses=problem_responses(401, 403, 404))
+@router.get("/api/v1/imports/{job_id}/rejected.csv", responses=problem_responses(401, 403, 404, 422))
 def get_rejected(job_id: str, jobs: Imports,
                  principal: Principal = Depends(require(Action.IMPORT_DEPARTMENT_DATA))) -> Response:
     """The rejected rows of a finished import: line, column, reason in Chinese and English (UTF-8 with BOM)."""

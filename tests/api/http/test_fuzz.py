@@ -59,6 +59,9 @@ ROLE = {
     ("GET", "/api/v1/leads"): "supervisor",
     ("POST", "/api/v1/leads/{lead_id}/dispatch"): "supervisor",
     ("POST", "/api/v1/leads/{lead_id}/dismiss"): "supervisor",
+    **{(method, path): "integration" for method, path in (
+        ("POST", "/api/v1/imports"), ("GET", "/api/v1/imports"), ("GET", "/api/v1/imports/{job_id}"),
+        ("GET", "/api/v1/imports/{job_id}/rejected.csv"))},
 }
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/login")}
 FRESH_SESSION = {("POST", "/api/v1/logout")}
@@ -89,6 +92,7 @@ SEMANTIC_422 = {
     "PUT /api/v1/users/{name}/password": "the password must not be the user's name",
     "POST /api/v1/jurisdictions": "a code's level decides its parent, which must exist (only provinces have none)",
     "POST /api/v1/leads/{lead_id}/dispatch": "the grid must be a grid of the jurisdiction tree within the supervisor's",
+    "POST /api/v1/imports": "the file must be a CSV, XLSX or JSON-lines table whose headers the mapping names",
     "GET /api/v1/audit/households/{household_id}": "a calendar date: 2025-02-30 has the shape but is no day",
     "GET /api/v1/audit/households/{household_id}/events": "a calendar date: 2025-02-30 has the shape but is no day",
 }

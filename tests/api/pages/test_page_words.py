@@ -27,6 +27,7 @@ from domain import vocabulary
 from domain.event_kinds import EVENT_NAMES
 from domain.labels import FIELD_MEANINGS
 from domain.leads.lead import LeadDraft
+from infra.imports import sample_path
 from domain.policy.parameters import ParameterTable
 from rules.catalog import CATALOG
 from tests.api.pages.conftest import DESK, log_in, new_page, screenshot
@@ -37,7 +38,8 @@ from tests.serving import served_pipeline
 
 AS_OF = "2025-11-30"
 PHONE = {"width": 390, "height": 844}
-ALLOWED_WORDS = frozenset({"English"})  # the language switch names the language it switches to
+# The language switch names the language it switches to; the import page names the file formats it reads.
+ALLOWED_WORDS = frozenset({"English", "CSV", "XLSX", "JSON", "YAML"})
 ENUMERATIONS = [value for name in dir(vocabulary) if name.isupper()
                 for value in (getattr(vocabulary, name) if isinstance(getattr(vocabulary, name), (tuple, frozenset))
                               else ())]
@@ -100,7 +102,7 @@ def district(broker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         facts = _walk_the_workflow(url, runtime, people)
         _backtest(runtime)
         names = frozenset({u.name for u in runtime.identity.users()} | {e["informant"] for e in envelopes}
-                          | {"scheduler"})
+                          | {"scheduler", sample_path("disabled_federation").name})  # a file's name, as uploaded
         yield url, runtime, people, {**facts, "names": names, "households": _every_kind(envelopes)}
 
 
@@ -152,8 +154,22 @@ def _walk_the_workflow(url: str, runtime: Any, people: People) -> dict[str, Any]
         answer = client.post("/api/v1/observations/CQ-W1-4/retraction", json={"reason": "录错了家庭"}, headers=informant)
         assert answer.status_code in (200, 202), answer.text
         _leads_in_every_state(client, runtime, people)
+        job = _a_department_import(client, people)
     runtime.drain()
-    return {"alerts": ids}
+    return {"alerts": ids, "import": job}
+
+
+def _a_department_import(client: httpx.Client, people: People) -> str:
+    """The disabled persons' federation's sample file imported by the integration user: its people live in
+    another district, so the report holds leads and rejected rows whose reasons a page must put in words."""
+    path = sample_path("disabled_federation")
+    answer = client.post("/api/v1/imports", headers=people.headers("integration"),
+                         data={"mapping": "disabled_federation"}, files={"file": (path.name, path.read_bytes(), "text/csv")})
+    assert answer.status_code == 202, answer.text
+    job_id = str(answer.json()["job_id"])
+    poll_until(lambda: client.get(f"/api/v1/imports/{job_id}", headers=people.headers("integration")).json()["state"]
+               != "running", timeout=60, message="the import finished")
+    return job_id
 
 
 def _leads_in_every_state(client: httpx.Client, runtime: Any, people: People) -> None:
@@ -195,8 +211,8 @@ START = {
     "auditor": ["/home", "/audit", "/audit/households/CQ-W1", "/audit/backtests", "/audit/integrity",
                 "/audit/access", "/audit/access?outcome=refused", "/audit/response-times?group_by=rule",
                 "/audit/response-times?group_by=caseworker", "/audit/equity", "/dashboard", "/work"],
-    "admin": ["/home", "/catalog"],
-    "integration": ["/home"],
+    "admin": ["/home", "/catalog", "/imports"],
+    "integration": ["/home", "/imports"],
 }
 PER_SHAPE = 3  # pages of one shape (the same path with another id) walked at most
 
@@ -254,12 +270,13 @@ def test_every_page_of_every_role_speaks_chinese(browser: Browser, district: Any
     households = [f"/households/{h}" for h in facts["households"]]
     start = {**START, "caseworker": START["caseworker"] + [f"/work/alerts/{a}" for a in alerts.values()] + households,
              "auditor": START["auditor"] + [f"/audit/alerts/{a}" for a in alerts.values()]
-             + [f"/audit{h}" for h in households]}
+             + [f"/audit{h}" for h in households],
+             "integration": START["integration"] + [f"/imports/{facts['import']}"]}
     for role, pages in start.items():
         context, page = new_page(browser, url, PHONE if role == "informant" else DESK)
         try:
             log_in(page, role)
-            page.wait_for_url(re.compile(r"/(home|work|dashboard|audit|field/tasks)"))
+            page.wait_for_url(re.compile(r"/(home|work|dashboard|audit|field/tasks|imports)"))
             walk(page, role, pages, words, url)
             if role == "informant":  # the task sent for CQ-W5 is on the phone
                 page.goto("/field/tasks")
@@ -275,6 +292,7 @@ def test_every_page_of_every_role_speaks_chinese(browser: Browser, district: Any
     print(f"pages walked: {len(words.seen)}")
     assert len(words.seen) > 100, words.seen
     assert "supervisor /leads" in words.seen, "the supervisor's leads were walked"
+    assert f"integration /imports/{facts['import']}" in words.seen, "an import's report was walked"
     assert any(seen.startswith("informant /field/register?lead=") for seen in words.seen), words.seen
     assert not words.offences, "\n".join(f"{page}: {' '.join(found)}" for page, found in words.offences.items())
 

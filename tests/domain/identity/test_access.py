@@ -18,8 +18,8 @@ EXPECTED: dict[str, set[Action]] = {
     "auditor": {A.READ_HOUSEHOLD, A.READ_ALERTS, A.READ_ESCALATIONS, A.READ_STATISTICS, A.READ_PARAMETERS,
                 A.READ_AUDIT},
     "admin": {A.MANAGE_USERS, A.MANAGE_JURISDICTIONS, A.SET_PARAMETERS, A.READ_PARAMETERS, A.TICK_CLOCK,
-              A.READ_OPERATIONS, A.READ_LEADS},
-    "integration": {A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.READ_OPERATIONS},
+              A.READ_OPERATIONS, A.READ_LEADS, A.IMPORT_DEPARTMENT_DATA},
+    "integration": {A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.READ_OPERATIONS, A.IMPORT_DEPARTMENT_DATA},
 }
 
 
@@ -32,7 +32,8 @@ def test_the_whole_table(role: str, action: Action) -> None:
 def test_only_the_six_roles_have_permissions_and_auditors_change_nothing() -> None:
     assert set(PERMISSIONS) == set(ROLES)
     changing = {A.SUBMIT_FIELD_OBSERVATION, A.SUBMIT_PROGRAMME_RECORD, A.TICK_CLOCK, A.ACT_ON_ALERT,
-                A.RECORD_VERIFICATION, A.SET_PARAMETERS, A.MANAGE_USERS, A.MANAGE_JURISDICTIONS, A.ACT_ON_LEAD}
+                A.RECORD_VERIFICATION, A.SET_PARAMETERS, A.MANAGE_USERS, A.MANAGE_JURISDICTIONS, A.ACT_ON_LEAD,
+                A.IMPORT_DEPARTMENT_DATA}
     assert not PERMISSIONS["auditor"] & changing
     assert not allowed("nobody", A.READ_HOUSEHOLD)
 
