@@ -112,13 +112,14 @@ def main(rows: int = ROWS, households: int = 3000) -> None:
             served.stop()
         more = write_file(mapping, medical_rows(people, rows // 20, today, seed=18), Path(scratch) / "more", "csv")
         top = profiled(lambda: run_import(store, principal, mapping, more.read_bytes(), more.name)).top
+        scale = rows / ROWS  # a smaller file is held to the same rate: its targets shrink with it
         common = {"rows": rows, "accepted": report.accepted, "duplicates": report.duplicates,
-                  "rejected": report.rejected_rows, "households": households}
-        figure("imports", "import_seconds_with_pipeline", took, "s", TARGET_IMPORT_S, better="lower",
+                  "rejected": report.rejected_rows, "households": households, "targets_scaled_by": round(scale, 4)}
+        figure("imports", "import_seconds_with_pipeline", took, "s", TARGET_IMPORT_S * scale, better="lower",
                where_time_goes=top, **common)
-        figure("imports", "import_rows_per_s", rows / took, "rows/s", rows / TARGET_IMPORT_S, where_time_goes=top,
+        figure("imports", "import_rows_per_s", rows / took, "rows/s", ROWS / TARGET_IMPORT_S, where_time_goes=top,
                **common)
-        figure("imports", "every_row_judged_seconds", judged, "s", TARGET_JUDGED_S, better="lower", **common)
+        figure("imports", "every_row_judged_seconds", judged, "s", TARGET_JUDGED_S * scale, better="lower", **common)
         figure("imports", "single_http_obs_per_s", single, "obs/s", None, observations=SINGLE)
         figure("imports", "import_vs_single_http", (rows / took) / single, "×", None)
 
