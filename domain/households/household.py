@@ -12,7 +12,6 @@ it); the event history keeps every original, correction and retraction.
 
 from __future__ import annotations
 
-from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
@@ -109,12 +108,13 @@ class Household(Aggregate):
         self.withdrawn[original_id] = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
-        """A copy with lists of its own that shares the observations: an observation is never changed in place
-        (a correction replaces it), and copying each one was a third of a bulk import's time (bench/imports.py)."""
+        """A copy with containers of its own that shares what they hold: an observation is never changed in
+        place (a correction replaces it), ids and dates are immutable, and copying each observation was a third
+        of a bulk import's time (bench/imports.py)."""
         copy = object.__new__(type(self))
         memo[id(self)] = copy
-        for name, value in self.__dict__.items():
-            copy.__dict__[name] = value.copy() if name in _SHARED_ITEMS else deepcopy(value, memo)
+        copy.__dict__.update({name: value.copy() if isinstance(value, (list, dict, set)) else value
+                              for name, value in self.__dict__.items()})
         return copy
 
     @property
@@ -126,9 +126,6 @@ class Household(Aggregate):
                 if rid not in seen:
                     seen.append(rid)
         return seen
-
-
-_SHARED_ITEMS = frozenset({"observations", "withdrawn"})  # containers copied, their items shared
 
 
 def _names(observation: dict[str, Any], resident: str) -> bool:

@@ -89,7 +89,11 @@ class _Batch:
         return self.find(receipt_id)
 
     def household(self, household_id: str) -> Household | None:
-        household = self.find(Household.id_for(household_id))
+        """The household as the batch left it; its members are noted once, when it is first loaded."""
+        aggregate_id = Household.id_for(household_id)
+        if aggregate_id in self.aggregates:
+            return self.aggregates[aggregate_id]  # type: ignore[return-value]
+        household = self.find(aggregate_id)
         if household is not None:
             self.keep(household)
         return household  # type: ignore[return-value]
