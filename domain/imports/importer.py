@@ -78,6 +78,9 @@ class DepartmentImport:
         self.report = ImportReport(mapping.department, file)
         self._gate = gate_for(principal)
         self._first_line: dict[str, int] = {}  # observation id -> the line that first named it (a row twice)
+        # ID number -> (household, resident), each person looked up once per run: a department's file is a
+        # snapshot of one day, and the look-ups were a fifth of an import's time (bench/imports.py).
+        self._people: dict[str, tuple[str, str]] = {}
 
     def run(self, rows: Iterable[tuple[int, dict[str, Any]]], progress: Progress | None = None) -> ImportReport:
         """Import every row, a batch per transaction; `progress` hears the report after each batch."""
@@ -90,7 +93,8 @@ class DepartmentImport:
     def _import(self, chunk: list[tuple[int, dict[str, Any]]]) -> None:
         self.report.rows_read += len(chunk)
         fresh = [row for row in (self._converted(line, cells) for line, cells in chunk) if row is not None]
-        people = self.households.people_of([row.id_number for row in fresh])
+        self._people.update(self.households.people_of([r.id_number for r in fresh if r.id_number not in self._people]))
+        people = self._people
         found = [(row, people[row.id_number]) for row in fresh if row.id_number in people]
         self.report.matched += len(found)
         self._observe(found)
