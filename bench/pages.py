@@ -47,14 +47,15 @@ PAGES: dict[str, list[str]] = {
     "informant": ["/home", "/field/tasks", "/field/register", "/field/mine", "/catalog",
                   *(f"/field/report?kind={form.kind}" for form in forms.report_forms())],
     "caseworker": ["/home", "/work", "/households", "/households/{household}", "/work/alerts/{alert}", "/catalog"],
-    "supervisor": ["/home", "/dashboard", "/work", "/work/alerts/{alert}", "/audit/response-times",
+    "supervisor": ["/home", "/dashboard", "/work", "/work/alerts/{alert}", "/leads", "/audit/response-times",
                    "/audit/response-times?group_by=rule", "/audit/response-times?group_by=caseworker",
                    "/audit/equity"],
     "auditor": ["/home", "/audit", "/audit/households/{household}", "/audit/alerts/{alert}", "/audit/backtests",
                 "/audit/integrity", "/audit/access", "/audit/access?outcome=refused", "/audit/response-times",
                 "/audit/response-times?group_by=rule", "/audit/equity", "/dashboard", "/work",
                 "/households/{household}"],
-    "admin": ["/home", "/catalog"],
+    "admin": ["/home", "/catalog", "/imports"],
+    "integration": ["/home", "/imports"],
 }
 
 
