@@ -6,9 +6,11 @@ import json
 import logging
 import signal
 import sys
+import threading
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Optional
 from zoneinfo import ZoneInfo
 
 import typer
@@ -29,6 +31,9 @@ from api.cli.projections import projections_app
 from infra.http_server import server_config
 from infra.runtime import Runtime
 from infra.settings import Settings, SettingsError, default_data_dir
+
+if TYPE_CHECKING:
+    from api.cli.demo.seed import DemoUser
 
 app = typer.Typer(help="Qianshao 前哨 — proactive discovery for social assistance", no_args_is_help=True)
 scenario_app = typer.Typer(help="Scenario files: stories with the alerts they must produce")
@@ -122,7 +127,6 @@ def demo(
     exit_after: bool = typer.Option(False, "--exit", help="stop after printing the summary"),
 ) -> None:
     """Load a synthetic district through the real intake, summarise the alerts, keep serving."""
-    from api.cli.demo.department_imports import import_departments
     from api.cli.demo.seed import seed_demo, seed_parameters
     from api.cli.demo.synthetic import generate_district
 
@@ -132,6 +136,24 @@ def demo(
     demo_users = seed_demo(runtime.services.identity, envelopes)
     county = next(e["data"]["region"][:6] for e in envelopes if e["kind"] == "household.registered")
     seed_parameters(runtime.services.policy, county)
+    fill = partial(_fill_district, runtime, envelopes, demo_users, host, port)
+    if exit_after:
+        fill()
+        runtime.stop()
+        return
+    # The pages are served at once and the district fills in behind them, as the rules judge it: a newcomer
+    # logs in within seconds, not after the whole load (issue 18); the summary follows when it is judged.
+    console.print(f"Pages 网页 [link]{login_url(host, port)}[/]: served now; the district loads behind them "
+                  "(演示数据正在后台载入，预警随规则判定陆续出现)")
+    threading.Thread(target=_reporting_failure(fill), name="demo-fill", daemon=True).start()
+    _serve(runtime, host, port)
+
+
+def _fill_district(runtime: Runtime, envelopes: list[dict[str, object]], demo_users: list[DemoUser], host: str,
+                   port: int) -> None:
+    """Load the district through the real intake, import the department files, wait for the rules, summarise."""
+    from api.cli.demo.department_imports import import_departments
+
     _load(runtime, envelopes)
     runtime.services.intake.accept(_tick_now())
     import_departments(runtime, envelopes, today(), console)
@@ -140,10 +162,19 @@ def demo(
     _summary(runtime)
     console.print(demo_users_table(demo_users))
     console.print(f"Pages 网页: log in at 登录 [link]{login_url(host, port)}[/] with a name and password above")
-    if exit_after:
-        runtime.stop()
-        return
-    _serve(runtime, host, port)
+
+
+def _reporting_failure(work: Callable[[], None]) -> Callable[[], None]:
+    """`work` for a thread: a failure is printed and logged, not lost with the thread."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - shown to the user; the pages keep serving what was loaded
+            logging.getLogger("qianshao.demo").exception("loading the demo district failed")
+            console.print(f"[red]loading the demo district failed 演示数据载入失败[/]: {error!r}")
+
+    return run
 
 
 def _tick_now() -> dict[str, object]:
