@@ -12,6 +12,7 @@ import json
 from typing import Any, Callable, Sequence
 
 from domain.alerts.alert import CONDITION_CLEARED, OPEN, RULES_ACTOR, Alert
+from projections.row_memo import memo
 from projections.sealing import seal
 from projections.sql_dialect import ViewConnection, memory_connection, upsert
 
@@ -51,11 +52,10 @@ VERIFICATION_COLUMNS = {"verification_requested_on": "requested_on", "verificati
 def _workflow_after(db: ViewConnection, e: Any) -> dict[str, Any]:
     """The workflow columns `e` changes, found by applying `e` with the aggregate's own event method
     (`Alert._assigned`, …: the same `TRANSITIONS`) to an `Alert` holding the row's workflow state."""
-    row = db.execute(f"SELECT {', '.join(WORKFLOW_COLUMNS)} FROM alerts WHERE alert_id = ?",
-                     (str(e.originator_id),)).fetchone()
+    row = row_of(db, str(e.originator_id))
     if row is None:
         return {}
-    before = {**dict(zip(WORKFLOW_COLUMNS, row)), "state": row[1] or OPEN}
+    before = {**{name: row[name] for name in WORKFLOW_COLUMNS}, "state": row["state"] or OPEN}
     alert = _alert_in(before)
     e.apply(alert)
     after = _columns_of(alert)
@@ -88,6 +88,7 @@ RAISED_COLUMNS = ("alert_id", "household", "region", "grid", "rule", "rule_versi
 
 
 def _raised(db: ViewConnection, e: Any) -> None:
+    memo(db, "alerts").pop(str(e.originator_id), None)  # an upsert: read afresh if a later event needs the row
     title = e.explanation.get("title", {})
     db.execute(
         upsert("alerts", RAISED_COLUMNS, ("alert_id",), ["?"] * 12 + ["'open'"] + ["?"] * 7),
@@ -103,20 +104,36 @@ def _raised(db: ViewConnection, e: Any) -> None:
 
 def _append(db: ViewConnection, e: Any, entry: dict[str, Any]) -> None:
     """Add one entry (what, who, when) to the alert's visible history."""
-    row = db.execute("SELECT events FROM alerts WHERE alert_id = ?", (str(e.originator_id),)).fetchone()
-    history = json.loads(row[0]) if row else []
+    row = row_of(db, str(e.originator_id))
+    history = json.loads(row["events"]) if row else []
     # Events stored before they named their actor were the rule worker's (clear, escalate).
     history.append({**entry, "on": e.on, "by": getattr(e, "by", RULES_ACTOR), "at": e.timestamp.isoformat()})
-    db.execute(
-        "UPDATE alerts SET events = ?, updated_at = ? WHERE alert_id = ?",
-        (json.dumps(history, ensure_ascii=False), e.timestamp.isoformat(), str(e.originator_id)),
-    )
+    _set(db, e, events=json.dumps(history, ensure_ascii=False), updated_at=e.timestamp.isoformat())
 
 
 def _set(db: ViewConnection, e: Any, **columns: Any) -> None:
     """Set the given columns of the event's row (names come from this module, never from input)."""
+    if not columns:
+        return
     assignments = ", ".join(f"{name} = ?" for name in columns)
     db.execute(f"UPDATE alerts SET {assignments} WHERE alert_id = ?", (*columns.values(), str(e.originator_id)))
+    if (row := memo(db, "alerts").get(str(e.originator_id))) is not None:
+        row.update((name, value) for name, value in columns.items() if name in row)
+
+
+KEPT_COLUMNS = ("household", "events", *WORKFLOW_COLUMNS)  # what the workflow events read of their row
+
+
+def row_of(db: ViewConnection, alert_id: str) -> dict[str, Any] | None:
+    """The columns of an alert's row its later events read (`KEPT_COLUMNS`): read once per batch
+    (`projections.row_memo`), then kept as this module writes them."""
+    kept = memo(db, "alerts")
+    if alert_id not in kept:
+        row = db.execute(f"SELECT {', '.join(KEPT_COLUMNS)} FROM alerts WHERE alert_id = ?", (alert_id,)).fetchone()
+        if row is None:
+            return None
+        kept[alert_id] = dict(zip(KEPT_COLUMNS, row))
+    return kept[alert_id]
 
 
 def row_to_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.households.household import Household
 from domain.instants import CHINA, instant
+from projections.row_memo import held_back, memo
 from projections.sealing import seal
 from projections.sql_dialect import ViewConnection, upsert
 
@@ -18,14 +19,19 @@ def apply(db: ViewConnection, event: Any) -> None:
     """Update the household row for one household event; other events are ignored."""
     if isinstance(event, Household.Registered):
         data = event.observation["data"]
+        members = json.dumps(_members(db, data["members"]), ensure_ascii=False)
         db.execute(
             upsert("households", HOUSEHOLD_COLUMNS, ("household",), ["?"] * 7 + ["1", "?", "?"]),
             (
                 event.household_id, data["region"], data.get("grid"), seal(db, data.get("address")), data["hukou"],
-                event.observation["observed_at"], json.dumps(_members(db, data["members"]), ensure_ascii=False),
-                _in_china(event.observation["observed_at"]), event.observation["kind"],
+                event.observation["observed_at"], members, _in_china(event.observation["observed_at"]),
+                event.observation["kind"],
             ),
         )
+        memo(db, "households")[event.household_id] = {"region": data["region"], "grid": data.get("grid"),
+                                                      "members": members}
+        if (held := held_back(db, "households", _write_observed)) is not None:
+            held.pop(event.household_id, None)  # the upsert sets every column: what was held back is overwritten
     elif isinstance(event, Household.Observed):
         _observed(db, event.observation)
     elif isinstance(event, Household.Corrected):
@@ -39,29 +45,65 @@ def _members(db: ViewConnection, members: list[dict[str, Any]]) -> list[dict[str
     return [{k: seal(db, v) if k == "name" else v for k, v in m.items() if k != "id_number"} for m in members]
 
 
+def row_of(db: ViewConnection, household: str | None) -> dict[str, Any] | None:
+    """The household's region, grid and members (JSON text) as the view holds them now: read once per batch
+    (`projections.row_memo`), then kept as this module writes them."""
+    kept = memo(db, "households")
+    if household not in kept:
+        row = db.execute("SELECT region, grid, members FROM households WHERE household = ?", (household,)).fetchone()
+        if row is None:
+            return None
+        kept[household] = {"region": row[0], "grid": row[1], "members": row[2]}  # type: ignore[index]
+    return kept[household]  # type: ignore[index]
+
+
+def _set_members(db: ViewConnection, household: str, members: list[dict[str, Any]]) -> str:
+    """The members as the view stores them, noted in the batch's memo (the caller writes the same text)."""
+    text = json.dumps(members, ensure_ascii=False)
+    if (row := memo(db, "households").get(household)) is not None:
+        row["members"] = text
+    return text
+
+
+OBSERVED = ("UPDATE households SET observations = observations + ?, members = ?,"
+            " last_observed_at = CASE WHEN COALESCE(last_observed_at, '') > ? THEN COALESCE(last_observed_at, '')"
+            " ELSE ? END, last_kind = ? WHERE household = ?")
+
+
 def _observed(db: ViewConnection, obs: dict[str, Any]) -> None:
-    row = db.execute("SELECT members FROM households WHERE household = ?", (obs["household"],)).fetchone()
-    members = json.loads(row[0]) if row else []
+    """Count the observation and note its members' changes; within a batch the row's update is held back and
+    written once at its end (the count is a sum, the latest moment a maximum, the kind the last one)."""
+    row = row_of(db, obs["household"])
+    if row is None:
+        return  # no such household in the view: nothing to update
+    members = json.loads(row["members"])
     if obs["kind"] == "resident.joined":
         members.append(_members(db, [dict(obs["data"], resident=obs["resident"])])[0])
     for member in members:
         if member["resident"] == obs.get("resident") and obs["kind"] in ("resident.died", "resident.left"):
             member["status"] = "died" if obs["kind"] == "resident.died" else "left"
-    db.execute(
-        "UPDATE households SET observations = observations + 1, members = ?,"
-        " last_observed_at = CASE WHEN COALESCE(last_observed_at, '') > ? THEN COALESCE(last_observed_at, '')"
-        " ELSE ? END, last_kind = ? WHERE household = ?",
-        (json.dumps(members, ensure_ascii=False), moment := _in_china(obs["observed_at"]), moment, obs["kind"],
-         obs["household"]),
-    )
+    text, moment = _set_members(db, obs["household"], members), _in_china(obs["observed_at"])
+    held = held_back(db, "households", _write_observed)
+    if held is None:
+        db.execute(OBSERVED, (1, text, moment, moment, obs["kind"], obs["household"]))
+        return
+    update = held.setdefault(obs["household"], {"count": 0, "last_observed_at": ""})
+    update.update(count=update["count"] + 1, last_observed_at=max(update["last_observed_at"], moment),
+                  last_kind=obs["kind"])
+
+
+def _write_observed(db: ViewConnection, held: dict[Any, dict[str, Any]]) -> None:
+    kept = memo(db, "households")
+    db.executemany(OBSERVED, [(u["count"], kept[household]["members"], u["last_observed_at"], u["last_observed_at"],
+                               u["last_kind"], household) for household, u in held.items()])
 
 
 def _revised(db: ViewConnection, original: dict[str, Any], replacement: dict[str, Any] | None) -> None:
     """Undo what `original` did to the row, then do what its correction (if any) says."""
-    row = db.execute("SELECT members FROM households WHERE household = ?", (original["household"],)).fetchone()
+    row = row_of(db, original["household"])
     if row is None:
         return
-    members = json.loads(row[0])
+    members = json.loads(row["members"])
     if original["kind"] == "household.registered" and replacement is not None:
         _registration_corrected(db, members, replacement)
         return
@@ -69,7 +111,7 @@ def _revised(db: ViewConnection, original: dict[str, Any], replacement: dict[str
     if replacement is not None:
         members = _done(db, members, replacement)
     db.execute("UPDATE households SET members = ?, observations = observations - ? WHERE household = ?",
-               (json.dumps(members, ensure_ascii=False), 0 if replacement else 1, original["household"]))
+               (_set_members(db, original["household"], members), 0 if replacement else 1, original["household"]))
 
 
 def _undone(members: list[dict[str, Any]], obs: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,7 +140,10 @@ def _registration_corrected(db: ViewConnection, members: list[dict[str, Any]], o
                                                         else {})) for m in members]
     data = obs["data"]
     db.execute("UPDATE households SET address = ?, hukou = ?, members = ? WHERE household = ?",
-               (seal(db, data.get("address")), data["hukou"], json.dumps(merged, ensure_ascii=False), obs["household"]))
+               (seal(db, data.get("address")), data["hukou"], _set_members(db, obs["household"], merged),
+                obs["household"]))
+
+
 def _in_china(observed_at: str) -> str:
     """The moment in China Standard Time: texts in one offset compare as the moments they name."""
     return instant(observed_at).astimezone(CHINA).isoformat()

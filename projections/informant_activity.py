@@ -14,6 +14,8 @@ from typing import Any
 from domain.alerts.alert import Alert
 from domain.households.household import Household
 from domain.instants import china_date
+from projections import alert_queue, household_view
+from projections.row_memo import held_back
 from projections.sql_dialect import ViewConnection
 
 COUNTS = ("observations", "registrations", "visits", "corrections", "retractions", "verifications")
@@ -23,18 +25,32 @@ def _month(at: datetime) -> str:
     return china_date(at).strftime("%Y-%m")
 
 
+UPSERT = (
+    f"INSERT INTO informant_activity (informant, grid, region, month, {', '.join(COUNTS)}, last_at) "
+    f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in COUNTS)}, ?) ON CONFLICT (informant, grid, month) DO UPDATE SET "
+    + ", ".join(f"{name} = informant_activity.{name} + excluded.{name}" for name in COUNTS)
+    + ", last_at = CASE WHEN excluded.last_at > informant_activity.last_at OR informant_activity.last_at IS NULL"
+      " THEN excluded.last_at ELSE informant_activity.last_at END")
+
+
 def _count(db: ViewConnection, informant: str, household: str | None, at: datetime, **counts: int) -> None:
-    row = db.execute("SELECT region, grid FROM households WHERE household = ?", (household,)).fetchone()
-    region, grid = (row[0], row[1]) if row else ("", "")
-    values = [counts.get(name, 0) for name in COUNTS]
-    db.execute(
-        f"INSERT INTO informant_activity (informant, grid, region, month, {', '.join(COUNTS)}, last_at) "
-        f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in COUNTS)}, ?) ON CONFLICT (informant, grid, month) DO UPDATE SET "
-        + ", ".join(f"{name} = informant_activity.{name} + excluded.{name}" for name in COUNTS)
-        + ", last_at = CASE WHEN excluded.last_at > informant_activity.last_at OR informant_activity.last_at IS NULL"
-          " THEN excluded.last_at ELSE informant_activity.last_at END",
-        (informant, grid or "", region or "", _month(at), *values, at.isoformat()),
-    )
+    """Add `counts` to the sender's row of the household's grid and the month; within a batch the sums are
+    held back and written once per row at its end (additions commute, the latest moment is a maximum)."""
+    row = household_view.row_of(db, household)
+    region, grid = (row["region"], row["grid"]) if row else ("", "")
+    key, values = (informant, grid or "", _month(at)), [counts.get(name, 0) for name in COUNTS]
+    held = held_back(db, "informant_activity", _write_held)
+    if held is None:
+        db.execute(UPSERT, (*key[:2], region or "", key[2], *values, at.isoformat()))
+        return
+    sums = held.setdefault(key, {"region": region or "", "values": [0] * len(COUNTS), "last_at": ""})
+    sums["values"] = [a + b for a, b in zip(sums["values"], values)]
+    sums["last_at"] = max(sums["last_at"], at.isoformat())
+
+
+def _write_held(db: ViewConnection, held: dict[Any, dict[str, Any]]) -> None:
+    db.executemany(UPSERT, [(informant, grid, sums["region"], month, *sums["values"], sums["last_at"])
+                            for (informant, grid, month), sums in held.items()])
 
 
 def apply(db: ViewConnection, event: Any) -> None:
@@ -50,8 +66,8 @@ def apply(db: ViewConnection, event: Any) -> None:
     elif isinstance(event, Household.Retracted):
         _count(db, event.by, event.original["household"], event.timestamp, retractions=1)
     elif isinstance(event, Alert.VerificationRecorded):
-        row = db.execute("SELECT household FROM alerts WHERE alert_id = ?", (str(event.originator_id),)).fetchone()
-        _count(db, event.by, row[0] if row else None, event.timestamp, verifications=1)
+        alert = alert_queue.row_of(db, str(event.originator_id))
+        _count(db, event.by, alert["household"] if alert else None, event.timestamp, verifications=1)
 
 
 def activity(views: Any, region_prefix: str, grid: str | None, since: str | None, until: str | None

@@ -54,7 +54,7 @@ class ProjectionRunner:
             return 0
         events = [app.mapper.to_domain_event(n) for n in notifications]
         try:
-            with self.views.transaction() as db:
+            with self.views.batch() as db:
                 claim(db, name, start - 1)
                 for event in events:
                     for project in PROJECTORS.get(name, ()):

@@ -62,11 +62,25 @@ def upsert(table: str, columns: Sequence[str], key: Sequence[str], values: Seque
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
+def upsert_rows(db: Any, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]],
+                chunk: int = 500) -> None:
+    """`upsert` of many rows, `chunk` rows per statement (one parse and one round trip for each chunk, not
+    for each row). No two rows of `rows` may share a key (one statement cannot update a row twice)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    one = f"({', '.join('?' for _ in columns)})"
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        db.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(one for _ in part)} "
+                   f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}", [v for row in part for v in row])
+
+
 class SqliteConnection(sqlite3.Connection):
     """A `sqlite3` connection with the views' portable extras (its sealer, tables, columns, version)."""
 
     dialect = "sqlite"
     sealer: Sealer = PLAIN
+    memos: dict[str, Any] | None = None  # a batch's kept rows (`projections.row_memo`), None outside one
+    flushes: dict[str, Any] | None = None  # and its held-back writes
 
     def script(self, script: str) -> None:
         """Run each statement (not `executescript`, which would commit an open transaction)."""
@@ -127,6 +141,8 @@ class PostgresConnection:
 
     def __init__(self, conn: psycopg.Connection[Any], schema: str, sealer: Sealer = PLAIN) -> None:
         self.conn, self.schema, self.sealer = conn, schema, sealer
+        self.memos: dict[str, Any] | None = None  # a batch's kept rows (`projections.row_memo`)
+        self.flushes: dict[str, Any] | None = None  # and its held-back writes
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         cursor = self.conn.cursor(row_factory=_rows)
@@ -135,6 +151,11 @@ class PostgresConnection:
         else:
             cursor.execute(sql)  # type: ignore[arg-type]
         return cursor
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for many rows (pipelined by psycopg: one round trip, not one per row)."""
+        with self.conn.cursor() as cursor:
+            cursor.executemany(sql.replace("%", "%%").replace("?", "%s"), [tuple(row) for row in rows])
 
     def script(self, script: str) -> None:
         for statement in statements(script):
@@ -186,8 +207,12 @@ class ViewConnection(Protocol):
 
     dialect: str
     sealer: Sealer
+    memos: dict[str, Any] | None
+    flushes: dict[str, Any] | None
 
     def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any: ...
 
     def lock(self, name: str) -> None: ...
 

@@ -12,22 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from domain.households.household import Household
+from projections.row_memo import held_back
 from projections.sealing import seal
-from projections.sql_dialect import ViewConnection, upsert
+from projections.sql_dialect import ViewConnection, upsert, upsert_rows
 
 IN_FORCE, CORRECTED, RETRACTED = "in_force", "corrected", "retracted"
 
 
 SENT_COLUMNS = ("observation_id", "informant", "household", "kind", "resident", "observed_at", "recorded_at",
                 "status", "corrects")
+SENT = "sent"  # a write of the row an observation's sending makes (`SENT_COLUMNS`)
 
 
-def _sent(db: ViewConnection, observation: dict[str, Any], recorded_at: str) -> None:
-    db.execute(
-        upsert("submissions", SENT_COLUMNS, ("observation_id",)),
-        (observation["observation_id"], observation["informant"], observation.get("household"), observation["kind"],
-         observation.get("resident"), observation["observed_at"], recorded_at, IN_FORCE, observation.get("corrects")),
-    )
+UPDATE_CORRECTED = "UPDATE submissions SET status = ?, corrected_by = ? WHERE observation_id = ?"
+UPDATE_RETRACTED = "UPDATE submissions SET status = ?, retracted_at = ?, retracted_reason = ? WHERE observation_id = ?"
 
 
 def apply(db: ViewConnection, event: Any) -> None:
@@ -36,12 +34,41 @@ def apply(db: ViewConnection, event: Any) -> None:
         _sent(db, event.observation, event.timestamp.isoformat())
     elif isinstance(event, Household.Corrected):
         _sent(db, event.observation, event.timestamp.isoformat())
-        db.execute("UPDATE submissions SET status = ?, corrected_by = ? WHERE observation_id = ?",
-                   (CORRECTED, event.observation["observation_id"], event.original_id))
+        _write(db, UPDATE_CORRECTED, (CORRECTED, event.observation["observation_id"], event.original_id))
     elif isinstance(event, Household.Retracted):
-        db.execute("UPDATE submissions SET status = ?, retracted_at = ?, retracted_reason = ?"
-                   " WHERE observation_id = ?", (RETRACTED, event.timestamp.isoformat(), seal(db, event.reason),
-                                                 event.original_id))
+        _write(db, UPDATE_RETRACTED, (RETRACTED, event.timestamp.isoformat(), seal(db, event.reason),
+                                      event.original_id))
+
+
+def _sent(db: ViewConnection, observation: dict[str, Any], recorded_at: str) -> None:
+    _write(db, SENT, (observation["observation_id"], observation["informant"], observation.get("household"),
+                      observation["kind"], observation.get("resident"), observation["observed_at"], recorded_at,
+                      IN_FORCE, observation.get("corrects")))
+
+
+def _write(db: ViewConnection, sql: str, params: tuple[Any, ...]) -> None:
+    """At once outside a batch; within one, held back in order and written at its end, the rows sent in
+    statements of many rows (`_write_held`)."""
+    held = held_back(db, "submissions", _write_held)
+    if held is None:
+        db.execute(upsert("submissions", SENT_COLUMNS, ("observation_id",)) if sql == SENT else sql, params)
+        return
+    held.setdefault("writes", []).append((sql, params))
+
+
+def _write_held(db: ViewConnection, held: dict[str, list[tuple[str, tuple[Any, ...]]]]) -> None:
+    """The held writes in their order; each run of rows sent between two updates (no observation twice in a
+    run) is written by one `upsert_rows`."""
+    run: dict[str, tuple[Any, ...]] = {}
+    for sql, params in held.get("writes", []):
+        if sql == SENT and params[0] not in run:
+            run[params[0]] = params
+            continue
+        upsert_rows(db, "submissions", SENT_COLUMNS, ("observation_id",), list(run.values()))
+        run = {params[0]: params} if sql == SENT else {}
+        if sql != SENT:
+            db.execute(sql, params)
+    upsert_rows(db, "submissions", SENT_COLUMNS, ("observation_id",), list(run.values()))
 
 
 def submissions_of(views: Any, informant: str, limit: int = 100, offset: int = 0

@@ -11,13 +11,14 @@ import re
 import tempfile
 import threading
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from projections.row_memo import flush_held
 from projections.sealing import PLAIN, Sealer
 from projections.sql_dialect import PostgresConnection, SqliteConnection, connect_sqlite, use_wal
 
@@ -133,6 +134,19 @@ class ViewStore:
         with self.backend.transaction() as db:
             yield db
 
+    @contextmanager
+    def batch(self) -> Iterator[Any]:
+        """The write transaction of one batch of events: on PostgreSQL its writes are pipelined (sent without
+        waiting, one round trip at the next read or the commit), and projectors keep the rows they touch in
+        `db.memos` (`projections.row_memo`) so each row is read once per batch."""
+        with self.backend.transaction(pipelined=True) as db:
+            db.memos, db.flushes = {}, {}
+            try:
+                yield db
+                flush_held(db)
+            finally:
+                db.memos = db.flushes = None
+
     def position(self, source: str) -> int:
         with self.backend.reading() as db:
             row = db.execute("SELECT position FROM tracking WHERE source = ?", (source,)).fetchone()
@@ -195,7 +209,8 @@ class SqliteViews:
         self._lock = threading.RLock()
 
     @contextmanager
-    def transaction(self) -> Iterator[SqliteConnection]:
+    def transaction(self, pipelined: bool = False) -> Iterator[SqliteConnection]:
+        """(`pipelined`: nothing to do in process; every statement is a function call.)"""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -255,12 +270,12 @@ class PostgresViews:
         self._local = threading.local()
 
     @contextmanager
-    def transaction(self) -> Iterator[PostgresConnection]:
+    def transaction(self, pipelined: bool = False) -> Iterator[PostgresConnection]:
         current = getattr(self._local, "db", None)
         if current is not None:  # nested: part of the thread's open transaction
             yield current
             return
-        with self._pool.connection() as conn, conn.transaction():
+        with self._pool.connection() as conn, conn.transaction(), conn.pipeline() if pipelined else nullcontext():
             self._local.db = db = PostgresConnection(conn, self.schema, self.sealer)
             try:
                 yield db
