@@ -3,6 +3,9 @@ eventsourcing's SQLite table names are fixed; on PostgreSQL, tables named after 
 
 from __future__ import annotations
 
+from copy import deepcopy
+from typing import Any, Iterable
+
 from eventsourcing.application import Application
 
 
@@ -10,3 +13,30 @@ class TrackedApplication(Application):
     """An application with a larger notification-log section (readers tail it in big steps)."""
 
     log_section_size = 1000
+
+    def stored_versions(self, aggregate_ids: Iterable[Any]) -> dict[Any, int] | None:
+        """The last stored version of each of the aggregates that have events, read in one query; None
+        when the recorder cannot tell (then each aggregate is looked up on its own). Why: a batch of new
+        households would otherwise ask the store once for every id it finds absent."""
+        latest = getattr(self.recorder, "latest_versions", None)
+        ids = list(aggregate_ids)
+        return latest(ids) if latest is not None and ids else ({} if latest is not None else None)
+
+    def cached_at(self, aggregate_id: Any, version: int) -> Any | None:
+        """A copy of the cached aggregate when it is at `version` (the store's last, as `stored_versions` read
+        it): then nothing is read from the store. None when it is not cached or older (then `repository.get`
+        reads and fast-forwards it). A copy taken while another thread fast-forwards the same aggregate is
+        refused (None) or found out by the save's version check, which redoes the batch."""
+        cache = self.repository.cache
+        try:
+            cached = cache.get(aggregate_id) if cache is not None else None
+            return deepcopy(cached) if cached is not None and cached.version == version else None
+        except (KeyError, RuntimeError):  # not cached; changed under the copy by another thread
+            return None
+
+    def keep_cached(self, *aggregates: Any) -> None:
+        """Put just-saved aggregates in the cache as they are now. The library does so only when it does not
+        fast-forward; with `cached_at`, the next batch that finds their stored version unchanged reads nothing."""
+        if self.repository.cache is not None:
+            for aggregate in aggregates:
+                self.repository.cache.put(aggregate.id, aggregate)

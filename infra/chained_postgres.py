@@ -78,6 +78,16 @@ class PostgresChain:
             [(k.notification_id, k.originator_id, k.originator_version, k.topic, k.prev_hash, k.hash) for k in links],
         )
 
+    def latest_versions(self, originator_ids: Sequence[Any]) -> dict[Any, int]:
+        """The last stored version of each of `originator_ids` that has events, in one query."""
+        by_text = {str(i): i for i in originator_ids}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT originator_id::text AS id, MAX(originator_version) AS version FROM {0}.{1} "
+                             "WHERE originator_id = ANY(%s::{2}[]) GROUP BY originator_id").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name),
+                Identifier(self.datastore.originator_id_type)), (list(by_text),))
+            return {by_text[row["id"]]: int(row["version"]) for row in curs.fetchall()}
+
     def select_stored(self, start: int, limit: int) -> list[Notification]:
         """Stored events with notification id >= start, as they are."""
         return list(self.select_notifications(start, limit))  # type: ignore[attr-defined]

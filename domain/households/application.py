@@ -157,6 +157,7 @@ class HouseholdsApp(TrackedApplication):
         it sees the household's location, also for households registered earlier in the batch.
         """
         batch = _Batch(self, optimistic=True)
+        batch.expect(envelopes, self.keyed)
         outcomes = [stage(i, envelope, batch, self.now(), gate) for i, envelope in enumerate(envelopes)]
         pending = [a for a in batch.aggregates.values() if a.pending_events]
         if pending:
@@ -164,6 +165,7 @@ class HouseholdsApp(TrackedApplication):
                 self.save(*pending)
             except IntegrityError:
                 return self._one_by_one(envelopes, gate)
+            self.keep_cached(*(a for a in pending if not isinstance(a, ObservationReceipt)))  # receipts: not read
         return outcomes
 
     def _one_by_one(self, envelopes: Sequence[Any], gate: Gate | None) -> list[Outcome]:

@@ -14,14 +14,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from domain.identity.access import Principal, admits
 from domain.households.clock import CLOCK_ID, Clock
+from domain.households import intake_limits as limits
 from domain.households.household import Household
+from domain.households.id_index import IdNumberEntry
 from domain.households.indexing import indexed
 from domain.instants import instant
 from domain.households.observations.envelope import Observation, parse_observation
@@ -73,10 +75,26 @@ class _Batch:
     optimistic: bool = False
     aggregates: dict[Any, Aggregate] = field(default_factory=dict)
     members: dict[str, str] = field(default_factory=dict)
+    absent: set[Any] = field(default_factory=set)  # ids the store held no events for when the batch began
+    stored: dict[Any, int] = field(default_factory=dict)  # the others' last stored versions then
+
+    def expect(self, envelopes: Sequence[Any], keyed: Callable[[str], str]) -> None:
+        """Ask the store once which of the aggregates the items name exist, so that each one found absent
+        (a new household, its residents, their ID numbers) is not looked up again on its own. A writer that
+        creates one of them meanwhile makes the batch's save fail, and every item is redone carefully."""
+        named = {aggregate_id for envelope in envelopes for aggregate_id in _named_ids(envelope, keyed)}
+        stored = self.app.stored_versions(named)
+        if stored is not None:
+            self.absent, self.stored = named - stored.keys(), stored
 
     def find(self, aggregate_id: Any) -> Aggregate | None:
         if aggregate_id in self.aggregates:
             return self.aggregates[aggregate_id]
+        if aggregate_id in self.absent:
+            return None
+        current = self.app.cached_at(aggregate_id, self.stored[aggregate_id]) if aggregate_id in self.stored else None
+        if current is not None:
+            return current  # type: ignore[no-any-return]
         try:
             return self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -129,6 +147,24 @@ class _Batch:
                 self.members.update(dict.fromkeys(aggregate.resident_ids, aggregate.household_id))
             elif isinstance(aggregate, Resident):
                 self.members[aggregate.resident_id] = aggregate.household_id
+
+
+def _named_ids(envelope: Any, keyed: Callable[[str], str]) -> Iterator[Any]:
+    """The households, residents and ID-number entries an item may look up, read from the raw item before
+    it is validated (anything malformed is passed over: validation reports it; a wrong guess costs nothing)."""
+    if not isinstance(envelope, dict):
+        return
+    data = envelope.get("data") if isinstance(envelope.get("data"), dict) else {}
+    members = data.get("members") if isinstance(data.get("members"), list) else []
+    people = [data, *(m for m in members[:limits.MAX_MEMBERS] if isinstance(m, dict))]
+    if isinstance(envelope.get("household"), str):
+        yield Household.id_for(envelope["household"])
+    for resident in (envelope.get("resident"), *(person.get("resident") for person in people)):
+        if isinstance(resident, str) and resident:
+            yield Resident.id_for(resident)
+    for number in (person.get("id_number") for person in people):
+        if isinstance(number, str) and number:
+            yield IdNumberEntry.id_for(keyed(number))
 
 
 def stage(index: int, envelope: Any, batch: _Batch, now: datetime, gate: Gate | None = None) -> Outcome:

@@ -1,0 +1,100 @@
+"""A batch of observations asks the store once which aggregates it names exist (`latest_versions`), and
+reads nothing for those the store lacks or the cache holds at their last version.
+
+That is only a shortcut: the outcomes and the stored histories are those of the store that looks every
+aggregate up on its own (eventsourcing's in-memory store, which cannot answer `latest_versions`); another
+process's write is seen; and a batch staged on a stale answer is refused by the save and redone item by
+item. On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from api.cli.demo.synthetic import generate_district
+from domain.households.application import HouseholdsApp
+from domain.households.household import Household
+from domain.households.resident import Resident
+from infra.event_store import open_households
+from infra.settings import Settings
+from tests.infra.shared_backends import backend_settings  # noqa: F401  (the fixture, parametrized)
+
+KEY = b"k" * 32
+NOW = datetime(2025, 12, 1, tzinfo=timezone.utc)
+
+
+def _store(settings: Settings) -> HouseholdsApp:
+    store = open_households(settings)
+    store._id_key, store.now = KEY, lambda: NOW  # one index key and clock for both stores compared
+    return store
+
+
+def _accepted(store: HouseholdsApp, envelopes: list[dict[str, Any]], batch: int = 50) -> list[dict[str, Any]]:
+    return [o.to_json() for i in range(0, len(envelopes), batch) for o in store.accept_batch(envelopes[i:i + batch])]
+
+
+def _registration(household: str, resident: str) -> dict[str, Any]:
+    return {"observation_id": f"reg-{household}", "kind": "household.registered", "household": household,
+            "informant": "t1", "observed_at": "2025-11-01T09:00:00+08:00",
+            "data": {"region": "500116001001", "grid": "g1", "address": "某街道", "hukou": "urban",
+                     "members": [{"resident": resident, "name": "王某", "sex": "M", "birth_date": "1970-01-01",
+                                  "relation": "head"}]}}
+
+
+def test_the_store_names_the_last_version_of_those_it_holds(backend_settings: Settings) -> None:  # noqa: F811
+    store = _store(backend_settings)
+    store.accept_batch([_registration("H1", "R1")])
+    h1, r1, h2 = Household.id_for("H1"), Resident.id_for("R1"), Household.id_for("H2")
+    assert store.stored_versions([h1, r1, h2]) == {h1: 1, r1: 1}
+    store.accept_batch([{**_registration("H1", "R1"), "observation_id": "v1", "kind": "household.visited",
+                         "data": {"purpose": "routine", "residents_seen": ["R1"], "note": "入户走访"}}])
+    assert store.stored_versions([h1, h2]) == {h1: 2}
+    assert store.stored_versions([]) == {}
+
+
+def test_batches_answer_and_store_what_one_look_up_at_a_time_does(backend_settings: Settings) -> None:  # noqa: F811
+    envelopes = generate_district(seed=11, households=40)
+    envelopes += envelopes[:30]  # re-sent: duplicates
+    store, alone = _store(backend_settings), HouseholdsApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    alone._id_key, alone.now = KEY, lambda: NOW
+    assert alone.stored_versions(["x"]) is None  # the in-memory store looks each aggregate up itself
+    outcomes = _accepted(store, envelopes)
+    assert outcomes == _accepted(alone, envelopes)
+    assert {o["status"] for o in outcomes} >= {"accepted", "duplicate"}
+    reread = _store(backend_settings)  # another process: nothing cached
+    for household in {e["household"] for e in envelopes}:
+        stored = reread.repository.get(Household.id_for(household))
+        assert stored.observations == alone.repository.get(Household.id_for(household)).observations
+
+
+def test_another_process_s_write_is_seen_though_the_household_is_cached(backend_settings: Settings) -> None:  # noqa: F811
+    mine, theirs = _store(backend_settings), _store(backend_settings)
+    mine.accept_batch([_registration("H1", "R1")])
+    mine.repository.get(Household.id_for("H1"))  # cached here at version 1
+    submitted = {"observation_id": "a1", "kind": "application.submitted", "household": "H1", "resident": "R1",
+                 "informant": "c1", "observed_at": "2025-11-02T09:00:00+08:00",
+                 "data": {"application": "A1", "programme": "dibao", "date": "2025-11-02"}}
+    assert theirs.accept_batch([submitted])[0].status == "accepted"
+    decided = {**submitted, "observation_id": "a2", "kind": "application.decided",
+               "observed_at": "2025-11-04T09:00:00+08:00",
+               "data": {"application": "A1", "date": "2025-11-04", "decision": "approved"}}
+    # Refused as an unknown application if the stale copy were used; nothing would be saved to set it right.
+    assert mine.accept_batch([decided])[0].status == "accepted"
+    reread = _store(backend_settings)
+    assert [o["kind"] for o in reread.repository.get(Household.id_for("H1")).observations] == [
+        "household.registered", "application.submitted", "application.decided"]
+
+
+def test_a_batch_staged_on_a_stale_answer_is_refused_and_redone(backend_settings: Settings,  # noqa: F811
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    mine, theirs = _store(backend_settings), _store(backend_settings)
+    theirs.accept_batch([_registration("H1", "R1")])
+    monkeypatch.setattr(mine, "stored_versions", lambda ids: {})  # as if asked just before their save
+    outcomes = mine.accept_batch([{**_registration("H1", "R1"), "observation_id": "reg-again"},
+                                  _registration("H2", "R2")])
+    assert [o.status for o in outcomes] == ["rejected", "accepted"]
+    assert "already registered" in outcomes[0].errors[0].message
+    assert mine.repository.get(Household.id_for("H2")).household_id == "H2"
