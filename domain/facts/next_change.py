@@ -5,7 +5,7 @@ Derived facts depend on the date judged only through a known set of time conditi
 the date judged is the household's next change. Why dates and not facts: a date is cheap to keep per
 household, and a tick then re-judges only the households whose date has come.
 
-Every boundary is widened to the day before and the day after (`_around`): judging a day early is
+Every boundary is widened to the day before and the day after (`next_change`): judging a day early is
 harmless (the judgement is the same and names a later date), judging a day late would be wrong, and
 the widening makes an off-by-one between this module and a fact module impossible. So the answer is
 never later than the true next change; it may be earlier.
@@ -57,24 +57,12 @@ def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date 
     observation (None: never). Never later than the true change; may be earlier (see the module)."""
     values = _Values(table, state.region, on)
     try:
-        later = [d for d in _around(_boundaries(state, on, values)) if d > on]
+        ahead = [day for day in _boundaries(state, on, values) if day is not None and day >= on]
+        # The earliest of each boundary's day before, day and day after that lies after `on`; the widening
+        # keeps the order of the days, so it is the widened earliest boundary.
+        return max(min(ahead) - ONE_DAY, on + ONE_DAY) if ahead else None
     except (OverflowError, ValueError):  # a boundary beyond the calendar (year 1 or 9999): judge again tomorrow
         return on + ONE_DAY if on < date.max else None
-    return min(later, default=None)
-
-
-def _around(days: Iterable[date | None]) -> Iterator[date]:
-    for day in days:
-        if day is not None:
-            yield from (d for d in (_shifted(day, -1), day, _shifted(day, 1)) if d is not None)
-
-
-def _shifted(day: date, days: int) -> date | None:
-    """`day` moved by `days`, or None past either end of the calendar."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return None
 
 
 class _Values:
