@@ -28,8 +28,12 @@ def open_households(settings: Settings) -> HouseholdsApp:
 
 
 def open_alerts(settings: Settings, parameters: Callable[[], ParameterTable] = ParameterTable) -> AlertsApp:
-    """`parameters`: the table in force, for the workflow's snooze (the policy book is in the households store)."""
-    return AlertsApp(env=settings.store_env("alerts"), parameters=parameters)
+    """`parameters`: the table in force, for the workflow's snooze (the policy book is in the households store).
+    Cached aggregates are fast-forwarded on every read (a caseworker's change in another process is seen); a
+    rule worker's tick reads a cached copy without asking when the store holds no later version."""
+    env = settings.store_env("alerts")
+    env["AGGREGATE_CACHE_MAXSIZE"] = "20000"
+    return AlertsApp(env=env, parameters=parameters)
 
 
 def open_identity(settings: Settings, *, clock: Callable[[], datetime] | None = None,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from domain.alerts.alert import Alert, AlertBook
+from domain.alerts.application import EMPTY
 from rules.findings import DERIVATION, Failure, Finding
 
 
@@ -37,13 +38,16 @@ def reconcile(
     on: date,
     cause: Sequence[str],
     failures: Sequence[Failure] = (),
+    at_hand: Mapping[UUID, Any] = EMPTY,
 ) -> tuple[AlertBook, AlertChanges]:
     """Bring the household's alerts in line with `findings` (not yet saved).
 
     A rule that failed leaves its slots as they were (not known is not false), and
-    the failure is recorded on the book once, until the rule succeeds again.
+    the failure is recorded on the book once, until the rule succeeds again. `at_hand`: the book and
+    alerts already read (`AlertsApp.at_hand`); what it lacks is read from the store.
     """
-    book = _book(app, household)
+    book = at_hand.get(AlertBook.id_for(household))
+    book = _book(app, household) if book is None else book
     held = {finding.slot: finding for finding in findings}
     changes = AlertChanges()
     failed, changes.book_changed = _record_failures(book, failures, on, cause)
@@ -51,7 +55,8 @@ def reconcile(
         return book, changes
     for slot, alert_id in sorted(book.open.items()):
         if slot not in held and slot.split("|", 1)[0] not in failed:
-            alert = app.repository.get(UUID(alert_id))
+            alert = at_hand.get(UUID(alert_id))
+            alert = app.repository.get(UUID(alert_id)) if alert is None else alert
             alert.clear(on=on.isoformat(), event_ids=list(cause))
             book.slot_closed(slot)
             changes.cleared.append(alert)

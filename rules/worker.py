@@ -28,7 +28,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
-from typing import Any, Callable, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable, Mapping
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
@@ -271,17 +271,20 @@ class RuleWorker:
         changed: list[Any] = []
         households = list(targets)
         due: dict[str, Due] = {}
+        at_hand = self.alerts.at_hand(households)  # their books and open alerts, in two queries
         for start in range(0, len(households), JUDGE_BATCH):
-            changed += self._evaluate(households[start : start + JUDGE_BATCH], targets, today, due)
+            changed += self._evaluate(households[start : start + JUDGE_BATCH], targets, today, due, at_hand)
+        at_hand.update((aggregate.id, aggregate) for aggregate in changed)
         if escalate and today is not None:
-            changed += [a for h in households for a in self.alerts.escalate(h, today, self.judge.parameters, changed)]
-        self._add_deadlines(due, changed, today)
+            table = self.judge.parameters
+            changed += [a for h in households for a in self.alerts.escalate(h, today, table, at_hand)]
+        self._add_deadlines(due, at_hand, today)
         self.due.lower(partition, due)
         self.alerts.save_tracked(tracking, *changed)
         self.due.record(partition, due)
 
     def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None,
-                  due: dict[str, Due]) -> list[Any]:
+                  due: dict[str, Due], at_hand: Mapping[UUID, Any]) -> list[Any]:
         """Judge households in one engine batch; the aggregates each one's reconciliation changed."""
         present = [folded for folded in map(partial(self._folded, today=today), households) if folded is not None]
         changed: list[Any] = []
@@ -290,7 +293,7 @@ class RuleWorker:
             if judgement.failures:
                 self._count(judgement.failures)
             book, changes = reconcile(self.alerts, household, judgement.findings, on, [causes[household]],
-                                      judgement.failures)
+                                      judgement.failures, at_hand)
             due[household] = (self._next_due(judgement, book, on), judgement.region)
             if changes:
                 changed += [book, *changes.raised, *changes.cleared]
@@ -304,14 +307,14 @@ class RuleWorker:
             return on + ONE_DAY
         return earliest(on, [judgement.next_change], snooze_ends(book, on))
 
-    def _add_deadlines(self, due: dict[str, Due], changed: list[Any], today: date | None) -> None:
+    def _add_deadlines(self, due: dict[str, Due], at_hand: Mapping[UUID, Any], today: date | None) -> None:
         """Bring each household's due date forward to its open alerts' acknowledgement deadlines (one
-        already past makes it due at the next tick)."""
+        already past makes it due at the next tick); `at_hand`: the books and alerts as the tick left them."""
         if today is None:
             return  # no clock, no escalation
         table = self.judge.parameters
         for household, (day, region) in list(due.items()):
-            deadlines = self.alerts.escalation_dates(household, today, table, changed)
+            deadlines = self.alerts.escalation_dates(household, today, table, at_hand)
             due[household] = (min([day, *deadlines]), region)
 
     def _count(self, failures: list[Failure]) -> None:

@@ -24,6 +24,7 @@ handling raised, cleared or escalated (exactly-once effect).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 from uuid import UUID
 
@@ -38,6 +39,8 @@ from domain.policy.parameters import ParameterTable
 from domain.tracked_application import TrackedApplication
 
 import domain.renamed_topics  # noqa: F401 - events stored before the move still load
+
+EMPTY: Mapping[UUID, Aggregate] = MappingProxyType({})  # no aggregate changed yet
 
 # The steps a caseworker takes on an alert's page, in the order the page offers them.
 CASEWORKER_STEPS = ("assign", "acknowledge", "request_verification", "resolve")
@@ -116,52 +119,75 @@ class AlertsApp(TrackedApplication):
         return self._apply(alert_id, change)
 
     def escalate(self, household: str, on: date, parameters: ParameterTable,
-                 pending: Iterable[Any] = ()) -> list[Alert]:
+                 pending: Mapping[UUID, Aggregate] = EMPTY) -> list[Alert]:
         """Escalate the household's open, unacknowledged alerts past their deadline (LATE.ALERT_UNHANDLED).
 
         Not saved here: the rule worker saves them with its tracking record. `pending` holds the
-        aggregates its batch changed already (those are escalated in place and not returned again).
+        aggregates at hand, by id: read for the tick (`at_hand`) or changed by it already (those are escalated
+        in place and not returned again); built once for a whole tick, not once for each of its households.
         """
-        pending = list(pending)
-        in_batch = {a.id: a for a in pending if isinstance(a, Alert)}
-        books = {b.id: b for b in pending if isinstance(b, AlertBook)}
         try:
-            book = books.get(AlertBook.id_for(household)) or self.repository.get(AlertBook.id_for(household))
+            book = self._pending_or_stored(pending, AlertBook.id_for(household))
         except AggregateNotFoundError:
             return []
         escalated = []
         for alert_id in list(book.open.values()):
-            alert = in_batch.get(UUID(alert_id)) or self.repository.get(UUID(alert_id))
+            alert = self._pending_or_stored(pending, UUID(alert_id))
             limit = parameters.lookup(f"sla.ack.{alert.severity}", alert.region, on)
             if not alert.needs_escalation() or limit is None:
                 continue
             raised = date.fromisoformat(alert.raised_on)
             if is_unhandled(raised, alert.severity, int(limit.value), on):
                 deadline = ack_deadline(raised, alert.severity, int(limit.value))
+                changed_already = bool(alert.pending_events)  # the caller holds it with its other changes
                 alert.escalate(on=on.isoformat(), to=supervisor_of(alert.region), deadline=deadline.isoformat())
-                if alert.id not in in_batch:
+                if not changed_already:
                     escalated.append(alert)
         return escalated
 
     def escalation_dates(self, household: str, on: date, parameters: ParameterTable,
-                         pending: Iterable[Any] = ()) -> list[date]:
+                         pending: Mapping[UUID, Aggregate] = EMPTY) -> list[date]:
         """When the household's open alerts not yet escalated would be (the deadline and the day after):
         the rule worker judges the household again then, so escalating needs no tick over every household."""
-        pending = list(pending)
-        in_batch = {a.id: a for a in pending if isinstance(a, Alert)}
-        books = {b.id: b for b in pending if isinstance(b, AlertBook)}
         try:
-            book = books.get(AlertBook.id_for(household)) or self.repository.get(AlertBook.id_for(household))
+            book = self._pending_or_stored(pending, AlertBook.id_for(household))
         except AggregateNotFoundError:
             return []
         dates = []
         for alert_id in list(book.open.values()):
-            alert = in_batch.get(UUID(alert_id)) or self.repository.get(UUID(alert_id))
+            alert = self._pending_or_stored(pending, UUID(alert_id))
             limit = parameters.lookup(f"sla.ack.{alert.severity}", alert.region, on)
             if alert.needs_escalation() and limit is not None:
                 deadline = ack_deadline(date.fromisoformat(alert.raised_on), alert.severity, int(limit.value))
                 dates += [deadline, deadline + timedelta(days=1)]
         return dates
+
+    def at_hand(self, households: Iterable[str]) -> dict[UUID, Aggregate]:
+        """The households' alert books (a new, unsaved one where none is stored) and their open alerts, by id,
+        for a rule worker's tick: which exist and at which version is asked in one query for the books and one
+        for the alerts, and a cached copy at its last version is not read again. (A concurrent write is found
+        by the tick's save.)"""
+        ids = {AlertBook.id_for(household): household for household in households}
+        books = self._read_many(list(ids))
+        books.update((i, AlertBook(household)) for i, household in ids.items() if i not in books)
+        alerts = self._read_many([UUID(a) for book in books.values() for a in book.open.values()])  # type: ignore[attr-defined]
+        return {**books, **alerts}
+
+    def _read_many(self, ids: list[UUID]) -> dict[UUID, Aggregate]:
+        stored = self.stored_versions(ids)
+        found: dict[UUID, Aggregate] = {}
+        for aggregate_id in ids if stored is None else stored:  # a store that cannot tell: each one read
+            current = self.cached_at(aggregate_id, stored[aggregate_id]) if stored is not None else None
+            try:
+                found[aggregate_id] = current if current is not None else self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+        return found
+
+    def _pending_or_stored(self, pending: Mapping[UUID, Aggregate], aggregate_id: UUID) -> Any:
+        """The batch's changed aggregate, else the stored one (AggregateNotFoundError when neither)."""
+        found = pending.get(aggregate_id)
+        return found if found is not None else self.repository.get(aggregate_id)
 
     # --- tracking -------------------------------------------------------------------------
 
@@ -187,6 +213,7 @@ class AlertsApp(TrackedApplication):
         processing.collect_events(*aggregates)
         if processing.events:
             self._record(processing)
+            self.keep_cached(*processing.aggregates.values())  # the next tick's `at_hand` reads none of them
         else:
             self.tracking.insert_tracking(tracking)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable
 
 from domain.policy.declarations import DECLARED, check
@@ -171,6 +172,7 @@ class ParameterTable:
         return table
 
 
+@lru_cache(maxsize=65_536)  # a pure function of the text, asked for each household judged
 def _lookup_scope(region: str) -> str:
     """The scope a region's values are looked up from; a household region that is not a code (one
     registered before codes were read by level) gets national values only, never a neighbour's."""
