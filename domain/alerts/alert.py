@@ -20,6 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate_copies import copy_sharing_items
 from domain.alerts.errors import InvalidTransition, InvalidValue, SlotTaken
 from domain.ids import stable_id
 
@@ -86,6 +87,8 @@ class Alert(Aggregate):
     triggers its event. The event methods (`_assigned`, …) only change state, so
     replaying a stored history never refuses.
     """
+
+    __deepcopy__ = copy_sharing_items  # its explanation is never changed in place (domain/aggregate_copies.py)
 
     @staticmethod
     def create_id(household: str, slot: str, episode: int, **_: Any) -> UUID:
@@ -287,6 +290,8 @@ def _iso_date(value: str) -> bool:
 
 class AlertBook(Aggregate):
     """Open alert per slot, episode counters and snoozes for one household."""
+
+    __deepcopy__ = copy_sharing_items  # its dicts hold texts and numbers (domain/aggregate_copies.py)
 
     @staticmethod
     def create_id(household: str) -> UUID:

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate_copies import copy_sharing_items
 from domain.ids import stable_id
 from domain.households.observations.kinds import MEMBER_REFERENCES
 
@@ -107,15 +108,7 @@ class Household(Aggregate):
         self.observations = [o for o in self.observations if o["observation_id"] != original_id]
         self.withdrawn[original_id] = None
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Household:
-        """A copy with containers of its own that shares what they hold: an observation is never changed in
-        place (a correction replaces it), ids and dates are immutable, and copying each observation was a third
-        of a bulk import's time (bench/imports.py)."""
-        copy = object.__new__(type(self))
-        memo[id(self)] = copy
-        copy.__dict__.update({name: value.copy() if isinstance(value, (list, dict, set)) else value
-                              for name, value in self.__dict__.items()})
-        return copy
+    __deepcopy__ = copy_sharing_items  # a cached household is copied for each command (domain/aggregate_copies.py)
 
     @property
     def resident_ids(self) -> list[str]:
