@@ -6,13 +6,41 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any, Iterable
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Recording
+
+
+class CollectedEvents(ProcessingEvent):  # type: ignore[type-arg]
+    """eventsourcing's `ProcessingEvent`, collecting an aggregate's events without the library's two runtime
+    Protocol checks (`isinstance` against a Protocol): about 25 µs an aggregate, 13 % of a batch's save in
+    bench/intake.py. Anything else (a bare event) is collected as the library does."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        others = []
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                others.append(obj)
+        super().collect_events(*others, **kwargs)
 
 
 class TrackedApplication(Application):
     """An application with a larger notification-log section (readers tail it in big steps)."""
 
     log_section_size = 1000
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """The library's `save`, collecting with `CollectedEvents`."""
+        processing_event = CollectedEvents()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # deprecated by the library, called by its `save` still
+        return recordings
 
     def stored_versions(self, aggregate_ids: Iterable[Any]) -> dict[Any, int] | None:
         """The last stored version of each of the aggregates that have events, read in one query; None

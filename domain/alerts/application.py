@@ -36,7 +36,7 @@ from domain.alerts.alert import OPEN, TRANSITIONS, Alert, AlertBook, snooze_unti
 from domain.alerts.errors import AlertActionError, AlertError
 from domain.alerts.sla import ack_deadline, is_unhandled
 from domain.policy.parameters import ParameterTable
-from domain.tracked_application import TrackedApplication
+from domain.tracked_application import CollectedEvents, TrackedApplication
 
 import domain.renamed_topics  # noqa: F401 - events stored before the move still load
 
@@ -209,7 +209,7 @@ class AlertsApp(TrackedApplication):
         A tracking position that is not beyond the recorded one is refused
         (IntegrityError), so the same stretch of the log is never applied twice.
         """
-        processing: ProcessingEvent[Any] = ProcessingEvent(tracking)
+        processing: ProcessingEvent[Any] = CollectedEvents(tracking)
         processing.collect_events(*aggregates)
         if processing.events:
             self._record(processing)
