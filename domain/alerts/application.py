@@ -40,7 +40,7 @@ from domain.tracked_application import CollectedEvents, TrackedApplication
 
 import domain.renamed_topics  # noqa: F401 - events stored before the move still load
 
-EMPTY: Mapping[UUID, Aggregate] = MappingProxyType({})  # no aggregate changed yet
+EMPTY: Mapping[UUID, Aggregate] = MappingProxyType({})  # no aggregate at hand
 
 # The steps a caseworker takes on an alert's page, in the order the page offers them.
 CASEWORKER_STEPS = ("assign", "acknowledge", "request_verification", "resolve")
@@ -170,7 +170,8 @@ class AlertsApp(TrackedApplication):
         ids = {AlertBook.id_for(household): household for household in households}
         books = self._read_many(list(ids))
         books.update((i, AlertBook(household)) for i, household in ids.items() if i not in books)
-        alerts = self._read_many([UUID(a) for book in books.values() for a in book.open.values()])  # type: ignore[attr-defined]
+        open_ids = [UUID(a) for book in books.values() for a in book.open.values()]  # type: ignore[attr-defined]
+        alerts = self._read_many(open_ids)
         return {**books, **alerts}
 
     def _read_many(self, ids: list[UUID]) -> dict[UUID, Aggregate]:
@@ -185,7 +186,7 @@ class AlertsApp(TrackedApplication):
         return found
 
     def _pending_or_stored(self, pending: Mapping[UUID, Aggregate], aggregate_id: UUID) -> Any:
-        """The batch's changed aggregate, else the stored one (AggregateNotFoundError when neither)."""
+        """The aggregate at hand, else the stored one (AggregateNotFoundError when neither)."""
         found = pending.get(aggregate_id)
         return found if found is not None else self.repository.get(aggregate_id)
 

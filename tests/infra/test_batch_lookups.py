@@ -70,7 +70,8 @@ def test_batches_answer_and_store_what_one_look_up_at_a_time_does(backend_settin
         assert stored.observations == alone.repository.get(Household.id_for(household)).observations
 
 
-def test_another_process_s_write_is_seen_though_the_household_is_cached(backend_settings: Settings) -> None:  # noqa: F811
+def test_another_process_s_write_is_seen_though_the_household_is_cached(
+        backend_settings: Settings) -> None:  # noqa: F811
     mine, theirs = _store(backend_settings), _store(backend_settings)
     mine.accept_batch([_registration("H1", "R1")])
     mine.repository.get(Household.id_for("H1"))  # cached here at version 1
