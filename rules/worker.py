@@ -59,7 +59,10 @@ TICKED = stored_topics(Clock.Ticked)
 VALUE_SET = stored_topics(PolicyBook.ValueSet)
 BROADCASTS = (*TICKED, *VALUE_SET)
 WATCHED = (*REGISTERED, *OBSERVED, *REVISED, *BROADCASTS)
-READ_CHUNK = 10000
+# Notifications read (and judged, and saved with one tracking record) at a time. A household whose events
+# reach into two stretches of a backlog is judged in each: at 10,000, 5,000 households loaded at once were
+# judged 8,826 times; at 50,000 once each, first pass twice as fast, 17 MB more at the peak (bench/rules.py).
+READ_CHUNK = 50_000
 JUDGE_BATCH = 200
 RETRIES = 5
 
