@@ -239,12 +239,17 @@ class _Context:
 
 
 def iter_district(
-    *, seed: int = 2026, households: int = 3000, county: str = places.DEMO_COUNTY, as_of: date = date(2025, 11, 30)
+    *, seed: int = 2026, households: int = 3000, county: str = places.DEMO_COUNTY, as_of: date = date(2025, 11, 30),
+    share: tuple[int, int] = (0, 1),
 ) -> Iterator[dict[str, Any]]:
-    """Envelopes household by household, each household's in observed_at order (constant memory)."""
+    """Envelopes household by household, each household's in observed_at order (constant memory).
+
+    `share=(k, m)` yields only every m-th household from the k-th: m loaders, each with its own share,
+    together load the same district (each household is seeded by its number alone)."""
+    k, m = share
     end = datetime.combine(as_of - timedelta(days=1), time(18, 0), CST)
     ctx = _Context(seed, county, as_of, end, district(county))
-    for n in range(1, households + 1):
+    for n in range(1 + k, households + 1, m):
         yield from _household(ctx, n)
 
 

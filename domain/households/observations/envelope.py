@@ -96,15 +96,14 @@ def _observed_at(now: datetime) -> Check:
     return shaped(check, OBSERVED_AT)
 
 
+_HEAD = (Spec("observation_id", identifier), Spec("informant", identifier), Spec("kind", _kind))
+_SOURCE = Spec("source", one_of(v.DEPARTMENTS), required=False)  # built once: its refusal text is looked up
+
+
 def envelope_specs(now: datetime) -> tuple[Spec, ...]:
-    """The envelope's own fields (`household`, `resident` and `data` depend on the kind: SUBJECT_RULES)."""
-    return (
-        Spec("observation_id", identifier),
-        Spec("informant", identifier),
-        Spec("kind", _kind),
-        Spec("observed_at", _observed_at(now)),
-        Spec("source", one_of(v.DEPARTMENTS), required=False),
-    )
+    """The envelope's own fields (`household`, `resident` and `data` depend on the kind: SUBJECT_RULES);
+    only the `observed_at` check depends on `now`."""
+    return (*_HEAD, Spec("observed_at", _observed_at(now)), _SOURCE)
 
 
 def _kind_zh(kind: str) -> str:

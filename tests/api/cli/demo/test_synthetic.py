@@ -72,6 +72,20 @@ def test_a_smaller_district_is_a_prefix_of_a_larger_one() -> None:
     assert large[: len(small)] == small
 
 
+def test_shares_together_are_the_whole_district_household_for_household() -> None:
+    """Loaders given a share each load the same district as one loader: every household once, unchanged."""
+    whole = list(iter_district(seed=9, households=50))
+    shares = [list(iter_district(seed=9, households=50, share=(k, 3))) for k in range(3)]
+    assert sum(map(len, shares)) == len(whole)
+    by_household: dict[str, list[dict[str, Any]]] = {}
+    for envelope in whole:
+        by_household.setdefault(envelope["household"], []).append(envelope)
+    for share in shares:
+        for household in {e["household"] for e in share}:
+            assert [e for e in share if e["household"] == household] == by_household.pop(household)
+    assert by_household == {}
+
+
 def test_generate_district_is_iter_district_sorted_by_observed_at(envelopes: list[dict[str, Any]]) -> None:
     streamed = list(iter_district(seed=2026, households=3000, county=COUNTY, as_of=AS_OF))
     assert len(streamed) == len(envelopes)
