@@ -6,9 +6,10 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any, Iterable
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Recording
+from eventsourcing.utils import strtobool
 
 
 class CollectedEvents(ProcessingEvent):  # type: ignore[type-arg]
@@ -27,10 +28,37 @@ class CollectedEvents(ProcessingEvent):  # type: ignore[type-arg]
         super().collect_events(*others, **kwargs)
 
 
+def apply_events(aggregate: Any, domain_events: Iterable[Any]) -> Any:
+    """eventsourcing's `project_aggregate` without its assertion, on every event, that the event satisfies a
+    runtime Protocol (an `isinstance` against a Protocol: about 50 µs an event, 13 % of a first judgement)."""
+    for domain_event in domain_events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
+
+
+class PlainRepository(Repository):  # type: ignore[type-arg]
+    """The library's repository, reconstructing and fast-forwarding with `apply_events` unless told otherwise."""
+
+    def get(self, aggregate_id: Any, *, projector_func: Any = apply_events, **kwargs: Any) -> Any:
+        return super().get(aggregate_id, projector_func=projector_func, **kwargs)
+
+
 class TrackedApplication(Application):
     """An application with a larger notification-log section (readers tail it in big steps)."""
 
     log_section_size = 1000
+
+    def construct_repository(self) -> PlainRepository:
+        """The library's `construct_repository`, with the same settings, making a `PlainRepository`."""
+        cache_maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return PlainRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(cache_maxsize) if cache_maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
         """The library's `save`, collecting with `CollectedEvents`."""

@@ -9,6 +9,7 @@ Selected through `APPLICATION_RECORDER_TOPIC` / `PROCESS_RECORDER_TOPIC` (`Setti
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Any, Hashable, Sequence
 from uuid import UUID
 
@@ -19,6 +20,11 @@ from infra.hash_chain import GENESIS, Link, chain_links
 
 
 ID_CHUNK = 500  # ids per query (SQLite allows 32,766 parameters)
+
+
+@lru_cache(maxsize=1 << 16)
+def _as_uuid(text: str) -> UUID:
+    return UUID(text)
 
 
 class SQLiteChain:
@@ -49,6 +55,11 @@ class SQLiteChain:
         if self.datastore.pool.is_sqlite_memory_mode or path.startswith("file:"):
             return None
         return tuple(_stat(path + suffix) for suffix in ("", "-wal", "-journal"))
+
+    def convert_originator_id(self, originator_id: str) -> UUID | str:
+        """The library's conversion of a stored id, kept for the ids read last (an aggregate's every event
+        names it again; parsing a UUID costs more than looking it up)."""
+        return _as_uuid(originator_id) if self.datastore.originator_id_type == "uuid" else originator_id
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         ids = super()._insert_events(c, stored_events, **kwargs)  # type: ignore[misc]

@@ -55,8 +55,8 @@ MAX_LIMIT_DAYS = 400
 def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date | None:
     """The earliest date after `on` on which the household's judgement could change without a new
     observation (None: never). Never later than the true change; may be earlier (see the module)."""
-    values = _Values(table, state.region, on)
     try:
+        values = _Values(table, state.region, on)
         ahead = [day for day in _boundaries(state, on, values) if day is not None and day >= on]
         # The earliest of each boundary's day before, day and day after that lies after `on`; the widening
         # keeps the order of the days, so it is the widened earliest boundary.
@@ -66,12 +66,20 @@ def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date 
 
 
 class _Values:
-    """The parameter values the household's time conditions need, on `on` (None when unknown)."""
+    """The parameter values the household's time conditions need, on `on` (None when unknown); each looked
+    up once per household, though every resident and coverage asks for them."""
 
     def __init__(self, table: ParameterTable, region: str, on: date) -> None:
         self.table, self.region, self.on = table, region, on
+        self._ints: dict[str, int | None] = {}
+        self.age_limits: set[int] = age_limits(self)
 
     def int(self, name: str) -> int | None:
+        if name not in self._ints:
+            self._ints[name] = self._int(name)
+        return self._ints[name]
+
+    def _int(self, name: str) -> int | None:
         found = self.table.lookup(name, self.region, self.on)
         try:
             return int(found.value) if found is not None else None
@@ -115,7 +123,7 @@ def age_limits(values: _Values) -> set[int]:
 def _person(person: ResidentState, on: date, values: _Values) -> Iterator[date | None]:
     """Age steps, the AGE_OUT notice, membership dates, a missing parent becoming absent."""
     age = age_on(person.birth_date, on)
-    yield from (birthday(person.birth_date, limit) for limit in age_limits(values) if limit > age)
+    yield from (birthday(person.birth_date, limit) for limit in values.age_limits if limit > age)
     notice = values.int("age_out.notice_days")
     if notice is not None:
         yield birthday(person.birth_date, ADULT_AGE) - timedelta(days=notice)

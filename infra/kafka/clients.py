@@ -18,6 +18,7 @@ Settings and why (measured against tansu 0.6.0 with kafka-python 3.0.12):
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -204,11 +205,13 @@ def end_offsets_reached(consumer: KafkaConsumer, timeout_ms: int = 5000) -> bool
 # --- keys ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def partition_for(key: str, partitions: int) -> int:
     """The partition kafka-python's default partitioner puts `key` on, given the topic's count.
 
     Same steps as `kafka.partitioner.DefaultPartitioner`: murmur2 of the UTF-8 key,
-    made positive, modulo the partition count (tests check it against the producer).
+    made positive, modulo the partition count (tests check it against the producer). Kept for the keys
+    seen last: a rule worker asks it for every household of every partition it tends.
     """
     if partitions < 1:
         raise ValueError(f"a topic has at least one partition, got {partitions}")
