@@ -78,6 +78,21 @@ class TrackedApplication(Application):
         ids = list(aggregate_ids)
         return latest(ids) if latest is not None and ids else ({} if latest is not None else None)
 
+    def reconstructed(self, aggregate_ids: Iterable[Any]) -> dict[Any, Any] | None:
+        """The aggregates among `aggregate_ids` that have events, each rebuilt from its whole history, all
+        read in one query; None when the recorder cannot (then `repository.get` reads them one by one).
+        Why: a worker with nothing kept (a restart, a city-wide tick) would ask the store once per household."""
+        select = getattr(self.recorder, "select_histories", None)
+        ids = list(aggregate_ids)
+        if select is None:
+            return None
+        found = {}
+        for aggregate_id, stored in (select(ids) if ids else {}).items():
+            aggregate = apply_events(None, map(self.mapper.to_domain_event, stored))
+            if aggregate is not None:
+                found[aggregate_id] = aggregate
+        return found
+
     def cached_at(self, aggregate_id: Any, version: int) -> Any | None:
         """A copy of the cached aggregate when it is at `version` (the store's last, as `stored_versions` read
         it): then nothing is read from the store. None when it is not cached or older (then `repository.get`

@@ -88,6 +88,22 @@ class PostgresChain:
                 Identifier(self.datastore.originator_id_type)), (list(by_text),))
             return {by_text[row["id"]]: int(row["version"]) for row in curs.fetchall()}
 
+    def select_histories(self, originator_ids: Sequence[Any]) -> dict[Any, list[StoredEvent]]:
+        """Every stored event of each of `originator_ids` that has any, in version order, in one query: a
+        cold rule worker judging a batch would otherwise read each household on its own."""
+        by_text = {str(i): i for i in originator_ids}
+        found: dict[Any, list[StoredEvent]] = {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT originator_id::text AS id, originator_version, topic, state FROM {0}.{1} "
+                             "WHERE originator_id = ANY(%s::{2}[]) ORDER BY originator_id, originator_version").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name),
+                Identifier(self.datastore.originator_id_type)), (list(by_text),))
+            for row in curs.fetchall():
+                wanted = by_text[row["id"]]
+                found.setdefault(wanted, []).append(StoredEvent(wanted, row["originator_version"], row["topic"],
+                                                                bytes(row["state"])))
+        return found
+
     def select_stored(self, start: int, limit: int) -> list[Notification]:
         """Stored events with notification id >= start, as they are."""
         return list(self.select_notifications(start, limit))  # type: ignore[attr-defined]

@@ -90,6 +90,23 @@ class SQLiteChain:
                 found.update((by_text[row[0]], int(row[1])) for row in c.fetchall())
         return found
 
+    def select_histories(self, originator_ids: Sequence[Any]) -> dict[Any, list[StoredEvent]]:
+        """Every stored event of each of `originator_ids` that has any, in version order, in one query per
+        500 ids: a cold rule worker judging a batch would otherwise read each household on its own."""
+        by_text = {i.hex if isinstance(i, UUID) else str(i): i for i in originator_ids}
+        texts, found = list(by_text), {}
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(texts), ID_CHUNK):
+                part = texts[start:start + ID_CHUNK]
+                c.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                          f"WHERE originator_id IN ({', '.join('?' for _ in part)}) "
+                          "ORDER BY originator_id, originator_version", part)
+                for row in c.fetchall():
+                    wanted = by_text[row["originator_id"]]
+                    found.setdefault(wanted, []).append(StoredEvent(wanted, row["originator_version"], row["topic"],
+                                                                    row["state"]))
+        return found
+
     def select_stored(self, start: int, limit: int) -> list[Notification]:
         """Stored events with notification id >= start, as they are (no id conversion: a forged row is
         still read)."""

@@ -15,8 +15,9 @@ partitions) starts empty and folds each household once from the store.
 from __future__ import annotations
 
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -56,6 +57,7 @@ class KeptFolds:
         self.size = size
         self.counts = FoldCounts()
         self._kept: OrderedDict[str, RunningFold] = OrderedDict()
+        self._fetched: dict[Any, Household] = {}
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -81,12 +83,29 @@ class KeptFolds:
         fresh = self._fold(household)
         return self._keep(fresh) if fresh is not None else None
 
+    @contextmanager
+    def prefetched(self, households: Iterable[str]) -> Iterator[None]:
+        """Within the block, the households not kept here are folded from histories read all at once (one
+        query where the store can; see `TrackedApplication.reconstructed`); a worker with nothing kept (a
+        restart, a city-wide tick) otherwise reads each household on its own."""
+        cold = [Household.id_for(h) for h in dict.fromkeys(households) if h not in self._kept]
+        self._fetched = (self.households.reconstructed(cold) or {}) if cold else {}
+        try:
+            yield
+        finally:
+            self._fetched = {}
+
     def _fold(self, household: str) -> RunningFold | None:
         """Fold the household's observations in force (read without copying: nothing here writes)."""
-        try:
-            aggregate = self.households.repository.get(Household.id_for(household), deepcopy_from_cache=False)
-        except AggregateNotFoundError:
-            return None
+        aggregate_id = Household.id_for(household)
+        aggregate = self._fetched.pop(aggregate_id, None)
+        if aggregate is not None:
+            self.households.keep_cached(aggregate)  # as `repository.get` would have cached it
+        else:
+            try:
+                aggregate = self.households.repository.get(aggregate_id, deepcopy_from_cache=False)
+            except AggregateNotFoundError:
+                return None
         observations = list(aggregate.observations)
         if not observations:
             return None

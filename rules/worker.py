@@ -289,7 +289,8 @@ class RuleWorker:
     def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None,
                   due: dict[str, Due], at_hand: Mapping[UUID, Any]) -> list[Any]:
         """Judge households in one engine batch; the aggregates each one's reconciliation changed."""
-        present = [folded for folded in map(partial(self._folded, today=today), households) if folded is not None]
+        with self.folds.prefetched(households):
+            present = [folded for folded in map(partial(self._folded, today=today), households) if folded is not None]
         changed: list[Any] = []
         for (household, _, on), judgement in zip(present, self.judge.judge_folded(present)):
             self.stats.evaluations += 1

@@ -55,6 +55,20 @@ def test_the_store_names_the_last_version_of_those_it_holds(backend_settings: Se
     assert store.stored_versions([]) == {}
 
 
+def test_histories_read_at_once_rebuild_what_reading_one_at_a_time_does(
+        backend_settings: Settings) -> None:  # noqa: F811
+    envelopes = generate_district(seed=12, households=30)
+    _accepted(_store(backend_settings), envelopes)
+    reread = _store(backend_settings)  # another process: nothing cached
+    ids = [Household.id_for(h) for h in {e["household"] for e in envelopes}]
+    rebuilt = reread.reconstructed([*ids, Household.id_for("never-registered")])
+    assert rebuilt is not None and set(rebuilt) == set(ids)
+    for aggregate_id in ids:
+        one = reread.repository.get(aggregate_id)
+        assert (rebuilt[aggregate_id].version, rebuilt[aggregate_id].observations) == (one.version, one.observations)
+    assert reread.reconstructed([]) == {}
+
+
 def test_batches_answer_and_store_what_one_look_up_at_a_time_does(backend_settings: Settings) -> None:  # noqa: F811
     envelopes = generate_district(seed=11, households=40)
     envelopes += envelopes[:30]  # re-sent: duplicates

@@ -229,3 +229,23 @@ def test_a_fold_that_raises_is_the_households_failure_and_is_not_kept(tmp_path: 
     assert failed.on == (START + timedelta(days=20)).isoformat()  # the day it is judged on: its latest observation
     assert len(worker.folds) == 0
     assert worker.stats.failures == 1
+
+
+def test_a_restarted_worker_reads_its_households_at_once_and_judges_the_same(tmp_path: Path,
+                                                                               engine: RuleEngine) -> None:
+    first = worker_on(tmp_path, engine)
+    names = [f"H-{i}" for i in range(6)]
+    first.households.accept_batch([o for n in names for o in (registration(n),
+                                                               envelope(1, n, "household.income_reported", 10, 0))])
+    first.catch_up([0])
+    first.households.accept_batch([envelope(7, n, "household.income_reported", 30, 0) for n in names[::2]])
+    restarted = worker_on(tmp_path, engine)  # recorded, not yet judged: the restarted worker judges them
+    read_one_by_one: list[Any] = []
+    get = restarted.households.repository.get
+    restarted.households.repository.get = lambda *a, **k: read_one_by_one.append(a) or get(*a, **k)  # type: ignore[method-assign]
+    restarted.catch_up([0])
+    assert restarted.folds.counts.folded == 3  # the households with new events, none read on its own
+    assert [a for a in read_one_by_one if a[0] in {Household.id_for(n) for n in names}] == []
+    assert {n: open_slots(restarted, n) for n in names} == {
+        n: [] if i % 2 == 0 else [f"MISSED.DIBAO|household:{n}"] for i, n in enumerate(names)}
+    assert all(kept_fold_findings(restarted, n) == full_refold_findings(restarted, n) for n in names[::2])
