@@ -8,9 +8,11 @@ Selected through `APPLICATION_RECORDER_TOPIC` / `PROCESS_RECORDER_TOPIC` (`Setti
 
 from __future__ import annotations
 
+import fcntl
 import os
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Hashable, Sequence
+from typing import Any, Hashable, Iterator, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, StoredEvent
@@ -36,6 +38,10 @@ class SQLiteChain:
     @property
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
+
+    def create_table(self) -> None:
+        with schema_lock(self.datastore):
+            super().create_table()  # type: ignore[misc]
 
     def construct_create_table_statements(self) -> list[str]:
         statements: list[str] = super().construct_create_table_statements()  # type: ignore[misc]
@@ -161,6 +167,29 @@ def _stat(path: str) -> tuple[int, int, int, int, int] | None:
 def _link(row: Any) -> Link:
     return Link(row["notification_id"], row["originator_id"], row["originator_version"], row["topic"],
                 bytes(row["prev_hash"]), bytes(row["hash"]))
+
+
+@contextmanager
+def schema_lock(datastore: Any) -> Iterator[None]:
+    """Hold `<database>.schema-lock` exclusively (for an in-memory database, nothing) while a store creates its
+    tables, as PostgreSQL's recorders hold an advisory lock (`chained_postgres.SCHEMA_LOCK`). Why:
+    eventsourcing's process recorder records its tracking table's migration when it finds no such table; two
+    processes starting together on a fresh data directory both found none, and the second died refused."""
+    path = str(datastore.pool.db_name)
+    if datastore.pool.is_sqlite_memory_mode or path.startswith("file:"):
+        yield
+        return
+    try:
+        lock = open(path + ".schema-lock", "a")  # noqa: SIM115 - closed below
+    except OSError:  # a read-only directory: no table can be created there, and none is raced for
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class ChainedSQLiteApplicationRecorder(SQLiteChain, SQLiteApplicationRecorder):
