@@ -93,6 +93,11 @@ class TrackedApplication(Application):
                 found[aggregate_id] = aggregate
         return found
 
+    def is_cached(self, aggregate_id: Any) -> bool:
+        """Whether the repository's cache holds the aggregate (at some version), without touching its recency."""
+        cache = self.repository.cache
+        return cache is not None and aggregate_id in cache.cache
+
     def cached_at(self, aggregate_id: Any, version: int) -> Any | None:
         """A copy of the cached aggregate when it is at `version` (the store's last, as `stored_versions` read
         it): then nothing is read from the store. None when it is not cached or older (then `repository.get`

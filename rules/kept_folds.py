@@ -85,10 +85,12 @@ class KeptFolds:
 
     @contextmanager
     def prefetched(self, households: Iterable[str]) -> Iterator[None]:
-        """Within the block, the households not kept here are folded from histories read all at once (one
-        query where the store can; see `TrackedApplication.reconstructed`); a worker with nothing kept (a
-        restart, a city-wide tick) otherwise reads each household on its own."""
-        cold = [Household.id_for(h) for h in dict.fromkeys(households) if h not in self._kept]
+        """Within the block, the households neither kept here nor in the store's cache (which brings its copy
+        up to date with one read) are folded from histories read all at once (one query where the store can;
+        `TrackedApplication.reconstructed`): a worker with nothing kept (a restart, a city-wide tick) otherwise
+        reads each household on its own."""
+        ids = (Household.id_for(h) for h in dict.fromkeys(households) if h not in self._kept)
+        cold = [i for i in ids if not self.households.is_cached(i)]
         self._fetched = (self.households.reconstructed(cold) or {}) if cold else {}
         try:
             yield
