@@ -88,8 +88,8 @@ def load(settings: Settings, households: int) -> tuple[float, int, int, float]:
     results = context.Queue()
     columns = (TextColumn("loading households"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     start = time.perf_counter()
-    loaders = [context.Process(target=load_share, args=(settings, households, (k, LOADERS), results))
-               for k in range(LOADERS)]
+    loaders = [context.Process(target=load_share, args=(settings, households, (k, LOADERS), results),
+                               name=f"loader {k + 1}") for k in range(LOADERS)]
     for loader in loaders:
         loader.start()
     reports: list[dict[str, Any]] = []
@@ -108,15 +108,15 @@ def load(settings: Settings, households: int) -> tuple[float, int, int, float]:
             max(r["peak_mb"] for r in reports))
 
 
-def _next_report(results: Any, loaders: list[Any]) -> tuple[str, Any]:
-    """The next report of a loader; a loader that died says so instead of leaving the bench waiting."""
+def _next_report(results: Any, processes: list[Any]) -> tuple[str, Any]:
+    """The next report of a loader or worker; one that died says so instead of leaving the bench waiting."""
     while True:
         try:
             return results.get(timeout=5)  # type: ignore[no-any-return]
         except queue.Empty:
-            failed = [p for p in loaders if p.exitcode not in (None, 0)]
+            failed = [p for p in processes if p.exitcode not in (None, 0)]
             if failed:
-                raise RuntimeError(f"a loader exited with code {failed[0].exitcode}") from None
+                raise RuntimeError(f"{failed[0].name} exited with code {failed[0].exitcode}") from None
 
 
 def judge_partitions(settings: Settings, partitions: list[int], results: Any) -> None:
@@ -145,7 +145,8 @@ def judge(settings: Settings) -> tuple[float, list[dict[str, Any]]]:
     results = context.Queue()
     halves = [list(range(PARTITIONS))[i::WORKERS] for i in range(WORKERS)]
     start = time.perf_counter()
-    workers = [context.Process(target=judge_partitions, args=(settings, half, results)) for half in halves]
+    workers = [context.Process(target=judge_partitions, args=(settings, half, results), name=f"rule worker {i + 1}")
+               for i, half in enumerate(halves)]
     for worker in workers:
         worker.start()
     reports = [_next_report(results, workers) for _ in workers]

@@ -9,7 +9,6 @@ from typing import Any, Iterable
 from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Recording
-from eventsourcing.utils import strtobool
 
 
 class CollectedEvents(ProcessingEvent):  # type: ignore[type-arg]
@@ -48,17 +47,12 @@ class TrackedApplication(Application):
 
     log_section_size = 1000
 
-    def construct_repository(self) -> PlainRepository:
-        """The library's `construct_repository`, with the same settings, making a `PlainRepository`."""
-        cache_maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
-        return PlainRepository(
-            event_store=self.events,
-            snapshot_store=self.snapshots,
-            cache_maxsize=int(cache_maxsize) if cache_maxsize else None,
-            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
-            fastforward_skipping=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")),
-            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
-        )
+    def construct_repository(self) -> Repository:  # type: ignore[type-arg]
+        """The library's repository, built with the library's settings, as a `PlainRepository` (which adds no
+        state and changes only `get`'s default projector)."""
+        repository = super().construct_repository()
+        repository.__class__ = PlainRepository
+        return repository
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
         """The library's `save`, collecting with `CollectedEvents`."""
@@ -83,9 +77,9 @@ class TrackedApplication(Application):
         read in one query; None when the recorder cannot (then `repository.get` reads them one by one).
         Why: a worker with nothing kept (a restart, a city-wide tick) would ask the store once per household."""
         select = getattr(self.recorder, "select_histories", None)
-        ids = list(aggregate_ids)
         if select is None:
             return None
+        ids = list(aggregate_ids)
         found = {}
         for aggregate_id, stored in (select(ids) if ids else {}).items():
             aggregate = apply_events(None, map(self.mapper.to_domain_event, stored))
