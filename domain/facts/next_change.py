@@ -17,10 +17,11 @@ Covered conditions (rule ids of RULES.md):
 - membership: joining, death and leaving dates; LAPSED.DECEASED_STILL_COVERED: death plus one month.
 - coverage (enrolled(X), LAPSED.*): start, termination, grace end, suspensions and resumptions, reviews;
   LAPSED.REVIEW_OVERDUE / LAPSED.STATUS_EXPIRED: every review (or start) plus every interval in use;
-  LAPSED.PAYMENT_GAP: the next calendar month for a coverage with a monthly amount.
+  LAPSED.PAYMENT_GAP: the month the coverage has run `payment.gap_months` complete months, and the months
+  each paid month enters and leaves the window of the last `payment.gap_months` complete months.
 - NEED.EMERGENCY, MISSED.POVERTY_MONITORING: an emergency's date plus `emergency.window_days`;
   rural risks and expenses (MISSED.RIGID_EXPENDITURE, LAPSED.STATUS_EXPIRED): their date plus 12 months,
-  and the next calendar month while an expense is within the 12 months (income months move with it).
+  and, while an expense is within the 12 months, the first month the income over the 12 months changes.
 - MISSED.ORPHAN / MISSED.DEFACTO_CHILD: a missing parent's `since` (or report) plus `child.missing_months`.
 - LATE.APPLICATION: the day the working-day (or calendar-day) limit is exceeded; a decision's date.
 - LATE.ELDERLY_VISIT: every visit, registration and joining plus both visit intervals, in a household
@@ -33,8 +34,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Iterator
 
-from domain.dates import add_months, age_on, birthday
+from domain.dates import add_months, age_on, birthday, first_full_month, month_index, months_back
 from domain.facts.applications import CALENDAR_DAY_PROGRAMMES
+from domain.facts.household import income_over_months
 from domain.households.state import ApplicationState, CoverageState, HouseholdState, ResidentState
 from domain.policy.parameters import ParameterTable, _lookup_scope
 from domain.region_codes import LEVELS
@@ -50,6 +52,7 @@ AGE_PARAMETERS = ("child.age_limit", "visiting.min_age", "elderly_allowance.min_
 VISIT_PARAMETERS = ("visiting.interval_days", "visiting.high_risk_interval_days")
 # No limit exceeded within this many working days is looked for (a limit is 15–33 days; 400 is a margin).
 MAX_LIMIT_DAYS = 400
+MAX_INCOME_MONTHS = 240  # income periods reported further ahead than this are judged again every month
 
 
 def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date | None:
@@ -156,8 +159,26 @@ def _coverage(coverage: CoverageState, on: date, values: _Values) -> Iterator[da
     for review in (coverage.start, *coverage.reviews):
         yield review
         yield from (add_months(review, months) for months in intervals)
-    if coverage.monthly_amount is not None:
-        yield _next_month(on)
+    yield from _payments(coverage, on, values)
+
+
+def _payments(coverage: CoverageState, on: date, values: _Values) -> Iterator[date]:
+    """LAPSED.PAYMENT_GAP turns only at a month's start: when the coverage is `payment.gap_months`
+    complete months old, when a paid month enters a window of the last complete months that held none
+    (`domain.facts.coverage.payment_window`), and when the last paid month leaves it."""
+    gap = values.int("payment.gap_months")
+    if coverage.monthly_amount is None or gap is None:
+        return
+    yield _month_start(first_full_month(coverage.pays_since(on)) + gap)
+    now = month_index(on)
+    paid = {index for index in map(_period_index, coverage.paid_periods) if index is not None}
+    for month in paid:
+        if month + gap + 1 <= now:  # left the window before `on`
+            continue
+        if not any(month - k in paid for k in range(1, gap)):  # the window it enters held no paid month
+            yield _month_start(month + 1)
+        if not any(month + k in paid for k in range(1, gap + 1)):  # none is left in it when it leaves
+            yield _month_start(month + gap + 1)
 
 
 def _application(application: ApplicationState, values: _Values) -> Iterator[date | None]:
@@ -188,7 +209,26 @@ def _windows(state: HouseholdState, on: date, values: _Values) -> Iterator[date 
         yield add_months(day, YEAR_MONTHS)
     year_ago = add_months(on, -YEAR_MONTHS - 1)
     if any(date.fromisoformat(e["date"]) > year_ago for e in state.expenses):
-        yield _next_month(on)
+        yield _income_change(state, on)
+
+
+def _income_change(state: HouseholdState, on: date) -> date | None:
+    """The first month's start on which the income over the 12 months ending with the month judged
+    (MISSED.RIGID_EXPENDITURE) differs from today's: the month dropped and the month added carry
+    different reports. After the last reported period every month carries the same one."""
+    current = income_over_months(state, months_back(on, YEAR_MONTHS, include_current=True))
+    if current is None:
+        return None
+    now = month_index(on)
+    periods = [index for index in (_period_index(i["period"]) for i in state.incomes) if index is not None]
+    horizon = max([now, *periods]) + YEAR_MONTHS - now
+    if horizon > MAX_INCOME_MONTHS:  # a period far ahead: judge again next month
+        return _next_month(on)
+    for ahead in range(1, horizon + 1):
+        day = _month_start(now + ahead)
+        if income_over_months(state, months_back(day, YEAR_MONTHS, include_current=True)) != current:
+            return day
+    return None
 
 
 def _visits(state: HouseholdState, on: date, values: _Values) -> Iterator[date | None]:
@@ -209,6 +249,19 @@ def _may_be_visited(state: HouseholdState, on: date, values: _Values) -> bool:
         return True
     min_age = values.int("visiting.min_age")
     return min_age is None or any(age_on(p.birth_date, on) >= min_age for p in state.residents.values())
+
+
+def _month_start(index: int) -> date:
+    """The first day of a month index (`domain.dates.month_index`)."""
+    return date(index // YEAR_MONTHS, index % YEAR_MONTHS + 1, 1)
+
+
+def _period_index(period: str) -> int | None:
+    """The month index of a `YYYY-MM` period (None for one of another form, which no window names)."""
+    try:
+        return month_index(date(int(period[:4]), int(period[5:7]), 1)) if period[4:5] == "-" else None
+    except ValueError:
+        return None
 
 
 def _next_month(on: date) -> date:

@@ -9,12 +9,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from domain.dates import add_months
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.dates import add_months, month_index, month_label, months_back
+from domain.facts.coverage import payment_facts
+from domain.facts.household import income_over_months
 from domain.facts.next_change import next_change
 from domain.households.state import fold
 from domain.policy.parameters import ParameterTable, ParameterValue
 from domain.working_days import add_working_days
-from tests.domain.facts.test_derived import REGION, obs, registered
+from tests.domain.facts.test_derived import REGION, income, obs, registered
 
 TABLE = ParameterTable()
 DAY = timedelta(days=1)
@@ -56,13 +61,55 @@ def test_a_review_falls_due() -> None:
     assert near(found, add_months(date(2025, 1, 5), 18))
 
 
-def test_a_payment_month_ends() -> None:
-    on = date(2026, 6, 14)
-    observations = [registered(("R1", "1980-02-01"), at="2025-01-01"),
-                    obs("2025-01-05", "coverage.enrolled", {"programme": "dibao", "start": "2025-01-05",
-                                                            "monthly_amount": 500})]
-    found = due(observations, on)
-    assert found is not None and found <= date(2026, 7, 1) + DAY
+GAP = ParameterTable([ParameterValue("payment.gap_months", "", date(1900, 1, 1), 2)])
+
+
+def paid_coverage(start: str, periods: list[str], amount: float = 500) -> list[dict[str, Any]]:
+    """A dibao coverage and its payments, each recorded on the 5th of its month."""
+    return [registered(("R1", "1980-02-01"), at="2020-01-01"),
+            obs(start, "coverage.enrolled", {"programme": "dibao", "start": start, "monthly_amount": amount}),
+            *(obs(f"{period}-05", "coverage.paid", {"programme": "dibao", "period": period}) for period in periods)]
+
+
+def test_a_month_still_paid_in_the_window_is_no_change() -> None:
+    """Paid through October, two months' gap: November and December's windows both hold October, so the
+    first change is January's window (November, December), not the next month."""
+    on = date(2026, 11, 30)
+    found = due(paid_coverage("2025-01-05", ["2026-08", "2026-09", "2026-10"]), on, GAP)
+    assert near(found, date(2027, 1, 1))
+
+
+def test_an_unpaid_coverage_falls_into_a_gap_when_old_enough() -> None:
+    on = date(2026, 3, 10)
+    found = due(paid_coverage("2026-02-14", []), on, GAP)
+    assert near(found, date(2026, 5, 1))  # complete months March and April: two unpaid
+
+
+def test_a_payment_for_a_month_ahead_ends_a_gap_when_its_month_is_complete() -> None:
+    on = date(2026, 6, 10)
+    found = due(paid_coverage("2025-01-05", ["2025-03", "2026-06"]), on, GAP)
+    assert near(found, date(2026, 7, 1))  # June's payment enters the window when June is complete
+
+
+def test_an_income_over_twelve_months_changes_when_a_different_month_drops_out() -> None:
+    """MISSED.RIGID_EXPENDITURE sums the income of the 12 months ending with the month judged; a month
+    reported at another amount leaves it 12 months later."""
+    on = date(2026, 3, 10)
+    observations = [registered(("R1", "1980-02-01"), at="2024-01-01"), income("2025-01-20", 1000, "2025-01"),
+                    income("2025-06-20", 800, "2025-06"), income("2025-07-20", 1000, "2025-07"),
+                    obs("2026-02-01", "household.expense_reported", {"kind": "medical", "amount": 9000,
+                                                                     "date": "2026-02-01"})]
+    found = due(observations, on, ParameterTable([]))
+    assert near(found, date(2026, 6, 1))  # June 2025 (800) drops out as June 2026 (1,000) comes in
+
+
+def test_an_unchanging_income_moves_no_date_while_an_expense_counts() -> None:
+    on = date(2026, 3, 10)
+    observations = [registered(("R1", "1980-02-01"), at="2024-01-01"), income("2025-01-20", 800, "2025-01"),
+                    obs("2026-02-01", "household.expense_reported", {"kind": "medical", "amount": 9000,
+                                                                     "date": "2026-02-01"})]
+    found = due(observations, on, ParameterTable([]))
+    assert near(found, date(2027, 2, 1))  # only the expense leaving the 12 months
 
 
 def test_an_application_exceeds_its_working_day_limit() -> None:
@@ -137,3 +184,55 @@ def test_dates_at_either_end_of_the_calendar_are_answered() -> None:
     assert first is not None and first > date.min
     last = next_change(state, date.max, TABLE)
     assert last is None
+
+
+months = st.integers(2024 * 12, 2027 * 12 + 5).map(month_label)
+
+
+def month_starts(on: date, until: date) -> list[date]:
+    """`on` and every month's first day after it, before `until`: the only days these conditions turn."""
+    days, index = [on], month_index(on) + 1
+    while (day := date(index // 12, index % 12 + 1, 1)) < until:
+        days.append(day)
+        index += 1
+    return days
+
+
+@given(start=st.dates(date(2024, 1, 1), date(2026, 6, 30)), paid=st.sets(months, max_size=12),
+       gap=st.integers(1, 3), after=st.integers(0, 400))
+def test_no_payment_gap_turns_before_the_date_named(start: date, paid: set[str], gap: int, after: int) -> None:
+    """Brute force: LAPSED.PAYMENT_GAP's condition on every month's start up to the date named (and
+    two years on when none is named) is what it is on the day judged."""
+    on = start + timedelta(days=after)
+    observations = [registered(("R1", "1980-02-01"), at="2020-01-01"),
+                    obs(start.isoformat(), "coverage.enrolled",
+                        {"programme": "dibao", "start": start.isoformat(), "monthly_amount": 500}),
+                    *(obs(start.isoformat(), "coverage.paid", {"programme": "dibao", "period": p}) for p in paid)]
+    table = ParameterTable([ParameterValue("payment.gap_months", "", date(1900, 1, 1), gap)])
+    state = fold(observations, on)
+    found = next_change(state, on, table) or on + timedelta(days=730)
+
+    def holds(day: date) -> bool:
+        facts = payment_facts(state.coverages[0], day, gap)
+        return facts["complete_months_old"] >= gap and not facts["paid_in_last_gap_months"]
+
+    assert all(holds(day) == holds(on) for day in month_starts(on, found))
+
+
+@given(reports=st.lists(st.tuples(months, st.sampled_from((800, 1000, 1200))), min_size=1, max_size=6),
+       on=st.dates(date(2025, 1, 1), date(2026, 12, 31)))
+def test_no_twelve_month_income_changes_before_the_date_named(reports: list[tuple[str, int]], on: date) -> None:
+    """Brute force: MISSED.RIGID_EXPENDITURE's income over the 12 months ending with the month judged,
+    on every month's start up to the date named, is what it is on the day judged."""
+    expense = on - timedelta(days=20)
+    observations = [registered(("R1", "1980-02-01"), at="2020-01-01"),
+                    *(income("2021-01-01", amount, period) for period, amount in reports),
+                    obs(expense.isoformat(), "household.expense_reported",
+                        {"kind": "medical", "amount": 9000, "date": expense.isoformat()})]
+    state = fold(observations, on)
+    found = next_change(state, on, ParameterTable([])) or on + timedelta(days=730)
+
+    def income_12m(day: date) -> float | None:
+        return income_over_months(state, months_back(day, 12, include_current=True))
+
+    assert all(income_12m(day) == income_12m(on) for day in month_starts(on, found))
