@@ -58,6 +58,9 @@ REVISED = stored_topics(Household.Corrected, Household.Retracted)
 TICKED = stored_topics(Clock.Ticked)
 VALUE_SET = stored_topics(PolicyBook.ValueSet)
 BROADCASTS = (*TICKED, *VALUE_SET)
+# What a caseworker's resolve or reopen writes on a book (domain/alerts/application.py); the worker's own
+# judgements write Opened, SlotOpened and the evaluation records, which need no second judgement.
+HANDLED = stored_topics(AlertBook.SlotSnoozed, AlertBook.SlotClosed, AlertBook.SlotReopened)
 WATCHED = (*REGISTERED, *OBSERVED, *REVISED, *BROADCASTS)
 # Notifications read (and judged, and saved with one tracking record) at a time. A household whose events
 # reach into two stretches of a backlog is judged in each: at 10,000, 5,000 households loaded at once were
@@ -248,13 +251,13 @@ class RuleWorker:
         return chosen
 
     def _books_changed(self, partition: int) -> set[str]:
-        """Households whose alert book has new events since this partition's last broadcast (a caseworker
-        resolved or reopened an alert: the next evaluation may open a new episode at once)."""
+        """Households whose alert book a caseworker changed since this partition's last broadcast (resolved
+        or reopened an alert: the next evaluation may open a new episode at once)."""
         for household in self.directory.ids[len(self._books):]:
             self._books[AlertBook.id_for(household)] = household
         start, found = self.due.mark(books_name(partition)) + 1, set()
         while True:
-            notifications = self.alerts.recorder.select_notifications(start, READ_CHUNK)
+            notifications = self.alerts.recorder.select_notifications(start, READ_CHUNK, topics=HANDLED)
             found |= {self._books[n.originator_id] for n in notifications if n.originator_id in self._books}
             if len(notifications) < READ_CHUNK:
                 return found

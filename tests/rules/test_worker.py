@@ -4,6 +4,7 @@ resumes where the last transaction ended, and handling a stretch twice changes n
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
@@ -12,6 +13,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from domain.alerts.alert import AlertBook
+from domain.households.clock import tick
 from infra.event_store import open_alerts, open_households
 from infra.kafka.clients import partition_for
 from infra.settings import Settings
@@ -130,3 +132,24 @@ def test_the_engine_gets_many_households_per_round_trip(tmp_path: Path) -> None:
     assert sum(engine.households_per_call) == 120
     assert len(engine.households_per_call) <= 2 * 3  # per partition, batches of 50 households (PIPELINE_CHUNK)
     assert max(engine.households_per_call) == 50
+
+
+def test_a_tick_re_judges_the_books_a_caseworker_changed_not_those_the_worker_wrote(
+        tmp_path: Path, engine: RuleEngine) -> None:
+    """The worker's own alerts (every household's MISSED.DIBAO) send nobody back to judgement at the next
+    tick; a caseworker's resolution does, since the next evaluation may open a new episode at once."""
+    worker = worker_on(tmp_path, engine)
+    worker.households.accept_batch([o for n in NAMES for o in household(n)])
+    worker.households.accept(tick(date(2026, 11, 10)))
+    worker.catch_up(range(PARTITIONS))
+    assert all(len(slots) == 1 for slots in open_slots(worker).values())
+
+    worker.households.accept(tick(date(2026, 11, 11)))
+    worker.catch_up(range(PARTITIONS))
+    assert sum(list(worker.rejudged)[-PARTITIONS:]) == 0  # nothing due, no book changed by anyone else
+
+    book = worker.alerts.repository.get(AlertBook.id_for(NAMES[3]))
+    worker.alerts.resolve(next(iter(book.open.values())), "enrolled", "caseworker", "checked", date(2026, 11, 11))
+    worker.households.accept(tick(date(2026, 11, 12)))
+    worker.catch_up(range(PARTITIONS))
+    assert sum(list(worker.rejudged)[-PARTITIONS:]) == 1
