@@ -40,6 +40,19 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def month_start(index: int) -> date:
+    """The first day of a month index: `month_index`'s inverse."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_index(period: str) -> int | None:
+    """The month index of a `YYYY-MM` period, `month_label`'s inverse (None for another form)."""
+    try:
+        return month_index(date(int(period[:4]), int(period[5:7]), 1)) if period[4:5] == "-" else None
+    except ValueError:
+        return None
+
+
 def months_back(on: date, count: int, include_current: bool) -> list[str]:
     """Labels of the `count` months ending with `on`'s month (or the month before it), oldest first."""
     last = month_index(on) - (0 if include_current else 1)

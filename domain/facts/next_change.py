@@ -34,7 +34,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Iterator
 
-from domain.dates import add_months, age_on, birthday, first_full_month, month_index, months_back
+from domain.dates import (add_months, age_on, birthday, first_full_month, month_index, month_start, months_back,
+                          period_index)
 from domain.facts.applications import CALENDAR_DAY_PROGRAMMES
 from domain.facts.household import income_over_months
 from domain.households.state import ApplicationState, CoverageState, HouseholdState, ResidentState
@@ -169,16 +170,16 @@ def _payments(coverage: CoverageState, on: date, values: _Values) -> Iterator[da
     gap = values.int("payment.gap_months")
     if coverage.monthly_amount is None or gap is None:
         return
-    yield _month_start(first_full_month(coverage.pays_since(on)) + gap)
+    yield month_start(first_full_month(coverage.pays_since(on)) + gap)
     now = month_index(on)
-    paid = {index for index in map(_period_index, coverage.paid_periods) if index is not None}
+    paid = {index for index in map(period_index, coverage.paid_periods) if index is not None}
     for month in paid:
         if month + gap + 1 <= now:  # left the window before `on`
             continue
         if not any(month - k in paid for k in range(1, gap)):  # the window it enters held no paid month
-            yield _month_start(month + 1)
+            yield month_start(month + 1)
         if not any(month + k in paid for k in range(1, gap + 1)):  # none is left in it when it leaves
-            yield _month_start(month + gap + 1)
+            yield month_start(month + gap + 1)
 
 
 def _application(application: ApplicationState, values: _Values) -> Iterator[date | None]:
@@ -220,12 +221,12 @@ def _income_change(state: HouseholdState, on: date) -> date | None:
     if current is None:
         return None
     now = month_index(on)
-    periods = [index for index in (_period_index(i["period"]) for i in state.incomes) if index is not None]
+    periods = [index for index in (period_index(i["period"]) for i in state.incomes) if index is not None]
     horizon = max([now, *periods]) + YEAR_MONTHS - now
     if horizon > MAX_INCOME_MONTHS:  # a period far ahead: judge again next month
         return _next_month(on)
     for ahead in range(1, horizon + 1):
-        day = _month_start(now + ahead)
+        day = month_start(now + ahead)
         if income_over_months(state, months_back(day, YEAR_MONTHS, include_current=True)) != current:
             return day
     return None
@@ -249,19 +250,6 @@ def _may_be_visited(state: HouseholdState, on: date, values: _Values) -> bool:
         return True
     min_age = values.int("visiting.min_age")
     return min_age is None or any(age_on(p.birth_date, on) >= min_age for p in state.residents.values())
-
-
-def _month_start(index: int) -> date:
-    """The first day of a month index (`domain.dates.month_index`)."""
-    return date(index // YEAR_MONTHS, index % YEAR_MONTHS + 1, 1)
-
-
-def _period_index(period: str) -> int | None:
-    """The month index of a `YYYY-MM` period (None for one of another form, which no window names)."""
-    try:
-        return month_index(date(int(period[:4]), int(period[5:7]), 1)) if period[4:5] == "-" else None
-    except ValueError:
-        return None
 
 
 def _next_month(on: date) -> date:
