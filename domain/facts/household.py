@@ -121,9 +121,15 @@ def emergency_facts(ctx: Context) -> dict[str, Any]:
 
 
 def income_over_months(state: HouseholdState, months: list[str]) -> float | None:
-    """Household income summed over the months: for each month the latest report for the latest
-    period not after it; months before the first reported period take that period's latest report
-    (a corrected figure for the first period replaces the first one sent)."""
+    """Household income summed over the months (`monthly_incomes`)."""
+    amounts = monthly_incomes(state, months)
+    return None if amounts is None else total(amounts)
+
+
+def monthly_incomes(state: HouseholdState, months: list[str]) -> list[Any] | None:
+    """Each month's household income (months in order): the latest report for the latest period not
+    after it; months before the first reported period take that period's latest report (a corrected
+    figure for the first period replaces the first one sent). None when nothing was reported."""
     ordered = state.incomes_by_period()
     if not ordered:
         return None
@@ -134,7 +140,7 @@ def income_over_months(state: HouseholdState, months: list[str]) -> float | None
         while index + 1 < len(ordered) and ordered[index + 1]["period"] <= month:
             index += 1
         amounts.append(ordered[index]["monthly_income"])
-    return total(amounts)
+    return amounts
 
 
 def rigid_facts(ctx: Context) -> dict[str, Any]:

@@ -34,10 +34,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Iterator
 
-from domain.dates import (add_months, age_on, birthday, first_full_month, month_index, month_start, months_back,
+from domain.dates import (add_months, age_on, birthday, first_full_month, month_index, month_label, month_start,
                           period_index)
 from domain.facts.applications import CALENDAR_DAY_PROGRAMMES
-from domain.facts.household import income_over_months
+from domain.facts.household import monthly_incomes
 from domain.households.state import ApplicationState, CoverageState, HouseholdState, ResidentState
 from domain.policy.parameters import ParameterTable, _lookup_scope
 from domain.region_codes import LEVELS
@@ -215,20 +215,20 @@ def _windows(state: HouseholdState, on: date, values: _Values) -> Iterator[date 
 
 def _income_change(state: HouseholdState, on: date) -> date | None:
     """The first month's start on which the income over the 12 months ending with the month judged
-    (MISSED.RIGID_EXPENDITURE) differs from today's: the month dropped and the month added carry
-    different reports. After the last reported period every month carries the same one."""
-    current = income_over_months(state, months_back(on, YEAR_MONTHS, include_current=True))
-    if current is None:
-        return None
+    (MISSED.RIGID_EXPENDITURE) differs from today's: the first month that carries another amount than
+    the month it pushes out. After the last reported period every month carries the same one."""
     now = month_index(on)
     periods = [index for index in (period_index(i["period"]) for i in state.incomes) if index is not None]
     horizon = max([now, *periods]) + YEAR_MONTHS - now
     if horizon > MAX_INCOME_MONTHS:  # a period far ahead: judge again next month
         return _next_month(on)
+    months = [month_label(index) for index in range(now - YEAR_MONTHS + 1, now + horizon + 1)]
+    amounts = monthly_incomes(state, months)
+    if amounts is None:
+        return None
     for ahead in range(1, horizon + 1):
-        day = month_start(now + ahead)
-        if income_over_months(state, months_back(day, YEAR_MONTHS, include_current=True)) != current:
-            return day
+        if amounts[YEAR_MONTHS - 1 + ahead] != amounts[ahead - 1]:
+            return month_start(now + ahead)
     return None
 
 
