@@ -37,6 +37,7 @@ from domain.households.clock import tick  # noqa: E402
 from domain.policy.parameters import ParameterTable  # noqa: E402
 from domain.policy.policy_service import PolicyService  # noqa: E402
 from infra.due_dates import SqlDueDates  # noqa: E402
+from infra.known_households import SqlKnownHouseholds  # noqa: E402
 from infra.event_store import open_alerts, open_households  # noqa: E402
 from infra.kafka.clients import partition_for  # noqa: E402
 from infra.settings import Settings  # noqa: E402
@@ -131,9 +132,11 @@ def judge_partitions(settings: Settings, partitions: list[int], results: Any) ->
 
     engine = EngineProcess()
     try:  # the due dates the deployment keeps (infra.bootstrap): a tick re-judges only the households due
+        tables = open_shared_tables(settings, "rule_due")
         worker = RuleWorker(open_households(settings), open_alerts(settings),
                             Judge(CATALOG, engine, ParameterTable()), partial(partition_for, partitions=PARTITIONS),
-                            SqlDueDates(open_shared_tables(settings, "rule_due")))
+                            SqlDueDates(tables), known=SqlKnownHouseholds(tables))
+        engine.evaluate([])  # an empty round trip: the engine process is up and its rules loaded
         ready = time.monotonic()  # started, imported, engine up: what a bigger city does not cost more of
         worker.catch_up(partitions)
         evaluations = worker.evaluations

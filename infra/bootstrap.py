@@ -39,6 +39,7 @@ from infra.kafka.relay_lock import FileRelayLock, PostgresRelayLock
 from infra.kafka.rule_feed import RuleFeed
 from domain.policy.policy_service import PolicyService
 from infra.due_dates import SqlDueDates
+from infra.known_households import SqlKnownHouseholds
 from infra.imports.jobs import ImportJobs
 from infra.positions import PositionStore
 from infra.shared_tables import open_shared_tables
@@ -169,9 +170,10 @@ def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: boo
         engine = process
     judge = Judge(load_catalog(catalog), engine, runtime.services.policy.table)
     partitions = settings.partitions
+    tables = open_shared_tables(settings, "rule_due")  # the worker's own: due dates, the households it knows
     runtime.worker = RuleWorker(runtime.services.households, runtime.services.alerts, judge,
-                                partial(partition_for, partitions=partitions),
-                                SqlDueDates(open_shared_tables(settings, "rule_due")))
+                                partial(partition_for, partitions=partitions), SqlDueDates(tables),
+                                known=SqlKnownHouseholds(tables))
     topic = settings.topic(TOPIC_EVENTS)
     consumer = partial(_consumer, runtime, topic, settings.consumer_group if group else None)
     runtime.add(RuleFeed(runtime.worker, consumer, topic, None if group else list(range(partitions)),

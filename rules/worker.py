@@ -47,12 +47,12 @@ from domain.households.reads import observations_of
 from rules.assessment import clock_of, judged_on
 from rules.due import NEVER, ONE_DAY, Due, DueDates, MemoryDueDates, earliest, snooze_ends
 from rules.findings import Failure, Judge, Judgement
+from rules.household_directory import REGISTERED, HouseholdDirectory, KnownHouseholds
 from rules.kept_folds import DEFAULT_SIZE, FoldFailed, KeptFolds
 
 log = logging.getLogger(__name__)
 
 # Topics as stored, before the restructuring's moves too (domain/renamed_topics.py).
-REGISTERED = stored_topics(Household.Registered)
 OBSERVED = stored_topics(Household.Observed)
 REVISED = stored_topics(Household.Corrected, Household.Retracted)
 TICKED = stored_topics(Clock.Ticked)
@@ -78,31 +78,6 @@ def books_name(partition: int) -> str:
 def tracking_name(partition: int) -> str:
     """The tracking record of one partition's progress through the households log."""
     return f"households#{partition}"
-
-
-class HouseholdDirectory:
-    """Every registered household id (and its aggregate id), read incrementally from the store."""
-
-    def __init__(self, households: HouseholdsApp) -> None:
-        self.app = households
-        self.ids: list[str] = []
-        self.by_aggregate: dict[UUID, str] = {}
-        self._position = 0
-
-    def refresh(self, upto: int | None = None) -> list[str]:
-        while upto is None or self._position < upto:
-            found = self.app.recorder.select_notifications(self._position + 1, 5000, stop=upto, topics=REGISTERED)
-            if not found:
-                break
-            for notification in found:
-                household = self.app.mapper.to_domain_event(notification).household_id
-                self.ids.append(household)
-                self.by_aggregate[notification.originator_id] = household
-            self._position = found[-1].id
-        return self.ids
-
-    def household_of(self, notification: Notification) -> str | None:
-        return self.by_aggregate.get(notification.originator_id)
 
 
 @dataclass
@@ -135,17 +110,18 @@ class RuleWorker:
         partition_of: Callable[[str], int],
         due: DueDates | None = None,
         fold_cache_size: int = DEFAULT_SIZE,
+        known: KnownHouseholds | None = None,
     ) -> None:
         self.households = households
         self.alerts = alerts
         self.judge = judge
         self.partition_of = partition_of
-        self.directory = HouseholdDirectory(households)
+        self.directory = HouseholdDirectory(households, partition_of, known)
         self.folds = KeptFolds(households, fold_cache_size)
         self.stats = WorkerStats()
         self.due = due if due is not None else MemoryDueDates()
         self._logged: set[tuple[str, str]] = set()
-        self._books: dict[UUID, str] = {}  # alert book id -> household
+        self._book_owners: dict[UUID, str | None] = {}  # alert book id -> household, for the books looked up
         self.rejudged: deque[int] = deque(maxlen=1000)  # households judged per recent broadcast (bench's share)
 
     @property
@@ -240,7 +216,7 @@ class RuleWorker:
     def _broadcast_targets(self, partition: int, work: _Work) -> set[str]:
         """Those with no due date and those whose alert book changed since the last broadcast; then for a
         tick the households due by today, for a parameter change the households of its regions."""
-        mine = {h for h in self.directory.ids if self.partition_of(h) == partition}
+        mine = self.directory.of_partition(partition)
         chosen = mine - self.due.recorded(partition)
         today = self.clock()
         chosen |= self._books_changed(partition) & mine
@@ -253,15 +229,22 @@ class RuleWorker:
     def _books_changed(self, partition: int) -> set[str]:
         """Households whose alert book a caseworker changed since this partition's last broadcast (resolved
         or reopened an alert: the next evaluation may open a new episode at once)."""
-        for household in self.directory.ids[len(self._books):]:
-            self._books[AlertBook.id_for(household)] = household
-        start, found = self.due.mark(books_name(partition)) + 1, set()
+        start, books = self.due.mark(books_name(partition)) + 1, set()
         while True:
             notifications = self.alerts.recorder.select_notifications(start, READ_CHUNK, topics=HANDLED)
-            found |= {self._books[n.originator_id] for n in notifications if n.originator_id in self._books}
+            books |= {n.originator_id for n in notifications}
             if len(notifications) < READ_CHUNK:
-                return found
+                break
             start = notifications[-1].id + 1
+        return {h for h in map(self._household_of_book, books) if h is not None}
+
+    def _household_of_book(self, book: UUID) -> str | None:
+        """Whose book this is, from its first event (a caseworker's actions are few; the city is large)."""
+        if book not in self._book_owners:
+            first = self.alerts.recorder.select_events(book, lte=1)
+            owner = getattr(self.alerts.mapper.to_domain_event(first[0]), "household", None) if first else None
+            self._book_owners[book] = owner
+        return self._book_owners[book]
 
     def _scope_of(self, notification: Notification) -> str:
         """The region prefix a parameter change covers ("" for a national value or one that names no place)."""

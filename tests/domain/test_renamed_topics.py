@@ -17,7 +17,7 @@ from domain.households.clock import Clock
 from domain.households.household import Household
 from domain.policy.book import PolicyBook
 from domain.renamed_topics import MOVED, classes_of, stored_topics
-from rules.worker import HouseholdDirectory
+from rules.household_directory import HouseholdDirectory
 from tests.spec_paths import ROOT
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
