@@ -2,28 +2,36 @@
 deployment's PostgreSQL database beside the alerts store. It survives restarts, and every worker of a
 consumer group reads the same rows, so a partition moved to another worker keeps its due dates.
 
-Dates are ISO text (they sort as dates); `date.max` stands for "never".
+Dates are ISO text (they sort as dates); `date.max` stands for "never". `reads` is the mask of the parameter
+names the judgement read (`rules.due.reads_mask`; -1: not known).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Iterable
 
+import psycopg
+
 from infra.shared_tables import SharedTables
-from rules.due import Due
+from rules.due import EVERY_NAME, Due, name_bit
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS rule_due (household TEXT PRIMARY KEY, part INTEGER NOT NULL, "
-    "due TEXT NOT NULL, region TEXT NOT NULL)",
+    "due TEXT NOT NULL, region TEXT NOT NULL, reads BIGINT NOT NULL DEFAULT -1)",
     "CREATE INDEX IF NOT EXISTS rule_due_by_date ON rule_due (part, due)",
     "CREATE TABLE IF NOT EXISTS rule_due_marks (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
 )
-UPSERT = ("INSERT INTO rule_due (household, part, due, region) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT (household) DO UPDATE SET part = excluded.part, due = excluded.due, region = excluded.region")
-LOWER = ("INSERT INTO rule_due (household, part, due, region) VALUES (?, ?, ?, ?) "
+# A table of an earlier release has no `reads`: every household's reads are then not known (-1).
+ADD_READS = "ALTER TABLE rule_due ADD COLUMN reads BIGINT NOT NULL DEFAULT -1"
+UPSERT = ("INSERT INTO rule_due (household, part, due, region, reads) VALUES (?, ?, ?, ?, ?) "
+          "ON CONFLICT (household) DO UPDATE SET part = excluded.part, due = excluded.due, region = excluded.region, "
+          "reads = excluded.reads")
+LOWER = ("INSERT INTO rule_due (household, part, due, region, reads) VALUES (?, ?, ?, ?, ?) "
          "ON CONFLICT (household) DO UPDATE SET part = excluded.part, region = excluded.region, "
-         "due = CASE WHEN excluded.due < rule_due.due THEN excluded.due ELSE rule_due.due END")
+         "due = CASE WHEN excluded.due < rule_due.due THEN excluded.due ELSE rule_due.due END, "
+         "reads = excluded.reads | rule_due.reads")
 
 
 class SqlDueDates:
@@ -32,6 +40,12 @@ class SqlDueDates:
     def __init__(self, tables: SharedTables) -> None:
         self._tables = tables
         self._tables.create(*SCHEMA)
+        if not self._has_reads():
+            try:
+                self._tables.execute(ADD_READS)
+            except (sqlite3.Error, psycopg.Error):
+                if not self._has_reads():  # another process added it meanwhile
+                    raise
 
     def due(self, partition: int, upto: date) -> set[str]:
         rows = self._tables.execute("SELECT household FROM rule_due WHERE part = ? AND due <= ?",
@@ -41,12 +55,11 @@ class SqlDueDates:
     def recorded(self, partition: int) -> set[str]:
         return {row[0] for row in self._tables.execute("SELECT household FROM rule_due WHERE part = ?", (partition,))}
 
-    def in_region(self, partition: int, scope: str) -> set[str]:
-        if not scope:
-            return self.recorded(partition)
+    def in_region(self, partition: int, scope: str, name: str | None = None) -> set[str]:
+        bit = EVERY_NAME if name is None else name_bit(name)
         rows = self._tables.execute(
-            "SELECT household FROM rule_due WHERE part = ? AND (region = '' OR substr(region, 1, ?) = ?)",
-            (partition, len(scope), scope))
+            "SELECT household FROM rule_due WHERE part = ? AND (region = '' OR substr(region, 1, ?) = ?) "
+            "AND (reads & ?) <> 0", (partition, len(scope), scope, bit))
         return {row[0] for row in rows}
 
     def lower(self, partition: int, dates: dict[str, Due]) -> None:
@@ -72,7 +85,15 @@ class SqlDueDates:
     def close(self) -> None:
         self._tables.close()
 
+    def _has_reads(self) -> bool:
+        try:
+            self._tables.execute("SELECT reads FROM rule_due WHERE 1 = 0")
+        except (sqlite3.Error, psycopg.Error):
+            return False
+        return True
+
     def _write(self, sql: str, partition: int, dates: dict[str, Due]) -> None:
-        rows = [(household, partition, day.isoformat(), region) for household, (day, region) in sorted(dates.items())]
+        rows = [(household, partition, due.day.isoformat(), due.region, due.reads)
+                for household, due in sorted(dates.items())]
         if rows:
             self._tables.execute_many(sql, rows)

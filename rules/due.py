@@ -9,12 +9,18 @@ The worker writes dates in two steps around the transaction of its alerts and tr
 it, each household's date is lowered to the earlier of the old and the new one; after it, set to the
 new one. A crash between the two leaves a date that is too early (a harmless extra judgement), never
 one that is too late, so the dates need not share the alerts store's transaction.
+
+Beside the date, the parameter names the judgement read are kept as a mask of bits (`reads_mask`): a
+parameter change re-judges the households of its region whose judgement read the name (an urban dibao
+standard is not read by a rural household). Lowering keeps the bits of both judgements, for the same
+reason it keeps the earlier date.
 """
 
 from __future__ import annotations
 
+import zlib
 from datetime import date, timedelta
-from typing import Iterable, Protocol
+from typing import Iterable, NamedTuple, Protocol
 
 from domain.alerts.alert import AlertBook
 
@@ -22,7 +28,32 @@ NEVER = date.max  # a household whose judgement time alone cannot change
 ONE_DAY = timedelta(days=1)
 
 
-Due = tuple[date, str]  # (the date a household is next due, its region as judged)
+EVERY_NAME = -1  # a reads mask with every bit set: a household whose reads are not known
+
+
+class Due(NamedTuple):
+    """What is kept per household: when it is next due, its region as judged, and a mask of the parameter
+    names its judgement read (`reads_mask`), which a parameter change is matched against."""
+
+    day: date
+    region: str
+    reads: int = EVERY_NAME
+
+
+def name_bit(name: str) -> int:
+    """One of 62 bits, from a stable hash of the name: two names may share a bit (a household is then
+    judged for a change it did not read: harmless), a name never moves to another bit between releases."""
+    return 1 << (zlib.crc32(name.encode()) % 62)
+
+
+def reads_mask(names: Iterable[str] | None) -> int:
+    """The bits of these names; every bit when they are not known (a failed judgement)."""
+    if names is None:
+        return EVERY_NAME
+    mask = 0
+    for name in names:
+        mask |= name_bit(name)
+    return mask
 
 
 class DueDates(Protocol):
@@ -36,13 +67,15 @@ class DueDates(Protocol):
         """Households of the partition that have a date at all."""
         ...
 
-    def in_region(self, partition: int, scope: str) -> set[str]:
+    def in_region(self, partition: int, scope: str, name: str | None = None) -> set[str]:
         """Households of the partition whose region (as last judged) starts with `scope`, and those
-        whose region is not known (a household whose facts could not be derived)."""
+        whose region is not known (a household whose facts could not be derived); with `name`, only
+        those whose judgement read it (or may have: a shared bit, reads not known)."""
         ...
 
     def lower(self, partition: int, dates: dict[str, Due]) -> None:
-        """Set each household's date to the earlier of its recorded one and the given one."""
+        """Set each household's date to the earlier of its recorded one and the given one, and its reads
+        to the names of both."""
         ...
 
     def record(self, partition: int, dates: dict[str, Due]) -> None:
@@ -69,18 +102,21 @@ class MemoryDueDates:
         self.marks: dict[str, int] = {}
 
     def due(self, partition: int, upto: date) -> set[str]:
-        return {h for h, (d, _) in self.dates.get(partition, {}).items() if d <= upto}
+        return {h for h, due in self.dates.get(partition, {}).items() if due.day <= upto}
 
     def recorded(self, partition: int) -> set[str]:
         return set(self.dates.get(partition, {}))
 
-    def in_region(self, partition: int, scope: str) -> set[str]:
-        return {h for h, (_, region) in self.dates.get(partition, {}).items() if region.startswith(scope) or not region}
+    def in_region(self, partition: int, scope: str, name: str | None = None) -> set[str]:
+        bit = EVERY_NAME if name is None else name_bit(name)
+        return {h for h, due in self.dates.get(partition, {}).items()
+                if (due.region.startswith(scope) or not due.region) and due.reads & bit}
 
     def lower(self, partition: int, dates: dict[str, Due]) -> None:
         mine = self.dates.setdefault(partition, {})
-        for household, (day, region) in dates.items():
-            mine[household] = (min(day, mine.get(household, (day, region))[0]), region)
+        for household, due in dates.items():
+            kept = mine.get(household, due)
+            mine[household] = due._replace(day=min(due.day, kept.day), reads=due.reads | kept.reads)
 
     def record(self, partition: int, dates: dict[str, Due]) -> None:
         self.dates.setdefault(partition, {}).update(dates)

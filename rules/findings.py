@@ -55,6 +55,7 @@ class Judgement:
     failures: list[Failure]
     next_change: date | None = None  # when time alone could change these findings (None: never, or failed)
     region: str = ""  # the household's region as judged (what a parameter change is matched against)
+    reads: frozenset[str] | None = None  # the parameter names the judgement looked up (None: not known)
 
     @property
     def failed_rules(self) -> set[str]:
@@ -183,7 +184,7 @@ class Judge:
             except Exception as error:  # noqa: BLE001 - a failing rule leaves its alerts as they are
                 failures.append(_failure(household.household, rule.id, error))
         return Judgement(household.household, sorted(found, key=lambda f: f.slot), failures, household.next_change,
-                         household.region)
+                         household.region, household.reads)
 
     @staticmethod
     def _finding(rule: Rule, subject: Subject, household: HouseholdFacts) -> Finding:

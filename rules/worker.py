@@ -16,7 +16,7 @@ first (rules/kept_folds.py: only what is new is applied). A clock tick judges on
 (`rules.due`: when time alone could change their judgement, kept per household
 beside the alerts), those with no due date, and those whose alert book changed
 since (a caseworker's resolution); a parameter change judges the households of
-the parameter's region. The households judged on a tick or a parameter change
+the parameter's region whose last judgement read it. The households judged on a tick or a parameter change
 then have their alerts not acknowledged in time escalated (`AlertsApp.escalate`);
 an open alert's deadline is one of its household's due dates.
 """
@@ -45,7 +45,7 @@ from domain.renamed_topics import stored_topics
 from rules.alerting import AlertChanges, reconcile
 from domain.households.reads import observations_of
 from rules.assessment import clock_of, judged_on
-from rules.due import NEVER, ONE_DAY, Due, DueDates, MemoryDueDates, earliest, snooze_ends
+from rules.due import NEVER, ONE_DAY, Due, DueDates, MemoryDueDates, earliest, reads_mask, snooze_ends
 from rules.findings import Failure, Judge, Judgement
 from rules.household_directory import REGISTERED, HouseholdDirectory, KnownHouseholds
 from rules.kept_folds import DEFAULT_SIZE, FoldFailed, KeptFolds
@@ -61,6 +61,9 @@ BROADCASTS = (*TICKED, *VALUE_SET)
 # What a caseworker's resolve or reopen writes on a book (domain/alerts/application.py); the worker's own
 # judgements write Opened, SlotOpened and the evaluation records, which need no second judgement.
 HANDLED = stored_topics(AlertBook.SlotSnoozed, AlertBook.SlotClosed, AlertBook.SlotReopened)
+# Parameters read by the escalation of open alerts (domain/alerts/application.py), not by a judgement: a
+# change of one re-judges (and escalates) every household of its region.
+ESCALATION_PARAMETERS = ("sla.",)
 WATCHED = (*REGISTERED, *OBSERVED, *REVISED, *BROADCASTS)
 # Notifications read (and judged, and saved with one tracking record) at a time. A household whose events
 # reach into two stretches of a backlog is judged in each: at 10,000, 5,000 households loaded at once were
@@ -87,7 +90,7 @@ class _Work:
     households: dict[str, str] = field(default_factory=dict)  # household -> the event that changed it
     broadcast: str | None = None  # the last clock tick or parameter change
     ticked: bool = False  # a clock tick: the households due
-    scopes: set[str] = field(default_factory=set)  # parameter changes: the region prefixes they cover
+    changes: set[tuple[str, str | None]] = field(default_factory=set)  # parameter changes: (region prefix, name)
 
 
 @dataclass
@@ -171,14 +174,14 @@ class RuleWorker:
         for notification in found:
             cause = f"households:{notification.id}"
             if notification.topic in BROADCASTS:
-                scope = None if notification.topic in TICKED else self._scope_of(notification)
+                change = None if notification.topic in TICKED else self._change_of(notification)
                 for partition, position in positions.items():
                     if notification.id > position:
                         work[partition].broadcast = cause
-                        if scope is None:
+                        if change is None:
                             work[partition].ticked = True
                         else:
-                            work[partition].scopes.add(scope)
+                            work[partition].changes.add(change)
                 continue
             household = self.directory.household_of(notification)
             if household is None:
@@ -215,15 +218,15 @@ class RuleWorker:
 
     def _broadcast_targets(self, partition: int, work: _Work) -> set[str]:
         """Those with no due date and those whose alert book changed since the last broadcast; then for a
-        tick the households due by today, for a parameter change the households of its regions."""
+        tick the households due by today, for a parameter change the households of its regions that read it."""
         mine = self.directory.of_partition(partition)
         chosen = mine - self.due.recorded(partition)
         today = self.clock()
         chosen |= self._books_changed(partition) & mine
         if work.ticked:
             chosen |= self.due.due(partition, today) if today is not None else mine
-        for scope in sorted(work.scopes):
-            chosen |= self.due.in_region(partition, scope)
+        for scope, name in work.changes:
+            chosen |= self.due.in_region(partition, scope, name)
         return chosen
 
     def _books_changed(self, partition: int) -> set[str]:
@@ -246,10 +249,14 @@ class RuleWorker:
             self._book_owners[book] = owner
         return self._book_owners[book]
 
-    def _scope_of(self, notification: Notification) -> str:
-        """The region prefix a parameter change covers ("" for a national value or one that names no place)."""
-        region = getattr(self.households.mapper.to_domain_event(notification), "region", "") or ""
-        return region_scope(region) if is_region_code(region) else ""
+    def _change_of(self, notification: Notification) -> tuple[str, str | None]:
+        """The region prefix a parameter change covers ("" for a national value or one that names no place),
+        and its name: None for a name the judgement does not record reading (the escalation's `sla.*`)."""
+        event = self.households.mapper.to_domain_event(notification)
+        region = getattr(event, "region", "") or ""
+        name = getattr(event, "name", None)
+        read_elsewhere = not isinstance(name, str) or name.startswith(ESCALATION_PARAMETERS)
+        return region_scope(region) if is_region_code(region) else "", None if read_elsewhere else name
 
     # --- judging ------------------------------------------------------------------------------------
 
@@ -284,7 +291,7 @@ class RuleWorker:
                 self._count(judgement.failures)
             book, changes = reconcile(self.alerts, household, judgement.findings, on, [causes[household]],
                                       judgement.failures, at_hand)
-            due[household] = (self._next_due(judgement, book, on), judgement.region)
+            due[household] = Due(self._next_due(judgement, book, on), judgement.region, reads_mask(judgement.reads))
             if changes:
                 changed += [book, *changes.raised, *changes.cleared]
         return changed
@@ -303,9 +310,9 @@ class RuleWorker:
         if today is None:
             return  # no clock, no escalation
         table = self.judge.parameters
-        for household, (day, region) in list(due.items()):
+        for household, kept in list(due.items()):
             deadlines = self.alerts.escalation_dates(household, today, table, at_hand)
-            due[household] = (min([day, *deadlines]), region)
+            due[household] = kept._replace(day=min([kept.day, *deadlines]))
 
     def _count(self, failures: list[Failure]) -> None:
         """Count failures for health; log each kind once (a bad parameter fails every household)."""

@@ -50,6 +50,11 @@ class Parameters:
         value = self._values[name] = found.value if isinstance(found, Resolved) else None
         return value
 
+    @property
+    def names(self) -> set[str]:
+        """Every name looked up: used, missing or unusable (a change of any other leaves the facts as they are)."""
+        return set(self._values)
+
 
 @dataclass
 class Context:
@@ -78,6 +83,7 @@ class HouseholdFacts:
     parameters: Parameters
     grid: str = ""  # where a verification visit goes; carried onto the household's alerts
     next_change: date | None = None  # when time alone could change the judgement (domain.facts.next_change)
+    reads: frozenset[str] = frozenset()  # every parameter name the facts and `next_change` looked up
 
 
 def known(facts: dict[str, Any]) -> dict[str, Any]:

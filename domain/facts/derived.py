@@ -34,5 +34,7 @@ def derive(state: HouseholdState, on: date, table: ParameterTable) -> HouseholdF
     subjects = [household, *resident_subjects(ctx)]
     subjects += [coverage_subject(ctx, c) for c in state.coverages]
     subjects += [application_subject(ctx, a) for a in state.applications.values()]
-    return HouseholdFacts(state.household, state.region, on, subjects, ctx.params, state.grid,
-                          next_change(state, on, table))
+    read = ctx.params.names
+    changes = next_change(state, on, table, read)
+    return HouseholdFacts(state.household, state.region, on, subjects, ctx.params, state.grid, changes,
+                          frozenset(read))

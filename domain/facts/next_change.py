@@ -32,7 +32,7 @@ Covered conditions (rule ids of RULES.md):
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from domain.dates import (add_months, age_on, birthday, first_full_month, month_index, month_label, month_start,
                           period_index)
@@ -56,11 +56,12 @@ MAX_LIMIT_DAYS = 400
 MAX_INCOME_MONTHS = 240  # income periods reported further ahead than this are judged again every month
 
 
-def next_change(state: HouseholdState, on: date, table: ParameterTable) -> date | None:
+def next_change(state: HouseholdState, on: date, table: ParameterTable, read: set[str] | None = None) -> date | None:
     """The earliest date after `on` on which the household's judgement could change without a new
-    observation (None: never). Never later than the true change; may be earlier (see the module)."""
+    observation (None: never). Never later than the true change; may be earlier (see the module).
+    The names of the parameters looked up are added to `read` (a change of one moves the answer)."""
     try:
-        values = _Values(table, state.region, on)
+        values = _Values(table, state.region, on, read if read is not None else set())
         ahead = [day for day in _boundaries(state, on, values) if day is not None and day >= on]
         # The earliest of each boundary's day before, day and day after that lies after `on`; the widening
         # keeps the order of the days, so it is the widened earliest boundary.
@@ -73,10 +74,15 @@ class _Values:
     """The parameter values the household's time conditions need, on `on` (None when unknown); each looked
     up once per household, though every resident and coverage asks for them."""
 
-    def __init__(self, table: ParameterTable, region: str, on: date) -> None:
-        self.table, self.region, self.on = table, region, on
+    def __init__(self, table: ParameterTable, region: str, on: date, read: set[str]) -> None:
+        self.table, self.region, self.on, self.read = table, region, on, read
         self._ints: dict[str, int | None] = {}
         self.age_limits: set[int] = age_limits(self)
+
+    def lookup(self, name: str) -> Any:
+        """The value in force (or None), its name recorded as read."""
+        self.read.add(name)
+        return self.table.lookup(name, self.region, self.on)
 
     def int(self, name: str) -> int | None:
         if name not in self._ints:
@@ -84,7 +90,7 @@ class _Values:
         return self._ints[name]
 
     def _int(self, name: str) -> int | None:
-        found = self.table.lookup(name, self.region, self.on)
+        found = self.lookup(name)
         try:
             return int(found.value) if found is not None else None
         except (TypeError, ValueError):
@@ -118,7 +124,7 @@ def age_limits(values: _Values) -> set[int]:
     the 80+ severity and visit interval, and the age parameters (school ages: from the first, after
     the last). A catalog that compares `age` with another number must name it here."""
     limits = set(FIXED_AGE_LIMITS) | set(values.ints(AGE_PARAMETERS))
-    school = values.table.lookup("school.compulsory_ages", values.region, values.on)
+    school = values.lookup("school.compulsory_ages")
     if school is not None and isinstance(school.value, (list, tuple)) and school.value:
         limits |= {int(school.value[0]), int(school.value[-1]) + 1}
     return limits

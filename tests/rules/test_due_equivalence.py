@@ -1,6 +1,6 @@
 """Due-only judging is judging everything: for random districts and random sequences of clock ticks,
 parameter changes and caseworker resolutions, the alerts a worker keeps when a tick judges only the
-households due (and a parameter change only its region) equal those of a worker that judges every
+households due (and a parameter change only the households of its region that read it) equal those of a worker that judges every
 household on every tick and every change. Both workers read one households store, each keeps its own
 alerts store; alert ids derive from (household, slot, episode), so the two are compared alert by alert."""
 
@@ -45,6 +45,12 @@ VALUES = {  # name -> values an administrator might set
     "sla.ack.medium": (1, 7),
     "age_out.notice_days": (30, 90),
     "child.age_limit": (16, 18),
+    "tekun.standard_monthly": (900, 1500),
+    "dibao.review_months.stable": (3, 12),
+    "child.missing_months": (3, 6),
+    "application.limit_working_days.dibao": (10, 30),
+    "school.compulsory_ages": ([6, 15], [7, 16]),
+    "edge.multiplier": (1.5, 2),
 }
 
 
@@ -54,7 +60,7 @@ class EveryHousehold(MemoryDueDates):
     def due(self, partition: int, upto: date) -> set[str]:
         return self.recorded(partition)
 
-    def in_region(self, partition: int, scope: str) -> set[str]:
+    def in_region(self, partition: int, scope: str, name: str | None = None) -> set[str]:
         return self.recorded(partition)
 
 

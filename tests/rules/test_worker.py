@@ -8,6 +8,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
+from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -21,6 +22,7 @@ from rules.catalog import CATALOG
 from rules.engine import RuleEngine
 from rules.findings import Judge
 from domain.policy.parameters import ParameterTable
+from domain.policy.policy_service import PolicyService
 from rules.worker import RuleWorker, tracking_name
 
 PARTITIONS = 2
@@ -153,3 +155,57 @@ def test_a_tick_re_judges_the_books_a_caseworker_changed_not_those_the_worker_wr
     worker.households.accept(tick(date(2026, 11, 12)))
     worker.catch_up(range(PARTITIONS))
     assert sum(list(worker.rejudged)[-PARTITIONS:]) == 1
+
+
+def worker_with_policy(data: Path, engine: RuleEngine) -> tuple[RuleWorker, PolicyService]:
+    """A worker judging with the parameter table as administrators change it."""
+    settings = Settings(data_dir=data)
+    store = open_households(settings)
+    policy = PolicyService(store, ParameterTable())
+    worker = RuleWorker(store, open_alerts(settings, policy.table), Judge(CATALOG, engine, policy.table),
+                        partial(partition_for, partitions=PARTITIONS))
+    return worker, policy
+
+
+def rural(name: str) -> list[dict[str, Any]]:
+    observations = household(name)
+    observations[0]["data"]["hukou"] = "rural"
+    return observations
+
+
+def test_an_urban_standard_change_re_judges_the_urban_households_of_its_region(tmp_path: Path,
+                                                                                engine: RuleEngine) -> None:
+    """A rural household never read the urban dibao standard: its judgement cannot change with it."""
+    worker, policy = worker_with_policy(tmp_path, engine)
+    urban_names, rural_names = NAMES[:5], NAMES[5:]
+    worker.households.accept_batch([*(o for n in urban_names for o in household(n)),
+                                    *(o for n in rural_names for o in rural(n))])
+    worker.households.accept(tick(date(2026, 11, 10)))
+    worker.catch_up(range(PARTITIONS))
+    assert all(len(slots) == 1 for slots in open_slots(worker).values())  # MISSED.DIBAO: 300 below both
+
+    policy.set_value("dibao.standard_monthly.urban", "500103", date(2026, 11, 1), 200, "admin", "test")
+    worker.catch_up(range(PARTITIONS))
+    assert sum(list(worker.rejudged)[-PARTITIONS:]) == len(urban_names)
+    slots = open_slots(worker)
+    assert all(slots[n] == [] for n in urban_names) and all(len(slots[n]) == 1 for n in rural_names)
+
+
+def test_a_shorter_acknowledgement_limit_escalates_the_alerts_it_makes_late_at_once(tmp_path: Path,
+                                                                                   engine: RuleEngine) -> None:
+    """No judgement reads `sla.ack.*` (the escalation does): a change re-judges its whole region."""
+    worker, policy = worker_with_policy(tmp_path, engine)
+    worker.households.accept_batch([o for n in NAMES for o in household(n)])
+    worker.households.accept(tick(date(2026, 11, 10)))  # a Tuesday: alerts raised today
+    worker.catch_up(range(PARTITIONS))
+    worker.households.accept(tick(date(2026, 11, 12)))
+    worker.catch_up(range(PARTITIONS))
+    alert = worker.alerts.repository.get(UUID(next(iter(
+        worker.alerts.repository.get(AlertBook.id_for(NAMES[0])).open.values()))))
+    assert not alert.escalated_to  # within its limit
+
+    policy.set_value(f"sla.ack.{alert.severity}", "500103", date(2026, 11, 1), 1, "admin", "test")
+    worker.catch_up(range(PARTITIONS))
+    for name in NAMES:
+        book = worker.alerts.repository.get(AlertBook.id_for(name))
+        assert all(worker.alerts.repository.get(UUID(a)).escalated_to for a in book.open.values())
