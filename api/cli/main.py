@@ -28,6 +28,7 @@ from api.cli.rules import rules_app
 from api.cli.keys import keys_app
 from api.cli.households import households_app
 from api.cli.projections import projections_app
+from infra.garbage_collection import tune_for_service
 from infra.http_server import server_config
 from infra.runtime import Runtime
 from infra.settings import Settings, SettingsError, default_data_dir
@@ -65,6 +66,7 @@ def _start(data: Optional[Path], kafka_port: Optional[int], components: frozense
     """Check (or, for a new data directory, create) the key, then start the components."""
     settings = Settings.from_env(data_dir=data or default_data_dir(), kafka_port=kafka_port)
     console.print(prepare_encryption(settings).note(), highlight=False)
+    tune_for_service()
     with console.status("starting backends…"):
         return bootstrap(settings, components).start()
 
