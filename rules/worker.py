@@ -45,7 +45,7 @@ from domain.renamed_topics import stored_topics
 from rules.alerting import AlertChanges, reconcile
 from domain.households.reads import observations_of
 from rules.assessment import clock_of, judged_on
-from rules.due import NEVER, ONE_DAY, Due, DueDates, MemoryDueDates, earliest, reads_mask, snooze_ends
+from rules.due import ONE_DAY, Due, DueDates, MemoryDueDates, earliest, reads_mask, snooze_ends
 from rules.findings import Failure, Judge, Judgement
 from rules.household_directory import REGISTERED, HouseholdDirectory, KnownHouseholds
 from rules.kept_folds import DEFAULT_SIZE, FoldFailed, KeptFolds

@@ -23,6 +23,8 @@ handling raised, cleared or escalated (exactly-once effect).
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
@@ -175,12 +177,19 @@ class AlertsApp(TrackedApplication):
         return {**books, **alerts}
 
     def _read_many(self, ids: list[UUID]) -> dict[UUID, Aggregate]:
+        """The aggregates that exist: cached copies at their stored version, the others rebuilt from their
+        histories in one query (kept in the cache as `repository.get` would keep them)."""
         stored = self.stored_versions(ids)
         found: dict[UUID, Aggregate] = {}
-        for aggregate_id in ids if stored is None else stored:  # a store that cannot tell: each one read
-            current = self.cached_at(aggregate_id, stored[aggregate_id]) if stored is not None else None
+        if stored is not None:
+            found = {i: current for i, version in stored.items() if (current := self.cached_at(i, version)) is not None}
+            rebuilt = self.reconstructed([i for i in stored if i not in found])
+            if rebuilt is not None:
+                self.keep_cached(*map(deepcopy, rebuilt.values()))
+                return {**found, **rebuilt}
+        for aggregate_id in ids if stored is None else [i for i in stored if i not in found]:  # each one read
             try:
-                found[aggregate_id] = current if current is not None else self.repository.get(aggregate_id)
+                found[aggregate_id] = self.repository.get(aggregate_id)
             except AggregateNotFoundError:
                 continue
         return found
