@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.cli.demo.synthetic import iter_district  # noqa: E402
 from bench import pg  # noqa: E402
-from bench.figures import figure, note  # noqa: E402
+from bench.figures import figure, note, profiled  # noqa: E402
 from bench.serving import bench_settings  # noqa: E402
 from domain.households.clock import tick  # noqa: E402
 from domain.policy.parameters import ParameterTable  # noqa: E402
@@ -57,6 +57,7 @@ RESIDENTS_PER_HOUSEHOLD = 2.86  # the synthetic district's mean, for sizing the 
 TARGETS = {"load_and_judge_s": 600.0, "daily_tick_s": 60.0, "standard_change_s": 60.0}
 PEAK_TARGET_MB = 4096.0
 CITY_HOUSEHOLDS = 350_000  # DESIGN.md § Targets: a million residents
+PROFILED_HOUSEHOLDS = 500  # the load's profile: one loader, a store of its own
 
 
 def generate_share(path: Path, households: int, share: tuple[int, int]) -> None:
@@ -154,8 +155,9 @@ def _next_report(results: Any, processes: list[Any]) -> tuple[str, Any]:
                 raise RuntimeError(f"{failed[0].name} exited with code {failed[0].exitcode}") from None
 
 
-def judge_partitions(settings: Settings, partitions: list[int], results: Any) -> None:
-    """One rule worker (a process of its own with its engine process) catching up on its partitions."""
+def judge_partitions(settings: Settings, partitions: list[int], results: Any, profile: bool = False) -> None:
+    """One rule worker (a process of its own with its engine process) catching up on its partitions;
+    with `profile`, under cProfile, reporting its top functions (`bench.figures.top_functions`)."""
     from rules.catalog import CATALOG
     from rules.engine_process import EngineProcess
     from rules.findings import Judge
@@ -170,23 +172,27 @@ def judge_partitions(settings: Settings, partitions: list[int], results: Any) ->
                             SqlDueDates(tables), known=SqlKnownHouseholds(tables))
         engine.evaluate([])  # an empty round trip: the engine process is up and its rules loaded
         ready = time.monotonic()  # started, imported, engine up: what a bigger city does not cost more of
-        worker.catch_up(partitions)
+        top = profiled(lambda: worker.catch_up(partitions)).top if profile else []
+        if not profile:
+            worker.catch_up(partitions)
         evaluations = worker.evaluations
     finally:
         engine.close()
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_engine = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    results.put({"pid": os.getpid(), "ready": ready, "evaluations": evaluations, "peak_mb": peak_self, "engine_peak_mb": peak_engine})
+    results.put({"pid": os.getpid(), "ready": ready, "evaluations": evaluations, "peak_mb": peak_self,
+                 "engine_peak_mb": peak_engine, "top": top})
 
 
-def judge(settings: Settings) -> tuple[float, list[dict[str, Any]]]:
+def judge(settings: Settings, profile: bool = False) -> tuple[float, list[dict[str, Any]]]:
     """Seconds for two workers to start and catch up, and what each reported (with `start_s`: until it
-    was ready to read)."""
+    was ready to read; with `profile`, its top functions)."""
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     halves = [list(range(PARTITIONS))[i::WORKERS] for i in range(WORKERS)]
     start = time.monotonic()
-    workers = [context.Process(target=judge_partitions, args=(settings, half, results), name=f"rule worker {i + 1}")
+    workers = [context.Process(target=judge_partitions, args=(settings, half, results, profile),
+                               name=f"rule worker {i + 1}")
                for i, half in enumerate(halves)]
     for worker in workers:
         worker.start()
@@ -197,6 +203,22 @@ def judge(settings: Settings) -> tuple[float, list[dict[str, Any]]]:
     for report in reports:
         report["start_s"] = report.pop("ready") - start
     return seconds, reports
+
+
+def where_time_goes(settings: Settings, directory: Path) -> dict[str, list[str]]:
+    """Top functions of each step, from runs after the measured ones (a profile slows what it watches):
+    one loader in this process on a store of its own, a tick and another standard change by profiled workers."""
+    sample = directory / "profiled-share.jsonl"
+    generate_share(sample, PROFILED_HOUSEHOLDS, (0, 1))
+    other = bench_settings(directory / "profiled-load", None)
+    other.cipher_key = settings.cipher_key
+    load_top = profiled(lambda: load_share(other, sample, queue.Queue())).top
+    open_households(settings).accept(tick(AS_OF + timedelta(days=2), "bench"))
+    tick_top = judge(settings, profile=True)[1][0]["top"]
+    PolicyService(open_households(settings), ParameterTable()).set_value(
+        "dibao.standard_monthly.urban", "500103", AS_OF + timedelta(days=2), 1300, "bench", "city bench, profiled")
+    change_top = judge(settings, profile=True)[1][0]["top"]
+    return {"load_and_judge_s": load_top, "daily_tick_s": tick_top, "standard_change_s": change_top}
 
 
 def store_mb(settings: Settings, postgres: dict[str, str] | None) -> float:
@@ -226,17 +248,19 @@ def run(backend: str, residents: int, scaled: bool) -> None:
             "dibao.standard_monthly.urban", "500103", AS_OF + timedelta(days=1), 1200, "bench", "city bench")
         change_s, changed = judge(settings)
         size = store_mb(settings, postgres)
+        tops = where_time_goes(settings, Path(tmp))
     common = {"backend": backend, "residents": counted, "households": households, "observations": observations,
               "scaled_down": scaled, "workers": WORKERS}
     figure("city", "load_and_judge_s", load_s + judge_s, "s", None if scaled else TARGETS["load_and_judge_s"],
-           better="lower", load_s=load_s, judge_s=judge_s, loaders=LOADERS, generated_ahead_s=round(generate_s, 2),
+           better="lower", where_time_goes=tops["load_and_judge_s"], load_s=load_s, judge_s=judge_s, loaders=LOADERS,
+           generated_ahead_s=round(generate_s, 2),
            evaluations=sum(r["evaluations"] for r in first), **common)
     ticked_n, changed_n = (sum(r["evaluations"] for r in step) for step in (ticked, changed))
     figure("city", "daily_tick_s", tick_s, "s", None if scaled else TARGETS["daily_tick_s"], better="lower",
-           evaluations=ticked_n, share_judged=round(ticked_n / households, 3), tick_to=str(AS_OF + timedelta(days=1)),
+           where_time_goes=tops["daily_tick_s"], evaluations=ticked_n, share_judged=round(ticked_n / households, 3), tick_to=str(AS_OF + timedelta(days=1)),
            **common)
     figure("city", "standard_change_s", change_s, "s", None if scaled else TARGETS["standard_change_s"],
-           better="lower", evaluations=changed_n, share_judged=round(changed_n / households, 3), **common)
+           better="lower", where_time_goes=tops["standard_change_s"], evaluations=changed_n, share_judged=round(changed_n / households, 3), **common)
     peaks = [r["peak_mb"] for r in first + ticked + changed] + [r["engine_peak_mb"] for r in first + ticked + changed]
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figure("city", "peak_process_mb", max([main_peak, loader_peak, *peaks]), "MB", None if scaled else PEAK_TARGET_MB,
@@ -252,7 +276,7 @@ def run(backend: str, residents: int, scaled: bool) -> None:
                 ("daily_tick_s", started["tick"] + (tick_s - started["tick"]) * scale, started["tick"]),
                 ("standard_change_s", started["change"] + (change_s - started["change"]) * scale, started["change"])):
             figure("city", f"{name}_extrapolated_to_{CITY_HOUSEHOLDS}_households", seconds, "s", TARGETS[name],
-                   better="lower", workers_start_s=round(start if start is not None else started["judge"], 2),
+                   better="lower", where_time_goes=tops[name], workers_start_s=round(start if start is not None else started["judge"], 2),
                    **common)
 
 

@@ -52,6 +52,7 @@ from domain.households.clock import tick  # noqa: E402
 from domain.policy.policy_service import PolicyService  # noqa: E402
 from infra.due_dates import SqlDueDates  # noqa: E402
 from infra.kafka.clients import partition_for  # noqa: E402
+from infra.garbage_collection import tune_for_service  # noqa: E402
 from infra.shared_tables import SqliteTables  # noqa: E402
 from rules.worker import RuleWorker  # noqa: E402
 
@@ -356,6 +357,7 @@ def due_share(count: int = 3000, days: int = DUE_DAYS) -> None:
 
 
 if __name__ == "__main__":  # the engine process is spawned: guard the entry point
+    tune_for_service()  # this process plays a rule worker's, as `qianshao serve` runs it
     if sys.argv[1:2] == ["--due"]:
         due_share(int(sys.argv[2]) if len(sys.argv) > 2 else 3000)
     elif sys.argv[1:2] == ["--history"]:  # the cost against the history's length alone
