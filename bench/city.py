@@ -207,12 +207,14 @@ def judge(settings: Settings, profile: bool = False) -> tuple[float, list[dict[s
 
 def where_time_goes(settings: Settings, directory: Path) -> dict[str, list[str]]:
     """Top functions of each step, from runs after the measured ones (a profile slows what it watches):
-    one loader in this process on a store of its own, a tick and another standard change by profiled workers."""
+    one loader in this process on a store of its own (on the same backend), a tick and another standard
+    change by profiled workers."""
     sample = directory / "profiled-share.jsonl"
     generate_share(sample, PROFILED_HOUSEHOLDS, (0, 1))
-    other = bench_settings(directory / "profiled-load", None)
-    other.cipher_key = settings.cipher_key
-    load_top = profiled(lambda: load_share(other, sample, queue.Queue())).top
+    with pg.fresh_database() if settings.postgres else nullcontext() as postgres:
+        other = bench_settings(directory / "profiled-load", postgres)
+        other.cipher_key = settings.cipher_key
+        load_top = profiled(lambda: load_share(other, sample, queue.Queue())).top
     open_households(settings).accept(tick(AS_OF + timedelta(days=2), "bench"))
     tick_top = judge(settings, profile=True)[1][0]["top"]
     PolicyService(open_households(settings), ParameterTable()).set_value(
