@@ -172,8 +172,10 @@ def judge_partitions(settings: Settings, partitions: list[int], results: Any, pr
                             SqlDueDates(tables), known=SqlKnownHouseholds(tables))
         engine.evaluate([])  # an empty round trip: the engine process is up and its rules loaded
         ready = time.monotonic()  # started, imported, engine up: what a bigger city does not cost more of
-        top = profiled(lambda: worker.catch_up(partitions)).top if profile else []
-        if not profile:
+        top: list[str] = []
+        if profile:
+            top = profiled(lambda: worker.catch_up(partitions)).top
+        else:
             worker.catch_up(partitions)
         evaluations = worker.evaluations
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 import re
-from typing import Any, Callable, Collection, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from domain.facts.derived import HouseholdFacts, Subject, derive
 from domain.households.state import HouseholdState, fold
@@ -84,14 +84,10 @@ def unjudgeable(rules: Iterable[Rule], household: HouseholdFacts) -> list[Failur
     ]
 
 
-def engine_facts(household: HouseholdFacts, fields: Collection[str] | None = None) -> list[dict[str, Any]]:
-    """Subject facts as the engine sees them: flat, with a unique id and their kind; only `fields` (those
-    some rule reads) when given, so that no fact is copied whole and then trimmed."""
-    if fields is None:
-        return [dict(s.facts, id=f"{household.household}|{s.kind}:{s.key}", subject=s.kind) for s in household.subjects]
+def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
+    """Subject facts as the engine sees them: flat, with a unique id and their kind."""
     return [
-        {**{k: v for k, v in s.facts.items() if k in fields}, "id": f"{household.household}|{s.kind}:{s.key}",
-         "subject": s.kind}
+        dict(s.facts, id=f"{household.household}|{s.kind}:{s.key}", subject=s.kind)
         for s in household.subjects
     ]
 
@@ -160,7 +156,7 @@ class Judge:
         judged: list[Judgement] = []
         previous: list[HouseholdFacts] | None = None
         for chunk in chunks:
-            self.engine.submit([fact for hh in chunk for fact in engine_facts(hh, self.engine.fields)])
+            self.engine.submit([fact for hh in chunk for fact in engine_facts(hh)])
             if previous is not None:
                 judged += self._collect(previous)
             previous = chunk

@@ -180,14 +180,19 @@ class AlertsApp(TrackedApplication):
         """The aggregates that exist: cached copies at their stored version, the others rebuilt from their
         histories in one query (kept in the cache as `repository.get` would keep them)."""
         stored = self.stored_versions(ids)
+        if stored is None:  # a store that cannot tell: each one read
+            return self._each(ids)
+        found = {i: current for i, version in stored.items() if (current := self.cached_at(i, version)) is not None}
+        missing = [i for i in stored if i not in found]
+        rebuilt = self.reconstructed(missing)
+        if rebuilt is None:
+            return {**found, **self._each(missing)}
+        self.keep_cached(*map(deepcopy, rebuilt.values()))
+        return {**found, **rebuilt}
+
+    def _each(self, ids: Iterable[UUID]) -> dict[UUID, Aggregate]:
         found: dict[UUID, Aggregate] = {}
-        if stored is not None:
-            found = {i: current for i, version in stored.items() if (current := self.cached_at(i, version)) is not None}
-            rebuilt = self.reconstructed([i for i in stored if i not in found])
-            if rebuilt is not None:
-                self.keep_cached(*map(deepcopy, rebuilt.values()))
-                return {**found, **rebuilt}
-        for aggregate_id in ids if stored is None else [i for i in stored if i not in found]:  # each one read
+        for aggregate_id in ids:
             try:
                 found[aggregate_id] = self.repository.get(aggregate_id)
             except AggregateNotFoundError:
