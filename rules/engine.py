@@ -10,9 +10,12 @@ unmatched facts from raising. Nothing outside this module imports durable.
 from __future__ import annotations
 
 import itertools
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import durable_rules_engine
 
 from durable.lang import cap, get_host, m, ruleset, when_all
 from durable.lang import value as Expression
@@ -88,6 +91,23 @@ def referenced_fields(rules: Sequence[Rule]) -> frozenset[str]:
     return frozenset({"id", "subject"}.union(*(_field_names(rule.condition(m).define()) for rule in rules)))
 
 
+def encode_facts(facts: Iterable[dict[str, Any]], fields: frozenset[str], ids: Iterator[int]) -> str:
+    """Facts as the engine is sent them: only the fields some rule reads, each id made unique
+    (`<id>#<n>`: a fact asserted again before its retraction must not be taken for the old one)."""
+    return json.dumps([{**{k: v for k, v in fact.items() if k in fields}, "id": f"{fact['id']}#{next(ids)}"}
+                       for fact in facts], ensure_ascii=False)
+
+
+def _run(rules: Any, call: Callable[[Any, str], Any], payload: str) -> None:
+    """What durable's `Host.assert_facts` / `retract_facts` do, for facts encoded by the caller (the
+    library would encode them again on each call; durable_rules is pinned, these internals with it)."""
+    errors: list[BaseException] = []
+    rules.do_actions(rules._handle_result(call(rules._handle, payload), payload),
+                     lambda error, state: errors.append(error) if error else None)
+    if errors:
+        raise errors[0]
+
+
 class RuleEngine:
     """Evaluates a batch of subject facts against a catalog of rules."""
 
@@ -118,23 +138,24 @@ class RuleEngine:
 
     def evaluate(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
         """Rules that hold for each fact; facts must carry `subject` (their kind) and an `id`."""
-        if not facts:
-            return []
-        return self._thread.submit(self._evaluate, list(facts)).result()
+        return self.evaluate_encoded(encode_facts(facts, self.fields, self._ids))
 
-    def _evaluate(self, facts: list[dict[str, Any]]) -> list[Match]:
-        fields = self.fields
-        batch = [
-            {**{k: v for k, v in fact.items() if k in fields}, "id": f"{fact['id']}#{next(self._ids)}"}
-            for fact in facts
-        ]
+    def evaluate_encoded(self, payload: str) -> list[Match]:
+        """`evaluate` for facts already trimmed, given unique ids and encoded (`encode_facts`):
+        the same text is asserted and retracted, so it is encoded once (JSON is the engine's cost)."""
+        if payload == "[]":
+            return []
+        return self._thread.submit(self._evaluate, payload).result()
+
+    def _evaluate(self, payload: str) -> list[Match]:
+        rules = self._host.get_ruleset(self.name)
         self._fired = []
-        self._host.assert_facts(self.name, batch)
+        _run(rules, durable_rules_engine.assert_facts, payload)
         try:
             # A condition with `|` fires once per disjunct that holds: report each (rule, fact) once.
             return list(dict.fromkeys(Match(match.rule_id, match.fact_id.rsplit("#", 1)[0]) for match in self._fired))
         finally:
-            self._host.retract_facts(self.name, batch)
+            _run(rules, durable_rules_engine.retract_facts, payload)
 
     def submit(self, facts: Sequence[dict[str, Any]]) -> None:
         """Queue a batch (evaluated at `collect`, in this process); see EngineProcess."""

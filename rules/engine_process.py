@@ -3,7 +3,8 @@ from taking the worker down).
 
 The child builds the catalog itself (conditions are code, not data), so the
 parent names it by import path. Facts are trimmed to the fields the rules read
-before they cross the pipe. `submit` returns at once, so the parent can derive
+and encoded as the engine takes them (JSON) before they cross the pipe: the child
+asserts and retracts that text without decoding it. `submit` returns at once, so the parent can derive
 the next batch of facts while the child matches this one: the two use both cores.
 If the child dies, it is started again and the batch in flight is sent again.
 """
@@ -11,13 +12,14 @@ If the child dies, it is started again and the batch in flight is sent again.
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import multiprocessing
 from collections import deque
 from multiprocessing.connection import Connection
 from typing import Any, Sequence
 
-from rules.engine import Match, RuleEngine, referenced_fields
+from rules.engine import Match, RuleEngine, encode_facts, referenced_fields
 
 log = logging.getLogger(__name__)
 DEFAULT_CATALOG = "rules.catalog:CATALOG"
@@ -29,11 +31,11 @@ def load_catalog(path: str) -> Any:
 
 
 def _serve(conn: Connection, catalog: str) -> None:
-    """The child's loop: facts in, matches out, until told to stop (None)."""
+    """The child's loop: encoded facts in, matches out, until told to stop (empty bytes)."""
     engine = RuleEngine(load_catalog(catalog))
     try:
-        while (facts := conn.recv()) is not None:
-            conn.send([(m.rule_id, m.fact_id) for m in engine.evaluate(facts)])
+        while payload := conn.recv_bytes():
+            conn.send([(m.rule_id, m.fact_id) for m in engine.evaluate_encoded(payload.decode())])
     except EOFError:
         pass
     finally:
@@ -47,7 +49,8 @@ class EngineProcess:
         self.catalog = catalog
         self.fields = referenced_fields(load_catalog(catalog))
         self._context = multiprocessing.get_context("spawn")
-        self._in_flight: deque[list[dict[str, Any]]] = deque()
+        self._in_flight: deque[bytes] = deque()
+        self._ids = itertools.count(1)
         self.restarts = 0
         self._start()
 
@@ -66,22 +69,18 @@ class EngineProcess:
     def pid(self) -> int | None:
         return self._process.pid
 
-    def _trim(self, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        fields = self.fields
-        return [{k: v for k, v in fact.items() if k in fields} for fact in facts]
-
     def submit(self, facts: Sequence[dict[str, Any]]) -> None:
-        batch = self._trim(facts)
-        self._in_flight.append(batch)
-        self._send(batch)
+        """Send a batch (encoded here, once: the child hands the text to the engine as it is)."""
+        payload = encode_facts(facts, self.fields, self._ids).encode()
+        self._in_flight.append(payload)
+        self._send(payload)
 
     def collect(self) -> list[Match]:
         """Matches of the oldest submitted batch (restarting the child if it died meanwhile)."""
-        batch = self._in_flight[0]
         try:
             found = self._conn.recv()
         except (EOFError, OSError):
-            found = self._recover(batch)
+            found = self._recover()
         self._in_flight.popleft()
         return [Match(rule_id, fact_id) for rule_id, fact_id in found]
 
@@ -89,24 +88,24 @@ class EngineProcess:
         self.submit(facts)
         return self.collect()
 
-    def _send(self, batch: list[dict[str, Any]]) -> None:
+    def _send(self, payload: bytes) -> None:
         try:
-            self._conn.send(batch)
+            self._conn.send_bytes(payload)
         except (BrokenPipeError, OSError):
             pass  # the child is gone; collect() restarts it and sends again
 
-    def _recover(self, batch: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    def _recover(self) -> list[tuple[str, str]]:
         """The child died: start a new one and send every batch still in flight again."""
         self.restarts += 1
         log.error("rule engine process exited with %s; restarting", self._process.exitcode)
         self._start()
         for pending in self._in_flight:
-            self._conn.send(pending)
+            self._conn.send_bytes(pending)
         return self._conn.recv()
 
     def close(self) -> None:
         try:
-            self._conn.send(None)
+            self._conn.send_bytes(b"")
         except (BrokenPipeError, OSError):
             pass
         self._process.join(timeout=10)

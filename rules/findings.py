@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from datetime import date
-import re
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from domain.facts.derived import HouseholdFacts, Subject, derive
 from domain.households.state import HouseholdState, fold
@@ -16,6 +17,7 @@ from rules.explanation import explain
 from rules.rule import Rule
 
 Engine = RuleEngine | EngineProcess
+T = TypeVar("T")
 DERIVATION = "*"
 
 
@@ -95,6 +97,12 @@ def engine_facts(household: HouseholdFacts) -> list[dict[str, Any]]:
 PIPELINE_CHUNK = 50
 
 
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
 def _folded(observations: list[dict[str, Any]], on: date) -> HouseholdState | Exception:
     """The fold, or what it raised (reported as the household's failure by `judge_folded`)."""
     try:
@@ -136,38 +144,45 @@ class Judge:
         """Evaluate households from their observations (folded here); see `judge_folded`."""
         return self.judge_folded([(household, _folded(obs, on), on) for household, obs, on in households])
 
-    def judge_folded(self, households: Sequence[tuple[str, HouseholdState | Exception, date]]) -> list[Judgement]:
-        """Evaluate folded households in engine batches (facts never join across subjects); while
-        the engine matches one batch, the next one's facts are derived. A household whose fold
-        raised (given as the exception), whose facts cannot be derived, or a rule that raises, is
-        reported as a failure, never raised."""
+    def judge_folded(self, households: Iterable[tuple[str, HouseholdState | Exception, date]]) -> list[Judgement]:
+        """Evaluate folded households in engine batches (facts never join across subjects), in the
+        order given. Pipelined: a chunk's facts go to the engine as soon as they are derived, and
+        the previous chunk's matches are collected while the engine works on them, so that folding
+        and deriving (here, lazily, if `households` is a generator) overlap the engine's matching.
+        A household whose fold raised (given as the exception), whose facts cannot be derived, or
+        a rule that raises, is reported as a failure, never raised."""
         table = self.parameters
-        derived: list[HouseholdFacts | Failure] = []
-        for household, state, on in households:
-            if isinstance(state, Exception):
-                derived.append(_failure(household, DERIVATION, state))
-                continue
-            try:
-                derived.append(derive(state, on, table))
-            except Exception as error:  # noqa: BLE001 - one household must not stop the others
-                derived.append(_failure(household, DERIVATION, error))
-        judgeable = [d for d in derived if isinstance(d, HouseholdFacts)]
-        chunks = [judgeable[i : i + PIPELINE_CHUNK] for i in range(0, len(judgeable), PIPELINE_CHUNK)]
         judged: list[Judgement] = []
-        previous: list[HouseholdFacts] | None = None
-        for chunk in chunks:
-            self.engine.submit([fact for hh in chunk for fact in engine_facts(hh)])
-            if previous is not None:
-                judged += self._collect(previous)
-            previous = chunk
-        if previous is not None:
-            judged += self._collect(previous)
-        found = iter(judged)
-        return [next(found) if isinstance(d, HouseholdFacts) else Judgement(d.household, [], [d]) for d in derived]
+        pending: list[HouseholdFacts | Failure] = []
+        for chunk in _chunks(households, PIPELINE_CHUNK):
+            derived = [self._derived(household, state, on, table) for household, state, on in chunk]
+            self._submit(derived)
+            judged += self._collect(pending)
+            pending = derived
+        return judged + self._collect(pending)
 
-    def _collect(self, derived: list[HouseholdFacts]) -> list[Judgement]:
-        matches = self.engine.collect()
-        return [self._judgement(hh, matches) for hh in derived]
+    @staticmethod
+    def _derived(household: str, state: HouseholdState | Exception, on: date,
+                 table: ParameterTable) -> HouseholdFacts | Failure:
+        if isinstance(state, Exception):
+            return _failure(household, DERIVATION, state)
+        try:
+            return derive(state, on, table)
+        except Exception as error:  # noqa: BLE001 - one household must not stop the others
+            return _failure(household, DERIVATION, error)
+
+    def _submit(self, derived: list[HouseholdFacts | Failure]) -> None:
+        """Send the chunk's facts to the engine (nothing when no household of it can be judged)."""
+        facts = [fact for d in derived if isinstance(d, HouseholdFacts) for fact in engine_facts(d)]
+        if facts:
+            self.engine.submit(facts)
+
+    def _collect(self, derived: list[HouseholdFacts | Failure]) -> list[Judgement]:
+        """The chunk's judgements, in its order (its matches collected if `_submit` sent any)."""
+        submitted = any(isinstance(d, HouseholdFacts) and d.subjects for d in derived)
+        matches = self.engine.collect() if submitted else []
+        return [self._judgement(d, matches) if isinstance(d, HouseholdFacts) else Judgement(d.household, [], [d])
+                for d in derived]
 
     def _judgement(self, household: HouseholdFacts, matches: list[Match]) -> Judgement:
         by_id = {f"{household.household}|{s.kind}:{s.key}": s for s in household.subjects}

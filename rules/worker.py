@@ -26,9 +26,8 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
-from typing import Any, Callable, Collection, Iterable, Mapping
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
@@ -282,10 +281,11 @@ class RuleWorker:
     def _evaluate(self, households: list[str], causes: dict[str, str], today: date | None,
                   due: dict[str, Due], at_hand: Mapping[UUID, Any]) -> list[Any]:
         """Judge households in one engine batch; the aggregates each one's reconciliation changed."""
-        with self.folds.prefetched(households):
-            present = [folded for folded in map(partial(self._folded, today=today), households) if folded is not None]
+        present: list[tuple[str, HouseholdState | Exception, date]] = []
+        with self.folds.prefetched(households):  # folded lazily: the engine matches one chunk meanwhile
+            judgements = self.judge.judge_folded(self._present(households, today, present))
         changed: list[Any] = []
-        for (household, _, on), judgement in zip(present, self.judge.judge_folded(present)):
+        for (household, _, on), judgement in zip(present, judgements):
             self.stats.evaluations += 1
             if judgement.failures:
                 self._count(judgement.failures)
@@ -326,6 +326,14 @@ class RuleWorker:
 
     def clock(self) -> date | None:
         return clock_of(self.households)
+
+    def _present(self, households: list[str], today: date | None,
+                 into: list[tuple[str, HouseholdState | Exception, date]]) -> Iterator[tuple[str, HouseholdState | Exception, date]]:
+        """The registered households' folds one by one, each also kept in `into` (in the same order)."""
+        for household in households:
+            if (folded := self._folded(household, today)) is not None:
+                into.append(folded)
+                yield folded
 
     def _folded(self, household: str, today: date | None) -> tuple[str, HouseholdState | Exception, date] | None:
         """The household's kept fold brought up to the store, and the date it is judged on
