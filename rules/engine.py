@@ -91,11 +91,10 @@ def referenced_fields(rules: Sequence[Rule]) -> frozenset[str]:
     return frozenset({"id", "subject"}.union(*(_field_names(rule.condition(m).define()) for rule in rules)))
 
 
-def encode_facts(facts: Iterable[dict[str, Any]], fields: frozenset[str], ids: Iterator[int]) -> str:
+def trimmed_facts(facts: Iterable[dict[str, Any]], fields: frozenset[str], ids: Iterator[int]) -> list[dict[str, Any]]:
     """Facts as the engine is sent them: only the fields some rule reads, each id made unique
     (`<id>#<n>`: a fact asserted again before its retraction must not be taken for the old one)."""
-    return json.dumps([{**{k: v for k, v in fact.items() if k in fields}, "id": f"{fact['id']}#{next(ids)}"}
-                       for fact in facts], ensure_ascii=False)
+    return [{**{k: v for k, v in fact.items() if k in fields}, "id": f"{fact['id']}#{next(ids)}"} for fact in facts]
 
 
 def _run(rules: Any, call: Callable[[Any, str], Any], payload: str) -> None:
@@ -138,14 +137,14 @@ class RuleEngine:
 
     def evaluate(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
         """Rules that hold for each fact; facts must carry `subject` (their kind) and an `id`."""
-        return self.evaluate_encoded(encode_facts(facts, self.fields, self._ids))
+        return self.evaluate_trimmed(trimmed_facts(facts, self.fields, self._ids))
 
-    def evaluate_encoded(self, payload: str) -> list[Match]:
-        """`evaluate` for facts already trimmed, given unique ids and encoded (`encode_facts`):
-        the same text is asserted and retracted, so it is encoded once (JSON is the engine's cost)."""
-        if payload == "[]":
+    def evaluate_trimmed(self, facts: list[dict[str, Any]]) -> list[Match]:
+        """`evaluate` for facts already trimmed and given unique ids (`trimmed_facts`). They are
+        encoded once, and the same text asserted and retracted (JSON is the engine's cost)."""
+        if not facts:
             return []
-        return self._thread.submit(self._evaluate, payload).result()
+        return self._thread.submit(self._evaluate, json.dumps(facts, ensure_ascii=False)).result()
 
     def _evaluate(self, payload: str) -> list[Match]:
         rules = self._host.get_ruleset(self.name)
