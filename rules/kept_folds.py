@@ -7,8 +7,10 @@ judged, the store is asked for its events after that version (one indexed read, 
 event) and only those are applied (domain/households/running_fold.py says when that is exact;
 otherwise the household is folded again from its observations in force).
 
-Nothing here is a source of truth: the store is read before every evaluation, so a kept fold
-is never judged behind the store, and a restarted worker (or one given another worker's
+Nothing here is a source of truth: the store is read before every evaluation batch (the kept
+households' versions in one query, then the new events of those that changed), so a kept fold
+is never judged behind the store as of that batch (an event stored later comes through the log
+and has its household judged again), and a restarted worker (or one given another worker's
 partitions) starts empty and folds each household once from the store.
 """
 
@@ -58,6 +60,7 @@ class KeptFolds:
         self.counts = FoldCounts()
         self._kept: OrderedDict[str, RunningFold] = OrderedDict()
         self._fetched: dict[Any, Household] = {}
+        self._stored: dict[str, int] = {}  # within `prefetched`: the store's version of kept households
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -69,6 +72,9 @@ class KeptFolds:
         folds it from the store again (and fails the same way while its observations are the same).
         """
         kept = self._kept.pop(household, None)
+        if kept is not None and self._stored.get(household) == kept.version:
+            self.counts.unchanged += 1  # the store's version, read for the whole batch, is the kept one
+            return self._keep(kept)
         if kept is not None:
             events = list(self.households.events.get(Household.id_for(household), gt=kept.version))
             if not events:
@@ -89,13 +95,23 @@ class KeptFolds:
         up to date with one read) are folded from histories read all at once (one query where the store can;
         `TrackedApplication.reconstructed`): a worker with nothing kept (a restart, a city-wide tick) otherwise
         reads each household on its own."""
-        ids = (Household.id_for(h) for h in dict.fromkeys(households) if h not in self._kept)
+        wanted = list(dict.fromkeys(households))
+        ids = (Household.id_for(h) for h in wanted if h not in self._kept)
         cold = [i for i in ids if not self.households.is_cached(i)]
         self._fetched = (self.households.reconstructed(cold) or {}) if cold else {}
+        self._stored = self._stored_versions([h for h in wanted if h in self._kept])
         try:
             yield
         finally:
-            self._fetched = {}
+            self._fetched, self._stored = {}, {}
+
+    def _stored_versions(self, households: list[str]) -> dict[str, int]:
+        """The store's last version of each kept household, in one query (empty when the store cannot
+        tell: then each is asked for its new events). A kept fold at that version is current without
+        a read of its own, so a city-wide tick or parameter change by a warm worker reads once per batch."""
+        by_id = {Household.id_for(h): h for h in households}
+        versions = self.households.stored_versions(by_id) if by_id else None
+        return {by_id[i]: v for i, v in (versions or {}).items()}
 
     def _fold(self, household: str) -> RunningFold | None:
         """Fold the household's observations in force (read without copying: nothing here writes)."""

@@ -20,6 +20,7 @@ from domain.households.clock import tick
 from domain.households.household import Household
 from domain.identity.access import Principal
 from domain.policy.parameters import ParameterTable
+from domain.policy.policy_service import PolicyService
 from infra.event_store import open_alerts, open_households
 from infra.settings import Settings
 from rules.assessment import judged_on
@@ -249,3 +250,28 @@ def test_a_restarted_worker_reads_its_households_at_once_and_judges_the_same(tmp
     assert {n: open_slots(restarted, n) for n in names} == {
         n: [] if i % 2 == 0 else [f"MISSED.DIBAO|household:{n}"] for i, n in enumerate(names)}
     assert all(kept_fold_findings(restarted, n) == full_refold_findings(restarted, n) for n in names[::2])
+
+
+def test_a_warm_worker_re_judging_its_households_reads_their_versions_at_once(tmp_path: Path,
+                                                                            engine: RuleEngine) -> None:
+    """A parameter change (or a tick) re-judges many kept households with no new event: one query for
+    their stored versions per batch, none per household; one with a new event is still brought up to date."""
+    worker = worker_on(tmp_path, engine)
+    names = [f"H-{i}" for i in range(6)]
+    worker.households.accept_batch([o for n in names for o in (registration(n),
+                                                                envelope(1, n, "household.income_reported", 10, 0))])
+    worker.catch_up([0])
+    read_one_by_one: list[Any] = []
+    events = worker.households.events
+    get = events.get
+    events.get = lambda *a, **k: read_one_by_one.append(k.get("originator_id", a[0] if a else None)) or get(*a, **k)  # type: ignore[method-assign]
+    PolicyService(worker.households, ParameterTable()).set_value(
+        "dibao.standard_monthly.urban", "500103", START + timedelta(days=20), 1200, "admin", "the new standard")
+    worker.catch_up([0])
+    assert worker.folds.counts.unchanged == 6
+    assert set(read_one_by_one) & {Household.id_for(n) for n in names} == set()
+
+    worker.households.accept(envelope(7, "H-0", "household.income_reported", 30, 0))  # 6,000 a month
+    worker.catch_up([0])
+    assert (worker.folds.counts.extended, read_one_by_one.count(Household.id_for("H-0"))) == (1, 1)
+    assert open_slots(worker, "H-0") == [] and open_slots(worker, "H-1") == ["MISSED.DIBAO|household:H-1"]
