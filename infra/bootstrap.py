@@ -173,7 +173,7 @@ def _add_rules(runtime: Runtime, engine: Engine | None, catalog: str, group: boo
     tables = open_shared_tables(settings, "rule_due")  # the worker's own: due dates, the households it knows
     runtime.worker = RuleWorker(runtime.services.households, runtime.services.alerts, judge,
                                 partial(partition_for, partitions=partitions), SqlDueDates(tables),
-                                known=SqlKnownHouseholds(tables))
+                                fold_cache_size=settings.folds_kept, known=SqlKnownHouseholds(tables))
     topic = settings.topic(TOPIC_EVENTS)
     consumer = partial(_consumer, runtime, topic, settings.consumer_group if group else None)
     runtime.add(RuleFeed(runtime.worker, consumer, topic, None if group else list(range(partitions)),

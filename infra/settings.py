@@ -61,6 +61,18 @@ def parse_trusted_proxies(text: str | None) -> tuple[str, ...]:
     return entries
 
 
+def positive_int(name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment variable `name`; a bad one says so by name."""
+    text = os.environ.get(name, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(f"{name} 的值 {text!r} 不是不小于 1 的整数", f"{name}: {text!r} is not a whole number of at least 1")
+    return value
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("QIANSHAO_DATA", "./var"))
 
@@ -82,6 +94,9 @@ class Settings:
     health_max_lag: int = int(os.environ.get("QIANSHAO_HEALTH_MAX_LAG", "5000"))
     # The rule worker reads the store itself when it is behind and Kafka was quiet this long.
     quiet_catch_up_s: float = float(os.environ.get("QIANSHAO_QUIET_CATCH_UP_S", "1.0"))
+    # Households whose folds a rule worker keeps in memory (about 5 KB each): a tick or a parameter change
+    # re-judges a kept household without reading its history. Set it to the households per worker.
+    folds_kept: int = field(default_factory=lambda: positive_int("QIANSHAO_FOLDS_KEPT", 20_000))
     # AES key (base64): stored events are encrypted at rest when set. `from_env` takes QIANSHAO_CIPHER_KEY, else
     # the data directory's key file (`infra/keys.py`); `serve`/`demo` create one for a new data directory.
     cipher_key: str | None = field(default_factory=lambda: os.environ.get("QIANSHAO_CIPHER_KEY") or None)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infra.bootstrap import COMPONENTS, bootstrap
-from infra.settings import Settings
+from infra.settings import Settings, SettingsError
 from tests.faults.served import Served
 
 
@@ -37,6 +37,23 @@ def test_rules_bring_their_engine_and_the_embedded_broker(tmp_path: Path) -> Non
         assert names(runtime) == {"broker", "engine", "rules"} and runtime.worker is not None
     finally:
         runtime.stop()
+
+
+def test_the_rule_worker_keeps_as_many_folds_as_the_setting_says(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QIANSHAO_FOLDS_KEPT", "175000")  # a city's households per worker
+    runtime = bootstrap(Settings(data_dir=tmp_path), ["rules"])
+    try:
+        assert runtime.worker is not None and runtime.worker.folds.size == 175_000
+    finally:
+        runtime.stop()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many", ""])
+def test_a_bad_number_of_kept_folds_is_refused_by_name(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QIANSHAO_FOLDS_KEPT", value)
+    with pytest.raises(SettingsError, match="QIANSHAO_FOLDS_KEPT"):
+        Settings()
 
 
 def test_the_reports_component_warms_the_reports_the_pages_read(tmp_path: Path) -> None:
