@@ -114,12 +114,12 @@ class KeptFolds:
         return {by_id[i]: v for i, v in (versions or {}).items()}
 
     def _fold(self, household: str) -> RunningFold | None:
-        """Fold the household's observations in force (read without copying: nothing here writes)."""
+        """Fold the household's observations in force (read without copying: nothing here writes). An
+        aggregate read in bulk is not put in the store's cache: the fold is kept instead, and a worker
+        keeping a city's folds (`QIANSHAO_FOLDS_KEPT`) would otherwise hold each household twice."""
         aggregate_id = Household.id_for(household)
         aggregate = self._fetched.pop(aggregate_id, None)
-        if aggregate is not None:
-            self.households.keep_cached(aggregate)  # as `repository.get` would have cached it
-        else:
+        if aggregate is None:
             try:
                 aggregate = self.households.repository.get(aggregate_id, deepcopy_from_cache=False)
             except AggregateNotFoundError:
