@@ -40,7 +40,6 @@ from domain.facts.applications import CALENDAR_DAY_PROGRAMMES
 from domain.facts.household import monthly_incomes
 from domain.households.state import ApplicationState, CoverageState, HouseholdState, ResidentState
 from domain.policy.parameters import ParameterTable, _lookup_scope
-from domain.region_codes import LEVELS
 from domain.working_days import add_working_days
 
 ONE_DAY = timedelta(days=1)
@@ -113,10 +112,10 @@ def _boundaries(state: HouseholdState, on: date, values: _Values) -> Iterator[da
 
 
 def next_effective(table: ParameterTable, region: str, on: date) -> Iterator[date]:
-    """Effective dates after `on` of values that apply to `region` (its scope or any enclosing one)."""
-    code = _lookup_scope(region)
-    scopes = {code[:n] for n in LEVELS if n <= len(code)} | {""}
-    return (v.effective_from for v in table.values() if v.region in scopes and v.effective_from > on)
+    """The earliest effective date after `on` of a value that applies to `region` (its scope or any
+    enclosing one): the only one of them that can be the next change."""
+    earliest = table.next_effective(_lookup_scope(region), on)
+    return iter(() if earliest is None else (earliest,))
 
 
 def age_limits(values: _Values) -> set[int]:
@@ -133,7 +132,9 @@ def age_limits(values: _Values) -> set[int]:
 def _person(person: ResidentState, on: date, values: _Values) -> Iterator[date | None]:
     """Age steps, the AGE_OUT notice, membership dates, a missing parent becoming absent."""
     age = age_on(person.birth_date, on)
-    yield from (birthday(person.birth_date, limit) for limit in values.age_limits if limit > age)
+    ahead = [limit for limit in values.age_limits if limit > age]
+    if ahead:  # every limit ahead is reached after `on`, the lowest first: only its birthday can be the next change
+        yield birthday(person.birth_date, min(ahead))
     notice = values.int("age_out.notice_days")
     if notice is not None:
         yield birthday(person.birth_date, ADULT_AGE) - timedelta(days=notice)

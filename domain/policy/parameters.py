@@ -118,11 +118,13 @@ class ParameterTable:
     def __init__(self, values: Iterable[ParameterValue] = SHIPPED_VALUES) -> None:
         self._by_name: dict[str, dict[str, list[ParameterValue]]] = {}
         self._cache: dict[tuple[str, str, date], Resolved | Unusable | None] = {}
+        self._next_effective: dict[tuple[str, date], date | None] = {}
         for value in values:
             self.add(value)
 
     def add(self, value: ParameterValue) -> None:
         self._cache.clear()
+        self._next_effective.clear()
         regions = self._by_name.setdefault(value.name, {})
         dated = [v for v in regions.get(value.region, []) if v.effective_from != value.effective_from]
         dated.append(value)
@@ -157,6 +159,16 @@ class ParameterTable:
                                     "; ".join(p.message for p in problems), "；".join(p.message_zh for p in problems))
                 return Resolved(name, chosen.value, chosen.region, chosen.effective_from)
         return None
+
+    def next_effective(self, scope: str, on: date) -> date | None:
+        """The earliest effective date after `on` of any value for `scope` or a scope enclosing it (every
+        household of a region asks the same on the same day: answered once until a value is added)."""
+        key = (scope, on)
+        if key not in self._next_effective:
+            scopes = {scope[:n] for n in LEVELS if n <= len(scope)} | {""}
+            self._next_effective[key] = min((v.effective_from for v in self.values()
+                                             if v.region in scopes and v.effective_from > on), default=None)
+        return self._next_effective[key]
 
     def names(self) -> list[str]:
         """Every parameter name known, with or without a value."""

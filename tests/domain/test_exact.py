@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from domain.exact import per, product, total
 
 
@@ -22,3 +29,21 @@ def test_equal_exact_values_stay_equal() -> None:
 def test_per_capita_per_year() -> None:
     assert per(2012.5, 3, 12) == 8050.0  # the monitoring line itself: not below it
     assert per(2012.49, 3, 12) < 8050.0
+
+
+amounts = st.one_of(st.integers(-10**9, 10**9),
+                    st.decimals(-10**7, 10**7, places=3, allow_nan=False, allow_infinity=False).map(float))
+
+
+def reference(value: float | int) -> Fraction:
+    return Fraction(Decimal(repr(value))) if isinstance(value, float) else Fraction(value)
+
+
+@given(st.lists(amounts, max_size=14), st.integers(1, 40), st.integers(1, 12))
+def test_the_integer_arithmetic_is_the_fraction_arithmetic_to_the_last_bit(values: list[float], count: int,
+                                                                             times: int) -> None:
+    """The results are the floats nearest the exact decimal values, as Fractions gave them."""
+    assert total(values) == float(sum((reference(v) for v in values), Fraction(0)))
+    assert product(*values) == float(math.prod((reference(v) for v in values), start=Fraction(1)))
+    for value in values:
+        assert per(value, count, times) == float(reference(value) * times / count)
