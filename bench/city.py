@@ -5,8 +5,10 @@ into JSON lines ahead of the load (timed apart: a city's intake parses what it i
 make it up), loaded through the bulk path (`HouseholdsApp.accept_batch`, one transaction per batch) by
 two loader processes side by side (each every other household, as two intake processes would), into
 stores encrypted at rest as a deployment's are; judged by two
-rule workers in their own processes (each its own engine process, half the partitions each), then a
-daily tick and a change of the urban dibao standard for the whole county are judged the same way.
+rule workers in their own processes (each its own engine process, half the partitions each, every fold
+kept: `QIANSHAO_FOLDS_KEPT` sized to the households, as the README says a city's workers are), which keep
+running, as a deployment's do, through a daily tick and a change of the urban dibao standard for the whole
+county. The same change is judged once more by workers started for it (a restart: nothing kept).
 Figures: seconds for each step, peak memory of every process, the store's size. `--residents 1000000`
 is the city of DESIGN.md § Targets; `make bench` runs it scaled down and says so in every line.
 """
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -155,9 +158,10 @@ def _next_report(results: Any, processes: list[Any]) -> tuple[str, Any]:
                 raise RuntimeError(f"{failed[0].name} exited with code {failed[0].exitcode}") from None
 
 
-def judge_partitions(settings: Settings, partitions: list[int], results: Any, profile: bool = False) -> None:
-    """One rule worker (a process of its own with its engine process) catching up on its partitions;
-    with `profile`, under cProfile, reporting its top functions (`bench.figures.top_functions`)."""
+def worker_process(settings: Settings, partitions: list[int], commands: Any, results: Any) -> None:
+    """One rule worker (a process of its own with its engine process), running across the steps as a
+    deployment's does: each command (profile or not; None stops) is a catch-up on its partitions, reported
+    on `results` with the evaluations it made; with profile, under cProfile, its top functions too."""
     from rules.catalog import CATALOG
     from rules.engine_process import EngineProcess
     from rules.findings import Judge
@@ -169,48 +173,84 @@ def judge_partitions(settings: Settings, partitions: list[int], results: Any, pr
         tables = open_shared_tables(settings, "rule_due")
         worker = RuleWorker(open_households(settings), open_alerts(settings),
                             Judge(CATALOG, engine, ParameterTable()), partial(partition_for, partitions=PARTITIONS),
-                            SqlDueDates(tables), known=SqlKnownHouseholds(tables))
+                            SqlDueDates(tables), fold_cache_size=settings.folds_kept, known=SqlKnownHouseholds(tables))
         engine.evaluate([])  # an empty round trip: the engine process is up and its rules loaded
-        ready = time.monotonic()  # started, imported, engine up: what a bigger city does not cost more of
-        top: list[str] = []
-        if profile:
-            top = profiled(lambda: worker.catch_up(partitions)).top
-        else:
-            worker.catch_up(partitions)
-        evaluations = worker.evaluations
+        ready: float | None = time.monotonic()  # started, imported, engine up: what a bigger city does not cost more of
+        start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        while (profile := commands.get()) is not None:
+            before = worker.evaluations
+            top = profiled(lambda: worker.catch_up(partitions)).top if profile else []
+            if not profile:
+                worker.catch_up(partitions)
+            results.put({"pid": os.getpid(), "ready": ready, "evaluations": worker.evaluations - before,
+                         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "start_mb": start_mb,
+                         "engine_peak_mb": peak_mb_of(engine.pid),
+                         "top": top, "kept": len(worker.folds)})
+            ready = None  # started once
     finally:
         engine.close()
-    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_engine = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    results.put({"pid": os.getpid(), "ready": ready, "evaluations": evaluations, "peak_mb": peak_self,
-                 "engine_peak_mb": peak_engine, "top": top})
 
 
-def judge(settings: Settings, profile: bool = False) -> tuple[float, list[dict[str, Any]]]:
-    """Seconds for two workers to start and catch up, and what each reported (with `start_s`: until it
-    was ready to read; with `profile`, its top functions)."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    halves = [list(range(PARTITIONS))[i::WORKERS] for i in range(WORKERS)]
-    start = time.monotonic()
-    workers = [context.Process(target=judge_partitions, args=(settings, half, results, profile),
-                               name=f"rule worker {i + 1}")
-               for i, half in enumerate(halves)]
-    for worker in workers:
-        worker.start()
-    reports = [_next_report(results, workers) for _ in workers]
-    seconds = time.monotonic() - start
-    for worker in workers:
-        worker.join()
-    for report in reports:
-        report["start_s"] = report.pop("ready") - start
-    return seconds, reports
+def peak_mb_of(pid: int | None) -> float:
+    """A running process's peak resident memory (Linux's VmHWM; RUSAGE_CHILDREN counts only children
+    that have ended, and the engine process runs on between the steps)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0.0)
 
 
-def where_time_goes(settings: Settings, directory: Path) -> dict[str, list[str]]:
+class Workers:
+    """WORKERS rule workers in processes of their own, half the partitions each, kept running across
+    the steps (their kept folds with them) until closed."""
+
+    def __init__(self, settings: Settings) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.results = context.Queue()
+        self.commands = [context.Queue() for _ in range(WORKERS)]
+        self.started = time.monotonic()
+        halves = [list(range(PARTITIONS))[i::WORKERS] for i in range(WORKERS)]
+        self.processes = [context.Process(target=worker_process, args=(settings, half, commands, self.results),
+                                          name=f"rule worker {i + 1}")
+                          for i, (half, commands) in enumerate(zip(halves, self.commands))]
+        for process in self.processes:
+            process.start()
+
+    def step(self, profile: bool = False) -> tuple[float, list[dict[str, Any]]]:
+        """Seconds for every worker to catch up (the first step from the workers' start, with `start_s`:
+        until each was ready to read), and what each reported."""
+        start = time.monotonic()
+        for commands in self.commands:
+            commands.put(profile)
+        reports = [_next_report(self.results, self.processes) for _ in self.processes]
+        first = any(report["ready"] is not None for report in reports)
+        if first:
+            start = self.started
+            for report in reports:
+                report["start_s"] = report["ready"] - start
+        return time.monotonic() - start, reports
+
+    def close(self) -> None:
+        for commands in self.commands:
+            commands.put(None)
+        for process in self.processes:
+            process.join()
+
+
+def judge(settings: Settings) -> tuple[float, list[dict[str, Any]]]:
+    """Seconds for two workers started for it to catch up (start included), and their reports."""
+    workers = Workers(settings)
+    try:
+        return workers.step()
+    finally:
+        workers.close()
+
+
+def where_time_goes(settings: Settings, directory: Path, workers: Workers) -> dict[str, list[str]]:
     """Top functions of each step, from runs after the measured ones (a profile slows what it watches):
     one loader in this process on a store of its own (on the same backend), a tick and another standard
-    change by profiled workers."""
+    change by the running workers, profiled."""
     sample = directory / "profiled-share.jsonl"
     generate_share(sample, PROFILED_HOUSEHOLDS, (0, 1))
     with pg.fresh_database() if settings.postgres else nullcontext() as postgres:
@@ -218,11 +258,16 @@ def where_time_goes(settings: Settings, directory: Path) -> dict[str, list[str]]
         other.cipher_key = settings.cipher_key
         load_top = profiled(lambda: load_share(other, sample, queue.Queue())).top
     open_households(settings).accept(tick(AS_OF + timedelta(days=2), "bench"))
-    tick_top = judge(settings, profile=True)[1][0]["top"]
-    PolicyService(open_households(settings), ParameterTable()).set_value(
-        "dibao.standard_monthly.urban", "500103", AS_OF + timedelta(days=2), 1300, "bench", "city bench, profiled")
-    change_top = judge(settings, profile=True)[1][0]["top"]
+    tick_top = workers.step(profile=True)[1][0]["top"]
+    change_standard(settings, 1300, "city bench, profiled")
+    change_top = workers.step(profile=True)[1][0]["top"]
     return {"load_and_judge_s": load_top, "daily_tick_s": tick_top, "standard_change_s": change_top}
+
+
+def change_standard(settings: Settings, value: int, reason: str) -> None:
+    """The urban dibao standard of the whole county, in force from the day after the city was judged."""
+    PolicyService(open_households(settings), ParameterTable()).set_value(
+        "dibao.standard_monthly.urban", "500103", AS_OF + timedelta(days=1), value, "bench", reason)
 
 
 def store_mb(settings: Settings, postgres: dict[str, str] | None) -> float:
@@ -234,7 +279,24 @@ def store_mb(settings: Settings, postgres: dict[str, str] | None) -> float:
     return sum(path.stat().st_size for path in settings.data_dir.glob("*.sqlite*")) / 2**20
 
 
-def run(backend: str, residents: int, scaled: bool) -> None:
+@dataclass
+class CityRun:
+    """What one run measured: seconds of each step, and what its loaders and workers reported."""
+
+    backend: str
+    households: int
+    scaled: bool
+    generate_s: float
+    load_s: float
+    observations: int
+    residents: int
+    loader_peak_mb: float
+    steps: dict[str, tuple[float, list[dict[str, Any]]]]  # judge, tick, change, restarted: seconds, reports
+    store_mb: float
+    tops: dict[str, list[str]]
+
+
+def run(backend: str, residents: int, scaled: bool) -> CityRun:
     households = max(10, round(residents / RESIDENTS_PER_HOUSEHOLD))
     context = pg.fresh_database if backend == "postgres" else nullcontext
     with tempfile.TemporaryDirectory() as tmp, context() as postgres:
@@ -245,43 +307,77 @@ def run(backend: str, residents: int, scaled: bool) -> None:
         generate_s, shares = generate(inputs, households)
         load_s, observations, counted, loader_peak = load(settings, households, shares)
         open_households(settings).accept(tick(AS_OF, "bench"))
-        judge_s, first = judge(settings)
-        open_households(settings).accept(tick(AS_OF + timedelta(days=1), "bench"))
-        tick_s, ticked = judge(settings)
-        PolicyService(open_households(settings), ParameterTable()).set_value(
-            "dibao.standard_monthly.urban", "500103", AS_OF + timedelta(days=1), 1200, "bench", "city bench")
-        change_s, changed = judge(settings)
-        size = store_mb(settings, postgres)
-        tops = where_time_goes(settings, Path(tmp))
-    common = {"backend": backend, "residents": counted, "households": households, "observations": observations,
-              "scaled_down": scaled, "workers": WORKERS}
-    figure("city", "load_and_judge_s", load_s + judge_s, "s", None if scaled else TARGETS["load_and_judge_s"],
-           better="lower", where_time_goes=tops["load_and_judge_s"], load_s=load_s, judge_s=judge_s, loaders=LOADERS,
-           generated_ahead_s=round(generate_s, 2),
-           evaluations=sum(r["evaluations"] for r in first), **common)
-    ticked_n, changed_n = (sum(r["evaluations"] for r in step) for step in (ticked, changed))
-    figure("city", "daily_tick_s", tick_s, "s", None if scaled else TARGETS["daily_tick_s"], better="lower",
-           where_time_goes=tops["daily_tick_s"], evaluations=ticked_n, share_judged=round(ticked_n / households, 3), tick_to=str(AS_OF + timedelta(days=1)),
+        settings.folds_kept = households  # every household's fold kept, as a city's workers are sized (README)
+        workers, steps = Workers(settings), {}
+        try:
+            steps["judge"] = workers.step()
+            open_households(settings).accept(tick(AS_OF + timedelta(days=1), "bench"))
+            steps["tick"] = workers.step()
+            change_standard(settings, 1200, "city bench")
+            steps["change"] = workers.step()
+            change_standard(settings, 1250, "city bench, judged by restarted workers")
+            steps["restarted"] = judge(settings)  # workers started for it: nothing kept, every fold read
+            size = store_mb(settings, postgres)
+            tops = where_time_goes(settings, Path(tmp), workers)
+        finally:
+            workers.close()
+    return CityRun(backend, households, scaled, generate_s, load_s, observations, counted, loader_peak, steps, size,
+                   tops)
+
+
+def report(city: CityRun) -> None:
+    """One line per figure; a scaled run also extrapolates each step to the city (its workers' start,
+    imports and engine, is not scaled: a bigger city does not cost more of it)."""
+    common = {"backend": city.backend, "residents": city.residents, "households": city.households,
+              "observations": city.observations, "scaled_down": city.scaled, "workers": WORKERS}
+    target = (lambda name: None) if city.scaled else TARGETS.get
+    (judge_s, first), (tick_s, ticked), (change_s, changed), (restarted_s, restarted) = (
+        city.steps[k] for k in ("judge", "tick", "change", "restarted"))
+    count = lambda reports: sum(r["evaluations"] for r in reports)  # noqa: E731
+    figure("city", "load_and_judge_s", city.load_s + judge_s, "s", target("load_and_judge_s"), better="lower",
+           where_time_goes=city.tops["load_and_judge_s"], load_s=city.load_s, judge_s=judge_s, loaders=LOADERS,
+           generated_ahead_s=round(city.generate_s, 2), evaluations=count(first), **common)
+    figure("city", "daily_tick_s", tick_s, "s", target("daily_tick_s"), better="lower",
+           where_time_goes=city.tops["daily_tick_s"], evaluations=count(ticked),
+           share_judged=round(count(ticked) / city.households, 3), tick_to=str(AS_OF + timedelta(days=1)), **common)
+    figure("city", "standard_change_s", change_s, "s", target("standard_change_s"), better="lower",
+           where_time_goes=city.tops["standard_change_s"], evaluations=count(changed),
+           share_judged=round(count(changed) / city.households, 3), restarted_workers_s=round(restarted_s, 2),
+           restarted_evaluations=count(restarted), **common)
+    report_memory(city, common)
+    figure("city", "store_mb", city.store_mb, "MB", None, per_household_kb=city.store_mb * 1024 / city.households,
            **common)
-    figure("city", "standard_change_s", change_s, "s", None if scaled else TARGETS["standard_change_s"],
-           better="lower", where_time_goes=tops["standard_change_s"], evaluations=changed_n, share_judged=round(changed_n / households, 3), **common)
-    peaks = [r["peak_mb"] for r in first + ticked + changed] + [r["engine_peak_mb"] for r in first + ticked + changed]
-    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    figure("city", "peak_process_mb", max([main_peak, loader_peak, *peaks]), "MB", None if scaled else PEAK_TARGET_MB,
-           better="lower", main_mb=main_peak, loader_mb=loader_peak, worker_mb=max(r["peak_mb"] for r in first + ticked + changed),
-           engine_mb=max(r["engine_peak_mb"] for r in first + ticked + changed), **common)
-    figure("city", "store_mb", size, "MB", None, per_household_kb=size * 1024 / households, **common)
-    if scaled:  # a step's work scales with the households; its workers' start (imports, engine) does not
-        scale = CITY_HOUSEHOLDS / households
-        started = {step: max(r["start_s"] for r in reports) for step, reports in
-                   (("judge", first), ("tick", ticked), ("change", changed))}
-        for name, seconds, start in (
-                ("load_and_judge_s", load_s * scale + started["judge"] + (judge_s - started["judge"]) * scale, None),
-                ("daily_tick_s", started["tick"] + (tick_s - started["tick"]) * scale, started["tick"]),
-                ("standard_change_s", started["change"] + (change_s - started["change"]) * scale, started["change"])):
+    if city.scaled:
+        scale = CITY_HOUSEHOLDS / city.households
+        start = max(r["start_s"] for r in first)
+        restarted_start = max(r["start_s"] for r in restarted)
+        for name, seconds, started in (
+                ("load_and_judge_s", city.load_s * scale + start + (judge_s - start) * scale, start),
+                ("daily_tick_s", tick_s * scale, 0.0),
+                ("standard_change_s", change_s * scale, 0.0)):
+            extra = ({"restarted_workers_s": round(restarted_start + (restarted_s - restarted_start) * scale, 1)}
+                     if name == "standard_change_s" else {})
             figure("city", f"{name}_extrapolated_to_{CITY_HOUSEHOLDS}_households", seconds, "s", TARGETS[name],
-                   better="lower", where_time_goes=tops[name], workers_start_s=round(start if start is not None else started["judge"], 2),
+                   better="lower", where_time_goes=city.tops[name], workers_start_s=round(started, 2), **extra,
                    **common)
+
+
+def report_memory(city: CityRun, common: dict[str, Any]) -> None:
+    """Peak memory of every process; scaled, also a worker's at the city's size: its start plus its kept
+    folds, which grow with the households it judges (the other processes' do not)."""
+    reports = [r for _, step in city.steps.values() for r in step]
+    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = max(reports, key=lambda r: r["peak_mb"])
+    engine = max(r["engine_peak_mb"] for r in reports)
+    figure("city", "peak_process_mb", max(main_peak, city.loader_peak_mb, worker["peak_mb"], engine), "MB",
+           None if city.scaled else PEAK_TARGET_MB, better="lower", main_mb=main_peak, loader_mb=city.loader_peak_mb,
+           worker_mb=worker["peak_mb"], engine_mb=engine, **common)
+    if city.scaled and worker["kept"]:
+        per_household_kb = (worker["peak_mb"] - worker["start_mb"]) * 1024 / worker["kept"]
+        city_mb = worker["start_mb"] + per_household_kb * CITY_HOUSEHOLDS / WORKERS / 1024
+        figure("city", f"peak_worker_mb_extrapolated_to_{CITY_HOUSEHOLDS}_households", city_mb, "MB", PEAK_TARGET_MB,
+               better="lower", worker_start_mb=round(worker["start_mb"], 1), kept_folds=worker["kept"],
+               kb_per_kept_household=round(per_household_kb, 2), **common)
 
 
 def main() -> None:
@@ -294,7 +390,7 @@ def main() -> None:
         if backend == "postgres" and not pg.available():
             note("PostgreSQL is not running (bash .ci/postgres.sh): its city figures are left out")
             continue
-        run(backend, args.residents, scaled)
+        report(run(backend, args.residents, scaled))
 
 
 if __name__ == "__main__":  # worker processes are spawned: guard the entry point
