@@ -14,6 +14,10 @@ FILTERS = ("household", "user", "outcome", "reason", "alert")
 ACCESS_COLUMNS = ("access_id", "at", "household", '"user"', "role", "route", "shown", "outcome", "reason", "alert")
 
 
+# The events this view applies (the runner sends it these; the others are not even decoded for it).
+EVENTS = frozenset({Access.Recorded})
+
+
 def apply(db: ViewConnection, event: Any) -> None:
     if isinstance(event, Access.Recorded):
         db.execute(upsert("access_log", ACCESS_COLUMNS, ("access_id",)),

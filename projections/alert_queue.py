@@ -42,6 +42,9 @@ HISTORY_ENTRIES: tuple[tuple[type, Callable[[Any], dict[str, Any]]], ...] = (
     (Alert.Reopened, lambda e: {"type": "reopened", "reason": e.reason}),
 )
 
+# The events this view applies (the runner sends it these; the others are not even decoded for it).
+EVENTS = frozenset({Alert.Raised, *(cls for cls, _ in HISTORY_ENTRIES)})
+
 WORKFLOW_COLUMNS = ("status", "state", "assigned_to", "acknowledged_by", "closed_on", "close_reason", "escalated_to",
                     "verification_requested_on", "verification_requested_by", "verification_grid",
                     "verification_outcome")

@@ -15,6 +15,10 @@ HOUSEHOLD_COLUMNS = ("household", "region", "grid", "address", "hukou", "registe
                      "last_observed_at", "last_kind")
 
 
+# The events this view applies (the runner sends it these; the others are not even decoded for it).
+EVENTS = frozenset({Household.Registered, Household.Observed, Household.Corrected, Household.Retracted})
+
+
 def apply(db: ViewConnection, event: Any) -> None:
     """Update the household row for one household event; other events are ignored."""
     if isinstance(event, Household.Registered):

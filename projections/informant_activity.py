@@ -53,6 +53,11 @@ def _write_held(db: ViewConnection, held: dict[Any, dict[str, Any]]) -> None:
                             for (informant, grid, month), sums in held.items()])
 
 
+# The events counted (the runner sends this module these; the others are not even decoded for it).
+EVENTS = frozenset({Household.Registered, Household.Observed, Household.Corrected, Household.Retracted,
+                    Alert.VerificationRecorded})
+
+
 def apply(db: ViewConnection, event: Any) -> None:
     """Count one household or alert event; other events are ignored."""
     if isinstance(event, Household.Registered):

@@ -21,6 +21,10 @@ RAISED_COLUMNS = ("lead_key", *COLUMNS[:14], "updated_at")  # lead_key: the aggr
 SEALED = ("name", "address", "data")
 
 
+# The events this view applies (the runner sends it these; the others are not even decoded for it).
+EVENTS = frozenset({Lead.Raised, Lead.Dispatched, Lead.Dismissed, Lead.Found})
+
+
 def apply(db: ViewConnection, event: Any) -> None:
     """Update the view for one lead event; other events are ignored."""
     if isinstance(event, Lead.Raised):

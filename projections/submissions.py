@@ -28,6 +28,10 @@ UPDATE_CORRECTED = "UPDATE submissions SET status = ?, corrected_by = ? WHERE ob
 UPDATE_RETRACTED = "UPDATE submissions SET status = ?, retracted_at = ?, retracted_reason = ? WHERE observation_id = ?"
 
 
+# The events this view applies (the runner sends it these; the others are not even decoded for it).
+EVENTS = frozenset({Household.Registered, Household.Observed, Household.Corrected, Household.Retracted})
+
+
 def apply(db: ViewConnection, event: Any) -> None:
     """Add or update the rows one household event concerns; other events are ignored."""
     if isinstance(event, (Household.Registered, Household.Observed)):

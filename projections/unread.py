@@ -30,6 +30,8 @@ RETURNED = "returned"  # a visit came back since the user last opened the alert
 KINDS = (NEW, RETURNED)
 MOMENT_OF = {Alert.VerificationRequested: "requested_at", Alert.VerificationRecorded: "returned_at",
              Alert.Escalated: "escalated_at"}
+# The events this view applies (the runner sends it these; the others are not even decoded for it).
+EVENTS = frozenset({Access.Recorded, *MOMENT_OF})
 Clause = tuple[str, tuple[Any, ...]]  # an SQL condition on `alerts a` and its parameters
 
 

@@ -80,12 +80,13 @@ def _rows(views: ViewStore) -> dict[str, list[dict[str, Any]]]:
 
 
 def _one_at_a_time(apps: dict[str, Any], views: ViewStore) -> None:
-    """Every event in a transaction of its own, outside any batch: nothing kept, nothing held back."""
+    """Every event in a transaction of its own, outside any batch, decoded and offered to every projector
+    of its source (the runner offers each only the events it declares): nothing kept, nothing held back."""
     for name, app in apps.items():
         for notification in app.recorder.select_notifications(1, 10_000):
             with views.transaction() as db:
-                for project in PROJECTORS[name]:
-                    project(db, app.mapper.to_domain_event(notification))
+                for projector in PROJECTORS[name]:
+                    projector.apply(db, app.mapper.to_domain_event(notification))
 
 
 def test_a_batch_projects_what_the_events_one_by_one_project(views_on: ViewsOn) -> None:
