@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from domain.facts.derived import HouseholdFacts, Subject, derive
@@ -30,8 +31,15 @@ class Finding:
     rule: Rule
     subject: Subject
     severity: str
-    explanation: dict[str, Any]
+    facts: HouseholdFacts = field(repr=False, compare=False)  # what the explanation is written from
     grid: str = ""  # the household's grid: its alerts know where a verification visit goes
+
+    @cached_property
+    def explanation(self) -> dict[str, Any]:
+        """Written when first read (an alert raised, a page): most findings of a re-judged household hold
+        for a slot already open, and an explanation lists every observation behind the subject, which
+        grows with its history (a quarter of a round at 1,000 observations, when every one was written)."""
+        return explain(self.rule, self.subject, self.facts)
 
     @property
     def slot(self) -> str:
@@ -209,6 +217,6 @@ class Judge:
             rule=rule,
             subject=subject,
             severity=rule.severity_of(subject.facts),
-            explanation=explain(rule, subject, household),
+            facts=household,
             grid=household.grid,
         )
