@@ -179,8 +179,10 @@ def worker_process(settings: Settings, partitions: list[int], commands: Any, res
         start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         while (profile := commands.get()) is not None:
             before = worker.evaluations
-            top = profiled(lambda: worker.catch_up(partitions)).top if profile else []
-            if not profile:
+            top: list[str] = []
+            if profile:
+                top = profiled(lambda: worker.catch_up(partitions)).top
+            else:
                 worker.catch_up(partitions)
             results.put({"pid": os.getpid(), "ready": ready, "evaluations": worker.evaluations - before,
                          "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "start_mb": start_mb,

@@ -161,13 +161,13 @@ class Judge:
         a rule that raises, is reported as a failure, never raised."""
         table = self.parameters
         judged: list[Judgement] = []
-        pending: list[HouseholdFacts | Failure] = []
+        pending: tuple[list[HouseholdFacts | Failure], bool] = ([], False)
         for chunk in _chunks(households, PIPELINE_CHUNK):
             derived = [self._derived(household, state, on, table) for household, state, on in chunk]
-            self._submit(derived)
-            judged += self._collect(pending)
-            pending = derived
-        return judged + self._collect(pending)
+            submitted = self._submit(derived)
+            judged += self._collect(*pending)
+            pending = derived, submitted
+        return judged + self._collect(*pending)
 
     @staticmethod
     def _derived(household: str, state: HouseholdState | Exception, on: date,
@@ -179,15 +179,15 @@ class Judge:
         except Exception as error:  # noqa: BLE001 - one household must not stop the others
             return _failure(household, DERIVATION, error)
 
-    def _submit(self, derived: list[HouseholdFacts | Failure]) -> None:
-        """Send the chunk's facts to the engine (nothing when no household of it can be judged)."""
+    def _submit(self, derived: list[HouseholdFacts | Failure]) -> bool:
+        """Send the chunk's facts to the engine; False (nothing sent) when no household of it can be judged."""
         facts = [fact for d in derived if isinstance(d, HouseholdFacts) for fact in engine_facts(d)]
         if facts:
             self.engine.submit(facts)
+        return bool(facts)
 
-    def _collect(self, derived: list[HouseholdFacts | Failure]) -> list[Judgement]:
-        """The chunk's judgements, in its order (its matches collected if `_submit` sent any)."""
-        submitted = any(isinstance(d, HouseholdFacts) and d.subjects for d in derived)
+    def _collect(self, derived: list[HouseholdFacts | Failure], submitted: bool) -> list[Judgement]:
+        """The chunk's judgements, in its order (its matches collected when `_submit` sent any)."""
         matches = self.engine.collect() if submitted else []
         return [self._judgement(d, matches) if isinstance(d, HouseholdFacts) else Judgement(d.household, [], [d])
                 for d in derived]

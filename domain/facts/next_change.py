@@ -100,7 +100,7 @@ class _Values:
 
 
 def _boundaries(state: HouseholdState, on: date, values: _Values) -> Iterator[date | None]:
-    yield from next_effective(values.table, state.region, on)
+    yield values.table.next_effective(_lookup_scope(state.region), on)  # only the earliest can be next
     for person in state.residents.values():
         yield from _person(person, on, values)
     for coverage in state.coverages:
@@ -109,13 +109,6 @@ def _boundaries(state: HouseholdState, on: date, values: _Values) -> Iterator[da
         yield from _application(application, values)
     yield from _windows(state, on, values)
     yield from _visits(state, on, values)
-
-
-def next_effective(table: ParameterTable, region: str, on: date) -> Iterator[date]:
-    """The earliest effective date after `on` of a value that applies to `region` (its scope or any
-    enclosing one): the only one of them that can be the next change."""
-    earliest = table.next_effective(_lookup_scope(region), on)
-    return iter(() if earliest is None else (earliest,))
 
 
 def age_limits(values: _Values) -> set[int]:
