@@ -15,6 +15,7 @@ from typing import Any
 
 from kafka import TopicPartition
 
+from infra.health_probes import HealthProbes, NoAnswer
 from infra.kafka.clients import ensure_topics, make_consumer
 from infra.kafka.intake_consumer import KafkaIntake
 from infra.kafka.relay import Relay
@@ -27,6 +28,7 @@ from rules.worker import RuleWorker
 log = logging.getLogger(__name__)
 
 DRAIN_INTERVAL_S = 0.05
+VIEWS_PROBE = "views"  # beside the components' own probes: are the read views readable and current?
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Runtime:
     kafka_intake: KafkaIntake | None = None
     _supervisor: Supervisor | None = None
     _probe: Any = None
+    _health_probes: HealthProbes | None = None
 
     def __getattr__(self, name: str) -> Any:
         """A whole process's holders (the CLI, the tests) may name a service directly: `runtime.intake`."""
@@ -94,18 +97,22 @@ class Runtime:
     # --- health ---------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        """Each component up or down, with lag, last error and restarts; `degraded` if any is
-        down or more than `settings.health_max_lag` events behind."""
-        reports = {c.name: _asked(c) for c in self.components}
+        """Each component up or down, with lag, last error and restarts; `degraded` if any is down, more
+        than `settings.health_max_lag` events behind, or not answering within `settings.health_timeout_s`."""
+        if self._health_probes is None:
+            self._health_probes = HealthProbes(self.settings.health_timeout_s)
+        probes: dict[str, Any] = {c.name: c.health for c in self.components}
+        answers = self._health_probes.ask({**probes, VIEWS_PROBE: self.services.views.is_outdated})
+        reports = {name: _report(name, answers[name]) for name in probes}
         limit = self.settings.health_max_lag
         lagging = [name for name, h in reports.items() if h.lag is not None and h.lag > limit]
         down = [name for name, h in reports.items() if not h.up]
-        try:
-            if self.services.views.is_outdated():  # from an older release, until a projections process rebuilds them
-                lagging.append("views")
-        except Exception as error:  # noqa: BLE001 - the views' database is unreachable: say so, do not fail
-            log.warning("the read views cannot be read: %s", error)
+        views = answers[VIEWS_PROBE]
+        if isinstance(views, BaseException):  # the views' database is unreachable: say so, do not fail
+            log.warning("the read views cannot be read: %s", views)
             down.append("views")
+        elif views:  # from an older release, until a projections process rebuilds them
+            lagging.append("views")
         return {
             "status": "degraded" if down or lagging else "ok",
             "down": down,
@@ -159,10 +166,11 @@ class Runtime:
                 for tp, end in ends.items() if handled.get((tp.topic, tp.partition), 0) < end}
 
 
-def _asked(component: Any) -> ComponentHealth:
-    """A component's health; one whose report cannot be made (its database unreachable, say) is down."""
-    try:
-        return component.health()  # type: ignore[no-any-return]
-    except Exception as error:  # noqa: BLE001 - /health must answer whatever a component's stores do
-        log.warning("%s cannot report its health", component.name, exc_info=True)
-        return ComponentHealth(component.name, up=False, last_error=f"{type(error).__name__}: {error}"[:300])
+def _report(name: str, answer: Any) -> ComponentHealth:
+    """A component's health; one whose report cannot be made (its database unreachable, say) or that has
+    not answered in time is down."""
+    if not isinstance(answer, BaseException):
+        return answer  # type: ignore[no-any-return]
+    if not isinstance(answer, NoAnswer):
+        log.warning("%s cannot report its health", name, exc_info=answer)
+    return ComponentHealth(name, up=False, last_error=f"{type(answer).__name__}: {answer}"[:300])

@@ -73,6 +73,18 @@ def positive_int(name: str, default: int) -> int:
     return value
 
 
+def positive_float(name: str, default: float) -> float:
+    """A number above 0 (seconds, say) from the environment variable `name`; a bad one says so by name."""
+    text = os.environ.get(name, str(default))
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise SettingsError(f"{name} 的值 {text!r} 不是大于 0 的数", f"{name}: {text!r} is not a number above 0")
+    return value
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("QIANSHAO_DATA", "./var"))
 
@@ -92,6 +104,8 @@ class Settings:
     delivery_timeout_ms: int = int(os.environ.get("QIANSHAO_DELIVERY_TIMEOUT_MS", "30000"))
     # /health answers 503 when a component is more than this many events behind the store.
     health_max_lag: int = int(os.environ.get("QIANSHAO_HEALTH_MAX_LAG", "5000"))
+    # /health waits this long for each component's report; one that has not answered is reported down.
+    health_timeout_s: float = field(default_factory=lambda: positive_float("QIANSHAO_HEALTH_TIMEOUT_S", 2.0))
     # The rule worker reads the store itself when it is behind and Kafka was quiet this long.
     quiet_catch_up_s: float = float(os.environ.get("QIANSHAO_QUIET_CATCH_UP_S", "1.0"))
     # Households whose folds a rule worker keeps in memory (about 5 KB each): a tick or a parameter change
