@@ -14,6 +14,8 @@
   var netStatus = document.getElementById("net-status");
   var form = document.querySelector("form.observation");
   var sending = false;
+  var RETRY_MS = 3000;  // waiting items are tried again this often: `navigator.onLine` is only a hint (true on a
+  var retry = null;     // Wi-Fi with no way out, or after a page reopened offline), so no "online" event may come
 
   function load() { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
@@ -148,10 +150,17 @@
       .then(function () { return answered; });
   }
 
+  function retryLater() {  // while anything waits, one more try after RETRY_MS (one timer at a time)
+    if (retry === null && load().length) {
+      retry = setTimeout(function () { retry = null; flush(); }, RETRY_MS);
+    }
+  }
+
   function flush() {
     var items = load();
     render();
-    if (sending || !items.length || !navigator.onLine) { return Promise.resolve([]); }
+    if (sending) { return Promise.resolve([]); }
+    if (!items.length || !navigator.onLine) { retryLater(); return Promise.resolve([]); }
     sending = true;
     return send(items).then(function (answered) {
       var done = {};
@@ -168,7 +177,7 @@
       });
       save(load().filter(function (i) { return !done[i.envelope.observation_id]; }));
       return answered;
-    }).then(function (answered) { sending = false; render(); return answered; });
+    }).then(function (answered) { sending = false; render(); retryLater(); return answered; });
   }
 
   function addMember() {
@@ -233,7 +242,7 @@
     var env = envelope(), items = load(), corrects = form.getAttribute("data-corrects");
     items.push(corrects ? {envelope: env, label: label(env), corrects: corrects} : {envelope: env, label: label(env)});
     save(items);
-    if (!navigator.onLine) { render(); if (!corrects) { form.reset(); } return; }
+    if (!navigator.onLine) { render(); retryLater(); if (!corrects) { form.reset(); } return; }
     flush().then(function (answered) {
       var mine = answered.filter(function (pair) { return pair[0].envelope.observation_id === env.observation_id; })[0];
       if (mine && mine[1].status === "rejected") { return; }  // back on the form with the server's messages

@@ -74,3 +74,17 @@ def log_in(page: Page, role: str, password: str | None = None) -> None:
     page.get_by_label("用户名").fill(f"test-{role}")
     page.get_by_label("密码").fill(password or f"{role}-password")
     page.get_by_role("button", name="登录").click()
+
+
+def network_down(context: BrowserContext) -> None:
+    """The phone loses its network: offline, and every request fails as a lost connection. Chromium 150
+    lifts its offline emulation from a page reloaded offline (`navigator.onLine` is true again, and a
+    send may get through), so the emulation alone is not a phone without a network."""
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+
+
+def network_back(context: BrowserContext) -> None:
+    """The phone has its network again."""
+    context.unroute_all()
+    context.set_offline(False)

@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.conftest import poll_until
-from tests.api.pages.conftest import log_in, screenshot
+from tests.api.pages.conftest import log_in, network_back, network_down, screenshot
 from tests.api.pages.data import raise_alerts
 
 PhoneFixture = tuple[BrowserContext, Page]
@@ -35,7 +35,7 @@ def test_a_visit_online_then_a_report_offline_sent_once_when_back(phone: PhoneFi
     screenshot(page, "informant_visit_sent")
     assert len(observations_of(runtime, "CQ-F1", "household.visited")) == 1
 
-    context.set_offline(True)
+    network_down(context)
     page.get_by_label("家庭编号（本网格）").fill("CQ-F1")
     page.get_by_label("走访目的").select_option("elderly_care")
     page.get_by_role("button", name="提交").click()
@@ -47,8 +47,8 @@ def test_a_visit_online_then_a_report_offline_sent_once_when_back(phone: PhoneFi
     screenshot(page, "informant_offline_waiting")
     assert len(observations_of(runtime, "CQ-F1", "household.visited")) == 1
 
-    context.set_offline(False)
-    expect(page.locator(f'#sent li[data-observation="{observation_id}"]')).to_have_count(1)
+    network_back(context)
+    expect(page.locator(f'#sent li[data-observation="{observation_id}"]')).to_have_count(1, timeout=15_000)
     expect(page.locator("#outbox li.waiting")).to_have_count(0)
     screenshot(page, "informant_back_online_sent")
     visits = poll_until(lambda: observations_of(runtime, "CQ-F1", "household.visited")
@@ -132,7 +132,7 @@ def test_a_verification_task_says_enough_and_is_recorded_offline(phone: PhoneFix
     expect(task.get_by_role("alert").filter(has_text="请先填写此项")).to_have_count(1)
     expect(page.locator("#outbox li.waiting")).to_have_count(0)
 
-    context.set_offline(True)
+    network_down(context)
     task.get_by_label("核实结果").select_option("found_as_reported")
     task.get_by_label("说明").fill("情况属实，家中无稳定收入")
     task.get_by_role("button", name="提交核实结果").click()
@@ -145,8 +145,8 @@ def test_a_verification_task_says_enough_and_is_recorded_offline(phone: PhoneFix
     assert runtime.views.query("SELECT state FROM alerts WHERE alert_id = ?", (alert_id,))[0]["state"] == \
         "verification_requested"
 
-    context.set_offline(False)
-    expect(page.locator("#sent li.sent")).to_have_count(1)
+    network_back(context)
+    expect(page.locator("#sent li.sent")).to_have_count(1, timeout=15_000)
     expect(page.locator("#outbox li.waiting")).to_have_count(0)
     rows = poll_until(lambda: runtime.views.query(
         "SELECT state, verification_outcome, events FROM alerts WHERE alert_id = ? AND state = 'verified'",
@@ -166,7 +166,7 @@ def test_the_form_opens_again_without_a_network_and_its_report_is_sent_later(pho
     log_in(page, "informant")
     page.goto("/field/report?kind=household.hardship_reported")
     expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)  # the forms are in the phone's cache
-    context.set_offline(True)
+    network_down(context)
     page.reload()  # from the phone's cache: the network is gone
     expect(page.get_by_role("heading", name="生活困难")).to_be_visible()
     page.get_by_label("家庭编号（本网格）").fill("CQ-F3")
@@ -175,7 +175,32 @@ def test_the_form_opens_again_without_a_network_and_its_report_is_sent_later(pho
     page.get_by_role("button", name="提交").click()
     expect(page.locator("#outbox li.waiting")).to_have_count(1)
     screenshot(page, "informant_offline_reopened")
-    context.set_offline(False)
-    expect(page.locator("#sent li.sent")).to_have_count(1)
+    network_back(context)
+    expect(page.locator("#sent li.sent")).to_have_count(1, timeout=15_000)
     reports = poll_until(lambda: observations_of(runtime, "CQ-F3", "household.hardship_reported"))
     assert len(reports) == 1 and reports[0]["data"]["urgency"] == "immediate"
+
+
+def test_a_report_waits_while_nothing_gets_through_and_goes_by_itself_when_it_does(phone: PhoneFixture,
+                                                                                  site: Any) -> None:
+    """On a Wi-Fi with no way out the phone says it is online and no "online" event ever comes: the report
+    waits in the outbox, and the outbox tries again by itself until the server answers."""
+    context, page = phone
+    runtime = site[1]
+    raise_alerts(runtime, "CQ-F4")
+    log_in(page, "informant")
+    page.goto("/field/report?kind=household.hardship_reported")
+    context.route("**/field/observations", lambda route: route.abort("connectionrefused"))
+    page.get_by_label("家庭编号（本网格）").fill("CQ-F4")
+    page.get_by_label("困难类型").select_option("no_food")
+    page.get_by_label("紧急程度").select_option("immediate")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#outbox li.waiting")).to_have_count(1)
+    assert page.evaluate("navigator.onLine") is True
+    assert observations_of(runtime, "CQ-F4", "household.hardship_reported") == []
+    context.unroute_all()
+    expect(page.locator("#sent li.sent")).to_have_count(1, timeout=15_000)
+    expect(page.locator("#outbox li.waiting")).to_have_count(0)
+    reports = poll_until(lambda: observations_of(runtime, "CQ-F4", "household.hardship_reported"))
+    assert len(reports) == 1
+
