@@ -19,6 +19,7 @@ from eventsourcing.persistence import Notification
 from domain.households.application import HouseholdsApp
 from domain.households.household import Household
 from domain.renamed_topics import stored_topics
+from domain.tracked_application import NotificationHead
 
 # Topics as stored, before the restructuring's moves too (domain/renamed_topics.py).
 REGISTERED = stored_topics(Household.Registered)
@@ -69,7 +70,7 @@ class HouseholdDirectory:
             self._add(rows)
         return self.ids
 
-    def household_of(self, notification: Notification) -> str | None:
+    def household_of(self, notification: NotificationHead | Notification) -> str | None:
         return self.by_aggregate.get(notification.originator_id)
 
     def of_partition(self, partition: int) -> set[str]:

@@ -41,6 +41,7 @@ from domain.households.state import HouseholdState
 from domain.policy.book import PolicyBook
 from domain.region_codes import is_region_code, region_scope
 from domain.renamed_topics import stored_topics
+from domain.tracked_application import NotificationHead
 from rules.alerting import AlertChanges, reconcile
 from domain.households.reads import observations_of
 from rules.assessment import clock_of, judged_on
@@ -158,7 +159,7 @@ class RuleWorker:
             start = min(positions.values()) + 1
             if start > end:
                 return read
-            found = self.households.recorder.select_notifications(start, READ_CHUNK, stop=end, topics=WATCHED)
+            found = self.households.notification_heads(start, READ_CHUNK, stop=end, topics=WATCHED)
             covered = found[-1].id if len(found) == READ_CHUNK else end
             self.directory.refresh(covered)
             work = self._sort(found, positions)
@@ -167,7 +168,7 @@ class RuleWorker:
                     self._handle(partition, work.get(partition, _Work()), covered)
             read += len(found)
 
-    def _sort(self, found: Iterable[Notification], positions: dict[int, int]) -> dict[int, _Work]:
+    def _sort(self, found: Iterable[NotificationHead | Notification], positions: dict[int, int]) -> dict[int, _Work]:
         """Which households (or everything) each partition must judge for these notifications."""
         work: dict[int, _Work] = {p: _Work() for p in positions}
         for notification in found:
@@ -248,9 +249,12 @@ class RuleWorker:
             self._book_owners[book] = owner
         return self._book_owners[book]
 
-    def _change_of(self, notification: Notification) -> tuple[str, str | None]:
+    def _change_of(self, head: NotificationHead | Notification) -> tuple[str, str | None]:
         """The region prefix a parameter change covers ("" for a national value or one that names no place),
-        and its name: None for a name the judgement does not record reading (the escalation's `sla.*`)."""
+        and its name: None for a name the judgement does not record reading (the escalation's `sla.*`).
+        The change is read whole here: the catch-up reads only the log's heads, and changes are few."""
+        notification = head if isinstance(head, Notification) else \
+            self.households.recorder.select_notifications(head.id, 1, stop=head.id)[0]
         event = self.households.mapper.to_domain_event(notification)
         region = getattr(event, "region", "") or ""
         name = getattr(event, "name", None)

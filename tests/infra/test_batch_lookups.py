@@ -141,3 +141,21 @@ def test_a_batch_staged_on_a_stale_answer_is_refused_and_redone(backend_settings
     assert [o.status for o in outcomes] == ["rejected", "accepted"]
     assert "already registered" in outcomes[0].errors[0].message
     assert mine.repository.get(Household.id_for("H2")).household_id == "H2"
+
+
+def test_the_logs_heads_are_its_notifications_without_their_state(backend_settings: Settings) -> None:  # noqa: F811
+    """The rule worker's catch-up reads whose each notification is, not the 50,000 states of a chunk: the
+    heads are the notifications' fields, from the same start, up to the same stop, of the same topics."""
+    store = _store(backend_settings)
+    store.accept_batch([_registration(f"H{i}", f"R{i}") for i in range(6)])
+    store.accept_batch([{**_registration("H2", "R2"), "observation_id": "v2", "kind": "household.visited",
+                         "data": {"purpose": "routine", "residents_seen": ["R2"], "note": "入户走访"}}])
+    every = store.recorder.select_notifications(1, 100)
+    topics = sorted({n.topic for n in every})[:2]
+    for start, limit, stop, kinds in [(1, 100, None, ()), (3, 4, None, ()), (2, 100, 9, topics), (5, 2, None, topics)]:
+        heads = store.notification_heads(start, limit, stop=stop, topics=kinds)
+        whole = store.recorder.select_notifications(start, limit, stop=stop, topics=kinds)
+        assert [(h.id, h.originator_id, h.originator_version, h.topic) for h in heads] == \
+            [(n.id, n.originator_id, n.originator_version, n.topic) for n in whole]
+        assert heads and not any(hasattr(h, "state") for h in heads)
+
