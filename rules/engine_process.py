@@ -7,6 +7,10 @@ parent names it by import path. Facts are trimmed to the fields the rules read
 once for the engine. `submit` returns at once, so the parent can derive
 the next batch of facts while the child matches this one: the two use both cores.
 If the child dies, it is started again and the batch in flight is sent again.
+
+The child is `python -m rules.engine_process`, not a multiprocessing child: a spawned (or fork-server)
+child imports the parent's main module first (the CLI, pytest, a bench), and a worker's first judgement
+after a start or a crash waited 1.5-2 s for it; this one imports the engine and the catalog only.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from __future__ import annotations
 import importlib
 import itertools
 import logging
-import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
 from collections import deque
 from multiprocessing.connection import Connection
 from typing import Any, Sequence
@@ -48,22 +56,23 @@ class EngineProcess:
     def __init__(self, catalog: str = DEFAULT_CATALOG) -> None:
         self.catalog = catalog
         self.fields = referenced_fields(load_catalog(catalog))
-        self._context = multiprocessing.get_context("spawn")
         self._in_flight: deque[list[dict[str, Any]]] = deque()
         self._ids = itertools.count(1)
         self.restarts = 0
         self._start()
 
     def _start(self) -> None:
-        self._conn, child = self._context.Pipe()
-        self._process = self._context.Process(target=_serve, args=(child, self.catalog), daemon=True,
-                                              name="rule-engine")
-        self._process.start()
-        child.close()
+        ours, child = socket.socketpair()
+        with child:
+            command = [sys.executable, "-m", "rules.engine_process", str(child.fileno()), self.catalog]
+            path = os.pathsep.join(p for p in sys.path if p)  # the parent's imports, as multiprocessing passes them
+            self._process = subprocess.Popen(command, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
+                                             env={**os.environ, "PYTHONPATH": path})
+        self._conn = Connection(ours.detach())
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive()
+        return self._process.poll() is None
 
     @property
     def pid(self) -> int | None:
@@ -98,7 +107,7 @@ class EngineProcess:
     def _recover(self) -> list[tuple[str, str]]:
         """The child died: start a new one and send every batch still in flight again."""
         self.restarts += 1
-        log.error("rule engine process exited with %s; restarting", self._process.exitcode)
+        log.error("rule engine process exited with %s; restarting", self._process.poll())
         self._start()
         for pending in self._in_flight:
             self._conn.send(pending)
@@ -109,7 +118,14 @@ class EngineProcess:
             self._conn.send(None)
         except (BrokenPipeError, OSError):
             pass
-        self._process.join(timeout=10)
-        if self._process.is_alive():
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             self._process.kill()
+            self._process.wait()
         self._conn.close()
+
+
+if __name__ == "__main__":  # the child: `python -m rules.engine_process <socket fd> <catalog>`
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to handle; it closes the socket
+    _serve(Connection(int(sys.argv[1])), sys.argv[2])

@@ -40,6 +40,6 @@ def test_batches_submitted_ahead_come_back_in_order(engine: EngineProcess) -> No
 def test_a_crashed_engine_is_restarted_and_the_batch_sent_again(engine: EngineProcess) -> None:
     engine.evaluate(FACTS)
     os.kill(engine._process.pid, signal.SIGKILL)  # noqa: SLF001 - simulate a segfault in the C core
-    engine._process.join(timeout=10)  # noqa: SLF001
+    engine._process.wait(timeout=10)  # noqa: SLF001
     assert [m.fact_id for m in engine.evaluate(FACTS)] == ["h1"]
     assert engine.restarts == 1
