@@ -10,7 +10,7 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from infra.keys import resolve_key
 from infra.settings_error import SettingsError
@@ -63,25 +63,22 @@ def parse_trusted_proxies(text: str | None) -> tuple[str, ...]:
 
 def positive_int(name: str, default: int) -> int:
     """A whole number of at least 1 from the environment variable `name`; a bad one says so by name."""
-    text = os.environ.get(name, str(default))
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise SettingsError(f"{name} 的值 {text!r} 不是不小于 1 的整数", f"{name}: {text!r} is not a whole number of at least 1")
-    return value
+    return _positive(name, default, int, "不小于 1 的整数", "a whole number of at least 1")
 
 
 def positive_float(name: str, default: float) -> float:
     """A number above 0 (seconds, say) from the environment variable `name`; a bad one says so by name."""
+    return _positive(name, default, float, "大于 0 的数", "a number above 0")
+
+
+def _positive(name: str, default: Any, parse: Callable[[str], Any], zh: str, en: str) -> Any:
     text = os.environ.get(name, str(default))
     try:
-        value = float(text)
+        value = parse(text)
     except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        raise SettingsError(f"{name} 的值 {text!r} 不是大于 0 的数", f"{name}: {text!r} is not a number above 0")
+        value = 0
+    if not 0 < value < float("inf"):  # nan is refused too: it compares false
+        raise SettingsError(f"{name} 的值 {text!r} 不是{zh}", f"{name}: {text!r} is not {en}")
     return value
 
 
